@@ -1,0 +1,45 @@
+/**
+ * What the request pipeline (handler.ts) passes between its stages. The behaviour modules
+ * (replay.ts, state.ts, templating.ts, tokens.ts, latency.ts, session.ts) work on these.
+ */
+import type { OperationData } from './types';
+
+export interface MockRequest {
+  /** upper-case method as received */
+  method: string;
+  /** request path without the base path, still percent-encoded, no query */
+  path: string;
+  /** the full URL as received (path + query) */
+  url: string;
+  /** matched path parameters, percent-decoded (strings, before type coercion) */
+  pathParams: Record<string, string>;
+  /** query pairs in order, decoded */
+  query: [string, string][];
+  /** lower-case header names, as node gives them */
+  headers: Record<string, string | string[] | undefined>;
+  cookies: Record<string, string>;
+  /** lower-cased media type of the body without parameters, '' when none */
+  mediaType: string;
+  rawBody: Buffer;
+  /** parsed body: JSON value, form fields object (urlencoded/multipart), text, or undefined */
+  body: unknown;
+  /** value of `X-Mockgen-Session`, '' for the default session */
+  session: string;
+}
+
+/** A response decided by a stage, before it is written. */
+export interface MockResponse {
+  status: number;
+  headers: Record<string, string | string[]>;
+  mediaType?: string;
+  /** JSON value (serialised by the writer), or raw text/bytes */
+  body?: unknown;
+  raw?: string | Buffer;
+  /** where the response came from, for the journal: `example:<name>`, `recording:<entry>`, `state`, `generated`, `error` */
+  source: string;
+}
+
+export interface OperationContext {
+  op: OperationData;
+  request: MockRequest;
+}
