@@ -160,6 +160,8 @@ export interface OperationData {
   id: string;
   method: string;
   path: string;
+  /** the contract's summary, for logs and the README */
+  summary?: string;
   parameters: ParameterData[];
   requestBody?: RequestBodyData;
   /** sorted: exact codes ascending, ranges, default */

@@ -1,0 +1,53 @@
+/**
+ * `npm run bench`: every number as a ratio to a baseline measured in the same run (machines are noisy).
+ * Select parts with BENCH=throughput,github,har,drift,record (default: all). Results: .bench/results.json.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { benchBigHar, benchGithub } from './big-inputs';
+import { benchDrift } from './drift';
+import { benchRecord } from './record';
+import { benchThroughput } from './throughput';
+import { repoRoot } from '../test/helpers/project';
+
+async function main(): Promise<void> {
+  const parts = new Set((process.env.BENCH ?? 'throughput,github,har,drift,record').split(','));
+  const results: Record<string, unknown> = { node: process.version, cpus: require('node:os').cpus().length };
+
+  if (parts.has('throughput')) {
+    const rows = await benchThroughput({ seconds: Number(process.env.BENCH_SECONDS ?? 5) });
+    results.throughput = rows;
+    console.log('\nThroughput (req/s, 50 connections, same bytes; ratio = mock / bare node:http)');
+    console.table(rows);
+  }
+  if (parts.has('github')) {
+    const github = await benchGithub();
+    results.github = github ?? 'skipped: @octokit/openapi not installed';
+    console.log('\napi.github.com contract (@octokit/openapi):');
+    console.log(github ? JSON.stringify(github, null, 2) : 'skipped');
+  }
+  if (parts.has('har')) {
+    const har = await benchBigHar(Number(process.env.BENCH_HAR_ENTRIES ?? 100000));
+    results.har = har;
+    console.log('\nGenerate from a big HAR:', JSON.stringify(har));
+  }
+  if (parts.has('drift')) {
+    const drift = await benchDrift();
+    results.drift = drift;
+    console.log('\nDrift on a 100k-entry HAR:', JSON.stringify(drift));
+  }
+  if (parts.has('record')) {
+    const record = await benchRecord();
+    results.record = record;
+    console.log('\nRecording proxy overhead:', JSON.stringify(record));
+  }
+  const file = path.join(repoRoot, '.bench', 'results.json');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nwritten ${path.relative(repoRoot, file)}`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

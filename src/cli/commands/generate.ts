@@ -1,0 +1,136 @@
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { readConfig, toProjectConfig, type ProjectConfig } from '../../config';
+import { compareOutput, writeOutput } from '../../emit/write-output';
+import { MockgenError } from '../../errors';
+import { planProject, type GenerateSummary } from '../../generate';
+
+export const usage = `Usage: mockgen generate [--spec FILE] [--recordings FILE.har ...] [--out DIR] [options]
+
+Emits a standalone TypeScript mock-server project from an OpenAPI contract (2.0, 3.0, 3.1) and
+recorded traffic (HAR 1.2). With no --spec, reads mockgen.config.json (or .yaml) in the current folder.
+
+Options:
+  --spec FILE             the OpenAPI contract (YAML or JSON)
+  --recordings FILE.har   recorded traffic; repeat for several files
+  --out DIR               where to write the project (default: mock-server)
+  --check                 write nothing; exit 1 listing the files that differ when the output is stale
+  --seed N                seed for generated data (default 1)
+  --no-dynamic            replay recorded tokens, timestamps and ids frozen instead of templating them
+  --redact NAME           also redact this header / query / field name from recordings; repeatable
+  --sequence-policy P     after a recorded sequence ends: repeat-last (default), loop, fallback
+  --quiet                 print errors only
+  --verbose               stack traces for errors
+`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseFlags(argv);
+  const cwd = process.cwd();
+  let projects: ProjectConfig[];
+  if (values.spec) {
+    projects = [
+      toProjectConfig(
+        {
+          spec: values.spec,
+          out: values.out ?? 'mock-server',
+          recordings: values.recordings ?? [],
+          seed: values.seed === undefined ? undefined : parseSeed(values.seed),
+          dynamic: !values['no-dynamic'],
+          redact: values.redact ?? [],
+          sequencePolicy: values['sequence-policy'],
+        },
+        cwd,
+        'command line',
+      ),
+    ];
+  } else {
+    if (values.recordings || values.out) {
+      throw new MockgenError('--recordings and --out need --spec (or put them in mockgen.config.json)');
+    }
+    projects = readConfig(cwd).projects.map((project) => ({
+      ...project,
+      dynamic: values['no-dynamic'] ? false : project.dynamic,
+      redact: [...project.redact, ...(values.redact ?? [])],
+      seed: values.seed === undefined ? project.seed : parseSeed(values.seed),
+    }));
+  }
+
+  let stale = 0;
+  for (const project of projects) {
+    const started = Date.now();
+    const { files, summary } = await planProject(project);
+    const where = path.relative(cwd, project.out) || '.';
+    if (values.check) {
+      const report = compareOutput(project.out, files);
+      const differing = [
+        ...report.changed.map((f) => `  changed  ${where}/${f}`),
+        ...report.missing.map((f) => `  missing  ${where}/${f}`),
+        ...report.extra.map((f) => `  extra    ${where}/${f}`),
+      ];
+      if (differing.length > 0) {
+        stale++;
+        process.stdout.write(`${where} is stale (${differing.length} files differ):\n${differing.join('\n')}\n`);
+      } else if (!values.quiet) {
+        process.stdout.write(`${where} is up to date (${files.size} files)\n`);
+      }
+      continue;
+    }
+    writeOutput(project.out, files);
+    if (!values.quiet) report(project, where, files.size, summary, Date.now() - started);
+  }
+  if (values.check && stale > 0) {
+    process.stdout.write(`Run \`mockgen generate\` and commit the result.\n`);
+    return 1;
+  }
+  return 0;
+}
+
+function report(project: ProjectConfig, where: string, fileCount: number, summary: GenerateSummary, ms: number): void {
+  const lines = [
+    `${path.basename(project.spec)} → ${where}: ${summary.operations} operations, ${fileCount} files (${ms} ms)`,
+  ];
+  if (project.recordings.length > 0) {
+    lines.push(
+      `  recordings: ${summary.exchanges} entries, ${summary.matched} matched, ${summary.unmatched} outside the contract (ignored); ` +
+        `${summary.resources} stateful resources, ${summary.dynamicFields} dynamic fields`,
+    );
+  } else if (summary.resources > 0) {
+    lines.push(`  ${summary.resources} stateful resources`);
+  }
+  const warnings = summary.diagnostics.filter((d) => d.severity !== 'info');
+  for (const d of warnings.slice(0, 10)) {
+    lines.push(`  warning: ${d.operation ? `${d.operation}: ` : ''}${d.message} (${d.file}#${d.pointer})`);
+  }
+  if (warnings.length > 10) lines.push(`  … and ${warnings.length - 10} more warnings (listed in ${where}/README.md)`);
+  lines.push(`  next: cd ${where} && npm install && npm start`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+function parseFlags(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        spec: { type: 'string' },
+        recordings: { type: 'string', multiple: true },
+        out: { type: 'string' },
+        check: { type: 'boolean' },
+        seed: { type: 'string' },
+        'no-dynamic': { type: 'boolean' },
+        redact: { type: 'string', multiple: true },
+        'sequence-policy': { type: 'string' },
+        quiet: { type: 'boolean' },
+      },
+    });
+  } catch (err) {
+    throw new MockgenError(`${(err as Error).message}\n\n${usage}`);
+  }
+}
+
+function parseSeed(text: string): number {
+  const seed = Number(text);
+  if (!Number.isInteger(seed)) throw new MockgenError(`--seed must be an integer, got '${text}'`);
+  return seed;
+}

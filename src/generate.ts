@@ -1,0 +1,123 @@
+import { createHash } from 'node:crypto';
+import * as path from 'node:path';
+import type { Manifest } from '../templates/runtime/types';
+import type { ProjectConfig } from './config';
+import { loadContract } from './contract/load-contract';
+import { planFiles, type DynamicFieldNote, type FilePlan } from './emit/plan-files';
+import { analyseDynamic, templatize } from './model/dynamic';
+import { defaultLatency } from './model/latency';
+import { buildOperationData } from './model/operation-data';
+import { buildRecordingData } from './model/recording-data';
+import { detectResources } from './model/resources';
+import { detectTokenEndpoints } from './model/token-endpoints';
+import type { Contract, Diagnostic, MatchedExchange, Recordings } from './model/types';
+import { learnValuePools } from './model/value-pools';
+import { loadHar } from './recordings/load-har';
+import { matchExchanges } from './recordings/match-operations';
+
+export interface GenerateSummary {
+  operations: number;
+  exchanges: number;
+  matched: number;
+  /** recorded entries outside the contract (other hosts, undocumented paths or methods) */
+  unmatched: number;
+  resources: number;
+  dynamicFields: number;
+  diagnostics: Diagnostic[];
+}
+
+/** contract + recordings → the emitted project's files, in memory. Pure apart from reading inputs. */
+export async function planProject(config: ProjectConfig): Promise<{ files: FilePlan; summary: GenerateSummary }> {
+  const contract = await loadContract(config.spec);
+  const recordings: Recordings =
+    config.recordings.length > 0
+      ? await loadHar(config.recordings, {
+          redact: { names: config.redact, securitySchemes: contract.securitySchemes },
+        })
+      : { files: [], exchanges: [] };
+  const { matched, unmatched } = matchExchanges(contract, recordings);
+
+  const pools = learnValuePools(contract, matched);
+  const { operations, diagnostics } = buildOperationData(contract, { seed: config.seed, pools });
+
+  const dynamicFields: DynamicFieldNote[] = [];
+  const analysis = config.dynamic ? analyseDynamic(matched) : undefined;
+  const recorded = buildRecordingData(matched, {
+    templatize: analysis
+      ? (m: MatchedExchange, body: unknown) => {
+          const result = templatize(m, body, analysis);
+          dynamicFields.push(...result.fields);
+          return result.value;
+        }
+      : undefined,
+  });
+
+  const { resources, bindings } = detectResources(contract, matched);
+  const tokenEndpoints = detectTokenEndpoints(contract, matched);
+  const summaries = new Map(contract.operations.map((op) => [op.id, op.summary]));
+  for (const op of operations) {
+    const data = recorded.get(op.id);
+    if (data) {
+      op.recordings = data.recordings;
+      op.latency = data.latency;
+    }
+    const binding = bindings.get(op.id);
+    if (binding) op.resource = binding;
+    if (tokenEndpoints.includes(op.id)) op.issuesTokens = true;
+    const summary = summaries.get(op.id);
+    if (summary) op.summary = summary;
+  }
+
+  const manifest: Manifest = {
+    generator: 'mockgen',
+    title: contract.title,
+    contractVersion: contract.version,
+    basePath: contract.basePath,
+    seed: config.seed,
+    securitySchemes: contract.securitySchemes,
+    jwtSecret: mockSecret(contract, config.seed),
+    defaultLatency: defaultLatency(matched.map((m) => m.exchange.waitMs)),
+    sequencePolicy: config.sequencePolicy,
+    resources,
+    tokenEndpoints: [...tokenEndpoints].sort(),
+  };
+
+  const allDiagnostics = [...contract.diagnostics, ...diagnostics];
+  const files = await planFiles({
+    manifest,
+    schemas: contract.schemas,
+    operations,
+    specName: path.basename(config.spec),
+    recordingCount: matched.length,
+    dynamicFields: uniqueFields(dynamicFields),
+    diagnostics: allDiagnostics.filter((d) => d.severity !== 'info'),
+  });
+  return {
+    files,
+    summary: {
+      operations: operations.length,
+      exchanges: recordings.exchanges.length,
+      matched: matched.length,
+      unmatched: unmatched.length,
+      resources: resources.length,
+      dynamicFields: dynamicFields.length,
+      diagnostics: allDiagnostics,
+    },
+  };
+}
+
+/** The key the mock signs its JWTs with: stable per contract and seed, so output is deterministic. */
+function mockSecret(contract: Contract, seed: number): string {
+  return createHash('sha256').update(`mockgen:${contract.title}:${contract.version}:${seed}`).digest('base64url');
+}
+
+function uniqueFields(fields: DynamicFieldNote[]): DynamicFieldNote[] {
+  const byKey = new Map<string, DynamicFieldNote>();
+  for (const field of fields) {
+    const key = `${field.operation}\u0000${field.pointer}`;
+    if (!byKey.has(key)) byKey.set(key, field);
+  }
+  return [...byKey.values()].sort((a, b) =>
+    a.operation === b.operation ? (a.pointer < b.pointer ? -1 : 1) : a.operation < b.operation ? -1 : 1,
+  );
+}
