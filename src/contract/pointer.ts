@@ -42,10 +42,18 @@ export function refToPointer(ref: string): string | undefined {
   }
 }
 
-/** The value at `pointer`, or undefined when any token is missing. */
-export function getAt(doc: unknown, pointer: string): unknown {
+/**
+ * The value at `pointer`, or undefined when any token is missing. Like json-schema-ref-parser, a
+ * `$ref` met on the way is followed (`#/components/schemas/A/properties/b` where A is a `$ref`).
+ */
+export function getAt(doc: unknown, pointer: string, depth = 0): unknown {
+  if (depth > 32) return undefined;
   let node = doc;
   for (const token of splitPointer(pointer)) {
+    if (isObject(node) && typeof node.$ref === 'string' && !Object.prototype.hasOwnProperty.call(node, token)) {
+      const target = refToPointer(node.$ref);
+      node = target === undefined ? undefined : getAt(doc, target, depth + 1);
+    }
     if (Array.isArray(node)) {
       if (!/^(0|[1-9][0-9]*)$/.test(token)) return undefined;
       node = node[Number(token)];

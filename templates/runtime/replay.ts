@@ -5,13 +5,13 @@
  *  1. Path parameters: every recorded path parameter must equal the request's, else the recording
  *     is not a candidate.
  *  2. Query: +2 for each recorded (name, value) pair the request also sends; a recorded parameter
- *     the request sends with other values excludes the recording; -1 for each recorded parameter
+ *     the request sends with other (or more) values excludes the recording; -1 for each recorded parameter
  *     the request lacks and for each request parameter the recording lacks.
  *  3. Headers (the recording's selected, non-secret headers): +1 for each equal, -1 for each that
  *     differs; a header the request does not send counts 0.
  *  4. Body: +4 when equal (JSON deep-equal, form fields, text); when both are objects and differ,
  *     +1 for each equal top-level field and -1 for each field that differs or only one side has;
- *     other differences -2. For operations that create or change a stateful resource any body
+ *     other differences -2, a body only one side has -3. For operations that create or change a stateful resource any body
  *     difference excludes the recording (the resource store then answers with the request's data).
  *  5. A candidate needs a score of at least -3; the highest score wins; ties go to the first recorded.
  *
@@ -59,7 +59,11 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   const kb = Object.keys(b);
   if (ka.length !== kb.length) return false;
   const rb = b as Record<string, unknown>;
-  return ka.every((key) => Object.prototype.hasOwnProperty.call(rb, key) && deepEqual((a as Record<string, unknown>)[key], rb[key]));
+  return ka.every(
+    (key) =>
+      Object.prototype.hasOwnProperty.call(rb, key) &&
+      deepEqual((a as Record<string, unknown>)[key], rb[key]),
+  );
 }
 
 function headerValue(request: MockRequest, name: string): string | undefined {
@@ -83,7 +87,12 @@ function requestBody(request: MockRequest): unknown {
   return request.rawBody.length > 0 ? request.rawBody.toString('utf8') : undefined;
 }
 
-function compareBody(recorded: unknown, sent: unknown, strict: boolean, diffs: Difference[]): [number, boolean] {
+function compareBody(
+  recorded: unknown,
+  sent: unknown,
+  strict: boolean,
+  diffs: Difference[],
+): [number, boolean] {
   if (recorded === undefined && sent === undefined) return [0, false];
   if (deepEqual(recorded, sent)) return [4, false];
   if (strict) {
@@ -102,7 +111,7 @@ function compareBody(recorded: unknown, sent: unknown, strict: boolean, diffs: D
     return [score, false];
   }
   diffs.push({ what: 'body', recorded, sent });
-  return [-2, false];
+  return [recorded === undefined || sent === undefined ? -3 : -2, false];
 }
 
 /** Scores one recording against the request (see the rule at the top of this file). */
@@ -164,7 +173,12 @@ export function scoreRecording(
     }
   }
 
-  const [bodyScore, bodyExcludes] = compareBody(recording.request.body, requestBody(request), strictBody, diffs);
+  const [bodyScore, bodyExcludes] = compareBody(
+    recording.request.body,
+    requestBody(request),
+    strictBody,
+    diffs,
+  );
   score += bodyScore;
   excluded ||= bodyExcludes || score < MIN_SCORE;
   return { index, score, excluded, differences: diffs };
@@ -203,13 +217,20 @@ function nextInSequence(
   else chosen = responses[responses.length - 1];
   // stop counting once the position no longer matters, so the counter cannot grow without bound
   if (served < responses.length || manifest.sequencePolicy === 'loop') {
-    session.sequences.set(key, manifest.sequencePolicy === 'loop' ? (served + 1) % responses.length : served + 1);
+    session.sequences.set(
+      key,
+      manifest.sequencePolicy === 'loop' ? (served + 1) % responses.length : served + 1,
+    );
   }
   return chosen;
 }
 
 /** The recorded response as a MockResponse: JSON rendered for this request, text raw, bytes as a Buffer. */
-export function toMockResponse(recorded: RecordedResponseData, request: MockRequest, manifest: Manifest): MockResponse {
+export function toMockResponse(
+  recorded: RecordedResponseData,
+  request: MockRequest,
+  manifest: Manifest,
+): MockResponse {
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of recorded.headers) {
     const key = name.toLowerCase();
@@ -220,9 +241,9 @@ export function toMockResponse(recorded: RecordedResponseData, request: MockRequ
   const response: MockResponse = {
     status: recorded.status,
     headers,
-    mediaType: recorded.mediaType || undefined,
     source: `recording:${recorded.entry}`,
   };
+  if (recorded.mediaType) response.mediaType = recorded.mediaType;
   if (recorded.json !== undefined) response.body = render(recorded.json, request, manifest);
   else if (recorded.text !== undefined) response.raw = recorded.text;
   else if (recorded.base64 !== undefined) response.raw = Buffer.from(recorded.base64, 'base64');
@@ -282,6 +303,7 @@ export function explainMiss(op: OperationData, request: MockRequest): string {
     .slice(0, 5)
     .map((d) => `${d.what} (recorded ${describe(d.recorded)}, sent ${describe(d.sent)})`);
   if (closest.differences.length > 5) shown.push(`${closest.differences.length - 5} more`);
-  const why = shown.length > 0 ? `differs in ${shown.join(', ')}` : `scores ${closest.score}, below ${MIN_SCORE}`;
+  const why =
+    shown.length > 0 ? `differs in ${shown.join(', ')}` : `scores ${closest.score}, below ${MIN_SCORE}`;
   return headerSafe(`no recording of ${op.id} matched; closest was ${entryOf(closest)}, which ${why}`);
 }

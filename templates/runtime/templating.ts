@@ -57,7 +57,8 @@ hb.registerHelper('jwt', (...args: unknown[]) => {
   const data = mockData(args);
   const [payloadJson, lifetime] = params(args);
   let payload: Record<string, unknown> = {};
-  if (payloadJson !== null && typeof payloadJson === 'object') payload = payloadJson as Record<string, unknown>;
+  if (payloadJson !== null && typeof payloadJson === 'object')
+    payload = payloadJson as Record<string, unknown>;
   else if (typeof payloadJson === 'string' && payloadJson !== '') {
     try {
       const parsed: unknown = JSON.parse(payloadJson);
@@ -147,7 +148,10 @@ export function lookupRequest(request: MockRequest, path: string): Lookup {
           node = Array.isArray(node) ? node[Number(key)] : (node as Record<string, unknown>)[key];
         }
       }
-      return { value: node, untyped: FORM_MEDIA_TYPES.has(request.mediaType) || typeof request.body === 'string' };
+      return {
+        value: node,
+        untyped: FORM_MEDIA_TYPES.has(request.mediaType) || typeof request.body === 'string',
+      };
     }
     case 'method':
       return { value: request.method, untyped: false };
@@ -205,7 +209,12 @@ function compile(source: string): Template {
 }
 
 /** Renders one template source for `request` (exported for tests and the token endpoint). */
-export function renderTemplate(source: string, request: MockRequest, manifest: Manifest, json = false): string {
+export function renderTemplate(
+  source: string,
+  request: MockRequest,
+  manifest: Manifest,
+  json = false,
+): string {
   return compile(source)({}, { data: { mock: { request, manifest, json, now: Date.now() } } });
 }
 
@@ -235,6 +244,7 @@ export function render(value: unknown, request: MockRequest, manifest: Manifest)
 
 function walk(value: unknown, renderOne: (source: string, json: boolean) => unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
+  if (!hasTemplates(value)) return cloneJson(value);
   if (Array.isArray(value)) return value.map((item) => walk(item, renderOne));
   const marker = markerOf(value);
   const record = value as Record<string, unknown>;
@@ -249,9 +259,19 @@ function walk(value: unknown, renderOne: (source: string, json: boolean) => unkn
 
 function cloneJson(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map(cloneJson);
+  if (Array.isArray(value)) {
+    const copy = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      copy[i] = item === null || typeof item !== 'object' ? item : cloneJson(item);
+    }
+    return copy;
+  }
   const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) copy[key] = cloneJson((value as Record<string, unknown>)[key]);
+  for (const key in value) {
+    const item = (value as Record<string, unknown>)[key];
+    copy[key] = item === null || typeof item !== 'object' ? item : cloneJson(item);
+  }
   return copy;
 }
 

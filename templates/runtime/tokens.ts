@@ -72,7 +72,10 @@ const registry = new Map<string, Registered>();
 /** Remembers a token the mock handed out, so `verifyToken` accepts it (until `lifetimeS` passes). */
 export function registerToken(token: string, lifetimeS?: number): void {
   registry.delete(token);
-  registry.set(token, lifetimeS !== undefined && lifetimeS > 0 ? { expiresAt: Date.now() + lifetimeS * 1000 } : {});
+  registry.set(
+    token,
+    lifetimeS !== undefined && lifetimeS > 0 ? { expiresAt: Date.now() + lifetimeS * 1000 } : {},
+  );
   if (registry.size > REGISTRY_LIMIT) registry.delete(registry.keys().next().value as string);
 }
 
@@ -115,8 +118,8 @@ function alphabetOf(body: string): string {
   const hasLower = /[a-z]/.test(alnum);
   const hasUpper = /[A-Z]/.test(alnum);
   const hasDigit = /[0-9]/.test(alnum);
-  if (alnum.length >= 8 && hasDigit && /^[0-9a-f]+$/.test(alnum)) return '0123456789abcdef';
-  if (alnum.length >= 8 && hasDigit && /^[0-9A-F]+$/.test(alnum)) return '0123456789ABCDEF';
+  if (alnum.length >= 8 && hasDigit && hasLower && /^[0-9a-f]+$/.test(alnum)) return '0123456789abcdef';
+  if (alnum.length >= 8 && hasDigit && hasUpper && /^[0-9A-F]+$/.test(alnum)) return '0123456789ABCDEF';
   return (hasLower ? LOWER : '') + (hasUpper ? UPPER : '') + (hasDigit ? DIGITS : '');
 }
 
@@ -138,7 +141,8 @@ export function issueOpaque(shape: string, lifetimeS?: number): string {
 export function verifyToken(token: string, manifest: Manifest): 'valid' | 'expired' | 'unknown' {
   const now = Date.now();
   const registered = registry.get(token);
-  if (registered) return registered.expiresAt !== undefined && registered.expiresAt <= now ? 'expired' : 'valid';
+  if (registered)
+    return registered.expiresAt !== undefined && registered.expiresAt <= now ? 'expired' : 'valid';
   const jwt = decodeJwt(token);
   if (!jwt) return 'unknown';
   const exp = Number(jwt.payload.exp);
@@ -182,7 +186,8 @@ export function tokenRequestParams(request: MockRequest): Record<string, string>
   for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
     const first = Array.isArray(value) ? value[0] : value;
     if (first === undefined || first === null) continue;
-    params[key] = typeof first === 'string' ? first : typeof first === 'object' ? JSON.stringify(first) : String(first);
+    params[key] =
+      typeof first === 'string' ? first : typeof first === 'object' ? JSON.stringify(first) : String(first);
   }
   return params;
 }
@@ -305,44 +310,67 @@ export function handleTokenEndpoint(
   }
   if (grant === 'refresh_token') {
     const refresh = params.refresh_token;
-    if (!refresh) return oauthError(400, 'invalid_request', 'The refresh_token grant requires refresh_token.');
+    if (!refresh)
+      return oauthError(400, 'invalid_request', 'The refresh_token grant requires refresh_token.');
     const state = verifyToken(refresh, manifest);
     if (state === 'expired') return oauthError(400, 'invalid_grant', 'The refresh token has expired.');
     if (state === 'unknown' && !recordedRefreshTokens(op).has(refresh)) {
-      return oauthError(400, 'invalid_grant', 'The refresh token is invalid or was not issued by this server.');
+      return oauthError(
+        400,
+        'invalid_grant',
+        'The refresh token is invalid or was not issued by this server.',
+      );
     }
   }
 
   const shape = tokenShape(op, grant);
-  const rendered = shape ? render(shape.body, request, manifest) : undefined;
-  const body: Record<string, unknown> = isRecord(rendered)
-    ? rendered
-    : { access_token: '', token_type: 'Bearer', expires_in: DEFAULT_LIFETIME_S };
+  if (!shape) return defaultTokenResponse(grant, params, request, manifest);
+  const rendered = render(shape.body, request, manifest);
+  const body: Record<string, unknown> = isRecord(rendered) ? rendered : {};
   const recordedExpiry = Number(body.expires_in ?? body.expiresIn);
-  const lifetimeS = Number.isFinite(recordedExpiry) && recordedExpiry > 0 ? recordedExpiry : DEFAULT_LIFETIME_S;
+  const lifetimeS =
+    Number.isFinite(recordedExpiry) && recordedExpiry > 0 ? recordedExpiry : DEFAULT_LIFETIME_S;
   const refreshExpiry = Number(body.refresh_expires_in);
   const refreshLifetimeS = Number.isFinite(refreshExpiry) && refreshExpiry > 0 ? refreshExpiry : undefined;
   if (params.scope !== undefined && typeof body.scope === 'string') body.scope = params.scope;
-
   for (const field of TOKEN_FIELDS) {
     const old = body[field];
     if (typeof old !== 'string') continue;
     const isRefresh = field === 'refresh_token' || field === 'refreshToken';
     body[field] = freshToken(old, isRefresh ? refreshLifetimeS : lifetimeS, manifest);
   }
-  if (body.access_token === '') {
-    const subject = params.username ?? params.client_id ?? basicClientId(request) ?? 'mockgen-client';
-    const claims: Record<string, unknown> = { sub: subject, jti: randomUUID() };
-    if (params.scope) claims.scope = params.scope;
-    body.access_token = issueJwt(claims, lifetimeS, manifest);
-    if (grant !== 'client_credentials') body.refresh_token = issueOpaque('rt_' + 'x'.repeat(40));
-    if (params.scope) body.scope = params.scope;
-  }
   return {
-    status: shape?.status ?? 200,
+    status: shape.status,
     headers: { 'cache-control': 'no-store', pragma: 'no-cache' },
-    mediaType: shape?.mediaType ?? 'application/json',
+    mediaType: shape.mediaType,
     body,
-    source: shape?.source ?? 'generated',
+    source: shape.source,
+  };
+}
+
+/** RFC 6749 §5.1 response when nothing was recorded or documented: a mock-signed JWT access token. */
+function defaultTokenResponse(
+  grant: string,
+  params: Record<string, string>,
+  request: MockRequest,
+  manifest: Manifest,
+): MockResponse {
+  const subject = params.username ?? params.client_id ?? basicClientId(request) ?? 'mockgen-client';
+  const claims: Record<string, unknown> = { sub: subject, jti: randomUUID() };
+  if (params.scope) claims.scope = params.scope;
+  const body: Record<string, unknown> = {
+    access_token: issueJwt(claims, DEFAULT_LIFETIME_S, manifest),
+    token_type: 'Bearer',
+    expires_in: DEFAULT_LIFETIME_S,
+  };
+  // client_credentials gets no refresh token (RFC 6749 §4.4.3)
+  if (grant !== 'client_credentials') body.refresh_token = issueOpaque('rt_' + 'aZ9'.repeat(14));
+  if (params.scope) body.scope = params.scope;
+  return {
+    status: 200,
+    headers: { 'cache-control': 'no-store', pragma: 'no-cache' },
+    mediaType: 'application/json',
+    body,
+    source: 'generated',
   };
 }

@@ -76,7 +76,8 @@ export interface ParameterData {
 
 export interface RequestBodyData {
   required: boolean;
-  content: { mediaType: string; schema?: JsonSchema }[];
+  /** `examples` (validated, repaired; `__generated` when the contract has none) are for documentation. */
+  content: { mediaType: string; schema?: JsonSchema; examples?: ExampleData[] }[];
 }
 
 /**
@@ -131,6 +132,11 @@ export interface RecordedResponseData {
   json?: TemplatedValue;
   text?: string;
   base64?: string;
+  /**
+   * Templates for some of `headers` (lower-case name → TemplatedValue, see model/dynamic.ts
+   * templatizeHeaders): rendered per response in place of the recorded value of that header.
+   */
+  headerTemplates?: Record<string, TemplatedValue>;
   /** index of the HAR entry it came from (for the journal and explanations) */
   entry: number;
   /** recorded wait time in ms */
@@ -201,4 +207,11 @@ export interface ResourceSpec {
   schema?: JsonSchema;
   /** recorded resources the store starts with, in recorded order */
   seed: unknown[];
+  /**
+   * Sub-collections (`/users/{userId}/repos`): the path parameters of `collectionPath`. The store keeps
+   * one collection per combination of their values; absent for top-level collections.
+   */
+  scopeParams?: string[];
+  /** with `scopeParams`: the scope of `seed[i]` (parameter name → value), same length as `seed` */
+  seedScopes?: Record<string, string>[];
 }

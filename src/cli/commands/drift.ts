@@ -1,0 +1,143 @@
+import { readFileSync } from 'node:fs';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { applyBaseline, readBaseline, writeBaseline } from '../../drift/baseline';
+import { checkDrift, recount } from '../../drift/check-drift';
+import type { Finding } from '../../drift/types';
+import { MockgenError } from '../../errors';
+import { packageRoot } from '../../paths';
+import { isReportFormat, REPORT_FORMATS, REPORTERS, type ReportFormat } from '../../report';
+
+export const usage = `mockgen drift — check recorded traffic against the contract
+
+Usage:
+  mockgen drift --spec FILE --recordings FILE.har [--recordings MORE.har ...] [options]
+
+Options:
+  --spec FILE              OpenAPI 2.0 / 3.0 / 3.1 contract (YAML or JSON)
+  --recordings FILE.har    HAR file(s) to check; repeat the flag or list several files after it
+  --format FORMAT          text (default) | json | junit | github | sarif
+  --output FILE            write the report to FILE instead of stdout
+  --fail-on LEVEL          error (default) | warning | never: findings at or above LEVEL exit 1
+  --baseline FILE          accepted findings (from --write-baseline); only new ones count
+  --write-baseline FILE    write the current findings as a baseline to FILE
+  --no-extra-properties    do not warn about undocumented properties where the schema allows them
+  --verbose                stack traces for internal errors
+
+Exit codes: 0 no drift, 1 drift at or above --fail-on, 2 bad input or tool failure.
+Operations no recording exercised are listed (summary.untestedOperations in JSON) but never fail the run.
+`;
+
+type FailOn = 'error' | 'warning' | 'never';
+
+export interface DriftArgs {
+  spec: string;
+  recordings: string[];
+  format: ReportFormat;
+  output?: string;
+  failOn: FailOn;
+  baseline?: string;
+  writeBaseline?: string;
+  extraProperties: boolean;
+}
+
+export function parseDriftArgs(argv: string[]): DriftArgs {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (err) {
+    throw new MockgenError(`${(err as Error).message}\n\n${usage}`);
+  }
+  const { values, positionals } = parsed;
+  const spec = values.spec;
+  if (!spec) throw new MockgenError(`--spec FILE is required.\n\n${usage}`);
+  // `--recordings a.har b.har` (a shell glob) leaves the extra files as positionals.
+  const recordings = [...(values.recordings ?? []), ...positionals];
+  if (recordings.length === 0) throw new MockgenError(`--recordings FILE.har is required.\n\n${usage}`);
+  const format = values.format ?? 'text';
+  if (!isReportFormat(format)) throw new MockgenError(`Unknown --format '${format}'; use one of ${REPORT_FORMATS.join(', ')}.`);
+  const failOn = values['fail-on'] ?? 'error';
+  if (failOn !== 'error' && failOn !== 'warning' && failOn !== 'never') {
+    throw new MockgenError(`Unknown --fail-on '${failOn}'; use error, warning or never.`);
+  }
+  return {
+    spec,
+    recordings,
+    format,
+    output: values.output,
+    failOn,
+    baseline: values.baseline,
+    writeBaseline: values['write-baseline'],
+    extraProperties: !values['no-extra-properties'],
+  };
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: true,
+    options: {
+      spec: { type: 'string' },
+      recordings: { type: 'string', multiple: true },
+      format: { type: 'string' },
+      output: { type: 'string', short: 'o' },
+      'fail-on': { type: 'string' },
+      baseline: { type: 'string' },
+      'write-baseline': { type: 'string' },
+      'no-extra-properties': { type: 'boolean' },
+    },
+  });
+}
+
+/** The exit code for the findings that count. */
+export function exitCodeFor(findings: Finding[], failOn: FailOn): number {
+  if (failOn === 'never') return 0;
+  const failing = findings.some((f) => f.severity === 'error' || (failOn === 'warning' && f.severity === 'warning'));
+  return failing ? 1 : 0;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const args = parseDriftArgs(argv);
+  const accepted = args.baseline ? await readBaseline(args.baseline) : undefined;
+  const result = await checkDrift({ spec: args.spec, recordings: args.recordings, extraProperties: args.extraProperties });
+  if (args.writeBaseline) await writeBaseline(args.writeBaseline, result.findings);
+  const { findings, baselined } = accepted ? applyBaseline(result.findings, accepted) : { findings: result.findings, baselined: 0 };
+  const counted = recount(result, findings, baselined);
+
+  const toStdout = !args.output;
+  const color = args.format === 'text' && toStdout && process.stdout.isTTY === true && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
+  const report = REPORTERS[args.format](findings, {
+    contractFile: args.spec,
+    recordingFiles: args.recordings,
+    summary: counted.summary,
+    color,
+    toolVersion: toolVersion(),
+  });
+  if (args.output) {
+    try {
+      await fs.writeFile(args.output, report);
+    } catch (err) {
+      throw new MockgenError(`Cannot write the report to ${args.output}: ${(err as Error).message}.`, { file: args.output });
+    }
+  } else {
+    await writeStdout(report);
+  }
+  return exitCodeFor(findings, args.failOn);
+}
+
+function writeStdout(text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (text === '') return resolve();
+    process.stdout.write(text, (err) => (err ? reject(err) : resolve()));
+  });
+}
+
+function toolVersion(): string | undefined {
+  try {
+    return (JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version?: string }).version;
+  } catch {
+    return undefined;
+  }
+}

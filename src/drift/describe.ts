@@ -1,0 +1,55 @@
+/** Small formatting helpers for drift messages: values, JSON pointers, readable schema pointers. */
+
+export function escapePointerToken(token: string): string {
+  return token.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+export function unescapePointerToken(token: string): string {
+  return token.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+export function childPointer(pointer: string, token: string | number): string {
+  return `${pointer}/${typeof token === 'number' ? token : escapePointerToken(token)}`;
+}
+
+const MAX_SHOWN = 60;
+
+/** A value as a person reads it in a message: `'n/a'`, `42`, `null`, `an object`, `an array`. */
+export function showValue(value: unknown): string {
+  if (typeof value === 'string') {
+    const shown = value.length > MAX_SHOWN ? `${value.slice(0, MAX_SHOWN)}…` : value;
+    return `'${shown.replace(/[\r\n\t]/g, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\\t'))}'`;
+  }
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  if (value === undefined) return 'nothing';
+  return String(value);
+}
+
+/** JSON Schema type name of a value (`integer` for whole numbers). */
+export function jsonType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  return typeof value;
+}
+
+export function withArticle(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+/**
+ * The model names every `$defs` entry after the component it came from, so `#/$defs/Owner/...`
+ * reads back as `#/components/schemas/Owner/...` (OpenAPI 3) or `#/definitions/Owner/...` (Swagger 2.0).
+ * Pointers into the contract document (`/paths/...`) get a leading `#`.
+ */
+export function readableSchemaPointer(pointer: string, openapi: '2.0' | '3.0' | '3.1'): string {
+  if (pointer.startsWith('#/$defs/')) {
+    const base = openapi === '2.0' ? '#/definitions/' : '#/components/schemas/';
+    return base + pointer.slice('#/$defs/'.length);
+  }
+  if (pointer.startsWith('/')) return `#${pointer}`;
+  return pointer;
+}
+

@@ -1,0 +1,499 @@
+/**
+ * The recording reverse proxy: every request to it is forwarded to the target, the response streamed
+ * back byte for byte as it arrives, and a HAR 1.2 entry built from a capped copy of both bodies.
+ * node:http/https only. I/O shell: what happens to the entries (redaction, file, drift) is the caller's.
+ */
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { MockgenError } from '../errors';
+import type { HarCookie, HarEntry, HarHeader, HarResponse, HarTimings } from '../recordings/har-types';
+import { BodyCapture, toHarContent, toHarPostData } from './capture';
+
+export interface RecordingProxyOptions {
+  /** Base URL of the real API; the request path and query are appended to its path. */
+  target: string;
+  /** Interface to listen on. Default `127.0.0.1`. */
+  host?: string;
+  /** Port to listen on; `0` picks a free one. Default 8080. */
+  port?: number;
+  /** Upstream inactivity limit in ms (no byte sent or received): 504 before the response starts. Default 30000. */
+  timeoutMs?: number;
+  /** Bodies above this many bytes are cut in the HAR (still forwarded whole). Default 5 MiB. */
+  maxBodySize?: number;
+  /** Accept self-signed target certificates. Default false. */
+  insecure?: boolean;
+  /** Called once per exchange when it completes (also failed ones), in completion order. */
+  onEntry: (entry: HarEntry) => void | Promise<void>;
+}
+
+export interface ProxyStats {
+  /** Exchanges completed (including failed). */
+  exchanges: number;
+  /** Exchanges that failed: upstream error, timeout, aborted. */
+  errors: number;
+  inFlight: number;
+  /** Body bytes from clients to the target. */
+  bytesSent: number;
+  /** Body bytes from the target to clients (as on the wire). */
+  bytesReceived: number;
+}
+
+export interface RecordingProxy {
+  /** `http://host:port` the app should use. */
+  url: string;
+  port: number;
+  stats: ProxyStats;
+  /** Stops accepting, lets in-flight exchanges finish for up to `graceMs`, then cuts the rest. */
+  close(graceMs?: number): Promise<void>;
+}
+
+export const DEFAULT_MAX_BODY_SIZE = 5 * 1024 * 1024;
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** RFC 7230 §6.1 hop-by-hop headers, plus ones the proxy answers itself (`expect`). */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+/** Raw header pairs (node `rawHeaders`) without hop-by-hop headers and those named in `Connection`. */
+export function withoutHopByHop(rawHeaders: string[], extraDrop: string[] = []): string[] {
+  const drop = new Set([...HOP_BY_HOP, ...extraDrop]);
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    if (rawHeaders[i].toLowerCase() === 'connection') {
+      for (const token of rawHeaders[i + 1].split(',')) drop.add(token.trim().toLowerCase());
+    }
+  }
+  const out: string[] = [];
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    if (!drop.has(rawHeaders[i].toLowerCase())) out.push(rawHeaders[i], rawHeaders[i + 1]);
+  }
+  return out;
+}
+
+/** The path to request upstream: the target's path + the request's path and query, as received. */
+export function upstreamPath(target: URL, requestUrl: string): string {
+  let pathAndQuery = requestUrl;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(pathAndQuery)) {
+    // absolute-form (the app uses us as a forward proxy): keep only path + query
+    const afterScheme = pathAndQuery.indexOf('//') + 2;
+    const slash = pathAndQuery.indexOf('/', afterScheme);
+    const question = pathAndQuery.indexOf('?', afterScheme);
+    const start = slash >= 0 ? slash : question;
+    pathAndQuery = start >= 0 ? pathAndQuery.slice(start) : '/';
+  }
+  if (!pathAndQuery.startsWith('/')) pathAndQuery = `/${pathAndQuery}`;
+  const base = target.pathname.replace(/\/+$/, '');
+  if (base !== '' && (pathAndQuery === '/' || pathAndQuery.startsWith('/?'))) {
+    // `/` on a target with a path means the target's path itself (keep its trailing slash, if any)
+    return `${target.pathname}${pathAndQuery.slice(1)}`;
+  }
+  return `${base}${pathAndQuery}`;
+}
+
+function pairs(raw: string[]): HarHeader[] {
+  const out: HarHeader[] = [];
+  for (let i = 0; i < raw.length; i += 2) out.push({ name: raw[i], value: raw[i + 1] });
+  return out;
+}
+
+function headerValue(raw: string[], name: string): string | undefined {
+  for (let i = 0; i < raw.length; i += 2) if (raw[i].toLowerCase() === name) return raw[i + 1];
+  return undefined;
+}
+
+function queryString(path: string): HarHeader[] {
+  const q = path.indexOf('?');
+  if (q < 0) return [];
+  const out: HarHeader[] = [];
+  for (const [name, value] of new URLSearchParams(path.slice(q + 1))) out.push({ name, value });
+  return out;
+}
+
+function requestCookies(raw: string[]): HarCookie[] {
+  const out: HarCookie[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i].toLowerCase() !== 'cookie') continue;
+    for (const pair of raw[i + 1].split(';')) {
+      const eq = pair.indexOf('=');
+      if (eq > 0) out.push({ name: pair.slice(0, eq).trim(), value: pair.slice(eq + 1).trim() });
+    }
+  }
+  return out;
+}
+
+function responseCookies(raw: string[]): HarCookie[] {
+  const out: HarCookie[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i].toLowerCase() !== 'set-cookie') continue;
+    const [first, ...attributes] = raw[i + 1].split(';');
+    const eq = first.indexOf('=');
+    if (eq <= 0) continue;
+    const cookie: HarCookie = { name: first.slice(0, eq).trim(), value: first.slice(eq + 1).trim() };
+    for (const attribute of attributes) {
+      const [key, ...rest] = attribute.split('=');
+      const value = rest.join('=').trim();
+      switch (key.trim().toLowerCase()) {
+        case 'path':
+          cookie.path = value;
+          break;
+        case 'domain':
+          cookie.domain = value;
+          break;
+        case 'expires': {
+          const date = new Date(value);
+          if (!Number.isNaN(date.getTime())) cookie.expires = date.toISOString();
+          break;
+        }
+        case 'httponly':
+          cookie.httpOnly = true;
+          break;
+        case 'secure':
+          cookie.secure = true;
+          break;
+        case 'samesite':
+          cookie.sameSite = value;
+          break;
+      }
+    }
+    out.push(cookie);
+  }
+  return out;
+}
+
+function ms(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
+function problem(res: http.ServerResponse, status: number, title: string, detail: string): void {
+  const body = JSON.stringify({ type: 'about:blank', title, status, detail });
+  res.writeHead(status, {
+    'content-type': 'application/problem+json',
+    'content-length': Buffer.byteLength(body),
+    'x-mockgen-record': 'proxy-error',
+  });
+  res.end(body);
+}
+
+class UpstreamTimeout extends Error {}
+
+/** Starts the proxy; resolves once it listens. */
+export async function startRecordingProxy(options: RecordingProxyOptions): Promise<RecordingProxy> {
+  let target: URL;
+  try {
+    target = new URL(options.target);
+  } catch {
+    throw new MockgenError(`--target '${options.target}' is not a URL; give one like https://api.example.com/v1.`);
+  }
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+    throw new MockgenError(`--target '${options.target}' must be an http:// or https:// URL.`);
+  }
+  const isHttps = target.protocol === 'https:';
+  const maxBodySize = options.maxBodySize ?? DEFAULT_MAX_BODY_SIZE;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const agent = isHttps
+    ? new https.Agent({ keepAlive: true, rejectUnauthorized: !options.insecure })
+    : new http.Agent({ keepAlive: true });
+  const hostname = target.hostname.replace(/^\[(.*)\]$/, '$1');
+  const port = target.port ? Number(target.port) : isHttps ? 443 : 80;
+  const stats: ProxyStats = { exchanges: 0, errors: 0, inFlight: 0, bytesSent: 0, bytesReceived: 0 };
+  const pending = new Set<Promise<void>>();
+
+  const server = http.createServer((req, res) => {
+    stats.inFlight += 1;
+    const done = exchange(req, res).finally(() => {
+      stats.inFlight -= 1;
+      pending.delete(done);
+    });
+    pending.add(done);
+  });
+  server.keepAliveTimeout = 65_000;
+  // Uploads and long streams are bounded by the upstream inactivity timeout, not by node's defaults.
+  server.requestTimeout = 0;
+  server.headersTimeout = 60_000;
+
+  function exchange(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    return new Promise<void>((resolveExchange) => {
+      const startedDateTime = new Date().toISOString();
+      const t0 = performance.now();
+      let tSocket = -1;
+      let tConnected = -1;
+      let tSecure = -1;
+      let tSent = -1;
+      let tResponse = -1;
+      let tEnd = -1;
+      let reused = true;
+      res.sendDate = false;
+
+      const path = upstreamPath(target, req.url ?? '/');
+      const url = `${target.protocol}//${target.host}${path}`;
+      const requestHeaders = withoutHopByHop(req.rawHeaders, ['expect']);
+      for (let i = 0; i < requestHeaders.length; i += 2) {
+        if (requestHeaders[i].toLowerCase() === 'host') requestHeaders[i + 1] = target.host;
+      }
+      if (headerValue(requestHeaders, 'host') === undefined) requestHeaders.unshift('Host', target.host);
+      const requestCapture = new BodyCapture(maxBodySize);
+      const responseCapture = new BodyCapture(maxBodySize);
+      let upstreamResponse: http.IncomingMessage | undefined;
+      let serverIPAddress: string | undefined;
+      let finished = false;
+
+      const upstream = (isHttps ? https : http).request({
+        protocol: target.protocol,
+        hostname,
+        port,
+        method: req.method,
+        path,
+        headers: requestHeaders as unknown as http.OutgoingHttpHeaders,
+        agent,
+        servername: isHttps && !/^[\d.]+$|:/.test(hostname) ? hostname : undefined,
+      });
+      upstream.setTimeout(timeoutMs, () => upstream.destroy(new UpstreamTimeout(`no data for ${timeoutMs} ms`)));
+      upstream.on('socket', (socket: Socket) => {
+        tSocket = performance.now();
+        if (socket.connecting) {
+          reused = false;
+          socket.once('connect', () => {
+            tConnected = performance.now();
+            serverIPAddress = socket.remoteAddress;
+          });
+          socket.once('secureConnect', () => (tSecure = performance.now()));
+        } else {
+          serverIPAddress = socket.remoteAddress;
+        }
+      });
+      upstream.on('finish', () => (tSent = performance.now()));
+
+      // Request body: forwarded as it arrives, a capped copy kept.
+      req.on('data', (chunk: Buffer) => {
+        requestCapture.add(chunk);
+        stats.bytesSent += chunk.length;
+        if (!upstream.write(chunk)) req.pause();
+      });
+      upstream.on('drain', () => req.resume());
+      req.on('end', () => upstream.end());
+
+      upstream.on('response', (response) => {
+        tResponse = performance.now();
+        upstreamResponse = response;
+        const statusMessage = response.statusMessage ?? '';
+        try {
+          res.writeHead(response.statusCode ?? 502, statusMessage, withoutHopByHop(response.rawHeaders));
+        } catch {
+          // invalid header from upstream: send what node accepts
+          res.writeHead(response.statusCode ?? 502, withoutHopByHop(response.rawHeaders));
+        }
+        // Headers go out with the first body chunk (one packet); a slow body gets them on their own.
+        const flushTimer = setTimeout(() => {
+          if (!res.headersSent && !res.destroyed) res.flushHeaders();
+        }, 20);
+        response.once('data', () => clearTimeout(flushTimer));
+        response.once('end', () => clearTimeout(flushTimer));
+        response.once('close', () => clearTimeout(flushTimer));
+        response.on('data', (chunk: Buffer) => {
+          responseCapture.add(chunk);
+          stats.bytesReceived += chunk.length;
+          if (!res.write(chunk)) response.pause();
+        });
+        res.on('drain', () => response.resume());
+        response.on('end', () => {
+          tEnd = performance.now();
+          if (response.rawTrailers.length > 0) {
+            try {
+              res.addTrailers(response.rawTrailers as unknown as http.OutgoingHttpHeaders);
+            } catch {
+              // trailers only travel with chunked responses
+            }
+          }
+          res.end();
+          void finish();
+        });
+        response.on('error', (err) => void finish(err));
+        response.on('aborted', () => void finish(new Error('target closed the connection mid-response')));
+      });
+
+      upstream.on('error', (err) => {
+        if (res.headersSent) {
+          void finish(err);
+          return;
+        }
+        const timedOut = err instanceof UpstreamTimeout;
+        const code = (err as NodeJS.ErrnoException).code;
+        const reason = timedOut ? `timed out (${err.message})` : `${code ? `${code}: ` : ''}${err.message}`;
+        if (!res.writableEnded && !res.destroyed) {
+          if (timedOut) problem(res, 504, 'Gateway Timeout', `mockgen record: ${req.method} ${url} ${reason}`);
+          else problem(res, 502, 'Bad Gateway', `mockgen record: ${req.method} ${url} failed: ${reason}`);
+        }
+        void finish(new Error(timedOut ? `timeout: ${reason}` : reason));
+      });
+
+      // The client went away before the exchange completed.
+      res.on('close', () => {
+        if (!res.writableFinished && !finished) {
+          upstream.destroy();
+          upstreamResponse?.destroy();
+          void finish(new Error('client closed the connection'));
+        }
+      });
+
+      async function finish(error?: Error): Promise<void> {
+        if (finished) return;
+        finished = true;
+        if (error && res.headersSent && !res.writableEnded) res.destroy();
+        const now = performance.now();
+        if (tEnd < 0) tEnd = now;
+        try {
+          const entry = await buildEntry(error);
+          stats.exchanges += 1;
+          if (entry._error) stats.errors += 1;
+          await options.onEntry(entry);
+        } catch (err) {
+          process.stderr.write(`mockgen record: could not record ${req.method} ${url}: ${(err as Error).message}\n`);
+        } finally {
+          resolveExchange();
+        }
+      }
+
+      async function buildEntry(error?: Error): Promise<HarEntry> {
+        const rawRequestHeaders = requestHeaders;
+        const postData = await toHarPostData(
+          requestCapture,
+          {
+            contentType: headerValue(rawRequestHeaders, 'content-type'),
+            contentEncoding: headerValue(rawRequestHeaders, 'content-encoding'),
+          },
+          maxBodySize,
+        );
+        const timings = timingsOf();
+        let response: HarResponse;
+        if (upstreamResponse) {
+          const raw = upstreamResponse.rawHeaders;
+          response = {
+            status: upstreamResponse.statusCode ?? 0,
+            statusText: upstreamResponse.statusMessage ?? '',
+            httpVersion: `HTTP/${upstreamResponse.httpVersion}`,
+            cookies: responseCookies(raw),
+            headers: pairs(raw),
+            content: await toHarContent(
+              responseCapture,
+              { contentType: headerValue(raw, 'content-type'), contentEncoding: headerValue(raw, 'content-encoding') },
+              maxBodySize,
+            ),
+            redirectURL: headerValue(raw, 'location') ?? '',
+            headersSize: -1,
+            bodySize: responseCapture.total,
+          };
+        } else {
+          response = {
+            status: 0,
+            statusText: '',
+            httpVersion: '',
+            cookies: [],
+            headers: [],
+            content: { size: 0, mimeType: '' },
+            redirectURL: '',
+            headersSize: -1,
+            bodySize: -1,
+          };
+        }
+        const entry: HarEntry = {
+          startedDateTime,
+          time: ms(
+            [timings.blocked, timings.dns, timings.connect, timings.send, timings.wait, timings.receive]
+              .filter((t): t is number => t !== undefined && t > 0)
+              .reduce((a, b) => a + b, 0),
+          ),
+          request: {
+            method: req.method ?? 'GET',
+            url,
+            httpVersion: `HTTP/${req.httpVersion}`,
+            cookies: requestCookies(rawRequestHeaders),
+            headers: pairs(rawRequestHeaders),
+            queryString: queryString(path),
+            ...(postData ? { postData } : {}),
+            headersSize: -1,
+            bodySize: requestCapture.total,
+          },
+          response,
+          cache: {},
+          timings,
+          ...(serverIPAddress ? { serverIPAddress } : {}),
+        };
+        if (error) entry._error = error.message;
+        return entry;
+      }
+
+      function timingsOf(): HarTimings {
+        const socketAt = tSocket >= 0 ? tSocket : t0;
+        const connectedAt = !reused && tConnected >= 0 ? (tSecure >= 0 ? tSecure : tConnected) : socketAt;
+        const sentAt = tSent >= 0 ? tSent : tResponse >= 0 ? tResponse : tEnd;
+        const responseAt = tResponse >= 0 ? tResponse : tEnd;
+        return {
+          blocked: ms(Math.max(0, socketAt - t0)),
+          dns: -1,
+          connect: reused || tConnected < 0 ? -1 : ms(connectedAt - socketAt),
+          ssl: tSecure >= 0 && tConnected >= 0 ? ms(tSecure - tConnected) : -1,
+          send: ms(Math.max(0, sentAt - connectedAt)),
+          wait: ms(Math.max(0, responseAt - Math.max(sentAt, connectedAt))),
+          receive: ms(Math.max(0, tEnd - responseAt)),
+        };
+      }
+    });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new MockgenError(`port ${options.port ?? 8080} is in use; pick another with --port.`)
+          : err,
+      );
+    });
+    server.listen(options.port ?? 8080, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  const boundPort = typeof address === 'object' && address ? address.port : (options.port ?? 8080);
+  const host = options.host ?? '127.0.0.1';
+  const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+
+  let closing: Promise<void> | undefined;
+  let cutNow = (): void => undefined;
+  return {
+    url: `http://${urlHost}:${boundPort}`,
+    port: boundPort,
+    stats,
+    close(graceMs = 2000): Promise<void> {
+      // A second close with no grace (a second Ctrl-C) cuts the wait short.
+      if (closing && graceMs <= 0) cutNow();
+      closing ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        if (pending.size > 0 && graceMs > 0) {
+          let timer: NodeJS.Timeout | undefined;
+          await Promise.race([
+            Promise.allSettled([...pending]),
+            new Promise<void>((resolve) => {
+              timer = setTimeout(resolve, graceMs);
+              cutNow = resolve;
+            }),
+          ]);
+          clearTimeout(timer);
+        }
+        server.closeAllConnections();
+        await Promise.allSettled([...pending]);
+        agent.destroy();
+        await closed;
+      })();
+      return closing;
+    },
+  };
+}

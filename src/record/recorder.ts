@@ -1,0 +1,113 @@
+/**
+ * The recorder: proxy → redaction → HAR file (→ live drift lines). What `mockgen record` runs, usable
+ * from code and tests without the CLI's signal handling and terminal output.
+ */
+import type { Contract } from '../model/types';
+import type { HarEntry } from '../recordings/har-types';
+import { redactHarEntry, type RedactOptions } from '../recordings/redact';
+import type { DriftWatch } from './drift-watch';
+import { HarFileWriter } from './har-writer';
+import { startRecordingProxy, type ProxyStats, type RecordingProxyOptions } from './proxy';
+
+export interface RecorderOptions extends Omit<RecordingProxyOptions, 'onEntry'> {
+  /** HAR file to write (created or truncated). */
+  out: string;
+  /** Redaction applied before an entry is written; `enabled: false` writes secrets as captured. */
+  redact: RedactOptions;
+  /** With a contract, every exchange is checked for drift and `onDrift` gets one line per drifting exchange. */
+  contract?: Contract;
+  onDrift?: (line: string) => void;
+  /** Called after each entry is on disk. */
+  onEntry?: (entry: HarEntry, index: number) => void;
+  /** Where write failures are reported. Default stderr. */
+  onError?: (message: string) => void;
+}
+
+export interface RecorderSummary extends ProxyStats {
+  file: string;
+  /** Entries in the HAR file. */
+  written: number;
+  /** Exchanges with drift findings (only with a contract). */
+  drifted?: number;
+  findings?: number;
+}
+
+export interface Recorder {
+  url: string;
+  port: number;
+  stats: ProxyStats;
+  /** Drains in-flight exchanges (up to `graceMs`), closes the proxy and the file. */
+  stop(graceMs?: number): Promise<RecorderSummary>;
+}
+
+const CREATOR = { name: 'mockgen record', version: readVersion() };
+
+function readVersion(): string {
+  try {
+    return (require('../../../package.json') as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+export async function startRecorder(options: RecorderOptions): Promise<Recorder> {
+  const writer = await HarFileWriter.create(options.out, {
+    creator: CREATOR,
+    comment: `Recorded from ${options.target}${options.redact.enabled === false ? '' : '; secrets redacted'}`,
+  });
+  // The drift checker (Ajv and friends) is loaded only when there is a contract to check against.
+  let watch: DriftWatch | undefined;
+  if (options.contract) watch = new (await import('./drift-watch')).DriftWatch(options.contract, options.out);
+  const onError = options.onError ?? ((message: string) => process.stderr.write(`${message}\n`));
+  let writeFailed = false;
+  let proxy;
+  try {
+    proxy = await startRecordingProxy({
+      ...options,
+      onEntry: async (entry) => {
+        const redacted = redactHarEntry(entry, options.redact);
+        const index = writer.entries;
+        try {
+          await writer.append(redacted);
+        } catch (err) {
+          if (!writeFailed) onError(`mockgen record: cannot write ${options.out}: ${(err as Error).message}`);
+          writeFailed = true;
+          return;
+        }
+        options.onEntry?.(redacted, index);
+        if (watch) {
+          try {
+            const line = watch.check(redacted, index);
+            if (line) options.onDrift?.(line);
+          } catch (err) {
+            onError(`mockgen record: drift check failed for entry ${index}: ${(err as Error).message}`);
+          }
+        }
+      },
+    });
+  } catch (err) {
+    await writer.close();
+    throw err;
+  }
+  const running = proxy;
+  let stopping: Promise<RecorderSummary> | undefined;
+  return {
+    url: running.url,
+    port: running.port,
+    stats: running.stats,
+    stop(graceMs?: number): Promise<RecorderSummary> {
+      if (stopping && graceMs === 0) void running.close(0);
+      stopping ??= (async () => {
+        await running.close(graceMs);
+        await writer.close();
+        return {
+          ...running.stats,
+          file: options.out,
+          written: writer.entries,
+          ...(watch ? { drifted: watch.drifted, findings: watch.findings } : {}),
+        };
+      })();
+      return stopping;
+    },
+  };
+}

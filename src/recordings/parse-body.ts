@@ -1,0 +1,122 @@
+/**
+ * A recorded body → the value later stages compare and learn from, shaped as the emitted server's
+ * body parser (templates/runtime/body.ts) shapes a live request body, so replay compares like with like:
+ *
+ * | body                                                     | value                                              |
+ * | -------------------------------------------------------- | -------------------------------------------------- |
+ * | JSON media types (`application/json`, `*+json`, ...)     | parsed JSON (text that fails to parse: the text)   |
+ * | no media type, text that parses as JSON                  | parsed JSON                                        |
+ * | `application/x-www-form-urlencoded`                      | form object (repeated names → arrays, `a[b]` nests) |
+ * | `multipart/form-data`                                    | form object from HAR `params`, else the raw text   |
+ * | other text                                               | the string                                         |
+ * | binary (only `base64`)                                   | `undefined`                                        |
+ */
+import type { RecordedBody } from '../model/types';
+import { buildFormObject } from '../../templates/runtime/body';
+import { isJsonMediaType as isRuntimeJson } from '../../templates/runtime/negotiate';
+import { decodeComponent } from '../../templates/runtime/params';
+
+export type BodyKind = 'none' | 'json' | 'form' | 'multipart' | 'text' | 'binary';
+
+/** JSON media types: the runtime's list plus vendor forms seen in the wild (`application/x-amz-json-1.1`). */
+export function isJsonMediaType(mediaType: string): boolean {
+  return isRuntimeJson(mediaType) || /^application\/(?:[^/]*[-.])?json(?:-[0-9.]+)?$/.test(mediaType);
+}
+
+/** Parses a recorded body as described above. */
+export function parseBody(body: RecordedBody | undefined, flatNames?: ReadonlySet<string>): unknown {
+  return parseBodyWithKind(body, flatNames).value;
+}
+
+/** Like `parseBody`, and says what kind of value it produced. */
+export function parseBodyWithKind(
+  body: RecordedBody | undefined,
+  flatNames?: ReadonlySet<string>,
+): { kind: BodyKind; value: unknown } {
+  if (!body) return { kind: 'none', value: undefined };
+  const mediaType = body.mimeType;
+  const { text, params } = body;
+  if (mediaType === 'application/x-www-form-urlencoded') {
+    if (text !== undefined) return { kind: 'form', value: buildFormObject(parseFormText(text), flatNames) };
+    if (params) return { kind: 'form', value: fieldsFromParams(params, flatNames) };
+  }
+  if (mediaType.startsWith('multipart/')) {
+    if (params && params.length > 0) return { kind: 'multipart', value: fieldsFromParams(params, flatNames) };
+    if (text !== undefined) {
+      const fields = parseMultipartText(text, flatNames);
+      if (fields) return { kind: 'multipart', value: fields };
+    } else if (body.base64 !== undefined) {
+      // binary parts (uploads): one char per byte, as the runtime reads file parts
+      const fields = parseMultipartText(Buffer.from(body.base64, 'base64').toString('latin1'), flatNames);
+      if (fields) return { kind: 'multipart', value: fields };
+    }
+  }
+  if (text === undefined) {
+    if (params && params.length > 0) return { kind: 'form', value: fieldsFromParams(params, flatNames) };
+    return body.base64 !== undefined ? { kind: 'binary', value: undefined } : { kind: 'none', value: undefined };
+  }
+  if (isJsonMediaType(mediaType) || mediaType === '') {
+    const trimmed = text.replace(/^\uFEFF/, '').trim();
+    if (trimmed !== '') {
+      try {
+        return { kind: 'json', value: JSON.parse(trimmed) };
+      } catch {
+        // not JSON after all: keep the text
+      }
+    }
+  }
+  return { kind: 'text', value: text };
+}
+
+function parseFormText(text: string): [string, unknown][] {
+  const out: [string, unknown][] = [];
+  for (const pair of text.split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    out.push(eq < 0 ? [decodeComponent(pair), ''] : [decodeComponent(pair.slice(0, eq)), decodeComponent(pair.slice(eq + 1))]);
+  }
+  return out;
+}
+
+/** A multipart part's value as the runtime sees it: JSON parts parsed, everything else a string. */
+function partValue(value: string, contentType: string | undefined): unknown {
+  if (contentType && isJsonMediaType(contentType.split(';')[0].trim().toLowerCase())) {
+    try {
+      return JSON.parse(value);
+    } catch {
+      // keep the string
+    }
+  }
+  return value;
+}
+
+function fieldsFromParams(params: NonNullable<RecordedBody['params']>, flatNames?: ReadonlySet<string>): Record<string, unknown> {
+  return buildFormObject(
+    params.map((p) => [p.name, partValue(p.value ?? '', p.contentType)]),
+    flatNames,
+  );
+}
+
+/**
+ * Fields of a raw multipart body (HAR `postData.text` without `params`). The boundary is taken from the
+ * first delimiter line, since the recorded media type has lost its parameters.
+ */
+function parseMultipartText(text: string, flatNames?: ReadonlySet<string>): Record<string, unknown> | undefined {
+  const firstLine = /^(?:\r?\n)*--([^\r\n]+?)[ \t]*\r?\n/.exec(text);
+  if (!firstLine) return undefined;
+  const delimiter = `--${firstLine[1]}`;
+  const pairs: [string, unknown][] = [];
+  for (const part of text.split(delimiter).slice(1)) {
+    if (part.startsWith('--')) break;
+    const body = part.replace(/^[ \t]*\r?\n/, '');
+    const split = /\r?\n\r?\n/.exec(body);
+    if (!split) continue;
+    const head = body.slice(0, split.index);
+    const content = body.slice(split.index + split[0].length).replace(/\r?\n$/, '');
+    const disposition = /^content-disposition:(.*)$/im.exec(head)?.[1] ?? '';
+    const name = /\bname="((?:[^"\\]|\\.)*)"/i.exec(disposition)?.[1] ?? /\bname=([^;\s]+)/i.exec(disposition)?.[1];
+    if (name === undefined) continue;
+    pairs.push([name, partValue(content, /^content-type:(.*)$/im.exec(head)?.[1])]);
+  }
+  return pairs.length > 0 ? buildFormObject(pairs, flatNames) : undefined;
+}

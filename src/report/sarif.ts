@@ -1,0 +1,94 @@
+import * as path from 'node:path';
+import { fingerprint } from '../drift/baseline';
+import { ALL_KINDS } from '../drift/kinds';
+import type { Finding } from '../drift/types';
+import { groupFindings, type ReportContext } from './context';
+
+const MAX_ENTRIES_LISTED = 100;
+
+/**
+ * SARIF 2.1.0: rules from the kinds catalogue; one result per group of identical findings (same
+ * kind, operation, status and pointer), located in the HAR file, with the contract as a related
+ * location and the entry-independent fingerprint as `partialFingerprints`.
+ */
+export function sarifReport(findings: Finding[], context: ReportContext): string {
+  const ruleIndex = new Map(ALL_KINDS.map((k, i) => [k.kind as string, i]));
+  const multipleFiles = context.recordingFiles.length > 1;
+  const results = groupFindings(findings).map((group) => {
+    const f = group.first;
+    const count = group.findings.length;
+    const entries = group.findings.slice(0, MAX_ENTRIES_LISTED).map((x) => (multipleFiles ? `${x.file}#${x.entry}` : x.entry));
+    const result: Record<string, unknown> = {
+      ruleId: f.kind,
+      ruleIndex: ruleIndex.get(f.kind) ?? -1,
+      level: f.severity === 'error' ? 'error' : 'warning',
+      message: { text: count === 1 ? `${f.message} (entry ${f.entry})` : `${f.message} (${count} entries, first ${f.entry})` },
+      locations: [
+        {
+          physicalLocation: { artifactLocation: { uri: toUri(f.file) } },
+          logicalLocations: [{ name: f.operation, fullyQualifiedName: `${f.operation}${f.status !== undefined ? ` ${f.status}` : ''}${f.pointer}`, kind: 'member' }],
+        },
+      ],
+      partialFingerprints: { 'mockgenDrift/v1': fingerprint(f) },
+      properties: {
+        operation: f.operation,
+        pointer: f.pointer,
+        count,
+        entries,
+        ...(f.status !== undefined ? { status: f.status } : {}),
+        ...(f.rule !== undefined ? { rule: f.rule } : {}),
+      },
+    };
+    if (f.schemaPointer) {
+      result.relatedLocations = [
+        {
+          id: 0,
+          physicalLocation: { artifactLocation: { uri: toUri(context.contractFile) } },
+          message: { text: `contract ${f.schemaPointer}` },
+        },
+      ];
+    }
+    return result;
+  });
+  const log = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'mockgen-drift',
+            fullName: 'mockgen drift (OpenAPI contract vs recorded traffic)',
+            ...(context.toolVersion ? { version: context.toolVersion, semanticVersion: context.toolVersion } : {}),
+            rules: ALL_KINDS.map((k) => ({
+              id: k.kind,
+              name: k.kind.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase()),
+              shortDescription: { text: k.title },
+              fullDescription: { text: k.description },
+              defaultConfiguration: { level: k.severity },
+            })),
+          },
+        },
+        invocations: [{ executionSuccessful: true }],
+        artifacts: [context.contractFile, ...context.recordingFiles].map((file) => ({ location: { uri: toUri(file) } })),
+        results,
+        properties: {
+          entries: context.summary.entries,
+          untestedOperations: context.summary.untestedOperations,
+        },
+      },
+    ],
+  };
+  return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+/** A file path as a SARIF `uri`: relative paths stay relative (forward slashes), absolute ones become file URIs. */
+export function toUri(file: string): string {
+  const slashed = file.replace(/\\/g, '/');
+  const encoded = slashed
+    .split('/')
+    .map((segment) => (/^[A-Za-z]:$/.test(segment) ? segment : encodeURIComponent(segment)))
+    .join('/');
+  if (path.isAbsolute(file) || /^[A-Za-z]:\//.test(slashed)) return `file://${encoded.startsWith('/') ? '' : '/'}${encoded}`;
+  return encoded;
+}

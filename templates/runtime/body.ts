@@ -1,0 +1,273 @@
+/**
+ * Request bodies: reading with a size limit, and parsing by media type — JSON (and every `+json`),
+ * `application/x-www-form-urlencoded` and `multipart/form-data` (bracket keys such as Stripe's
+ * `metadata[plan]=pro&items[0][price]=p_1` become nested objects and arrays), text, and bytes.
+ */
+import type { IncomingMessage } from 'node:http';
+import busboy from 'busboy';
+import { isJsonMediaType } from './negotiate';
+import { decodeComponent } from './params';
+import type { ProblemKind } from './problem';
+
+export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
+
+/** A request the mock refuses before it reaches the operation, answered as a problem of `kind`. */
+export class RequestError extends Error {
+  constructor(
+    readonly kind: ProblemKind,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** Whether the request announces a body (HTTP/1.1: Content-Length > 0 or Transfer-Encoding). */
+export function announcesBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  if (length !== undefined) return length !== '0';
+  return req.headers['transfer-encoding'] !== undefined;
+}
+
+/** Reads the whole body; rejects with a 413 RequestError past `limit` bytes. */
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  if (!announcesBody(req)) return Promise.resolve(EMPTY);
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    return Promise.reject(tooLarge(limit));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const finish = (error?: Error): void => {
+      if (done) return;
+      done = true;
+      req.removeListener('data', onData);
+      req.removeListener('end', onEnd);
+      req.removeListener('error', onError);
+      req.removeListener('aborted', onAborted);
+      if (error) reject(error);
+      else resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limit) {
+        // stop buffering; the response closes the connection
+        req.pause();
+        finish(tooLarge(limit));
+      } else {
+        chunks.push(chunk);
+      }
+    };
+    const onEnd = (): void => finish();
+    const onError = (err: Error): void => finish(new RequestError('MALFORMED_REQUEST', `Reading the body failed: ${err.message}`));
+    const onAborted = (): void => finish(new RequestError('MALFORMED_REQUEST', 'The client aborted the request'));
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('aborted', onAborted);
+  });
+}
+
+function tooLarge(limit: number): RequestError {
+  return new RequestError('PAYLOAD_TOO_LARGE', `The request body exceeds the limit of ${limit} bytes (MOCKGEN_BODY_LIMIT).`);
+}
+
+/** Body limit from MOCKGEN_BODY_LIMIT (bytes; `10mb`, `512kb` accepted too). */
+export function bodyLimit(env: NodeJS.ProcessEnv): number {
+  const raw = env.MOCKGEN_BODY_LIMIT?.trim().toLowerCase();
+  if (!raw) return DEFAULT_BODY_LIMIT;
+  const m = /^(\d+(?:\.\d+)?)\s*(b|kb|k|mb|m|gb|g)?$/.exec(raw);
+  if (!m) return DEFAULT_BODY_LIMIT;
+  const unit = m[2]?.[0];
+  const factor = unit === 'k' ? 1024 : unit === 'm' ? 1024 * 1024 : unit === 'g' ? 1024 * 1024 * 1024 : 1;
+  return Math.floor(Number(m[1]) * factor);
+}
+
+export function isFormMediaType(mediaType: string): boolean {
+  return mediaType === 'application/x-www-form-urlencoded' || mediaType === 'multipart/form-data';
+}
+
+export function isTextMediaType(mediaType: string): boolean {
+  return (
+    mediaType.startsWith('text/') ||
+    mediaType.endsWith('+xml') ||
+    mediaType === 'application/xml' ||
+    mediaType === 'application/javascript' ||
+    mediaType === 'application/x-yaml' ||
+    mediaType === 'application/yaml' ||
+    mediaType === 'application/graphql' ||
+    mediaType === 'application/x-ndjson'
+  );
+}
+
+/**
+ * The parsed body: JSON value, form fields object, text, or a binary string (latin1: one char per
+ * byte, so `maxLength` counts bytes) for other types. Undefined for an empty body.
+ * `flatNames`: form field names to keep as they are even when they contain brackets.
+ */
+export async function parseBody(
+  raw: Buffer,
+  contentType: string | undefined,
+  mediaType: string,
+  flatNames?: ReadonlySet<string>,
+): Promise<unknown> {
+  if (raw.length === 0) return undefined;
+  if (isJsonMediaType(mediaType)) {
+    let text = raw.toString('utf8');
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    if (text.trim() === '') return undefined;
+    try {
+      return JSON.parse(text);
+    } catch (err) {
+      throw new RequestError('MALFORMED_REQUEST', `The request body is not valid JSON: ${(err as Error).message}`);
+    }
+  }
+  if (mediaType === 'application/x-www-form-urlencoded') {
+    const pairs: [string, unknown][] = [];
+    for (const part of raw.toString('utf8').split('&')) {
+      if (part === '') continue;
+      const eq = part.indexOf('=');
+      pairs.push(
+        eq < 0 ? [decodeComponent(part), ''] : [decodeComponent(part.slice(0, eq)), decodeComponent(part.slice(eq + 1))],
+      );
+    }
+    return buildFormObject(pairs, flatNames);
+  }
+  if (mediaType === 'multipart/form-data') return parseMultipart(raw, contentType ?? mediaType, flatNames);
+  if (isTextMediaType(mediaType) || mediaType === '') return raw.toString('utf8');
+  return raw.toString('latin1');
+}
+
+function parseMultipart(raw: Buffer, contentType: string, flatNames?: ReadonlySet<string>): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({
+        headers: { 'content-type': contentType },
+        limits: { fieldSize: raw.length, fields: 10_000, parts: 10_000 },
+      });
+    } catch (err) {
+      reject(new RequestError('MALFORMED_REQUEST', `The multipart body cannot be parsed: ${(err as Error).message}`));
+      return;
+    }
+    const pairs: [string, unknown][] = [];
+    const pending: Promise<void>[] = [];
+    parser.on('field', (name, value, info) => {
+      let parsed: unknown = value;
+      if (isJsonMediaType(info.mimeType.toLowerCase())) {
+        try {
+          parsed = JSON.parse(value);
+        } catch {
+          parsed = value;
+        }
+      }
+      pairs.push([name, parsed]);
+    });
+    parser.on('file', (name, stream, info) => {
+      const index = pairs.push([name, '']) - 1;
+      const chunks: Buffer[] = [];
+      pending.push(
+        new Promise((done) => {
+          stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+          stream.on('close', () => {
+            const content = Buffer.concat(chunks);
+            // JSON parts sent as files (e.g. `metadata.json`) are objects for validation; other files are binary strings
+            let value: unknown = content.toString('latin1');
+            if (isJsonMediaType(info.mimeType.toLowerCase())) {
+              try {
+                value = JSON.parse(content.toString('utf8'));
+              } catch {
+                // keep the string
+              }
+            }
+            pairs[index] = [name, value];
+            done();
+          });
+          stream.on('error', () => done());
+        }),
+      );
+    });
+    parser.on('error', (err: Error) =>
+      reject(new RequestError('MALFORMED_REQUEST', `The multipart body cannot be parsed: ${err.message}`)),
+    );
+    parser.on('close', () => {
+      Promise.all(pending).then(
+        () => resolve(buildFormObject(pairs, flatNames)),
+        (err: Error) => reject(err),
+      );
+    });
+    parser.end(raw);
+  });
+}
+
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Form fields as an object: repeated names become arrays; bracket names nest
+ * (`a[b]=1` → `{a: {b: '1'}}`, `a[]=1&a[]=2` and `a[0]=1&a[1]=2` → `{a: ['1', '2']}`).
+ */
+export function buildFormObject(pairs: [string, unknown][], flatNames?: ReadonlySet<string>): Record<string, unknown> {
+  const root: Record<string, unknown> = {};
+  for (const [name, value] of pairs) {
+    const path = flatNames?.has(name) ? [name] : splitBracketName(name);
+    if (path.some((p) => UNSAFE_KEYS.has(p))) continue;
+    const appendToArray = path.length > 1 && path[path.length - 1] === '';
+    const keys = appendToArray ? path.slice(0, -1) : path;
+    let node: Record<string, unknown> = root;
+    for (const key of keys.slice(0, -1)) {
+      let child = node[key];
+      if (child === null || typeof child !== 'object') {
+        child = {};
+        node[key] = child;
+      } else if (Array.isArray(child)) {
+        child = Object.assign({}, child);
+        node[key] = child;
+      }
+      node = child as Record<string, unknown>;
+    }
+    const last = keys[keys.length - 1];
+    const existing = node[last];
+    if (existing === undefined) node[last] = appendToArray ? [value] : value;
+    else if (Array.isArray(existing)) existing.push(value);
+    else node[last] = [existing, value];
+  }
+  return indexedObjectsToArrays(root) as Record<string, unknown>;
+}
+
+function splitBracketName(name: string): string[] {
+  const open = name.indexOf('[');
+  if (open <= 0 || !name.endsWith(']')) return [name];
+  const path = [name.slice(0, open)];
+  const re = /\[([^\]]*)\]/g;
+  re.lastIndex = open;
+  let consumed = open;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(name)) !== null) {
+    if (m.index !== consumed) return [name];
+    path.push(m[1]);
+    consumed = m.index + m[0].length;
+  }
+  if (consumed !== name.length) return [name];
+  // `[]` only as the last step
+  if (path.slice(1, -1).includes('')) return [name];
+  return path;
+}
+
+/** `{0: a, 1: b}` (from `x[0]=a&x[1]=b`) → `[a, b]`, recursively. */
+function indexedObjectsToArrays(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(indexedObjectsToArrays);
+  if (value === null || typeof value !== 'object') return value;
+  const object = value as Record<string, unknown>;
+  const keys = Object.keys(object);
+  for (const key of keys) object[key] = indexedObjectsToArrays(object[key]);
+  if (keys.length > 0 && keys.every((k) => /^(0|[1-9]\d{0,5})$/.test(k))) {
+    return keys
+      .map(Number)
+      .sort((a, b) => a - b)
+      .map((k) => object[String(k)]);
+  }
+  return object;
+}

@@ -1,0 +1,490 @@
+/**
+ * The request pipeline of the mock server, a plain `(req, res)` handler for `node:http`:
+ *
+ *   route (base path, 404/405/OPTIONS/HEAD) → read body (413) → security (401) → content type (415)
+ *   → parse body (400) → validate parameters and body (422/400/default, or a 422 problem)
+ *   → token endpoint → recorded exchange → stateful resource → documented response
+ *   (Prefer / __code / __example / __dynamic, Accept: 406) → latency → write → journal.
+ *
+ * Base path: requests are accepted with the contract's base path (`/v1/pets`) and, as a convenience
+ * for clients configured with a host only, without it (`/pets`) when that matches an operation.
+ * Express only serves `/__mockgen/*` (admin API and the optional user extension), off the hot path.
+ * Operation data files are read on the first request to each operation; everything derived from
+ * them (validators, negotiation, serialised example bodies) is computed once and cached.
+ */
+import { readFile, readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import * as path from 'node:path';
+import type { MockRequest, MockResponse } from './context';
+import { RequestError, announcesBody, bodyLimit, parseBody, readBody } from './body';
+import { recordRequest } from './journal';
+import { delay, latencyMs } from './latency';
+import { mediaTypeOf } from './negotiate';
+import { parseCookies, parseQuery } from './params';
+import { extractPreferences, hasPreferences, type Preferences } from './prefer';
+import { problem, validationProblem, type Violation } from './problem';
+import { findRecordedResponse } from './replay';
+import {
+  ResponseBuilder,
+  errorResponse,
+  requestSeed,
+  responseForCode,
+  safeHeaderValue,
+  successResponse,
+  toWire,
+  type BuiltResponse,
+  type WireResponse,
+} from './respond';
+import { Router } from './router';
+import { EXPIRED_TOKEN_CHALLENGE, checkSecurity } from './security';
+import { getSession } from './session';
+import { handleResourceRequest } from './state';
+import { handleTokenEndpoint, verifyToken } from './tokens';
+import type { Defs, Manifest, OperationData, RouteEntry } from './types';
+import { RequestValidator } from './validate-request';
+
+/** Express-compatible request handler (the admin app); typed loosely so Express stays off this module's imports. */
+export type AdminApp = (req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void) => void;
+
+export interface MockHandlerOptions {
+  /** directory holding manifest.json, schemas.json and ops/ */
+  dataDir: string;
+  routes: RouteEntry[];
+  env?: NodeJS.ProcessEnv;
+  /**
+   * User extension: receives the Express app serving `/__mockgen/*` and may add routes. When given,
+   * requests that match no operation are passed to the app too before the 404.
+   */
+  extend?: (app: import('express').Express) => void;
+}
+
+export interface MockHandler {
+  (req: IncomingMessage, res: ServerResponse): void;
+  readonly manifest: Manifest;
+}
+
+interface RouteState {
+  entry: RouteEntry;
+  op?: OperationData;
+  loading?: Promise<OperationData>;
+}
+
+const EMPTY = Buffer.alloc(0);
+const successCache = new WeakMap<OperationData, ReturnType<typeof successResponse> | null>();
+
+function cachedSuccess(op: OperationData): ReturnType<typeof successResponse> {
+  let choice = successCache.get(op);
+  if (choice === undefined) {
+    choice = successResponse(op) ?? null;
+    successCache.set(op, choice);
+  }
+  return choice ?? undefined;
+}
+const PROBLEM_CACHE = new Map<string, WireResponse>();
+
+export function createMockHandler(options: MockHandlerOptions): MockHandler {
+  const env = options.env ?? process.env;
+  const latencyEnv = options.env === undefined || options.env === process.env ? undefined : options.env;
+  const dataDir = options.dataDir;
+  const manifest = JSON.parse(readFileSync(path.join(dataDir, 'manifest.json'), 'utf8')) as Manifest;
+  const basePath = (manifest.basePath ?? '').replace(/\/+$/, '');
+  const limit = bodyLimit(env);
+  const cors = !/^(0|off|false|no)$/i.test(env.MOCKGEN_CORS ?? '');
+
+  let defsCache: Defs | undefined;
+  const defs = (): Defs => {
+    if (!defsCache) {
+      const file = path.join(dataDir, 'schemas.json');
+      const parsed = JSON.parse(readFileSync(file, 'utf8')) as { $defs?: Defs };
+      defsCache = parsed.$defs ?? {};
+    }
+    return defsCache;
+  };
+  let validator: RequestValidator | undefined;
+  const validatorFor = (): RequestValidator => (validator ??= new RequestValidator(defs()));
+  const builder = new ResponseBuilder(manifest, defs);
+
+  const router = new Router<RouteState>();
+  for (const entry of options.routes) router.add(entry.method, entry.path, { entry });
+
+  let admin: AdminApp | undefined;
+  const adminApp = (): AdminApp => {
+    if (!admin) {
+      // loaded on first use: Express costs startup time and is never on the mock's hot path
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { createAdminApp } = require('./admin') as typeof import('./admin');
+      admin = createAdminApp({ manifest, routes: options.routes, extend: options.extend });
+    }
+    return admin;
+  };
+
+  const loadOperation = (state: RouteState): Promise<OperationData> => {
+    state.loading ??= new Promise<OperationData>((resolve, reject) => {
+      readFile(path.join(dataDir, state.entry.data), 'utf8', (err, text) => {
+        if (err) {
+          state.loading = undefined;
+          reject(err);
+          return;
+        }
+        try {
+          state.op = JSON.parse(text) as OperationData;
+          resolve(state.op);
+        } catch (parseError) {
+          state.loading = undefined;
+          reject(parseError as Error);
+        }
+      });
+    });
+    return state.loading;
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const started = Date.now();
+    const method = (req.method ?? 'GET').toUpperCase();
+    const url = req.url ?? '/';
+    let op: OperationData | undefined;
+    let session = '';
+    const finish = (wire: WireResponse): void => {
+      writeWire(req, res, wire, cors);
+      recordRequest({
+        time: new Date(started).toISOString(),
+        session,
+        method,
+        url,
+        operationId: op?.id,
+        status: wire.status,
+        source: wire.source,
+        durationMs: Date.now() - started,
+      });
+    };
+    try {
+      const q = url.indexOf('?');
+      let rawPath = q < 0 ? url : url.slice(0, q);
+      const search = q < 0 ? '' : url.slice(q + 1);
+      if (rawPath.charCodeAt(0) !== 47 /* / */) {
+        const absolute = /^https?:\/\/[^/]*/i.exec(rawPath);
+        if (absolute) rawPath = rawPath.slice(absolute[0].length) || '/';
+        else if (rawPath === '*' && method === 'OPTIONS') return finish(wireFor(optionsResponse(['*'])));
+        else return finish(problemWire('MALFORMED_REQUEST', `Unsupported request target: ${truncate(rawPath)}`));
+      }
+      if (rawPath.startsWith('/__mockgen/') || rawPath === '/__mockgen') {
+        adminApp()(req, res);
+        return;
+      }
+      if (cors && method === 'OPTIONS' && req.headers.origin && req.headers['access-control-request-method']) {
+        return finish(preflight(req));
+      }
+      const normalized = normalizePath(rawPath);
+      if (normalized === undefined) {
+        return finish(problemWire('MALFORMED_REQUEST', `The request path is not valid percent-encoding: ${truncate(rawPath)}`));
+      }
+      const found = route(router, normalized, basePath);
+      if (!found) {
+        if (options.extend) {
+          adminApp()(req, res);
+          return;
+        }
+        return finish(
+          problemWire('NO_PATH_MATCHED_ERROR', `The route ${truncate(normalized)} hasn't been found in the specification file`),
+        );
+      }
+      const lower = method.toLowerCase();
+      const state = found.match.methods.get(lower) ?? (lower === 'head' ? found.match.methods.get('get') : undefined);
+      if (!state) {
+        const allow = allowedMethods(found.match.methods);
+        if (lower === 'options') return finish(wireFor(optionsResponse(allow)));
+        return finish(
+          wireFor(
+            problem('NO_METHOD_MATCHED_ERROR', `The route ${found.match.template} has no ${method} operation.`, {
+              headers: { allow: allow.join(', ') },
+            }),
+          ),
+        );
+      }
+      op = state.op ?? (await loadOperation(state));
+      const raw = announcesBody(req) ? await readBody(req, limit) : EMPTY;
+      const { prefs, query } = extractPreferences(req.headers.prefer, parseQuery(search));
+      const sessionHeader = req.headers['x-mockgen-session'];
+      session = typeof sessionHeader === 'string' ? sessionHeader : '';
+      const request: MockRequest = {
+        method,
+        path: found.path,
+        url,
+        pathParams: found.match.params,
+        query,
+        headers: req.headers,
+        cookies: parseCookies(req.headers.cookie),
+        mediaType: mediaTypeOf(req.headers['content-type']),
+        rawBody: raw,
+        body: undefined,
+        session,
+      };
+      const response = await respond(op, request, prefs);
+      const wait = latencyMs(op, manifest, latencyEnv);
+      if (wait > 0) await delay(wait);
+      finish(response.wire ?? toWire(response));
+    } catch (err) {
+      if (err instanceof RequestError) {
+        const wire = problemWire(err.kind, err.message);
+        // an unread body (413, aborted upload) must not be parsed as the next request
+        if (err.kind === 'PAYLOAD_TOO_LARGE') wire.headers = [...wire.headers, 'connection', 'close'];
+        finish(wire);
+        return;
+      }
+      if (!res.headersSent) {
+        finish(wireFor(problem('INTERNAL_ERROR', `The mock failed to answer: ${(err as Error)?.message ?? String(err)}`)));
+      } else {
+        res.destroy();
+      }
+    }
+  };
+
+  /** Security, validation, behaviour stages and the documented response for a routed request. */
+  const respond = async (op: OperationData, request: MockRequest, prefs: Preferences): Promise<BuiltResponse> => {
+    const accept = headerString(request.headers.accept);
+    const seed = (): number => requestSeed(request.method, request.url, request.rawBody);
+    const buildError = (codes: string[], fallback: () => MockResponse, headers?: Record<string, string>): MockResponse => {
+      const choice = errorResponse(op, codes);
+      if (!choice) {
+        const response = fallback();
+        return headers ? { ...response, headers: { ...headers, ...response.headers } } : response;
+      }
+      const example = prefs.example && prefs.code === String(choice.status) ? prefs.example : undefined;
+      const built = builder.build(op, choice, { accept, request, seed, example, headers });
+      // an error response the client cannot accept is still better than a 406
+      return built.status === 406 && choice.status !== 406
+        ? builder.build(op, choice, { accept: undefined, request, seed, example, headers })
+        : built;
+    };
+
+    // security
+    const security = checkSecurity(op.security, manifest.securitySchemes ?? {}, request);
+    if (!security.ok) {
+      const headers = security.challenges.length > 0 ? { 'www-authenticate': security.challenges.join(', ') } : undefined;
+      return buildError(['401'], () =>
+        problem('UNAUTHORIZED', 'Your request does not fulfil the security requirements of the operation.', { headers }),
+      headers);
+    }
+    if (security.bearer !== undefined && verifyToken(security.bearer, manifest) === 'expired') {
+      const headers = { 'www-authenticate': EXPIRED_TOKEN_CHALLENGE };
+      return buildError(['401'], () => problem('UNAUTHORIZED', 'The access token expired.', { headers }), headers);
+    }
+
+    // request body: media type, parsing
+    const validation = validatorFor();
+    const selection = validation.selectBody(op, request.mediaType, request.rawBody.length > 0);
+    if (selection.unsupported) {
+      const documented = (op.requestBody?.content ?? []).map((c) => c.mediaType).join(', ');
+      return buildError(['415'], () =>
+        problem(
+          'INVALID_CONTENT_TYPE',
+          `Supported content types: ${documented}; the request was sent as ${request.mediaType}.`,
+        ),
+      );
+    }
+    if (request.rawBody.length > 0) {
+      const parseAs = selection.mediaType && request.mediaType === '' ? selection.mediaType : request.mediaType;
+      try {
+        request.body = await parseBody(
+          request.rawBody,
+          headerString(request.headers['content-type']),
+          parseAs,
+          validation.flatFormNames(selection.schema),
+        );
+      } catch (err) {
+        // a body the operation does not document is ignored, however it looks
+        if (!(err instanceof RequestError) || selection.mediaType !== undefined) throw err;
+      }
+    }
+
+    // parameters and body against the contract
+    const violations: Violation[] = [];
+    const params = validation.validateParameters(op, request);
+    violations.push(...params.violations);
+    if (op.requestBody) violations.push(...validation.validateBody(op, selection, request.body));
+    if (violations.length > 0) {
+      const headers = { 'sl-violations': violationsHeader(violations) };
+      return buildError(['422', '400'], () => validationProblem(violations), headers);
+    }
+
+    // behaviour: token endpoint, recorded exchanges, stateful resources (skipped when the client asked for something)
+    if (!hasPreferences(prefs) && (op.issuesTokens || op.recordings.length > 0 || op.resource)) {
+      const sessionState = getSession(request.session);
+      const token = handleTokenEndpoint(op, request, manifest, sessionState);
+      if (token) return token;
+      const recorded = findRecordedResponse(op, request, sessionState, manifest);
+      const stateful = handleResourceRequest(op, request, sessionState, manifest, recorded);
+      const behaviour = stateful ?? recorded;
+      if (behaviour) return behaviour;
+    }
+
+    // the documented response
+    const choice = prefs.code !== undefined ? responseForCode(op, prefs.code) : cachedSuccess(op);
+    if (!choice) {
+      return prefs.code !== undefined
+        ? problem('NOT_FOUND', `Requested status code ${prefs.code} is not defined in the document for ${op.id}.`)
+        : problem('NO_RESPONSE_DEFINED', `${op.id} documents no 2xx or default response to mock.`);
+    }
+    return builder.build(op, choice, {
+      accept,
+      example: prefs.example,
+      dynamic: prefs.dynamic,
+      request,
+      seed,
+    });
+  };
+
+  const handler = ((req: IncomingMessage, res: ServerResponse): void => {
+    handle(req, res).catch((err: unknown) => {
+      // last resort: handle() catches everything it can answer
+      process.emitWarning(`mockgen: request failed: ${(err as Error)?.message ?? String(err)}`);
+      if (!res.headersSent) {
+        res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end('mock server error');
+      } else {
+        res.destroy();
+      }
+    });
+  }) as MockHandler;
+  Object.defineProperty(handler, 'manifest', { value: manifest });
+  return handler;
+}
+
+function headerString(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+function truncate(text: string): string {
+  return text.length > 200 ? `${text.slice(0, 197)}...` : text;
+}
+
+/** Percent-encoding checked, dot segments resolved (RFC 3986 §5.2.4); undefined when malformed. */
+export function normalizePath(rawPath: string): string | undefined {
+  if (rawPath.includes('%')) {
+    try {
+      decodeURIComponent(rawPath);
+    } catch {
+      return undefined;
+    }
+  }
+  if (!/(^|\/)(\.|%2e){1,2}(\/|$)/i.test(rawPath)) return rawPath;
+  const out: string[] = [];
+  const segments = rawPath.split('/');
+  segments.forEach((segment, index) => {
+    const decoded = segment.toLowerCase().replace(/%2e/g, '.');
+    const last = index === segments.length - 1;
+    if (decoded === '.') {
+      if (last) out.push('');
+    } else if (decoded === '..') {
+      if (out.length > 1) out.pop();
+      if (last) out.push('');
+    } else {
+      out.push(segment);
+    }
+  });
+  const joined = out.join('/');
+  return joined.startsWith('/') ? joined : `/${joined}`;
+}
+
+interface Routed {
+  match: NonNullable<ReturnType<Router<RouteState>['match']>>;
+  /** path without the base path */
+  path: string;
+}
+
+function route(router: Router<RouteState>, rawPath: string, basePath: string): Routed | undefined {
+  const candidates: string[] = [];
+  if (basePath !== '' && (rawPath === basePath || rawPath.startsWith(`${basePath}/`))) {
+    candidates.push(rawPath.slice(basePath.length) || '/');
+  }
+  candidates.push(rawPath);
+  for (const candidate of candidates) {
+    const match = router.match(candidate);
+    if (match) return { match, path: candidate };
+  }
+  // tolerate a trailing slash the contract does not have
+  for (const candidate of candidates) {
+    if (candidate.length > 1 && candidate.endsWith('/')) {
+      const trimmed = candidate.replace(/\/+$/, '') || '/';
+      const match = router.match(trimmed);
+      if (match) return { match, path: trimmed };
+    }
+  }
+  return undefined;
+}
+
+function allowedMethods(methods: Map<string, unknown>): string[] {
+  const allow = new Set<string>();
+  for (const m of methods.keys()) allow.add(m.toUpperCase());
+  if (allow.has('GET')) allow.add('HEAD');
+  allow.add('OPTIONS');
+  return [...allow].sort();
+}
+
+function optionsResponse(allow: string[]): MockResponse {
+  const list = allow.includes('*') ? 'DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT' : allow.join(', ');
+  return { status: 204, headers: { allow: list }, source: 'options' };
+}
+
+function preflight(req: IncomingMessage): WireResponse {
+  const requested = headerString(req.headers['access-control-request-headers']);
+  return {
+    status: 204,
+    headers: [
+      'access-control-allow-methods',
+      'GET, HEAD, PUT, PATCH, POST, DELETE, OPTIONS',
+      'access-control-allow-headers',
+      safeHeaderValue(requested ?? '*'),
+      'access-control-max-age',
+      '86400',
+      'content-length',
+      '0',
+    ],
+    source: 'cors',
+  };
+}
+
+function wireFor(response: MockResponse): WireResponse {
+  return toWire(response);
+}
+
+/** Problems without per-request detail are serialised once. */
+function problemWire(kind: Parameters<typeof problem>[0], detail: string): WireResponse {
+  const key = `${kind}\u0000${detail}`;
+  const cached = PROBLEM_CACHE.get(key);
+  if (cached) return { ...cached };
+  const wire = toWire(problem(kind, detail));
+  if (PROBLEM_CACHE.size < 256) PROBLEM_CACHE.set(key, wire);
+  return { ...wire };
+}
+
+/** Prism's `sl-violations` header: the violations as JSON, ASCII-safe and bounded. */
+function violationsHeader(violations: Violation[]): string {
+  const text = JSON.stringify(violations).replace(/[^\x20-\x7e]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text.length > 4096 ? `${text.slice(0, 4093)}...` : text;
+}
+
+function writeWire(req: IncomingMessage, res: ServerResponse, wire: WireResponse, cors: boolean): void {
+  if (res.writableEnded || res.destroyed) return;
+  let headers = wire.headers;
+  const origin = req.headers.origin;
+  if (cors && origin !== undefined) {
+    const exposed: string[] = [];
+    for (let i = 0; i < headers.length; i += 2) {
+      const name = headers[i];
+      if (name !== 'content-type' && name !== 'content-length' && name !== 'connection') exposed.push(name);
+    }
+    headers = [
+      ...headers,
+      'access-control-allow-origin',
+      safeHeaderValue(origin),
+      'access-control-allow-credentials',
+      'true',
+      'vary',
+      'Origin',
+    ];
+    if (exposed.length > 0) headers.push('access-control-expose-headers', exposed.join(', '));
+  }
+  res.writeHead(wire.status, headers);
+  res.end(wire.body);
+}

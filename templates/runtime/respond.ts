@@ -1,0 +1,366 @@
+/**
+ * Documented responses: which one answers (lowest 2xx, a preferred code, the error response for an
+ * invalid request), which media type (Accept), which body (example, named example, or data generated
+ * from the schema), rendered and serialised to bytes. Responses without templates are serialised
+ * once and reused.
+ */
+import type { MockRequest, MockResponse } from './context';
+import { generateValue } from './fake';
+import { isJsonMediaType, mediaTypeOf, negotiate, type Negotiated } from './negotiate';
+import { problem } from './problem';
+import { hasTemplates, render } from './templating';
+import type { Defs, JsonSchema, Manifest, MediaData, OperationData, ResponseData } from './types';
+
+export interface ResponseChoice {
+  response: ResponseData;
+  status: number;
+}
+
+/** What goes on the wire: status, flat header list (`[name, value, name, value...]`), body bytes. */
+export interface WireResponse {
+  status: number;
+  headers: string[];
+  body?: Buffer;
+  source: string;
+}
+
+/** A MockResponse that may carry its bytes already (cached documented responses). */
+export interface BuiltResponse extends MockResponse {
+  wire?: WireResponse;
+}
+
+const NO_BODY_STATUSES = new Set([204, 205, 304]);
+
+function statusOf(code: string, fallback: number): number {
+  if (/^\d{3}$/.test(code)) return Number(code);
+  if (/^[1-5]XX$/i.test(code)) return Number(code[0]) * 100;
+  return fallback;
+}
+
+/** The first documented 2xx (lowest), else `2XX`, else `default` as 200 (Prism's order). */
+export function successResponse(op: OperationData): ResponseChoice | undefined {
+  let best: ResponseData | undefined;
+  for (const response of op.responses) {
+    if (/^2\d\d$/.test(response.status) && (!best || Number(response.status) < Number(best.status))) best = response;
+  }
+  if (best) return { response: best, status: Number(best.status) };
+  const range = op.responses.find((r) => r.status.toUpperCase() === '2XX');
+  if (range) return { response: range, status: 200 };
+  const fallback = op.responses.find((r) => r.status === 'default');
+  return fallback ? { response: fallback, status: 200 } : undefined;
+}
+
+/** The response documented for `code` (`404`, or a range `4XX`): exact, then its range, then `default`. */
+export function responseForCode(op: OperationData, code: string): ResponseChoice | undefined {
+  const wanted = code.trim().toUpperCase();
+  const exact = op.responses.find((r) => r.status.toUpperCase() === wanted);
+  if (exact) return { response: exact, status: statusOf(exact.status, statusOf(wanted, 200)) };
+  if (/^\d{3}$/.test(wanted)) {
+    const range = op.responses.find((r) => r.status.toUpperCase() === `${wanted[0]}XX`);
+    if (range) return { response: range, status: Number(wanted) };
+    const fallback = op.responses.find((r) => r.status === 'default');
+    if (fallback) return { response: fallback, status: Number(wanted) };
+  }
+  return undefined;
+}
+
+/**
+ * The response for a request the mock refuses, Prism-style: the first of `codes` documented
+ * (exactly or by range), else `default` with the first code as status; undefined → a problem.
+ */
+export function errorResponse(op: OperationData, codes: string[]): ResponseChoice | undefined {
+  for (const code of codes) {
+    const exact = op.responses.find((r) => r.status === code);
+    if (exact) return { response: exact, status: Number(code) };
+  }
+  for (const code of codes) {
+    const range = op.responses.find((r) => r.status.toUpperCase() === `${code[0]}XX`);
+    if (range) return { response: range, status: Number(code) };
+  }
+  const fallback = op.responses.find((r) => r.status === 'default');
+  return fallback ? { response: fallback, status: Number(codes[0]) } : undefined;
+}
+
+export interface BuildOptions {
+  accept: string | undefined;
+  /** example name (`Prefer: example=`) */
+  example?: string;
+  /** generate from the schema (`Prefer: dynamic=true`) */
+  dynamic?: boolean;
+  request: MockRequest;
+  /** for generated data: same request, same data (computed only when data is generated) */
+  seed: () => number;
+  /** extra headers (e.g. WWW-Authenticate) */
+  headers?: Record<string, string | string[]>;
+}
+
+interface ResponseCache {
+  /** negotiation results by Accept header */
+  negotiated: Map<string, Negotiated | null>;
+  /** serialised default answers by content type */
+  wire: Map<string, WireResponse>;
+}
+
+const NEGOTIATION_CACHE_LIMIT = 64;
+
+export class ResponseBuilder {
+  private readonly caches = new WeakMap<ResponseData, ResponseCache>();
+
+  constructor(
+    private readonly manifest: Manifest,
+    private readonly defs: () => Defs,
+  ) {}
+
+  /** The documented response `choice` for this request, or a 406 / 404 problem. */
+  build(op: OperationData, choice: ResponseChoice, options: BuildOptions): BuiltResponse {
+    const { response, status } = choice;
+    const cache = this.cacheFor(response);
+    const media = response.content;
+    let negotiated: Negotiated | undefined;
+    if (media.length > 0 && !NO_BODY_STATUSES.has(status)) {
+      negotiated = this.negotiateCached(cache, options.accept, media);
+      if (!negotiated) {
+        return problem(
+          'NOT_ACCEPTABLE',
+          `Unable to find content for ${options.accept ?? '*/*'}; the ${response.status} response of ${op.id} documents ${media.map((m) => m.mediaType).join(', ')}.`,
+        );
+      }
+    }
+    const chosen = negotiated ? media[negotiated.index] : undefined;
+    const simple = !options.example && !options.dynamic && !options.headers;
+    const cacheKey = `${status}\u0000${negotiated?.contentType ?? ''}`;
+    if (simple) {
+      const cached = cache.wire.get(cacheKey);
+      if (cached) return { status, headers: {}, source: cached.source, wire: cached };
+    }
+
+    let body: unknown;
+    let source = 'example';
+    let hasBody = false;
+    if (chosen && !NO_BODY_STATUSES.has(status)) {
+      const picked = this.pickBody(op, chosen, options);
+      if ('problem' in picked) return picked.problem;
+      ({ body, source, hasBody } = picked);
+    }
+    const headers: Record<string, string | string[]> = { ...options.headers };
+    let templated = false;
+    for (const header of response.headers) {
+      if (header.value === undefined || SKIPPED_RESPONSE_HEADERS.has(header.name.toLowerCase())) continue;
+      if (hasTemplates(header.value)) templated = true;
+      const value = headerText(render(header.value, options.request, this.manifest));
+      if (value !== undefined) headers[header.name.toLowerCase()] = value;
+    }
+    const built: BuiltResponse = { status, headers, source };
+    if (negotiated) built.mediaType = resolveContentType(negotiated.contentType, body);
+    if (hasBody) {
+      if (chosen && isXmlMediaType(built.mediaType ?? '') && body !== null && typeof body === 'object') {
+        built.raw = toXml(body, xmlRootName(chosen.schema));
+      } else {
+        built.body = body;
+      }
+    }
+    if (simple && !templated && source.startsWith('example') && !hasTemplates(pickedValue(chosen))) {
+      const wire = toWire(built);
+      if (cache.wire.size < NEGOTIATION_CACHE_LIMIT) cache.wire.set(cacheKey, wire);
+      built.wire = wire;
+    }
+    return built;
+  }
+
+  private pickBody(
+    op: OperationData,
+    media: MediaData,
+    options: BuildOptions,
+  ): { body: unknown; source: string; hasBody: boolean } | { problem: MockResponse } {
+    if (options.example) {
+      const example = media.examples.find((e) => e.name === options.example);
+      if (!example) {
+        return {
+          problem: problem(
+            'NOT_FOUND',
+            `Response for contentType: ${media.mediaType} and exampleKey: ${options.example} does not exist.`,
+          ),
+        };
+      }
+      return { body: render(example.value, options.request, this.manifest), source: `example:${example.name}`, hasBody: true };
+    }
+    const first = media.examples[0];
+    if ((options.dynamic || !first) && media.schema !== undefined) {
+      return { body: this.generate(media.schema, options.seed()), source: 'generated', hasBody: true };
+    }
+    if (first) {
+      return { body: render(first.value, options.request, this.manifest), source: `example:${first.name}`, hasBody: true };
+    }
+    return { body: undefined, source: 'example', hasBody: false };
+  }
+
+  private generate(schema: JsonSchema, seed: number): unknown {
+    return generateValue(schema, this.defs(), { seed, direction: 'response' });
+  }
+
+  private cacheFor(response: ResponseData): ResponseCache {
+    let cache = this.caches.get(response);
+    if (!cache) {
+      cache = { negotiated: new Map(), wire: new Map() };
+      this.caches.set(response, cache);
+    }
+    return cache;
+  }
+
+  private negotiateCached(cache: ResponseCache, accept: string | undefined, media: MediaData[]): Negotiated | undefined {
+    const key = accept ?? '';
+    const known = cache.negotiated.get(key);
+    if (known !== undefined) return known ?? undefined;
+    const result = negotiate(
+      accept,
+      media.map((m) => m.mediaType),
+    );
+    if (cache.negotiated.size >= NEGOTIATION_CACHE_LIMIT) cache.negotiated.clear();
+    cache.negotiated.set(key, result ?? null);
+    return result;
+  }
+}
+
+function pickedValue(media: MediaData | undefined): unknown {
+  return media?.examples[0]?.value;
+}
+
+/** Headers the writer owns. */
+const SKIPPED_RESPONSE_HEADERS = new Set(['content-type', 'content-length', 'transfer-encoding', 'connection']);
+/** Hop-by-hop and framing headers never copied from a MockResponse (recordings may carry them). */
+const FRAMING_HEADERS = new Set([
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'upgrade',
+  'proxy-connection',
+  'content-encoding',
+]);
+
+/** A header value as text: simple style for arrays and objects. */
+export function headerText(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join(',');
+  if (typeof value === 'object') {
+    return Object.entries(value as Record<string, unknown>)
+      .map(([k, v]) => `${k},${String(v)}`)
+      .join(',');
+  }
+  return String(value);
+}
+
+/** Header values must be latin1 without CR/LF: anything else is percent-encoded. */
+export function safeHeaderValue(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (!/[^\t\x20-\x7e\x80-\xff]/.test(value)) return value;
+  return value.replace(/[^\t\x20-\x7e\x80-\xff]/gu, (ch) => encodeURIComponent(ch));
+}
+
+function resolveContentType(contentType: string, body: unknown): string {
+  if (!contentType.includes('*')) return contentType;
+  if (typeof body === 'string') return 'text/plain';
+  if (Buffer.isBuffer(body)) return 'application/octet-stream';
+  return 'application/json';
+}
+
+function isXmlMediaType(mediaType: string): boolean {
+  return mediaType === 'application/xml' || mediaType === 'text/xml' || mediaType.endsWith('+xml');
+}
+
+function isTextual(mediaType: string): boolean {
+  return mediaType.startsWith('text/') || isXmlMediaType(mediaType) || mediaType === 'application/javascript';
+}
+
+/** The bytes and headers of a MockResponse. */
+export function toWire(response: MockResponse): WireResponse {
+  const status = Number.isInteger(response.status) && response.status >= 100 && response.status <= 999 ? response.status : 500;
+  const headers: string[] = [];
+  let contentType: string | undefined;
+  for (const [name, value] of Object.entries(response.headers)) {
+    const key = name.toLowerCase();
+    if (FRAMING_HEADERS.has(key)) continue;
+    if (key === 'content-type') {
+      contentType = Array.isArray(value) ? value[0] : value;
+      continue;
+    }
+    if (Array.isArray(value)) for (const v of value) headers.push(key, safeHeaderValue(String(v)));
+    else headers.push(key, safeHeaderValue(String(value)));
+  }
+  let body: Buffer | undefined;
+  const mediaType = mediaTypeOf(contentType) || response.mediaType || '';
+  if (response.raw !== undefined) {
+    body = typeof response.raw === 'string' ? Buffer.from(response.raw, 'utf8') : response.raw;
+  } else if (response.body !== undefined) {
+    if (Buffer.isBuffer(response.body)) body = response.body;
+    else if (typeof response.body === 'string' && !isJsonMediaType(mediaType) && mediaType !== '') {
+      body = Buffer.from(response.body, 'utf8');
+    } else {
+      body = Buffer.from(JSON.stringify(response.body) ?? 'null', 'utf8');
+    }
+  }
+  if (NO_BODY_STATUSES.has(status) || (status >= 100 && status < 200)) {
+    body = undefined;
+  } else {
+    if (body !== undefined) {
+      if (contentType === undefined) {
+        const type = mediaType || 'application/json';
+        contentType = isTextual(type) && !type.includes('charset') ? `${type}; charset=utf-8` : type;
+      }
+      headers.push('content-type', safeHeaderValue(contentType));
+    }
+    headers.push('content-length', String(body?.length ?? 0));
+  }
+  return { status, headers, body, source: response.source };
+}
+
+/** A small XML rendering of a JSON value (for XML-only operations); arrays repeat their element. */
+export function toXml(value: unknown, root: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${xmlElement(root, value)}`;
+}
+
+function xmlElement(name: string, value: unknown): string {
+  const tag = xmlName(name);
+  if (value === null || value === undefined) return `<${tag}/>`;
+  if (Array.isArray(value)) return value.map((item) => xmlElement(name, item)).join('');
+  if (typeof value === 'object') {
+    const inner = Object.entries(value as Record<string, unknown>)
+      .map(([k, v]) => xmlElement(k, v))
+      .join('');
+    return `<${tag}>${inner}</${tag}>`;
+  }
+  return `<${tag}>${xmlEscape(String(value))}</${tag}>`;
+}
+
+function xmlName(name: string): string {
+  const cleaned = name.replace(/[^A-Za-z0-9_.-]/g, '_');
+  return /^[A-Za-z_]/.test(cleaned) ? cleaned : `_${cleaned}`;
+}
+
+function xmlEscape(text: string): string {
+  return text.replace(/[<>&"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}
+
+function xmlRootName(schema: JsonSchema | undefined): string {
+  if (schema && typeof schema === 'object') {
+    const xml = schema.xml as { name?: unknown } | undefined;
+    if (xml && typeof xml.name === 'string') return xml.name;
+    if (typeof schema.$ref === 'string') return schema.$ref.slice(schema.$ref.lastIndexOf('/') + 1);
+  }
+  return 'root';
+}
+
+/** FNV-1a of the request, the seed of generated data: same request, same data. */
+export function requestSeed(method: string, url: string, body: Buffer): number {
+  let hash = 0x811c9dc5;
+  const mix = (code: number): void => {
+    hash ^= code;
+    hash = Math.imul(hash, 0x01000193);
+  };
+  for (let i = 0; i < method.length; i++) mix(method.charCodeAt(i));
+  mix(32);
+  for (let i = 0; i < url.length; i++) mix(url.charCodeAt(i));
+  for (let i = 0; i < body.length && i < 65536; i++) mix(body[i]);
+  return hash >>> 0;
+}

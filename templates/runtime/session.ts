@@ -1,0 +1,85 @@
+/**
+ * Per-client session state. A client picks its session with the `X-Mockgen-Session` header
+ * ('' = the default session); sessions are isolated from each other: each has its own resource
+ * store and its own position in every recorded sequence. Sessions are created on first use and
+ * bounded (least recently used evicted first) so a client inventing session names cannot exhaust
+ * memory.
+ */
+
+/** One stored resource with the parent path parameters it was created under. */
+export interface StoredResource {
+  id: string;
+  /** JSON of the parent path parameter values (e.g. `["octocat","hello"]`), `*` for seed resources (any parent) */
+  parent: string;
+  value: Record<string, unknown>;
+}
+
+/** The store of one resource kind (a `ResourceSpec`) inside one session. */
+export interface ResourceStore {
+  /** keyed by `parent + '\u0000' + id`; a Map keeps insertion order, which is the list order */
+  items: Map<string, StoredResource>;
+  /** integer ids: the next one to hand out */
+  nextInt: number;
+  /**
+   * ids whose state was changed by the mock itself (not by replaying a recording): for them the
+   * store, not a recorded read, is the truth.
+   */
+  diverged: Set<string>;
+}
+
+export interface SessionState {
+  name: string;
+  /** resource stores by resource name, created (and seeded) on first use */
+  resources: Map<string, ResourceStore>;
+  /** responses already served per recorded sequence, keyed by `<operationId>#<recording index>` */
+  sequences: Map<string, number>;
+  /** ms since epoch when the session was created */
+  createdAt: number;
+}
+
+const DEFAULT_SESSION_LIMIT = 1000;
+const sessions = new Map<string, SessionState>();
+let sessionLimit: number | undefined;
+
+function limit(): number {
+  if (sessionLimit === undefined) {
+    const parsed = Number(process.env.MOCKGEN_SESSION_LIMIT);
+    sessionLimit = Number.isInteger(parsed) && parsed > 0 ? parsed : DEFAULT_SESSION_LIMIT;
+  }
+  return sessionLimit;
+}
+
+/** The session named `name` ('' = default), created empty on first use. */
+export function getSession(name: string): SessionState {
+  let session = sessions.get(name);
+  if (session) {
+    // refresh its place in the LRU order (Map iteration order = insertion order)
+    sessions.delete(name);
+    sessions.set(name, session);
+    return session;
+  }
+  session = { name, resources: new Map(), sequences: new Map(), createdAt: Date.now() };
+  sessions.set(name, session);
+  const max = limit();
+  while (sessions.size > max) {
+    const oldest = sessions.keys().next().value as string;
+    sessions.delete(oldest);
+  }
+  return session;
+}
+
+/** Forgets every session, or only `name`: stores go back to their seed, sequences to their start. */
+export function resetSessions(name?: string): void {
+  if (name === undefined) sessions.clear();
+  else sessions.delete(name);
+}
+
+/** Names of the live sessions, least recently used first (for the admin API). */
+export function sessionNames(): string[] {
+  return [...sessions.keys()];
+}
+
+/** Overrides MOCKGEN_SESSION_LIMIT (tests); `undefined` re-reads the environment. */
+export function setSessionLimit(max: number | undefined): void {
+  sessionLimit = max;
+}

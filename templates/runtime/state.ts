@@ -1,0 +1,865 @@
+/**
+ * Stateful resources: operations bound to a `ResourceSpec` (create/read/list/update/replace/delete)
+ * work on a per-session store that starts with the recorded seed resources, so a client that
+ * creates an order can read it back, list it, change it and delete it.
+ *
+ * Replay and state together: when the pipeline chose a recorded response for the request it passes
+ * it as `recorded`; the store absorbs it (a recorded create inserts the created resource, a recorded
+ * delete removes it...) and the recording is answered (undefined is returned). Once the mock itself
+ * has changed a resource (a create, update or delete answered from the store), the store is the
+ * truth for it: a recorded read or list would show stale data, so the store's answer is returned
+ * instead of undefined.
+ */
+import { randomInt, randomUUID } from 'node:crypto';
+import type { MockRequest, MockResponse } from './context';
+import type { ResourceStore, SessionState, StoredResource } from './session';
+import { formatTime, render } from './templating';
+import { shapeToken } from './tokens';
+import type { IdFormat, Manifest, OperationData, ResourceSpec, ResponseData } from './types';
+
+type Json = Record<string, unknown>;
+
+function isRecord(value: unknown): value is Json {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function clone<T>(value: T): T {
+  return structuredClone(value);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Store access
+
+const specCache = new WeakMap<Manifest, Map<string, ResourceSpec>>();
+
+function findSpec(manifest: Manifest, name: string): ResourceSpec | undefined {
+  let byName = specCache.get(manifest);
+  if (!byName) {
+    byName = new Map(manifest.resources.map((spec) => [spec.name, spec]));
+    specCache.set(manifest, byName);
+  }
+  return byName.get(name);
+}
+
+const SEED_PARENT = '*';
+
+function storeKey(parent: string, id: string): string {
+  return `${parent}\u0000${id}`;
+}
+
+function idOf(value: unknown, spec: ResourceSpec): string | undefined {
+  if (!isRecord(value)) return undefined;
+  const id = value[spec.idField];
+  return typeof id === 'string' || typeof id === 'number' ? String(id) : undefined;
+}
+
+/** The store of `spec` in `session`, seeded with deep copies of the recorded resources on first use. */
+export function resourceStore(session: SessionState, spec: ResourceSpec): ResourceStore {
+  let store = session.resources.get(spec.name);
+  if (!store) {
+    store = { items: new Map(), nextInt: spec.idFormat.next ?? 1, diverged: new Set() };
+    for (const seed of spec.seed) {
+      if (!isRecord(seed)) continue;
+      const value = clone(seed);
+      let id = idOf(value, spec);
+      if (id === undefined) {
+        id = newId(spec, store, undefined);
+        value[spec.idField] = typedId(spec, id, undefined);
+      }
+      putItem(store, { id, parent: SEED_PARENT, value });
+    }
+    session.resources.set(spec.name, store);
+  }
+  return store;
+}
+
+function putItem(store: ResourceStore, item: StoredResource): void {
+  const existing = findItem(store, item.parent, item.id);
+  if (existing) {
+    existing.value = item.value;
+    return;
+  }
+  store.items.set(storeKey(item.parent, item.id), item);
+  const numeric = Number(item.id);
+  if (Number.isSafeInteger(numeric) && numeric >= store.nextInt) store.nextInt = numeric + 1;
+}
+
+function findItem(store: ResourceStore, parent: string, id: string): StoredResource | undefined {
+  return store.items.get(storeKey(parent, id)) ?? store.items.get(storeKey(SEED_PARENT, id));
+}
+
+function removeItem(store: ResourceStore, parent: string, id: string): boolean {
+  return store.items.delete(storeKey(parent, id)) || store.items.delete(storeKey(SEED_PARENT, id));
+}
+
+function templateParams(template: string): string[] {
+  return [...template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+}
+
+/** Values of the collection path's parameters (`/users/{userId}/orders` → `["42"]`). */
+function parentKey(spec: ResourceSpec, request: MockRequest): string {
+  return JSON.stringify(templateParams(spec.collectionPath).map((name) => request.pathParams[name] ?? ''));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ids
+
+const ALNUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+
+function randomString(length: number, alphabet: string): string {
+  let out = '';
+  for (let i = 0; i < length; i++) out += alphabet[randomInt(alphabet.length)];
+  return out;
+}
+
+function generateId(format: IdFormat, store: ResourceStore, sample: string | undefined): string {
+  switch (format.kind) {
+    case 'integer':
+      return String(store.nextInt);
+    case 'uuid':
+      return randomUUID();
+    case 'prefixed': {
+      const prefix = format.prefix ?? '';
+      const length = format.length ?? (sample ? Math.max(sample.length - prefix.length, 8) : 24);
+      return prefix + randomString(length, format.alphabet || ALNUM);
+    }
+    case 'string':
+      if (format.length !== undefined || format.alphabet !== undefined) {
+        return randomString(format.length ?? 16, format.alphabet || ALNUM);
+      }
+      return sample ? shapeToken(sample) : randomString(16, ALNUM);
+  }
+}
+
+function newId(spec: ResourceSpec, store: ResourceStore, sample: string | undefined): string {
+  for (let attempt = 0; ; attempt++) {
+    const id = generateId(spec.idFormat, store, sample);
+    if (spec.idFormat.kind === 'integer') {
+      store.nextInt = Number(id) + 1;
+      if (![...store.items.values()].some((item) => item.id === id)) return id;
+    } else if (attempt > 20 || ![...store.items.values()].some((item) => item.id === id)) {
+      return id;
+    }
+  }
+}
+
+/** The id as the resource holds it: a number for integer ids unless the resource shape uses strings. */
+function typedId(spec: ResourceSpec, id: string, sample: unknown): string | number {
+  if (spec.idFormat.kind !== 'integer' || typeof sample === 'string') return id;
+  const numeric = Number(id);
+  return Number.isSafeInteger(numeric) ? numeric : id;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Request bodies
+
+const FORM_TYPES = new Set(['application/x-www-form-urlencoded', 'multipart/form-data']);
+
+/** `a[b][0][c]` form keys (Stripe, Rails, PHP) as nested objects/arrays. */
+export function unflattenForm(fields: Json): Json {
+  const out: Json = {};
+  for (const [key, value] of Object.entries(fields)) {
+    const m = /^([^[\]]+)((?:\[[^[\]]*\])+)$/.exec(key);
+    if (!m) {
+      out[key] = value;
+      continue;
+    }
+    const path = [m[1], ...[...m[2].matchAll(/\[([^[\]]*)\]/g)].map((s) => s[1])];
+    let node: Json | unknown[] = out;
+    for (let i = 0; i < path.length; i++) {
+      const last = i === path.length - 1;
+      const segment = path[i];
+      const nextIsIndex = !last && /^\d*$/.test(path[i + 1]);
+      if (Array.isArray(node)) {
+        const index = segment === '' ? node.length : Number(segment);
+        if (last) {
+          if (segment === '' && Array.isArray(value)) node.push(...(value as unknown[]));
+          else node[index] = value;
+        } else {
+          node[index] ??= nextIsIndex ? [] : {};
+          node = node[index] as Json | unknown[];
+        }
+      } else if (last) {
+        node[segment] = value;
+      } else {
+        if (typeof node[segment] !== 'object' || node[segment] === null)
+          node[segment] = nextIsIndex ? [] : {};
+        node = node[segment] as Json | unknown[];
+      }
+    }
+  }
+  return out;
+}
+
+/** Form strings converted to the type the resource holds at the same place (numbers, booleans). */
+function coerceLike(value: unknown, like: unknown): unknown {
+  if (Array.isArray(value)) {
+    const item = Array.isArray(like) ? like[0] : undefined;
+    return value.map((v) => coerceLike(v, item));
+  }
+  if (isRecord(value)) {
+    const out: Json = {};
+    for (const [key, v] of Object.entries(value))
+      out[key] = coerceLike(v, isRecord(like) ? like[key] : undefined);
+    return out;
+  }
+  if (typeof value !== 'string') return value;
+  if (typeof like === 'number' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+  if (typeof like === 'boolean' && (value === 'true' || value === 'false')) return value === 'true';
+  if (Array.isArray(like) && value !== '') return [value];
+  return value;
+}
+
+/** The request body as resource fields: a JSON object, or form fields (nested, typed like `like`). */
+function inputFields(request: MockRequest, like: unknown): Json | undefined {
+  const body = request.body;
+  if (body === undefined) return {};
+  if (!isRecord(body)) return undefined;
+  if (FORM_TYPES.has(request.mediaType)) {
+    const single: Json = {};
+    for (const [key, value] of Object.entries(body)) {
+      single[key] = Array.isArray(value) && !key.endsWith('[]') && value.length === 1 ? value[0] : value;
+    }
+    return coerceLike(unflattenForm(single), like) as Json;
+  }
+  return clone(body);
+}
+
+/** RFC 7396 merge (objects deep, arrays replaced); `null` removes a field for merge-patch bodies. */
+function mergeInto(target: Json, patch: Json, nullDeletes: boolean): Json {
+  const out: Json = { ...target };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null && nullDeletes) delete out[key];
+    else if (isRecord(value) && isRecord(out[key]))
+      out[key] = mergeInto(out[key] as Json, value, nullDeletes);
+    else out[key] = clone(value);
+  }
+  return out;
+}
+
+function pointerTokens(pointer: string): string[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** RFC 6902 JSON Patch; undefined when an operation cannot be applied. */
+export function applyJsonPatch(document: Json, operations: unknown[]): Json | undefined {
+  let doc: unknown = clone(document);
+  const resolve = (tokens: string[]): { parent: unknown; key: string } | undefined => {
+    let node = doc;
+    for (const token of tokens.slice(0, -1)) {
+      if (Array.isArray(node)) node = node[Number(token)];
+      else if (isRecord(node)) node = node[token];
+      else return undefined;
+    }
+    return node !== null && typeof node === 'object'
+      ? { parent: node, key: tokens[tokens.length - 1] }
+      : undefined;
+  };
+  const get = (tokens: string[]): unknown => {
+    let node = doc;
+    for (const token of tokens) {
+      if (Array.isArray(node)) node = node[Number(token)];
+      else if (isRecord(node)) node = node[token];
+      else return undefined;
+    }
+    return node;
+  };
+  const remove = (tokens: string[]): unknown => {
+    const at = resolve(tokens);
+    if (!at) return undefined;
+    if (Array.isArray(at.parent)) return at.parent.splice(Number(at.key), 1)[0];
+    const parent = at.parent as Json;
+    const old = parent[at.key];
+    delete parent[at.key];
+    return old;
+  };
+  const add = (tokens: string[], value: unknown): boolean => {
+    if (tokens.length === 0) {
+      doc = value;
+      return true;
+    }
+    const at = resolve(tokens);
+    if (!at) return false;
+    if (Array.isArray(at.parent)) {
+      const index = at.key === '-' ? at.parent.length : Number(at.key);
+      if (!(index >= 0 && index <= at.parent.length)) return false;
+      at.parent.splice(index, 0, value);
+    } else (at.parent as Json)[at.key] = value;
+    return true;
+  };
+  for (const raw of operations) {
+    if (!isRecord(raw) || typeof raw.op !== 'string' || typeof raw.path !== 'string') return undefined;
+    const path = pointerTokens(raw.path);
+    const from = typeof raw.from === 'string' ? pointerTokens(raw.from) : [];
+    switch (raw.op) {
+      case 'add':
+        if (!add(path, clone(raw.value))) return undefined;
+        break;
+      case 'remove':
+        if (get(path) === undefined) return undefined;
+        remove(path);
+        break;
+      case 'replace':
+        if (get(path) === undefined) return undefined;
+        remove(path);
+        if (!add(path, clone(raw.value))) return undefined;
+        break;
+      case 'move': {
+        const value = remove(from);
+        if (value === undefined || !add(path, value)) return undefined;
+        break;
+      }
+      case 'copy': {
+        const value = get(from);
+        if (value === undefined || !add(path, clone(value))) return undefined;
+        break;
+      }
+      case 'test':
+        if (JSON.stringify(get(path)) !== JSON.stringify(raw.value)) return undefined;
+        break;
+      default:
+        return undefined;
+    }
+  }
+  return isRecord(doc) ? doc : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Server-owned fields
+
+const CREATED_FIELDS =
+  /^(created|createdAt|created_at|creationDate|creation_date|createTime|create_time|createdOn|created_on|dateCreated|date_created|insertedAt|inserted_at)$/;
+const UPDATED_FIELDS =
+  /^(updated|updatedAt|updated_at|modified|modifiedAt|modified_at|lastModified|last_modified|updateTime|update_time|updatedOn|updated_on|lastUpdated|last_updated|dateModified|date_modified)$/;
+
+/** `now` in the format of `sample` (ISO with/without ms, date, epoch s/ms as number or text, HTTP date). */
+function nowLike(sample: unknown, now: number): unknown {
+  if (typeof sample === 'number') return sample > 1e11 ? now : Math.floor(now / 1000);
+  if (typeof sample !== 'string') return formatTime(now, 'iso');
+  if (/^\d{4}-\d{2}-\d{2}$/.test(sample)) return formatTime(now, 'date');
+  if (/^\d{12,}$/.test(sample)) return formatTime(now, 'epoch-ms');
+  if (/^\d{9,11}$/.test(sample)) return formatTime(now, 'epoch-s');
+  if (/^[A-Z][a-z]{2}, /.test(sample)) return formatTime(now, 'http-date');
+  if (/T\d{2}:\d{2}:\d{2}Z$/.test(sample) || /T\d{2}:\d{2}:\d{2}[+-]\d{2}:?\d{2}$/.test(sample)) {
+    return formatTime(now, 'iso-seconds');
+  }
+  return formatTime(now, 'iso');
+}
+
+function touch(resource: Json, pattern: RegExp, now: number, keep: Json = {}): void {
+  for (const key of Object.keys(resource)) {
+    if (pattern.test(key) && !(key in keep)) resource[key] = nowLike(resource[key], now);
+  }
+}
+
+/** Replaces the example's id where it appears as a URL/path segment in the example's own strings. */
+function relink(resource: Json, oldId: string | undefined, newId: string, fromRequest: Json): void {
+  if (!oldId || oldId.length < 1 || oldId === newId) return;
+  const escaped = oldId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const segment = new RegExp(`/${escaped}(?=$|[/?#])`, 'g');
+  for (const [key, value] of Object.entries(resource)) {
+    if (key in fromRequest || typeof value !== 'string') continue;
+    resource[key] = value.replace(segment, `/${encodeURIComponent(newId)}`);
+  }
+}
+
+/** Top-level properties the item schema marks readOnly (when it is inline). */
+function readOnlyFields(spec: ResourceSpec): Set<string> {
+  const fields = new Set<string>();
+  const schema = spec.schema;
+  if (isRecord(schema) && isRecord(schema.properties)) {
+    for (const [name, property] of Object.entries(schema.properties)) {
+      if (isRecord(property) && property.readOnly === true) fields.add(name);
+    }
+  }
+  return fields;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Responses
+
+function documented2xx(op: OperationData, preferred: number[]): ResponseData | undefined {
+  for (const status of preferred) {
+    const found = op.responses.find((r) => r.status === String(status));
+    if (found) return found;
+  }
+  return op.responses.find((r) => /^2\d\d$/.test(r.status)) ?? op.responses.find((r) => r.status === '2XX');
+}
+
+function statusOf(response: ResponseData | undefined, fallback: number): number {
+  const n = Number(response?.status);
+  return Number.isInteger(n) ? n : fallback;
+}
+
+function jsonMedia(response: ResponseData | undefined): string | undefined {
+  if (!response || response.content.length === 0) return undefined;
+  const json = response.content.find((m) => /[/+]json$/.test(m.mediaType) || m.mediaType === '*/*');
+  return json ? (json.mediaType === '*/*' ? 'application/json' : json.mediaType) : undefined;
+}
+
+function firstExample(response: ResponseData | undefined): unknown {
+  if (!response) return undefined;
+  for (const media of response.content) {
+    if (media.examples.length > 0) return media.examples[0].value;
+  }
+  return undefined;
+}
+
+function documentsHeader(response: ResponseData | undefined, name: string): boolean {
+  return !!response?.headers.some((h) => h.name.toLowerCase() === name);
+}
+
+function fillPath(template: string, params: Record<string, string>): string {
+  return template.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(params[name] ?? ''));
+}
+
+function stateResponse(status: number, body: unknown, mediaType: string | undefined): MockResponse {
+  const response: MockResponse = { status, headers: {}, source: 'state' };
+  if (mediaType !== undefined && status !== 204 && status !== 304) {
+    response.mediaType = mediaType;
+    response.body = body;
+  }
+  return response;
+}
+
+/** The documented 404 (its example, rendered), else an RFC 9457 problem. */
+function notFound(
+  op: OperationData,
+  request: MockRequest,
+  manifest: Manifest,
+  spec: ResourceSpec,
+  id: string,
+) {
+  const documented =
+    op.responses.find((r) => r.status === '404') ??
+    op.responses.find((r) => r.status === '4XX') ??
+    op.responses.find((r) => r.status === 'default');
+  const example = firstExample(documented);
+  const media = jsonMedia(documented);
+  if (example !== undefined && media) return stateResponse(404, render(example, request, manifest), media);
+  return stateResponse(
+    404,
+    {
+      type: 'about:blank',
+      title: 'Not Found',
+      status: 404,
+      detail: `${spec.name} ${JSON.stringify(id)} does not exist`,
+    },
+    'application/problem+json',
+  );
+}
+
+function itemResponse(op: OperationData, preferred: number[], resource: Json): MockResponse {
+  const documented = documented2xx(op, preferred);
+  const status = statusOf(documented, preferred[0]);
+  return stateResponse(status, clone(resource), documented ? jsonMedia(documented) : 'application/json');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lists
+
+const LIMIT_PARAMS = [
+  'limit',
+  'per_page',
+  'perPage',
+  'page_size',
+  'pageSize',
+  'max_results',
+  'maxResults',
+  '$top',
+  'top',
+];
+const OFFSET_PARAMS = ['offset', 'skip', '$skip', 'start'];
+const PAGING_PARAMS = new Set([
+  ...LIMIT_PARAMS,
+  ...OFFSET_PARAMS,
+  'page',
+  'starting_after',
+  'ending_before',
+  'cursor',
+  'after',
+  'before',
+  'sort',
+  'order',
+  'direction',
+  'expand',
+  'expand[]',
+  'fields',
+]);
+const TOTAL_FIELDS = [
+  'total',
+  'total_count',
+  'totalCount',
+  'count',
+  'totalElements',
+  'total_results',
+  'totalResults',
+];
+const MORE_FIELDS = ['has_more', 'hasMore'];
+const NEXT_FIELDS = [
+  'next',
+  'next_page',
+  'nextPage',
+  'next_cursor',
+  'nextCursor',
+  'nextPageToken',
+  'next_page_token',
+];
+
+function queryParam(request: MockRequest, names: string[]): string | undefined {
+  for (const name of names) {
+    const pair = request.query.find(([n]) => n === name);
+    if (pair) return pair[1];
+  }
+  return undefined;
+}
+
+function nonNegativeInt(text: string | undefined): number | undefined {
+  if (text === undefined || !/^\d+$/.test(text.trim())) return undefined;
+  return Number(text);
+}
+
+function scalarText(value: unknown): string | undefined {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+    ? String(value)
+    : undefined;
+}
+
+/** Items visible at this parent, filtered by query parameters naming scalar fields, then paged. */
+function listItems(
+  store: ResourceStore,
+  spec: ResourceSpec,
+  request: MockRequest,
+): { items: Json[]; total: number; more: boolean } {
+  const parent = parentKey(spec, request);
+  let items = [...store.items.values()]
+    .filter((item) => item.parent === parent || item.parent === SEED_PARENT)
+    .map((item) => item.value);
+  const pathNames = new Set(templateParams(spec.collectionPath));
+  for (const [name, value] of request.query) {
+    if (PAGING_PARAMS.has(name) || pathNames.has(name)) continue;
+    // filter only on fields every item has as a scalar, so unrelated parameters do not empty the list
+    if (items.length === 0 || !items.every((item) => scalarText(item[name]) !== undefined)) continue;
+    items = items.filter((item) => scalarText(item[name]) === value);
+  }
+  const total = items.length;
+  const after = queryParam(request, ['starting_after', 'after']);
+  const before = queryParam(request, ['ending_before', 'before']);
+  if (after !== undefined) {
+    const at = items.findIndex((item) => idOf(item, spec) === after);
+    if (at !== -1) items = items.slice(at + 1);
+  }
+  if (before !== undefined) {
+    const at = items.findIndex((item) => idOf(item, spec) === before);
+    if (at !== -1) items = items.slice(0, at);
+  }
+  const limit = nonNegativeInt(queryParam(request, LIMIT_PARAMS));
+  let offset = nonNegativeInt(queryParam(request, OFFSET_PARAMS)) ?? 0;
+  const page = nonNegativeInt(queryParam(request, ['page']));
+  if (page !== undefined && page >= 1 && limit !== undefined && offset === 0) offset = (page - 1) * limit;
+  const end = limit === undefined ? items.length : offset + limit;
+  const more = end < items.length;
+  return { items: items.slice(offset, end).map((item) => clone(item)), total, more };
+}
+
+function setPath(target: Json, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let node = target;
+  for (const key of keys.slice(0, -1)) {
+    if (!isRecord(node[key])) node[key] = {};
+    node = node[key] as Json;
+  }
+  node[keys[keys.length - 1]] = value;
+}
+
+function getPath(target: unknown, path: string): unknown {
+  let node = target;
+  for (const key of path.split('.')) node = isRecord(node) ? node[key] : undefined;
+  return node;
+}
+
+function listBody(
+  spec: ResourceSpec,
+  request: MockRequest,
+  manifest: Manifest,
+  store: ResourceStore,
+): unknown {
+  const { items, total, more } = listItems(store, spec, request);
+  if (!spec.listEnvelope) return items;
+  const rendered = render(spec.listEnvelope.template, request, manifest);
+  const envelope: Json = isRecord(rendered) ? rendered : {};
+  setPath(envelope, spec.listEnvelope.itemsField, items);
+  for (const field of TOTAL_FIELDS) if (typeof envelope[field] === 'number') envelope[field] = total;
+  for (const field of MORE_FIELDS) if (field in envelope) envelope[field] = more;
+  if (!more) for (const field of NEXT_FIELDS) if (field in envelope) envelope[field] = null;
+  return envelope;
+}
+
+/** The resources a recorded list response holds (bare array or envelope). */
+function recordedListItems(spec: ResourceSpec, body: unknown): unknown[] {
+  if (Array.isArray(body)) return body;
+  if (spec.listEnvelope) {
+    const items = getPath(body, spec.listEnvelope.itemsField);
+    if (Array.isArray(items)) return items;
+  }
+  return [];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Roles
+
+interface Ctx {
+  op: OperationData;
+  request: MockRequest;
+  manifest: Manifest;
+  spec: ResourceSpec;
+  store: ResourceStore;
+  parent: string;
+  id: string | undefined;
+}
+
+/** The shape new resources start from: the op's first 2xx example, else the first seed, else {}. */
+function baseShape(ctx: Ctx): Json {
+  const example = firstExample(documented2xx(ctx.op, [201, 200]));
+  if (isRecord(example)) {
+    const rendered = render(example, ctx.request, ctx.manifest);
+    if (isRecord(rendered)) return rendered;
+  }
+  const seed = ctx.spec.seed.find(isRecord);
+  return seed ? clone(seed) : {};
+}
+
+function create(ctx: Ctx, forcedId?: string): MockResponse | undefined {
+  const { spec, store } = ctx;
+  const base = baseShape(ctx);
+  const input = inputFields(ctx.request, base);
+  if (!input) return undefined;
+  const readOnly = readOnlyFields(spec);
+  const baseId = base[spec.idField];
+  const resource: Json = { ...base };
+  for (const [key, value] of Object.entries(input)) if (!readOnly.has(key)) resource[key] = value;
+  const asked = idOf(input, spec);
+  let id: string;
+  if (forcedId !== undefined) id = forcedId;
+  else if (
+    asked !== undefined &&
+    asked !== '' &&
+    !readOnly.has(spec.idField) &&
+    !findItem(store, ctx.parent, asked)
+  ) {
+    id = asked;
+  } else {
+    id = newId(spec, store, typeof baseId === 'string' ? baseId : undefined);
+  }
+  resource[spec.idField] = typedId(spec, id, baseId);
+  const now = Date.now();
+  touch(resource, CREATED_FIELDS, now, input);
+  touch(resource, UPDATED_FIELDS, now, input);
+  relink(resource, scalarText(baseId), id, input);
+  putItem(store, { id, parent: ctx.parent, value: resource });
+  store.diverged.add(id);
+
+  const documented = documented2xx(ctx.op, [201, 200]);
+  const response = itemResponse(ctx.op, [201, 200], resource);
+  if (response.status === 201 || documentsHeader(documented, 'location')) {
+    const params = { ...ctx.request.pathParams, [spec.idParam]: id };
+    response.headers.location = ctx.manifest.basePath + fillPath(spec.itemPath, params);
+  }
+  return response;
+}
+
+function read(ctx: Ctx): MockResponse {
+  const found = ctx.id === undefined ? undefined : findItem(ctx.store, ctx.parent, ctx.id);
+  if (!found) return notFound(ctx.op, ctx.request, ctx.manifest, ctx.spec, ctx.id ?? '');
+  return itemResponse(ctx.op, [200], found.value);
+}
+
+function list(ctx: Ctx): MockResponse {
+  const documented = documented2xx(ctx.op, [200]);
+  const body = listBody(ctx.spec, ctx.request, ctx.manifest, ctx.store);
+  return stateResponse(
+    statusOf(documented, 200),
+    body,
+    documented ? jsonMedia(documented) : 'application/json',
+  );
+}
+
+function update(ctx: Ctx): MockResponse | undefined {
+  const found = ctx.id === undefined ? undefined : findItem(ctx.store, ctx.parent, ctx.id);
+  if (!found || ctx.id === undefined)
+    return notFound(ctx.op, ctx.request, ctx.manifest, ctx.spec, ctx.id ?? '');
+  let next: Json | undefined;
+  if (Array.isArray(ctx.request.body) && ctx.request.mediaType === 'application/json-patch+json') {
+    next = applyJsonPatch(found.value, ctx.request.body);
+    if (!next) {
+      return stateResponse(
+        422,
+        {
+          type: 'about:blank',
+          title: 'Unprocessable Content',
+          status: 422,
+          detail: 'the JSON Patch cannot be applied',
+        },
+        'application/problem+json',
+      );
+    }
+  } else {
+    const input = inputFields(ctx.request, found.value);
+    if (!input) return undefined;
+    for (const field of readOnlyFields(ctx.spec)) delete input[field];
+    next = mergeInto(found.value, input, ctx.request.mediaType === 'application/merge-patch+json');
+  }
+  next[ctx.spec.idField] = found.value[ctx.spec.idField];
+  touch(next, UPDATED_FIELDS, Date.now());
+  found.value = next;
+  ctx.store.diverged.add(ctx.id);
+  return itemResponse(ctx.op, [200], next);
+}
+
+function replace(ctx: Ctx): MockResponse | undefined {
+  const found = ctx.id === undefined ? undefined : findItem(ctx.store, ctx.parent, ctx.id);
+  if (!found || ctx.id === undefined) {
+    // PUT creates when the contract documents 201 for it
+    if (ctx.id !== undefined && ctx.op.responses.some((r) => r.status === '201')) return create(ctx, ctx.id);
+    return notFound(ctx.op, ctx.request, ctx.manifest, ctx.spec, ctx.id ?? '');
+  }
+  const input = inputFields(ctx.request, found.value);
+  if (!input) return undefined;
+  const next: Json = { ...input };
+  // server-owned fields survive a replace: the id, creation time, read-only properties
+  for (const field of readOnlyFields(ctx.spec)) if (field in found.value) next[field] = found.value[field];
+  for (const key of Object.keys(found.value)) if (CREATED_FIELDS.test(key)) next[key] = found.value[key];
+  if (typeof found.value.object === 'string') next.object = found.value.object;
+  next[ctx.spec.idField] = found.value[ctx.spec.idField];
+  for (const key of Object.keys(found.value)) {
+    if (UPDATED_FIELDS.test(key) && !(key in input)) next[key] = nowLike(found.value[key], Date.now());
+  }
+  found.value = next;
+  ctx.store.diverged.add(ctx.id);
+  return itemResponse(ctx.op, [200], next);
+}
+
+function remove(ctx: Ctx): MockResponse {
+  const found = ctx.id === undefined ? undefined : findItem(ctx.store, ctx.parent, ctx.id);
+  if (!found || ctx.id === undefined)
+    return notFound(ctx.op, ctx.request, ctx.manifest, ctx.spec, ctx.id ?? '');
+  removeItem(ctx.store, ctx.parent, ctx.id);
+  ctx.store.diverged.add(ctx.id);
+  const documented = documented2xx(ctx.op, [204, 200, 202]);
+  const status = statusOf(documented, 204);
+  const media = jsonMedia(documented);
+  if (status === 204 || !media) return stateResponse(status, undefined, undefined);
+  const example = firstExample(documented);
+  if (example === undefined) return stateResponse(status, clone(found.value), media);
+  const body = render(example, ctx.request, ctx.manifest);
+  if (isRecord(body) && ctx.spec.idField in body) body[ctx.spec.idField] = found.value[ctx.spec.idField];
+  return stateResponse(status, body, media);
+}
+
+/** Brings the store in line with a recorded response; returns the store's answer where it knows better. */
+function absorb(ctx: Ctx, recorded: MockResponse): MockResponse | undefined {
+  const ok = recorded.status >= 200 && recorded.status < 300;
+  const body = recorded.body;
+  const { spec, store } = ctx;
+  switch (ctx.op.resource?.role) {
+    case 'create': {
+      const id = idOf(body, spec);
+      if (ok && id !== undefined) putItem(store, { id, parent: ctx.parent, value: clone(body as Json) });
+      return undefined;
+    }
+    case 'read':
+      if (ctx.id !== undefined && store.diverged.has(ctx.id)) return read(ctx);
+      if (ok && isRecord(body) && ctx.id !== undefined) {
+        putItem(store, { id: idOf(body, spec) ?? ctx.id, parent: ctx.parent, value: clone(body) });
+      } else if ((recorded.status === 404 || recorded.status === 410) && ctx.id !== undefined) {
+        removeItem(store, ctx.parent, ctx.id);
+      }
+      return undefined;
+    case 'list':
+      if (store.diverged.size > 0) return list(ctx);
+      if (ok) {
+        for (const item of recordedListItems(spec, body)) {
+          const id = idOf(item, spec);
+          if (id !== undefined) putItem(store, { id, parent: ctx.parent, value: clone(item as Json) });
+        }
+      }
+      return undefined;
+    case 'update':
+      if (ctx.id !== undefined && store.diverged.has(ctx.id)) return update(ctx);
+      if (ok && isRecord(body) && ctx.id !== undefined && idOf(body, spec) === ctx.id) {
+        putItem(store, { id: ctx.id, parent: ctx.parent, value: clone(body) });
+      }
+      return undefined;
+    case 'replace':
+      if (ctx.id !== undefined && store.diverged.has(ctx.id)) return replace(ctx);
+      if (ok && isRecord(body) && ctx.id !== undefined && idOf(body, spec) === ctx.id) {
+        putItem(store, { id: ctx.id, parent: ctx.parent, value: clone(body) });
+      }
+      return undefined;
+    case 'delete':
+      if (ok && ctx.id !== undefined) {
+        removeItem(store, ctx.parent, ctx.id);
+        store.diverged.add(ctx.id);
+      }
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Answers a request to an operation bound to a stateful resource from the session's store, or
+ * returns undefined (not a resource operation, a body the store cannot use, or a `recorded`
+ * response the store has absorbed and that should be sent as it is).
+ */
+export function handleResourceRequest(
+  op: OperationData,
+  request: MockRequest,
+  session: SessionState,
+  manifest: Manifest,
+  recorded?: MockResponse,
+): MockResponse | undefined {
+  const binding = op.resource;
+  if (!binding) return undefined;
+  const spec = findSpec(manifest, binding.resource);
+  if (!spec) return undefined;
+  const ctx: Ctx = {
+    op,
+    request,
+    manifest,
+    spec,
+    store: resourceStore(session, spec),
+    parent: parentKey(spec, request),
+    id: request.pathParams[spec.idParam],
+  };
+  if (recorded) return absorb(ctx, recorded);
+  switch (binding.role) {
+    case 'create':
+      return create(ctx);
+    case 'read':
+      return read(ctx);
+    case 'list':
+      return list(ctx);
+    case 'update':
+      return update(ctx);
+    case 'replace':
+      return replace(ctx);
+    case 'delete':
+      return remove(ctx);
+    default:
+      return undefined;
+  }
+}
+
+/** Every resource of the session's stores, by resource name, in list order (for the admin API). */
+export function resourceSnapshot(session: SessionState, manifest: Manifest): Record<string, unknown[]> {
+  const out: Record<string, unknown[]> = {};
+  for (const spec of manifest.resources) {
+    out[spec.name] = [...resourceStore(session, spec).items.values()].map((item) => clone(item.value));
+  }
+  return out;
+}

@@ -1,0 +1,403 @@
+import assert from 'node:assert/strict';
+import { buildFormObject, bodyLimit, parseBody } from '../../templates/runtime/body';
+import { normalizePath } from '../../templates/runtime/handler';
+import { negotiate, parseAccept } from '../../templates/runtime/negotiate';
+import {
+  parseCookies,
+  parseQuery,
+  prepareParameter,
+  readParameter,
+  schemaShape,
+  type RawParameters,
+} from '../../templates/runtime/params';
+import { extractPreferences, parsePrefer } from '../../templates/runtime/prefer';
+import { errorResponse, responseForCode, successResponse, toWire } from '../../templates/runtime/respond';
+import { checkSecurity } from '../../templates/runtime/security';
+import type { JsonSchema, OperationData, ParameterData } from '../../templates/runtime/types';
+import { RequestValidator, withoutReadOnlyRequired } from '../../templates/runtime/validate-request';
+
+const ARRAY: JsonSchema = { type: 'array', items: { type: 'integer' } };
+const OBJECT: JsonSchema = { type: 'object', properties: { R: { type: 'integer' }, G: { type: 'integer' } } };
+const STRING: JsonSchema = { type: 'string' };
+
+function param(name: string, where: ParameterData['in'], schema: JsonSchema, style: string, explode: boolean): ParameterData {
+  return { name, in: where, required: false, style, explode, schema };
+}
+
+function raw(parts: Partial<RawParameters>): RawParameters {
+  return { pathParams: {}, query: [], headers: {}, cookies: {}, ...parts };
+}
+
+describe('runtime-core: params', () => {
+  const cases: [string, ParameterData, Partial<RawParameters>, unknown][] = [
+    ['path simple primitive', param('id', 'path', STRING, 'simple', false), { pathParams: { id: '5' } }, '5'],
+    ['path simple array', param('id', 'path', ARRAY, 'simple', false), { pathParams: { id: '3,4,5' } }, ['3', '4', '5']],
+    ['path simple object', param('c', 'path', OBJECT, 'simple', false), { pathParams: { c: 'R,100,G,200' } }, { R: '100', G: '200' }],
+    ['path simple object exploded', param('c', 'path', OBJECT, 'simple', true), { pathParams: { c: 'R=100,G=200' } }, { R: '100', G: '200' }],
+    ['path label primitive', param('id', 'path', STRING, 'label', false), { pathParams: { id: '.5' } }, '5'],
+    ['path label array', param('id', 'path', ARRAY, 'label', false), { pathParams: { id: '.3,4,5' } }, ['3', '4', '5']],
+    ['path label array exploded', param('id', 'path', ARRAY, 'label', true), { pathParams: { id: '.3.4.5' } }, ['3', '4', '5']],
+    ['path label object exploded', param('c', 'path', OBJECT, 'label', true), { pathParams: { c: '.R=1.G=2' } }, { R: '1', G: '2' }],
+    ['path matrix primitive', param('id', 'path', STRING, 'matrix', false), { pathParams: { id: ';id=5' } }, '5'],
+    ['path matrix array', param('id', 'path', ARRAY, 'matrix', false), { pathParams: { id: ';id=3,4,5' } }, ['3', '4', '5']],
+    ['path matrix array exploded', param('id', 'path', ARRAY, 'matrix', true), { pathParams: { id: ';id=3;id=4' } }, ['3', '4']],
+    ['path matrix object', param('c', 'path', OBJECT, 'matrix', false), { pathParams: { c: ';c=R,1,G,2' } }, { R: '1', G: '2' }],
+    ['path matrix object exploded', param('c', 'path', OBJECT, 'matrix', true), { pathParams: { c: ';R=1;G=2' } }, { R: '1', G: '2' }],
+    ['query form primitive (first wins)', param('q', 'query', STRING, 'form', true), { query: [['q', 'a'], ['q', 'b']] }, 'a'],
+    ['query form array exploded', param('id', 'query', ARRAY, 'form', true), { query: [['id', '3'], ['x', '1'], ['id', '4']] }, ['3', '4']],
+    ['query form array', param('id', 'query', ARRAY, 'form', false), { query: [['id', '3,4,5']] }, ['3', '4', '5']],
+    ['query form object', param('c', 'query', OBJECT, 'form', false), { query: [['c', 'R,1,G,2']] }, { R: '1', G: '2' }],
+    ['query form object exploded', param('c', 'query', OBJECT, 'form', true), { query: [['R', '1'], ['G', '2'], ['other', 'x']] }, { R: '1', G: '2' }],
+    ['query spaceDelimited', param('id', 'query', ARRAY, 'spaceDelimited', false), { query: [['id', '3 4 5']] }, ['3', '4', '5']],
+    ['query pipeDelimited', param('id', 'query', ARRAY, 'pipeDelimited', false), { query: [['id', '3|4|5']] }, ['3', '4', '5']],
+    ['query tabDelimited', param('id', 'query', ARRAY, 'tabDelimited', false), { query: [['id', '3\t4']] }, ['3', '4']],
+    ['query deepObject', param('c', 'query', OBJECT, 'deepObject', true), { query: [['c[R]', '1'], ['c[G]', '2']] }, { R: '1', G: '2' }],
+    [
+      'query deepObject nested and arrays',
+      param('f', 'query', { type: 'object' }, 'deepObject', true),
+      { query: [['f[a][b]', '1'], ['f[t][]', 'x'], ['f[t][]', 'y'], ['f[__proto__]', 'z']] },
+      { a: { b: '1' }, t: ['x', 'y'] },
+    ],
+    ['query absent', param('q', 'query', STRING, 'form', true), { query: [['other', '1']] }, undefined],
+    ['header simple', param('X-Ids', 'header', ARRAY, 'simple', false), { headers: { 'x-ids': '1, 2,3' } }, ['1', '2', '3']],
+    ['header object exploded', param('X-C', 'header', OBJECT, 'simple', true), { headers: { 'x-c': 'R=1,G=2' } }, { R: '1', G: '2' }],
+    ['cookie primitive', param('sid', 'cookie', STRING, 'form', true), { cookies: { sid: 'abc' } }, 'abc'],
+    ['cookie array', param('ids', 'cookie', ARRAY, 'form', false), { cookies: { ids: '1,2' } }, ['1', '2']],
+    [
+      'content-encoded JSON query parameter',
+      { ...param('filter', 'query', OBJECT, 'form', true), contentType: 'application/json' },
+      { query: [['filter', '{"R":1}']] },
+      { R: 1 },
+    ],
+  ];
+  for (const [name, p, parts, want] of cases) {
+    it(name, () => {
+      const prepared = prepareParameter(p, {});
+      assert.deepEqual(readParameter(prepared, raw(parts), new Set([p.name])), want);
+    });
+  }
+
+  it('schemaShape looks through $ref and combinators', () => {
+    const defs = { Ids: ARRAY, Obj: OBJECT };
+    assert.equal(schemaShape({ $ref: '#/$defs/Ids' }, defs), 'array');
+    assert.equal(schemaShape({ allOf: [{ $ref: '#/$defs/Obj' }] }, defs), 'object');
+    assert.equal(schemaShape({ type: ['integer', 'null'] }, defs), 'primitive');
+  });
+
+  it('parseQuery decodes pairs, + as space, keeps bad escapes', () => {
+    assert.deepEqual(parseQuery('a=1&b=x%20y+z&&c&d=%zz&e=%E2%82%AC'), [
+      ['a', '1'],
+      ['b', 'x y z'],
+      ['c', ''],
+      ['d', '%zz'],
+      ['e', '€'],
+    ]);
+  });
+
+  it('parseCookies: first wins, quotes stripped, values decoded', () => {
+    assert.deepEqual(parseCookies('a=1; b="two"; a=3; c=x%20y; __proto__=bad'), { a: '1', b: 'two', c: 'x y' });
+  });
+});
+
+describe('runtime-core: negotiate', () => {
+  const documented = ['application/json', 'application/xml'];
+  const cases: [string | undefined, readonly string[], number | undefined, string | undefined][] = [
+    [undefined, documented, 0, 'application/json'],
+    ['', documented, 0, 'application/json'],
+    ['*/*', documented, 0, 'application/json'],
+    ['application/xml', documented, 1, 'application/xml'],
+    ['application/xml, application/json', documented, 1, 'application/xml'],
+    ['application/xml;q=0.9, application/json', documented, 0, 'application/json'],
+    ['*/*;q=0.1, application/xml', documented, 1, 'application/xml'],
+    ['application/json;q=0, */*', documented, 1, 'application/xml'],
+    ['text/html', documented, undefined, undefined],
+    ['application/vnd.github.v3+json', documented, 0, 'application/json'],
+    ['application/json', ['application/vnd.acme+json'], 0, 'application/vnd.acme+json'],
+    ['application/vnd.acme+json', ['application/json', 'application/vnd.acme+json'], 1, 'application/vnd.acme+json'],
+    ['image/png', ['*/*'], 0, 'image/png'],
+    ['image/png', ['image/*'], 0, 'image/png'],
+    ['text/*', ['application/json', 'text/csv'], 1, 'text/csv'],
+    ['application/json; charset=utf-8', documented, 0, 'application/json'],
+  ];
+  for (const [accept, docs, index, type] of cases) {
+    it(`${accept ?? '(none)'} against ${docs.join(', ')}`, () => {
+      const result = negotiate(accept, docs);
+      assert.deepEqual(result && [result.index, result.contentType], index === undefined ? undefined : [index, type]);
+    });
+  }
+
+  it('parseAccept reads q-values and ignores other parameters', () => {
+    assert.deepEqual(
+      parseAccept('text/html;level=1;q=0.5, */*').map((r) => [r.type, r.subtype, r.q]),
+      [
+        ['text', 'html', 0.5],
+        ['*', '*', 1],
+      ],
+    );
+  });
+});
+
+describe('runtime-core: prefer', () => {
+  it('parses the Prefer header', () => {
+    assert.deepEqual(parsePrefer('code=404, example="not found"; dynamic=true, respond-async'), {
+      code: '404',
+      example: 'not found',
+      dynamic: true,
+    });
+    assert.deepEqual(parsePrefer(undefined), {});
+  });
+
+  it('Prism query parameters win over the header and are removed from the query', () => {
+    const { prefs, query } = extractPreferences('code=200', [
+      ['limit', '1'],
+      ['__code', '404'],
+      ['__dynamic', 'true'],
+    ]);
+    assert.deepEqual(prefs, { code: '404', dynamic: true });
+    assert.deepEqual(query, [['limit', '1']]);
+  });
+});
+
+describe('runtime-core: security', () => {
+  const schemes = {
+    bearer: { type: 'http' as const, scheme: 'bearer' },
+    basic: { type: 'http' as const, scheme: 'basic' },
+    key: { type: 'apiKey' as const, in: 'header' as const, name: 'X-Key' },
+    qkey: { type: 'apiKey' as const, in: 'query' as const, name: 'key' },
+    oauth: { type: 'oauth2' as const },
+  };
+  const basic = `Basic ${Buffer.from('u:p').toString('base64')}`;
+  const cases: [string, Record<string, string[]>[], Record<string, string>, [string, string][], boolean][] = [
+    ['no requirement', [], {}, [], true],
+    ['anonymous alternative', [{ bearer: [] }, {}], {}, [], true],
+    ['bearer present', [{ bearer: [] }], { authorization: 'Bearer t' }, [], true],
+    ['bearer, wrong scheme', [{ bearer: [] }], { authorization: basic }, [], false],
+    ['basic present', [{ basic: [] }], { authorization: basic }, [], true],
+    ['basic without colon', [{ basic: [] }], { authorization: `Basic ${Buffer.from('u').toString('base64')}` }, [], false],
+    ['AND needs both', [{ key: [], qkey: [] }], { 'x-key': 'k' }, [], false],
+    ['AND with both', [{ key: [], qkey: [] }], { 'x-key': 'k' }, [['key', 'v']], true],
+    ['oauth2 takes a bearer token', [{ oauth: ['read'] }], { authorization: 'bearer t' }, [], true],
+    ['unknown scheme name is not checked', [{ nope: [] }], {}, [], true],
+  ];
+  for (const [name, requirements, headers, query, ok] of cases) {
+    it(name, () => {
+      const result = checkSecurity(requirements, schemes, { headers, query, cookies: {} });
+      assert.equal(result.ok, ok);
+    });
+  }
+
+  it('collects one challenge per missing scheme and hands out the bearer token', () => {
+    const miss = checkSecurity([{ bearer: [] }, { basic: [] }, { key: [] }], schemes, { headers: {}, query: [], cookies: {} });
+    assert.deepEqual(miss, { ok: false, challenges: ['Bearer', 'Basic realm="*"', 'ApiKey realm="*", in="header", name="X-Key"'] });
+    const hit = checkSecurity([{ bearer: [] }], schemes, { headers: { authorization: 'Bearer tok' }, query: [], cookies: {} });
+    assert.deepEqual(hit, { ok: true, bearer: 'tok' });
+  });
+});
+
+describe('runtime-core: bodies', () => {
+  it('buildFormObject nests bracket names and turns indices into arrays', () => {
+    assert.deepEqual(
+      buildFormObject([
+        ['name', 'Rex'],
+        ['metadata[plan]', 'pro'],
+        ['items[0][price]', 'p_1'],
+        ['items[1][price]', 'p_2'],
+        ['expand[]', 'a'],
+        ['expand[]', 'b'],
+        ['tag', 'x'],
+        ['tag', 'y'],
+        ['__proto__[polluted]', 'yes'],
+      ]),
+      {
+        name: 'Rex',
+        metadata: { plan: 'pro' },
+        items: [{ price: 'p_1' }, { price: 'p_2' }],
+        expand: ['a', 'b'],
+        tag: ['x', 'y'],
+      },
+    );
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  });
+
+  it('keeps declared bracket names flat', () => {
+    assert.deepEqual(buildFormObject([['files[]', 'a']], new Set(['files[]'])), { 'files[]': 'a' });
+  });
+
+  it('parses by media type', async () => {
+    assert.deepEqual(await parseBody(Buffer.from('{"a":1}'), undefined, 'application/vnd.x+json'), { a: 1 });
+    assert.equal(await parseBody(Buffer.from('  '), undefined, 'application/json'), undefined);
+    assert.deepEqual(await parseBody(Buffer.from('a=1&b=x+y'), undefined, 'application/x-www-form-urlencoded'), {
+      a: '1',
+      b: 'x y',
+    });
+    assert.equal(await parseBody(Buffer.from('héllo'), undefined, 'text/plain'), 'héllo');
+    assert.equal(await parseBody(Buffer.from([0xff, 0x00]), undefined, 'application/octet-stream'), '\u00ff\u0000');
+    await assert.rejects(parseBody(Buffer.from('{'), undefined, 'application/json'), /not valid JSON/);
+    await assert.rejects(parseBody(Buffer.from('x'), 'multipart/form-data', 'multipart/form-data'), /multipart/);
+  });
+
+  it('bodyLimit reads MOCKGEN_BODY_LIMIT with units', () => {
+    assert.equal(bodyLimit({}), 10 * 1024 * 1024);
+    assert.equal(bodyLimit({ MOCKGEN_BODY_LIMIT: '2kb' }), 2048);
+    assert.equal(bodyLimit({ MOCKGEN_BODY_LIMIT: '1mb' }), 1024 * 1024);
+    assert.equal(bodyLimit({ MOCKGEN_BODY_LIMIT: '500' }), 500);
+    assert.equal(bodyLimit({ MOCKGEN_BODY_LIMIT: 'lots' }), 10 * 1024 * 1024);
+  });
+});
+
+describe('runtime-core: paths', () => {
+  const cases: [string, string | undefined][] = [
+    ['/v1/pets', '/v1/pets'],
+    ['/v1/a/../pets', '/v1/pets'],
+    ['/v1/./pets', '/v1/pets'],
+    ['/v1/%2e%2e/pets', '/pets'],
+    ['/../../etc/passwd', '/etc/passwd'],
+    ['/v1/pets/%E0%A4%A', undefined],
+    ['/v1/pets/caf%C3%A9', '/v1/pets/caf%C3%A9'],
+  ];
+  for (const [input, want] of cases) {
+    it(`normalizePath(${input})`, () => assert.equal(normalizePath(input), want));
+  }
+});
+
+describe('runtime-core: validation', () => {
+  const defs = {
+    Pet: {
+      type: 'object',
+      required: ['id', 'name'],
+      properties: { id: { type: 'integer', readOnly: true }, name: { type: 'string' }, owner: { $ref: '#/$defs/Owner' } },
+    },
+    Owner: { type: 'object', required: ['uid', 'n'], properties: { uid: { $ref: '#/$defs/Id' }, n: { type: 'string' } } },
+    Id: { type: 'string', readOnly: true },
+  };
+
+  it('withoutReadOnlyRequired drops readOnly names from required, through $ref', () => {
+    assert.deepEqual((withoutReadOnlyRequired(defs.Pet, defs) as { required: string[] }).required, ['name']);
+    assert.deepEqual((withoutReadOnlyRequired(defs.Owner, defs) as { required: string[] }).required, ['n']);
+    assert.deepEqual(defs.Pet.required, ['id', 'name']);
+  });
+
+  const op: OperationData = {
+    id: 'createPet',
+    method: 'post',
+    path: '/pets/{petId}',
+    parameters: [
+      { name: 'petId', in: 'path', required: true, style: 'simple', explode: false, schema: { type: 'integer' } },
+      { name: 'limit', in: 'query', required: true, style: 'form', explode: true, schema: { type: 'integer', maximum: 5 } },
+      { name: 'Accept', in: 'header', required: true, style: 'simple', explode: false, schema: { type: 'string', enum: ['x'] } },
+    ],
+    requestBody: { required: true, content: [{ mediaType: 'application/json', schema: { $ref: '#/$defs/Pet' } }] },
+    responses: [],
+    security: [],
+    recordings: [],
+  };
+  const validator = new RequestValidator(defs);
+
+  it('coerces and validates parameters, reporting locations; Accept header parameters are ignored', () => {
+    const ok = validator.validateParameters(op, raw({ pathParams: { petId: '7' }, query: [['limit', '3']] }));
+    assert.deepEqual(ok.violations, []);
+    assert.deepEqual(ok.values.path, { petId: 7 });
+    assert.deepEqual(ok.values.query, { limit: 3 });
+    const bad = validator.validateParameters(op, raw({ pathParams: { petId: 'x' }, query: [['limit', '9']] }));
+    assert.deepEqual(
+      bad.violations.map((v) => [v.location.join('.'), v.code]),
+      [
+        ['path.petId', 'type'],
+        ['query.limit', 'maximum'],
+      ],
+    );
+    const missing = validator.validateParameters(op, raw({ pathParams: { petId: '1' } }));
+    assert.deepEqual(missing.violations.map((v) => [v.location.join('.'), v.message]), [
+      ['query.limit', "must have required property 'limit'"],
+    ]);
+  });
+
+  it('selects the body media type: exact, JSON family, none, unsupported', () => {
+    assert.equal(validator.selectBody(op, 'application/json', true).mediaType, 'application/json');
+    assert.equal(validator.selectBody(op, 'application/merge-patch+json', true).mediaType, 'application/json');
+    assert.equal(validator.selectBody(op, '', true).mediaType, 'application/json');
+    assert.equal(validator.selectBody(op, 'text/plain', true).unsupported, true);
+    assert.equal(validator.selectBody(op, 'text/plain', false).unsupported, undefined);
+  });
+
+  it('validates bodies with readOnly properties not required, nested', () => {
+    const selection = validator.selectBody(op, 'application/json', true);
+    assert.deepEqual(validator.validateBody(op, selection, { name: 'Rex', owner: { n: 'Ann' } }), []);
+    assert.deepEqual(
+      validator.validateBody(op, selection, { owner: { n: 1 } }).map((v) => v.location.join('.')),
+      ['body.name', 'body.owner.n'],
+    );
+    assert.deepEqual(
+      validator.validateBody(op, selection, undefined).map((v) => v.location.join('.')),
+      ['body'],
+    );
+  });
+});
+
+describe('runtime-core: response choice', () => {
+  const response = (status: string) => ({ status, description: '', headers: [], content: [] });
+  const op = (...statuses: string[]): OperationData => ({
+    id: 'x',
+    method: 'get',
+    path: '/x',
+    parameters: [],
+    responses: statuses.map(response),
+    security: [],
+    recordings: [],
+  });
+
+  it('successResponse: lowest 2xx, then 2XX, then default as 200', () => {
+    assert.equal(successResponse(op('201', '200', '404'))?.status, 200);
+    assert.deepEqual(
+      [successResponse(op('2XX', 'default'))?.response.status, successResponse(op('2XX'))?.status],
+      ['2XX', 200],
+    );
+    assert.deepEqual(
+      [successResponse(op('404', 'default'))?.response.status, successResponse(op('404', 'default'))?.status],
+      ['default', 200],
+    );
+    assert.equal(successResponse(op('404')), undefined);
+  });
+
+  it('responseForCode: exact, range, default; errorResponse: 422 → 400 → default as 422', () => {
+    assert.equal(responseForCode(op('200', '404'), '404')?.response.status, '404');
+    assert.deepEqual(
+      [responseForCode(op('200', '4XX'), '409')?.response.status, responseForCode(op('200', '4XX'), '409')?.status],
+      ['4XX', 409],
+    );
+    assert.equal(responseForCode(op('200', 'default'), '418')?.status, 418);
+    assert.equal(responseForCode(op('200'), '418'), undefined);
+    assert.equal(errorResponse(op('400', '422'), ['422', '400'])?.status, 422);
+    assert.equal(errorResponse(op('400'), ['422', '400'])?.status, 400);
+    assert.deepEqual(
+      [errorResponse(op('default'), ['422', '400'])?.status, errorResponse(op('200'), ['422', '400'])],
+      [422, undefined],
+    );
+  });
+
+  it('toWire: JSON serialised, framing headers dropped, unsafe header values encoded, 204 without body', () => {
+    const wire = toWire({
+      status: 200,
+      headers: { 'Content-Length': '999', 'X-Note': 'a\r\nb', 'Set-Cookie': ['a=1', 'b=2'] },
+      mediaType: 'application/json',
+      body: { ok: true },
+      source: 'test',
+    });
+    assert.deepEqual(wire.headers, [
+      'x-note',
+      'a%0D%0Ab',
+      'set-cookie',
+      'a=1',
+      'set-cookie',
+      'b=2',
+      'content-type',
+      'application/json',
+      'content-length',
+      '11',
+    ]);
+    assert.equal(wire.body?.toString(), '{"ok":true}');
+    const empty = toWire({ status: 204, headers: {}, body: { x: 1 }, source: 't' });
+    assert.equal(empty.body, undefined);
+    assert.deepEqual(empty.headers, []);
+  });
+});
