@@ -20,7 +20,11 @@ require('node:http').createServer((req, res) => {
 }).listen(0, '127.0.0.1', function () { console.log('http://127.0.0.1:' + this.address().port); });
 `;
 
-function startChild(args: string[], ready: RegExp, stream: 'stdout' | 'stderr'): Promise<{ child: ChildProcess; url: string }> {
+function startChild(
+  args: string[],
+  ready: RegExp,
+  stream: 'stdout' | 'stderr',
+): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   return new Promise((resolve, reject) => {
@@ -44,14 +48,19 @@ function autocannonPath(): string | undefined {
 async function load(url: string, seconds: number, connections: number): Promise<number> {
   const cannon = autocannonPath();
   if (cannon) {
-    const child = spawn(process.execPath, [cannon, '--json', '-c', String(connections), '-d', String(seconds), url], {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
+    const child = spawn(
+      process.execPath,
+      [cannon, '--json', '-c', String(connections), '-d', String(seconds), url],
+      {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    );
     let output = '';
     child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     await new Promise((resolve) => child.once('exit', resolve));
     const result = JSON.parse(output) as { requests: { average: number }; non2xx: number; errors: number };
-    if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+    if (result.non2xx > 0 || result.errors > 0)
+      throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
     return Math.round(result.requests.average);
   }
   // Fallback: keep-alive request loops in this process.

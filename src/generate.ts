@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import type { Manifest } from '../templates/runtime/types';
+import type { Manifest, OperationData, ResourceSpec } from '../templates/runtime/types';
 import type { ProjectConfig } from './config';
 import { loadContract } from './contract/load-contract';
 import { planFiles, type DynamicFieldNote, type FilePlan } from './emit/plan-files';
@@ -68,6 +68,8 @@ export async function planProject(config: ProjectConfig): Promise<{ files: FileP
     if (summary) op.summary = summary;
   }
 
+  seedFromExamples(resources, operations);
+
   const manifest: Manifest = {
     generator: 'mockgen',
     title: contract.title,
@@ -120,4 +122,35 @@ function uniqueFields(fields: DynamicFieldNote[]): DynamicFieldNote[] {
   return [...byKey.values()].sort((a, b) =>
     a.operation === b.operation ? (a.pointer < b.pointer ? -1 : 1) : a.operation < b.operation ? -1 : 1,
   );
+}
+
+/**
+ * A resource nothing was recorded for starts with the items of its list example, and ids it never
+ * held are served as the documented example (Prism-like); one with recorded data answers 404 for them.
+ */
+function seedFromExamples(resources: ResourceSpec[], operations: OperationData[]): void {
+  for (const spec of resources) {
+    if (spec.seed.length > 0) {
+      spec.unknownIds = 'not-found';
+      continue;
+    }
+    spec.unknownIds = 'example';
+    const listOp = operations.find((op) => op.resource?.resource === spec.name && op.resource.role === 'list');
+    const response = listOp?.responses.find((r) => /^2\d\d$/.test(r.status) && r.content.length > 0);
+    const example = response?.content.find((m) => m.mediaType.includes('json'))?.examples[0]?.value;
+    const items = Array.isArray(example)
+      ? example
+      : spec.listEnvelope && example && typeof example === 'object'
+        ? (example as Record<string, unknown>)[spec.listEnvelope.itemsField]
+        : undefined;
+    if (!Array.isArray(items)) continue;
+    const seen = new Set<string>();
+    for (const item of items) {
+      const id = item && typeof item === 'object' ? (item as Record<string, unknown>)[spec.idField] : undefined;
+      if ((typeof id !== 'string' && typeof id !== 'number') || seen.has(String(id))) continue;
+      seen.add(String(id));
+      spec.seed.push(item);
+    }
+    if (spec.scopeParams?.length) spec.seedScopes = spec.seed.map(() => ({}));
+  }
 }

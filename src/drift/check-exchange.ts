@@ -23,6 +23,8 @@ export class DriftChecker {
   readonly index: OperationIndex;
   readonly schemas: SchemaChecker;
   private readonly extraProperties: boolean;
+  /** `in:name` of apiKey parameters: their values never appear in messages */
+  private readonly secretParameters = new Set<string>();
 
   constructor(
     readonly contract: Contract,
@@ -31,6 +33,9 @@ export class DriftChecker {
     this.index = new OperationIndex(contract);
     this.schemas = new SchemaChecker(contract.schemas);
     this.extraProperties = options.extraProperties ?? true;
+    for (const scheme of Object.values(contract.securitySchemes)) {
+      if (scheme.type === 'apiKey' && scheme.name) this.secretParameters.add(`${scheme.in ?? 'header'}:${scheme.name.toLowerCase()}`);
+    }
   }
 
   check(exchange: Exchange): ExchangeResult {
@@ -96,8 +101,9 @@ export class DriftChecker {
       // A redacted secret (`REDACTED`, `sk_live_REDACTED`) is present, and its value unknowable.
       if (param.in !== 'path' && isRedacted(read.raw)) continue;
       const violations = this.schemas.check(param.schema, read.value, `${param.pointer}/schema`, false);
+      const secret = this.secretParameters.has(`${param.in}:${param.name.toLowerCase()}`) || isSecretName(param.name);
       for (const v of violations) {
-        f.violation('invalid-parameter', pointer, `${f.operation}: ${subject}${v.pointer}`, v);
+        f.violation('invalid-parameter', pointer, `${f.operation}: ${subject}${v.pointer}`, secret ? masked(v, read.raw, read.value) : v);
       }
     }
   }
@@ -243,7 +249,8 @@ export class DriftChecker {
     let value = parsed.value;
     if (parsed.form) value = coerceFormFields(value as Record<string, string | string[]>, media.schema, this.contract.schemas);
     else if (typeof value === 'string' && !schemaTypes(media.schema, this.contract.schemas).has('string')) return;
-    for (const v of this.schemas.check(media.schema, value, `${media.pointer}/schema`, this.extraProperties)) {
+    for (let v of this.schemas.check(media.schema, value, `${media.pointer}/schema`, this.extraProperties)) {
+      if (v.rule !== 'extra-property' && v.rule !== 'required' && isSecretName(lastToken(v.pointer))) v = masked(v, ...valuesAt(value, v.pointer));
       const subject = request ? `request body${v.pointer === '' ? '' : ` ${v.pointer}`}` : v.pointer === '' ? 'body' : v.pointer;
       f.violation(kind, v.pointer, `${prefix} ${subject}`, v);
     }
@@ -366,4 +373,55 @@ function credentialPointer(security: Operation['security'], schemes: Record<stri
     }
   }
   return '/headers/authorization';
+}
+
+/** Names whose values are credentials (compared lower-case without `-`/`_`), as recordings/redact.ts treats them. */
+const SECRET_NAMES = new Set([
+  'authorization',
+  'proxyauthorization',
+  'apikey',
+  'xapikey',
+  'xauthtoken',
+  'xaccesstoken',
+  'accesstoken',
+  'refreshtoken',
+  'idtoken',
+  'sessiontoken',
+  'authtoken',
+  'token',
+  'clientsecret',
+  'password',
+  'passwd',
+  'secret',
+  'apisecret',
+  'privatekey',
+]);
+
+export function isSecretName(name: string): boolean {
+  return SECRET_NAMES.has(name.toLowerCase().replace(/[-_]/g, ''));
+}
+
+function lastToken(pointer: string): string {
+  return pointer.slice(pointer.lastIndexOf('/') + 1);
+}
+
+/** The value at a JSON pointer of a parsed body (for masking). */
+function valuesAt(root: unknown, pointer: string): unknown[] {
+  let node = root;
+  for (const token of pointer.split('/').slice(1)) {
+    if (node === null || typeof node !== 'object') return [];
+    node = (node as Record<string, unknown>)[token.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return [node];
+}
+
+/** The violation with the shown secret value replaced by `REDACTED`: drift messages end up in CI logs. */
+function masked(v: Violation, ...values: unknown[]): Violation {
+  let message = v.message;
+  for (const value of values) {
+    if (value === undefined || value === null || typeof value === 'object') continue;
+    const shown = showValue(value);
+    message = message.split(shown).join("'REDACTED'");
+  }
+  return { ...v, message };
 }

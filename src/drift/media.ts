@@ -1,8 +1,16 @@
 import type { MediaTypeSpec, RecordedBody } from '../model/types';
 
 /** `application/json; charset=utf-8` → `application/json`. */
+const normalised = new Map<string, string>();
+
 export function normaliseMediaType(value: string | undefined): string {
-  return (value ?? '').split(';')[0].trim().toLowerCase();
+  if (!value) return '';
+  let out = normalised.get(value);
+  if (out === undefined) {
+    out = value.split(';')[0].trim().toLowerCase();
+    if (normalised.size < 1000) normalised.set(value, out);
+  }
+  return out;
 }
 
 export function isJsonMediaType(mediaType: string): boolean {

@@ -33,14 +33,23 @@ export function resolveSchema(schema: JsonSchema, defs: Defs, depth = 0): Schema
 }
 
 /** Types a value of this schema may have (union of branches); empty when unconstrained. */
-export function schemaTypes(schema: JsonSchema, defs: Defs, depth = 0): Set<string> {
+const typesCache = new WeakMap<object, Set<string>>();
+
+export function schemaTypes(schema: JsonSchema, defs: Defs): ReadonlySet<string> {
+  if (typeof schema !== 'object') return new Set();
+  let types = typesCache.get(schema);
+  if (!types) typesCache.set(schema, (types = collectTypes(schema, defs, 0)));
+  return types;
+}
+
+function collectTypes(schema: JsonSchema, defs: Defs, depth: number): Set<string> {
   const types = new Set<string>();
   const s = resolveSchema(schema, defs);
   if (s.type !== undefined) for (const t of ([] as unknown[]).concat(s.type)) types.add(String(t));
   else if (depth < 8) {
     for (const keyword of ['allOf', 'oneOf', 'anyOf']) {
       const branches = s[keyword];
-      if (Array.isArray(branches)) for (const b of branches) for (const t of schemaTypes(b as JsonSchema, defs, depth + 1)) types.add(t);
+      if (Array.isArray(branches)) for (const b of branches) for (const t of collectTypes(b as JsonSchema, defs, depth + 1)) types.add(t);
     }
     if (types.size === 0) {
       if (s.properties !== undefined) types.add('object');

@@ -7,7 +7,16 @@
 import type { IdFormat, ResourceBinding, ResourceSpec } from '../../templates/runtime/types';
 import { isUuid, singularOf, words } from './dynamic';
 import type { Contract, Defs, HttpMethod, JsonSchema, MatchedExchange, MediaTypeSpec, Operation } from './types';
-import { isJsonMedia, isObject, itemSchema, pickMedia, refName, viewSchema, type SchemaView } from './value-pools';
+import {
+  isJsonMedia,
+  isObject,
+  itemSchema,
+  pickMedia,
+  refName,
+  stableStringify,
+  viewSchema,
+  type SchemaView,
+} from './value-pools';
 
 export interface DetectedResources {
   /** sorted by collection path */
@@ -20,6 +29,24 @@ type Role = ResourceBinding['role'];
 
 /** Array properties of list envelopes, most likely first. */
 const ITEMS_FIELDS = ['data', 'items', 'results', 'content', 'records', 'entries', 'values', 'elements', 'nodes', 'list', 'rows', 'hits'];
+/** Natural keys by the last word of the path parameter: `/users/{username}` is keyed by `login`. */
+const KEY_ALIASES: Record<string, string[]> = {
+  username: ['login', 'username'],
+  user: ['login', 'username'],
+  login: ['login'],
+  owner: ['login'],
+  org: ['login'],
+  organization: ['login'],
+  slug: ['slug'],
+  name: ['name'],
+  key: ['key'],
+  code: ['code'],
+  sha: ['sha'],
+  handle: ['handle'],
+  tag: ['tag', 'name'],
+  ref: ['ref'],
+  number: ['number'],
+};
 const ALNUM = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 export function detectResources(contract: Contract, matched: MatchedExchange[]): DetectedResources {
@@ -101,16 +128,28 @@ function buildResource(contract: Contract, c: Candidate): { spec: ResourceSpec; 
   const defs = contract.schemas;
   const ops = new Map(c.ops);
 
-  // item schema: the first success schema that describes one object (read, create, replace, update)
-  const candidates = (['read', 'create', 'replace', 'update'] as Role[])
-    .map((role) => successMedia(ops.get(role))?.schema)
-    .filter((s): s is JsonSchema => s !== undefined);
-  let schema = candidates.find((s) => viewSchema(s, defs).properties.size > 0);
-
-  const list = c.listOp ? listShape(c.listOp, schema, defs, c.recorded.get(c.listOp.id) ?? []) : undefined;
+  // item schema: the first success schema that describes one object: read, create, list items,
+  // replace, update (not a list envelope some APIs answer a create with)
+  const successSchema = (role: Role): JsonSchema | undefined => successMedia(ops.get(role))?.schema;
+  const describesObject = (s: JsonSchema | undefined): s is JsonSchema =>
+    s !== undefined && viewSchema(s, defs).properties.size > 0;
+  const preliminary = [successSchema('read'), successSchema('create')].find(describesObject);
+  const list = c.listOp ? listShape(c.listOp, preliminary, defs, c.recorded.get(c.listOp.id) ?? []) : undefined;
   if (list) ops.set('list', c.listOp!);
-  if (!schema && list?.items !== undefined && viewSchema(list.items, defs).properties.size > 0) schema = list.items;
-  schema ??= candidates[0];
+  const isEnvelope = (s: JsonSchema): boolean => {
+    if (list?.itemsField === undefined) return false;
+    if (list.envelopeSchema !== undefined && stableStringify(s) === stableStringify(list.envelopeSchema)) return true;
+    const prop = viewSchema(s, defs).properties.get(list.itemsField);
+    return prop !== undefined && viewSchema(prop.schema, defs).types.has('array');
+  };
+  const candidates = [
+    successSchema('read'),
+    successSchema('create'),
+    list?.items,
+    successSchema('replace'),
+    successSchema('update'),
+  ].filter((s): s is JsonSchema => s !== undefined && !isEnvelope(s));
+  const schema = candidates.find(describesObject) ?? candidates[0];
   const view = viewSchema(schema, defs);
 
   const idField = chooseIdField(c, view, defs);
@@ -280,18 +319,30 @@ function chooseIdField(c: Candidate, view: SchemaView, defs: Defs): string {
   while (k < singularWords.length && k < paramWords.length && paramWords[k] === singularWords[k]) k++;
   const rest = paramWords.slice(k);
   if (k > 0 && rest.length > 0) push(find(rest.join('_')));
+  // `custom_property_name` → `property_name`, `secret_name` → `name`
+  for (let i = 1; i < paramWords.length; i++) push(find(paramWords.slice(i).join('_')));
+  for (const alias of KEY_ALIASES[paramWords[paramWords.length - 1]] ?? []) push(find(alias));
   push(find('id'));
   const idLike = props.filter((p) => /(?:Id|_id|ID|uuid|Uuid|UUID)$/.test(p) || p === 'uuid');
   push(idLike.find((p) => normal(p).startsWith(normal(c.singular))));
   push(idLike[0]);
 
+  const paramView = viewSchema(
+    [...c.ops.values()].flatMap((op) => op.parameters).find((p) => p.in === 'path' && p.name === c.idParam)?.schema,
+    defs,
+  );
+  const numericParam = paramView.types.has('integer') || (paramView.types.has('number') && !paramView.types.has('string'));
+
   // recordings: the property whose value is the path parameter of the item operations
   const evidence = new Map<string, number>();
+  let considered = 0;
   for (const role of ['read', 'replace', 'update'] as Role[]) {
     const op = c.ops.get(role);
     for (const m of op ? (c.recorded.get(op.id) ?? []) : []) {
       const id = m.pathParams[c.idParam];
       if (id === undefined || !isObject(m.responseBody)) continue;
+      if (numericParam && !/^-?\d+(?:\.\d+)?$/.test(id)) continue;
+      considered++;
       for (const [key, value] of Object.entries(m.responseBody)) {
         if ((typeof value === 'string' || typeof value === 'number') && String(value) === id) {
           evidence.set(key, (evidence.get(key) ?? 0) + 1);
@@ -302,13 +353,11 @@ function chooseIdField(c: Candidate, view: SchemaView, defs: Defs): string {
   if (evidence.size > 0) {
     const confirmed = ordered.find((name) => evidence.has(name));
     if (confirmed !== undefined) return confirmed;
-    return [...evidence].sort((a, b) => b[1] - a[1])[0][0];
+    // a property the schema does not suggest must hold the parameter in every recording
+    const consistent = [...evidence].filter(([, n]) => n === considered).map(([key]) => key);
+    if (consistent.length > 0) return consistent[0];
   }
 
-  const paramView = viewSchema(
-    [...c.ops.values()].flatMap((op) => op.parameters).find((p) => p.in === 'path' && p.name === c.idParam)?.schema,
-    defs,
-  );
   const compatible = ordered.find((name) => {
     const prop = viewSchema(view.properties.get(name)?.schema, defs);
     const propNumeric = prop.types.size > 0 && [...prop.types].every((t) => t === 'integer' || t === 'number');
@@ -435,7 +484,7 @@ function collectSeed(
     else entries.set(entryKey, { item: { ...item }, scope });
   };
 
-  for (const m of c.matched) {
+  for (const m of chronological(c.matched)) {
     const role = roleOf.get(m.op.id);
     if (!role || m.exchange.failed || m.exchange.response.status < 200 || m.exchange.response.status > 299) continue;
     const scope: Record<string, string> = {};
@@ -454,6 +503,18 @@ function collectSeed(
   }
   const values = [...entries.values()];
   return { seed: values.map((v) => v.item), scopes: values.map((v) => v.scope) };
+}
+
+/** Recorded order by `startedDateTime` (stable); an entry without a valid time stays after its predecessor. */
+function chronological(matched: MatchedExchange[]): MatchedExchange[] {
+  let last = -Infinity;
+  const timed = matched.map((m, index) => {
+    const t = Date.parse(m.exchange.startedDateTime);
+    if (Number.isFinite(t)) last = t;
+    return { m, index, t: Number.isFinite(t) ? t : last };
+  });
+  timed.sort((a, b) => a.t - b.t || a.index - b.index);
+  return timed.map((x) => x.m);
 }
 
 function itemsOf(body: unknown, list: ListShape | undefined): Record<string, unknown>[] {

@@ -53,6 +53,7 @@ export async function decodeContent(
     .split(',')
     .map((c) => c.trim().toLowerCase())
     .filter((c) => c !== '' && c !== 'identity');
+  if (bytes.length === 0) return { bytes };
   let out = bytes;
   let cut = false;
   for (const coding of codings.reverse()) {
@@ -67,7 +68,10 @@ export async function decodeContent(
   return cut ? { bytes: out, cut } : { bytes: out };
 }
 
-function decoderFor(coding: string, firstByte: number | undefined): zlib.Gunzip | zlib.Inflate | zlib.InflateRaw | zlib.BrotliDecompress {
+function decoderFor(
+  coding: string,
+  firstByte: number | undefined,
+): zlib.Gunzip | zlib.Inflate | zlib.InflateRaw | zlib.BrotliDecompress {
   const flush = { finishFlush: zlib.constants.Z_SYNC_FLUSH };
   switch (coding) {
     case 'gzip':
@@ -75,7 +79,9 @@ function decoderFor(coding: string, firstByte: number | undefined): zlib.Gunzip 
       return zlib.createGunzip(flush);
     case 'deflate':
       // zlib-wrapped is the standard (first byte 0x?8); some servers send raw deflate despite the name.
-      return firstByte !== undefined && (firstByte & 0x0f) === 8 ? zlib.createInflate(flush) : zlib.createInflateRaw(flush);
+      return firstByte !== undefined && (firstByte & 0x0f) === 8
+        ? zlib.createInflate(flush)
+        : zlib.createInflateRaw(flush);
     case 'br':
       return zlib.createBrotliDecompress({ finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH });
     default:
@@ -83,7 +89,11 @@ function decoderFor(coding: string, firstByte: number | undefined): zlib.Gunzip 
   }
 }
 
-function decodeOne(input: Buffer, coding: string, maxOutput: number): Promise<{ bytes: Buffer; cut: boolean }> {
+function decodeOne(
+  input: Buffer,
+  coding: string,
+  maxOutput: number,
+): Promise<{ bytes: Buffer; cut: boolean }> {
   return new Promise((resolve, reject) => {
     const decoder = decoderFor(coding, input[0]);
     const chunks: Buffer[] = [];
@@ -186,15 +196,21 @@ export async function toHarContent(
   }
   const truncated = capture.truncated || decoded.cut === true;
   content.size = truncated && !encoding ? capture.total : decoded.bytes.length;
-  if (encoding && !decoded.undecodable && !capture.truncated) content.compression = decoded.bytes.length - capture.total;
+  if (encoding && !decoded.undecodable && !capture.truncated)
+    content.compression = decoded.bytes.length - capture.total;
   if (truncated) {
     content._truncated = true;
     comments.push(`body truncated at ${maxBodySize} bytes (received ${capture.total} bytes on the wire)`);
   }
   if (decoded.bytes.length > 0) {
-    const text = decoded.undecodable || truncated ? undefined : bodyAsText(decoded.bytes, headers.contentType);
+    const text =
+      decoded.undecodable || truncated ? undefined : bodyAsText(decoded.bytes, headers.contentType);
     if (text !== undefined) content.text = text;
-    else if (truncated && !decoded.undecodable && bodyAsText(decoded.bytes, headers.contentType) !== undefined) {
+    else if (
+      truncated &&
+      !decoded.undecodable &&
+      bodyAsText(decoded.bytes, headers.contentType) !== undefined
+    ) {
       // A cut may split a UTF-8 sequence; drop the partial character.
       content.text = decoded.bytes.toString('utf8').replace(/\uFFFD$/, '');
     } else {

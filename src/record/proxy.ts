@@ -192,7 +192,9 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
   try {
     target = new URL(options.target);
   } catch {
-    throw new MockgenError(`--target '${options.target}' is not a URL; give one like https://api.example.com/v1.`);
+    throw new MockgenError(
+      `--target '${options.target}' is not a URL; give one like https://api.example.com/v1.`,
+    );
   }
   if (target.protocol !== 'http:' && target.protocol !== 'https:') {
     throw new MockgenError(`--target '${options.target}' must be an http:// or https:// URL.`);
@@ -257,7 +259,9 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
         agent,
         servername: isHttps && !/^[\d.]+$|:/.test(hostname) ? hostname : undefined,
       });
-      upstream.setTimeout(timeoutMs, () => upstream.destroy(new UpstreamTimeout(`no data for ${timeoutMs} ms`)));
+      upstream.setTimeout(timeoutMs, () =>
+        upstream.destroy(new UpstreamTimeout(`no data for ${timeoutMs} ms`)),
+      );
       upstream.on('socket', (socket: Socket) => {
         tSocket = performance.now();
         if (socket.connecting) {
@@ -330,7 +334,8 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
         const code = (err as NodeJS.ErrnoException).code;
         const reason = timedOut ? `timed out (${err.message})` : `${code ? `${code}: ` : ''}${err.message}`;
         if (!res.writableEnded && !res.destroyed) {
-          if (timedOut) problem(res, 504, 'Gateway Timeout', `mockgen record: ${req.method} ${url} ${reason}`);
+          if (timedOut)
+            problem(res, 504, 'Gateway Timeout', `mockgen record: ${req.method} ${url} ${reason}`);
           else problem(res, 502, 'Bad Gateway', `mockgen record: ${req.method} ${url} failed: ${reason}`);
         }
         void finish(new Error(timedOut ? `timeout: ${reason}` : reason));
@@ -357,7 +362,9 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
           if (entry._error) stats.errors += 1;
           await options.onEntry(entry);
         } catch (err) {
-          process.stderr.write(`mockgen record: could not record ${req.method} ${url}: ${(err as Error).message}\n`);
+          process.stderr.write(
+            `mockgen record: could not record ${req.method} ${url}: ${(err as Error).message}\n`,
+          );
         } finally {
           resolveExchange();
         }
@@ -385,7 +392,10 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
             headers: pairs(raw),
             content: await toHarContent(
               responseCapture,
-              { contentType: headerValue(raw, 'content-type'), contentEncoding: headerValue(raw, 'content-encoding') },
+              {
+                contentType: headerValue(raw, 'content-type'),
+                contentEncoding: headerValue(raw, 'content-encoding'),
+              },
               maxBodySize,
             ),
             redirectURL: headerValue(raw, 'location') ?? '',

@@ -2,7 +2,10 @@
  * The recorder: proxy → redaction → HAR file (→ live drift lines). What `mockgen record` runs, usable
  * from code and tests without the CLI's signal handling and terminal output.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Contract } from '../model/types';
+import { packageRoot } from '../paths';
 import type { HarEntry } from '../recordings/har-types';
 import { redactHarEntry, type RedactOptions } from '../recordings/redact';
 import type { DriftWatch } from './drift-watch';
@@ -44,7 +47,10 @@ const CREATOR = { name: 'mockgen record', version: readVersion() };
 
 function readVersion(): string {
   try {
-    return (require('../../../package.json') as { version: string }).version;
+    const manifest = JSON.parse(fs.readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as {
+      version?: string;
+    };
+    return manifest.version ?? '0.0.0';
   } catch {
     return '0.0.0';
   }

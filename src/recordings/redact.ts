@@ -388,7 +388,8 @@ export function redactHarEntry(entry: HarEntry, options: RedactOptions): HarEntr
       if (param.value !== undefined) param.value = r.sweep(param.value);
     }
   }
-  if (content && content.text !== undefined && content.encoding !== 'base64') content.text = r.sweep(content.text);
+  if (content && content.text !== undefined && content.encoding !== 'base64')
+    content.text = r.sweep(content.text);
   if (response.redirectURL) response.redirectURL = r.sweep(response.redirectURL);
   return copy;
 }

@@ -49,7 +49,11 @@ export function createAdminApp(options: AdminOptions): express.Express {
 
   app.get('/__mockgen/routes', (_req, res) => {
     res.json(
-      routes.map((r) => ({ id: r.id, method: r.method.toUpperCase(), path: `${manifest.basePath ?? ''}${r.path}` })),
+      routes.map((r) => ({
+        id: r.id,
+        method: r.method.toUpperCase(),
+        path: `${manifest.basePath ?? ''}${r.path}`,
+      })),
     );
   });
 

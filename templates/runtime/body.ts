@@ -4,6 +4,7 @@
  * `metadata[plan]=pro&items[0][price]=p_1` become nested objects and arrays), text, and bytes.
  */
 import type { IncomingMessage } from 'node:http';
+import * as zlib from 'node:zlib';
 import busboy from 'busboy';
 import { isJsonMediaType } from './negotiate';
 import { decodeComponent } from './params';
@@ -62,8 +63,10 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       }
     };
     const onEnd = (): void => finish();
-    const onError = (err: Error): void => finish(new RequestError('MALFORMED_REQUEST', `Reading the body failed: ${err.message}`));
-    const onAborted = (): void => finish(new RequestError('MALFORMED_REQUEST', 'The client aborted the request'));
+    const onError = (err: Error): void =>
+      finish(new RequestError('MALFORMED_REQUEST', `Reading the body failed: ${err.message}`));
+    const onAborted = (): void =>
+      finish(new RequestError('MALFORMED_REQUEST', 'The client aborted the request'));
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);
@@ -72,7 +75,39 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 }
 
 function tooLarge(limit: number): RequestError {
-  return new RequestError('PAYLOAD_TOO_LARGE', `The request body exceeds the limit of ${limit} bytes (MOCKGEN_BODY_LIMIT).`);
+  return new RequestError(
+    'PAYLOAD_TOO_LARGE',
+    `The request body exceeds the limit of ${limit} bytes (MOCKGEN_BODY_LIMIT).`,
+  );
+}
+
+/**
+ * The body with its Content-Encoding (gzip, deflate, br) undone, bounded by `limit` once inflated;
+ * an unknown coding is a 415 (RFC 7694).
+ */
+export function decodeContentEncoding(raw: Buffer, encoding: string | undefined, limit: number): Buffer {
+  if (encoding === undefined || raw.length === 0) return raw;
+  let body = raw;
+  const codings = encoding
+    .split(',')
+    .map((c) => c.trim().toLowerCase())
+    .filter((c) => c !== '' && c !== 'identity');
+  // codings are listed in the order they were applied: undo them last first
+  for (const coding of codings.reverse()) {
+    const options = { maxOutputLength: limit + 1 };
+    try {
+      if (coding === 'gzip' || coding === 'x-gzip') body = zlib.gunzipSync(body, options);
+      else if (coding === 'deflate') body = zlib.inflateSync(body, options);
+      else if (coding === 'br') body = zlib.brotliDecompressSync(body, options);
+      else throw new RequestError('INVALID_CONTENT_TYPE', `Unsupported Content-Encoding: ${coding}`);
+    } catch (err) {
+      if (err instanceof RequestError) throw err;
+      if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(limit);
+      throw new RequestError('MALFORMED_REQUEST', `The ${coding} request body cannot be decoded: ${(err as Error).message}`);
+    }
+    if (body.length > limit) throw tooLarge(limit);
+  }
+  return body;
 }
 
 /** Body limit from MOCKGEN_BODY_LIMIT (bytes; `10mb`, `512kb` accepted too). */
@@ -122,7 +157,10 @@ export async function parseBody(
     try {
       return JSON.parse(text);
     } catch (err) {
-      throw new RequestError('MALFORMED_REQUEST', `The request body is not valid JSON: ${(err as Error).message}`);
+      throw new RequestError(
+        'MALFORMED_REQUEST',
+        `The request body is not valid JSON: ${(err as Error).message}`,
+      );
     }
   }
   if (mediaType === 'application/x-www-form-urlencoded') {
@@ -131,7 +169,9 @@ export async function parseBody(
       if (part === '') continue;
       const eq = part.indexOf('=');
       pairs.push(
-        eq < 0 ? [decodeComponent(part), ''] : [decodeComponent(part.slice(0, eq)), decodeComponent(part.slice(eq + 1))],
+        eq < 0
+          ? [decodeComponent(part), '']
+          : [decodeComponent(part.slice(0, eq)), decodeComponent(part.slice(eq + 1))],
       );
     }
     return buildFormObject(pairs, flatNames);
@@ -150,7 +190,12 @@ function parseMultipart(raw: Buffer, contentType: string, flatNames?: ReadonlySe
         limits: { fieldSize: raw.length, fields: 10_000, parts: 10_000 },
       });
     } catch (err) {
-      reject(new RequestError('MALFORMED_REQUEST', `The multipart body cannot be parsed: ${(err as Error).message}`));
+      reject(
+        new RequestError(
+          'MALFORMED_REQUEST',
+          `The multipart body cannot be parsed: ${(err as Error).message}`,
+        ),
+      );
       return;
     }
     const pairs: [string, unknown][] = [];
@@ -209,7 +254,10 @@ const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
  * Form fields as an object: repeated names become arrays; bracket names nest
  * (`a[b]=1` → `{a: {b: '1'}}`, `a[]=1&a[]=2` and `a[0]=1&a[1]=2` → `{a: ['1', '2']}`).
  */
-export function buildFormObject(pairs: [string, unknown][], flatNames?: ReadonlySet<string>): Record<string, unknown> {
+export function buildFormObject(
+  pairs: [string, unknown][],
+  flatNames?: ReadonlySet<string>,
+): Record<string, unknown> {
   const root: Record<string, unknown> = {};
   for (const [name, value] of pairs) {
     const path = flatNames?.has(name) ? [name] : splitBracketName(name);

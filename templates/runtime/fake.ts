@@ -185,6 +185,8 @@ export class SharedDefsCompiler extends SchemaCompiler {
     const ajv = createAjv();
     // refs call the shared validator of the def rather than copying its code
     (ajv.opts as { inlineRefs: boolean | number }).inlineRefs = false;
+    // Ajv's code optimisation costs a third of the compile time; validation speed is not the bottleneck here
+    (ajv.opts.code as { optimize?: boolean | number }).optimize = false;
     super(defs, ajv);
     this.names = new Set(Object.keys(defs));
     for (const [name, def] of Object.entries(defs)) {
@@ -1588,7 +1590,12 @@ function repairAt(
   let shape = base;
   let discriminatorValue: { property: string; value: string } | undefined;
   if (base.choices.length > 0) {
-    if (value !== undefined && validatorFor(schemas, ctx)(value)) return value;
+    const validate = validatorFor(schemas, ctx);
+    if (value !== undefined && validate(value)) return value;
+    if (isObject(value)) {
+      const separated = separateOneOf(value, base, ctx);
+      if (separated !== value && validate(separated)) return separated;
+    }
     ({ shape, discriminatorValue } = chooseBranchesFor(value, base, ctx));
   }
   if (shape.hasConst) return clone(shape.constValue);
@@ -1628,6 +1635,32 @@ function coerce(value: unknown, types: string[]): unknown {
   if (value === null || value === undefined) return undefined;
   if (!Array.isArray(value) && types.includes('array') && !types.includes('object')) return [value];
   return undefined;
+}
+
+/**
+ * An object that matches several `oneOf` branches (optional properties of one are the required
+ * ones of another) is made to match exactly one by dropping what only the others require.
+ */
+function separateOneOf(value: Record<string, unknown>, shape: Shape, ctx: Ctx): Record<string, unknown> {
+  let current = value;
+  for (const choice of shape.choices) {
+    if (choice.kind !== 'oneOf') continue;
+    const passing = choice.branches.filter((branch) => ctx.compiler.compile(branch)(current));
+    if (passing.length < 2) continue;
+    for (const keep of passing) {
+      const own = shapeOf([keep], ctx).required;
+      const others = passing.filter((branch) => branch !== keep);
+      const candidate = { ...current };
+      for (const other of others) {
+        for (const name of shapeOf([other], ctx).required) if (!own.has(name)) delete candidate[name];
+      }
+      if (ctx.compiler.compile(keep)(candidate) && others.every((other) => !ctx.compiler.compile(other)(candidate))) {
+        current = candidate;
+        break;
+      }
+    }
+  }
+  return current;
 }
 
 /** The branch the value already follows: its discriminator, else a branch it validates, else the closest. */

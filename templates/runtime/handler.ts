@@ -16,7 +16,7 @@ import { readFile, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as path from 'node:path';
 import type { MockRequest, MockResponse } from './context';
-import { RequestError, announcesBody, bodyLimit, parseBody, readBody } from './body';
+import { RequestError, announcesBody, bodyLimit, decodeContentEncoding, parseBody, readBody } from './body';
 import { recordRequest } from './journal';
 import { delay, latencyMs } from './latency';
 import { mediaTypeOf } from './negotiate';
@@ -41,7 +41,7 @@ import { getSession } from './session';
 import { handleResourceRequest } from './state';
 import { handleTokenEndpoint, verifyToken } from './tokens';
 import type { Defs, Manifest, OperationData, RouteEntry } from './types';
-import { RequestValidator } from './validate-request';
+import type { RequestValidator } from './validate-request';
 
 /** Express-compatible request handler (the admin app); typed loosely so Express stays off this module's imports. */
 export type AdminApp = (req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void) => void;
@@ -101,7 +101,15 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
     return defsCache;
   };
   let validator: RequestValidator | undefined;
-  const validatorFor = (): RequestValidator => (validator ??= new RequestValidator(defs()));
+  const validatorFor = (): RequestValidator => {
+    if (!validator) {
+      // loaded on first use, like the operation data: Ajv costs startup time
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { RequestValidator } = require('./validate-request') as typeof import('./validate-request');
+      validator = new RequestValidator(defs());
+    }
+    return validator;
+  };
   const builder = new ResponseBuilder(manifest, defs);
 
   const router = new Router<RouteState>();
@@ -165,18 +173,29 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
         const absolute = /^https?:\/\/[^/]*/i.exec(rawPath);
         if (absolute) rawPath = rawPath.slice(absolute[0].length) || '/';
         else if (rawPath === '*' && method === 'OPTIONS') return finish(wireFor(optionsResponse(['*'])));
-        else return finish(problemWire('MALFORMED_REQUEST', `Unsupported request target: ${truncate(rawPath)}`));
+        else
+          return finish(problemWire('MALFORMED_REQUEST', `Unsupported request target: ${truncate(rawPath)}`));
       }
       if (rawPath.startsWith('/__mockgen/') || rawPath === '/__mockgen') {
         adminApp()(req, res);
         return;
       }
-      if (cors && method === 'OPTIONS' && req.headers.origin && req.headers['access-control-request-method']) {
+      if (
+        cors &&
+        method === 'OPTIONS' &&
+        req.headers.origin &&
+        req.headers['access-control-request-method']
+      ) {
         return finish(preflight(req));
       }
       const normalized = normalizePath(rawPath);
       if (normalized === undefined) {
-        return finish(problemWire('MALFORMED_REQUEST', `The request path is not valid percent-encoding: ${truncate(rawPath)}`));
+        return finish(
+          problemWire(
+            'MALFORMED_REQUEST',
+            `The request path is not valid percent-encoding: ${truncate(rawPath)}`,
+          ),
+        );
       }
       const found = route(router, normalized, basePath);
       if (!found) {
@@ -185,24 +204,34 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
           return;
         }
         return finish(
-          problemWire('NO_PATH_MATCHED_ERROR', `The route ${truncate(normalized)} hasn't been found in the specification file`),
+          problemWire(
+            'NO_PATH_MATCHED_ERROR',
+            `The route ${truncate(normalized)} hasn't been found in the specification file`,
+          ),
         );
       }
       const lower = method.toLowerCase();
-      const state = found.match.methods.get(lower) ?? (lower === 'head' ? found.match.methods.get('get') : undefined);
+      const state =
+        found.match.methods.get(lower) ?? (lower === 'head' ? found.match.methods.get('get') : undefined);
       if (!state) {
         const allow = allowedMethods(found.match.methods);
         if (lower === 'options') return finish(wireFor(optionsResponse(allow)));
         return finish(
           wireFor(
-            problem('NO_METHOD_MATCHED_ERROR', `The route ${found.match.template} has no ${method} operation.`, {
-              headers: { allow: allow.join(', ') },
-            }),
+            problem(
+              'NO_METHOD_MATCHED_ERROR',
+              `The route ${found.match.template} has no ${method} operation.`,
+              {
+                headers: { allow: allow.join(', ') },
+              },
+            ),
           ),
         );
       }
       op = state.op ?? (await loadOperation(state));
-      const raw = announcesBody(req) ? await readBody(req, limit) : EMPTY;
+      const raw = announcesBody(req)
+        ? decodeContentEncoding(await readBody(req, limit), req.headers['content-encoding'], limit)
+        : EMPTY;
       const { prefs, query } = extractPreferences(req.headers.prefer, parseQuery(search));
       const sessionHeader = req.headers['x-mockgen-session'];
       session = typeof sessionHeader === 'string' ? sessionHeader : '';
@@ -232,7 +261,11 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
         return;
       }
       if (!res.headersSent) {
-        finish(wireFor(problem('INTERNAL_ERROR', `The mock failed to answer: ${(err as Error)?.message ?? String(err)}`)));
+        finish(
+          wireFor(
+            problem('INTERNAL_ERROR', `The mock failed to answer: ${(err as Error)?.message ?? String(err)}`),
+          ),
+        );
       } else {
         res.destroy();
       }
@@ -240,10 +273,18 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
   };
 
   /** Security, validation, behaviour stages and the documented response for a routed request. */
-  const respond = async (op: OperationData, request: MockRequest, prefs: Preferences): Promise<BuiltResponse> => {
+  const respond = async (
+    op: OperationData,
+    request: MockRequest,
+    prefs: Preferences,
+  ): Promise<BuiltResponse> => {
     const accept = headerString(request.headers.accept);
     const seed = (): number => requestSeed(request.method, request.url, request.rawBody);
-    const buildError = (codes: string[], fallback: () => MockResponse, headers?: Record<string, string>): MockResponse => {
+    const buildError = (
+      codes: string[],
+      fallback: () => MockResponse,
+      headers?: Record<string, string>,
+    ): MockResponse => {
       const choice = errorResponse(op, codes);
       if (!choice) {
         const response = fallback();
@@ -257,17 +298,30 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
         : built;
     };
 
-    // security
-    const security = checkSecurity(op.security, manifest.securitySchemes ?? {}, request);
+    // security (not for token endpoints: clients authenticate there in the body as often as with Basic,
+    // and the token endpoint itself answers RFC 6749 errors)
+    const security = op.issuesTokens ? { ok: true as const } : checkSecurity(op.security, manifest.securitySchemes ?? {}, request);
     if (!security.ok) {
-      const headers = security.challenges.length > 0 ? { 'www-authenticate': security.challenges.join(', ') } : undefined;
-      return buildError(['401'], () =>
-        problem('UNAUTHORIZED', 'Your request does not fulfil the security requirements of the operation.', { headers }),
-      headers);
+      const headers =
+        security.challenges.length > 0 ? { 'www-authenticate': security.challenges.join(', ') } : undefined;
+      return buildError(
+        ['401'],
+        () =>
+          problem(
+            'UNAUTHORIZED',
+            'Your request does not fulfil the security requirements of the operation.',
+            { headers },
+          ),
+        headers,
+      );
     }
-    if (security.bearer !== undefined && verifyToken(security.bearer, manifest) === 'expired') {
+    if ('bearer' in security && security.bearer !== undefined && verifyToken(security.bearer, manifest) === 'expired') {
       const headers = { 'www-authenticate': EXPIRED_TOKEN_CHALLENGE };
-      return buildError(['401'], () => problem('UNAUTHORIZED', 'The access token expired.', { headers }), headers);
+      return buildError(
+        ['401'],
+        () => problem('UNAUTHORIZED', 'The access token expired.', { headers }),
+        headers,
+      );
     }
 
     // request body: media type, parsing
@@ -283,7 +337,8 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
       );
     }
     if (request.rawBody.length > 0) {
-      const parseAs = selection.mediaType && request.mediaType === '' ? selection.mediaType : request.mediaType;
+      const parseAs =
+        selection.mediaType && request.mediaType === '' ? selection.mediaType : request.mediaType;
       try {
         request.body = await parseBody(
           request.rawBody,
@@ -322,7 +377,10 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
     const choice = prefs.code !== undefined ? responseForCode(op, prefs.code) : cachedSuccess(op);
     if (!choice) {
       return prefs.code !== undefined
-        ? problem('NOT_FOUND', `Requested status code ${prefs.code} is not defined in the document for ${op.id}.`)
+        ? problem(
+            'NOT_FOUND',
+            `Requested status code ${prefs.code} is not defined in the document for ${op.id}.`,
+          )
         : problem('NO_RESPONSE_DEFINED', `${op.id} documents no 2xx or default response to mock.`);
     }
     return builder.build(op, choice, {
@@ -460,7 +518,10 @@ function problemWire(kind: Parameters<typeof problem>[0], detail: string): WireR
 
 /** Prism's `sl-violations` header: the violations as JSON, ASCII-safe and bounded. */
 function violationsHeader(violations: Violation[]): string {
-  const text = JSON.stringify(violations).replace(/[^\x20-\x7e]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const text = JSON.stringify(violations).replace(
+    /[^\x20-\x7e]/g,
+    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
   return text.length > 4096 ? `${text.slice(0, 4093)}...` : text;
 }
 

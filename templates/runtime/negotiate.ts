@@ -102,10 +102,17 @@ export function negotiate(accept: string | undefined, documented: readonly strin
     for (const range of ranges) {
       const spec = specificity(range, type, subtype);
       if (spec === 0) continue;
-      if (!match || spec > match.spec || (spec === match.spec && range.q > match.range.q)) match = { spec, range };
+      if (!match || spec > match.spec || (spec === match.spec && range.q > match.range.q))
+        match = { spec, range };
     }
     if (!match || match.range.q <= 0) continue;
-    const candidate = { index, q: match.range.q, spec: match.spec, order: match.range.order, range: match.range };
+    const candidate = {
+      index,
+      q: match.range.q,
+      spec: match.spec,
+      order: match.range.order,
+      range: match.range,
+    };
     if (
       !best ||
       candidate.q > best.q ||
@@ -117,8 +124,11 @@ export function negotiate(accept: string | undefined, documented: readonly strin
   }
   if (!best) return undefined;
   const documentedType = documented[best.index];
-  const concreteRange = best.range.type !== '*' && best.range.subtype !== '*' && !best.range.subtype.startsWith('*');
+  const concreteRange =
+    best.range.type !== '*' && best.range.subtype !== '*' && !best.range.subtype.startsWith('*');
   const contentType =
-    documentedType.includes('*') && concreteRange ? `${best.range.type}/${best.range.subtype}` : documentedType;
+    documentedType.includes('*') && concreteRange
+      ? `${best.range.type}/${best.range.subtype}`
+      : documentedType;
   return { index: best.index, contentType };
 }

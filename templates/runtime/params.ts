@@ -115,7 +115,8 @@ export function declaredProperties(schema: JsonSchema | undefined, defs: Defs, d
   if (typeof ref === 'string' && ref.startsWith('#/$defs/')) {
     names.push(...declaredProperties(defs[ref.slice('#/$defs/'.length)], defs, depth + 1));
   }
-  if (schema.properties && typeof schema.properties === 'object') names.push(...Object.keys(schema.properties));
+  if (schema.properties && typeof schema.properties === 'object')
+    names.push(...Object.keys(schema.properties));
   for (const key of ['allOf', 'oneOf', 'anyOf']) {
     const members = schema[key];
     if (Array.isArray(members)) {
@@ -136,11 +137,18 @@ export interface PreparedParameter {
 export function prepareParameter(param: ParameterData, defs: Defs): PreparedParameter {
   const shape = param.contentType ? 'primitive' : schemaShape(param.schema, defs);
   const prepared: PreparedParameter = { param, shape };
-  if (shape === 'object' && param.in === 'query' && param.explode && (param.style === 'form' || !param.style)) {
+  if (
+    shape === 'object' &&
+    param.in === 'query' &&
+    param.explode &&
+    (param.style === 'form' || !param.style)
+  ) {
     const props = declaredProperties(param.schema, defs);
     const schema = param.schema;
     const open =
-      typeof schema === 'object' && schema.additionalProperties !== undefined && schema.additionalProperties !== false;
+      typeof schema === 'object' &&
+      schema.additionalProperties !== undefined &&
+      schema.additionalProperties !== false;
     prepared.properties = props.length > 0 && !open ? props : undefined;
   }
   return prepared;
@@ -151,7 +159,11 @@ export function prepareParameter(param: ParameterData, defs: Defs): PreparedPara
  * `claimed`: the query names of the operation's other query parameters (form-exploded objects
  * without declared properties take every other pair).
  */
-export function readParameter(prepared: PreparedParameter, raw: RawParameters, claimed?: Set<string>): unknown {
+export function readParameter(
+  prepared: PreparedParameter,
+  raw: RawParameters,
+  claimed?: Set<string>,
+): unknown {
   const { param } = prepared;
   switch (param.in) {
     case 'path': {
@@ -280,7 +292,10 @@ function readQuery(prepared: PreparedParameter, query: [string, string][], claim
     return found ? object : undefined;
   }
   const values: string[] = [];
-  for (const pair of query) if (pair[0] === name) values.push(pair[1]);
+  for (const pair of query) {
+    // arrays also as `ids[]=1&ids[]=2` / `ids[0]=1` (axios, qs, PHP, Rails), which many clients send
+    if (pair[0] === name || (shape === 'array' && isIndexedName(pair[0], name))) values.push(pair[1]);
+  }
   if (values.length === 0) return undefined;
   const delimiter = DELIMITERS[param.style] ?? ',';
   if (shape === 'array') {
@@ -290,6 +305,10 @@ function readQuery(prepared: PreparedParameter, query: [string, string][], claim
   }
   if (shape === 'object') return pairsToObject(splitList(values[0], delimiter));
   return values[0];
+}
+
+function isIndexedName(key: string, name: string): boolean {
+  return key.length > name.length + 1 && key.startsWith(name) && /^\[\d*\]$/.test(key.slice(name.length));
 }
 
 function addValue(object: Record<string, unknown>, key: string, value: unknown): void {
@@ -335,7 +354,11 @@ function readDeepObject(name: string, query: [string, string][]): unknown {
     const last = keys[keys.length - 1];
     if (appendToArray) {
       const existing = node[last];
-      node[last] = Array.isArray(existing) ? [...existing, value] : existing === undefined ? [value] : [existing, value];
+      node[last] = Array.isArray(existing)
+        ? [...existing, value]
+        : existing === undefined
+          ? [value]
+          : [existing, value];
     } else {
       addValue(node, last, value);
     }

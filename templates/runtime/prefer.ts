@@ -13,7 +13,11 @@ export interface Preferences {
   dynamic?: boolean;
 }
 
-const QUERY_KEYS: Record<string, keyof Preferences> = { __code: 'code', __example: 'example', __dynamic: 'dynamic' };
+const QUERY_KEYS: Record<string, keyof Preferences> = {
+  __code: 'code',
+  __example: 'example',
+  __dynamic: 'dynamic',
+};
 
 /** Parses a `Prefer` header (tokens separated by `,` or `;`, values optionally quoted). */
 export function parsePrefer(header: string | string[] | undefined): Preferences {

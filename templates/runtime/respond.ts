@@ -5,7 +5,6 @@
  * once and reused.
  */
 import type { MockRequest, MockResponse } from './context';
-import { generateValue } from './fake';
 import { isJsonMediaType, mediaTypeOf, negotiate, type Negotiated } from './negotiate';
 import { problem } from './problem';
 import { hasTemplates, render } from './templating';
@@ -41,7 +40,8 @@ function statusOf(code: string, fallback: number): number {
 export function successResponse(op: OperationData): ResponseChoice | undefined {
   let best: ResponseData | undefined;
   for (const response of op.responses) {
-    if (/^2\d\d$/.test(response.status) && (!best || Number(response.status) < Number(best.status))) best = response;
+    if (/^2\d\d$/.test(response.status) && (!best || Number(response.status) < Number(best.status)))
+      best = response;
   }
   if (best) return { response: best, status: Number(best.status) };
   const range = op.responses.find((r) => r.status.toUpperCase() === '2XX');
@@ -182,19 +182,30 @@ export class ResponseBuilder {
           ),
         };
       }
-      return { body: render(example.value, options.request, this.manifest), source: `example:${example.name}`, hasBody: true };
+      return {
+        body: render(example.value, options.request, this.manifest),
+        source: `example:${example.name}`,
+        hasBody: true,
+      };
     }
     const first = media.examples[0];
     if ((options.dynamic || !first) && media.schema !== undefined) {
       return { body: this.generate(media.schema, options.seed()), source: 'generated', hasBody: true };
     }
     if (first) {
-      return { body: render(first.value, options.request, this.manifest), source: `example:${first.name}`, hasBody: true };
+      return {
+        body: render(first.value, options.request, this.manifest),
+        source: `example:${first.name}`,
+        hasBody: true,
+      };
     }
     return { body: undefined, source: 'example', hasBody: false };
   }
 
   private generate(schema: JsonSchema, seed: number): unknown {
+    // loaded on first use: the generator and json-schema-faker cost startup time most mocks never need
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { generateValue } = require('./fake') as typeof import('./fake');
     return generateValue(schema, this.defs(), { seed, direction: 'response' });
   }
 
@@ -207,7 +218,11 @@ export class ResponseBuilder {
     return cache;
   }
 
-  private negotiateCached(cache: ResponseCache, accept: string | undefined, media: MediaData[]): Negotiated | undefined {
+  private negotiateCached(
+    cache: ResponseCache,
+    accept: string | undefined,
+    media: MediaData[],
+  ): Negotiated | undefined {
     const key = accept ?? '';
     const known = cache.negotiated.get(key);
     if (known !== undefined) return known ?? undefined;
@@ -226,7 +241,12 @@ function pickedValue(media: MediaData | undefined): unknown {
 }
 
 /** Headers the writer owns. */
-const SKIPPED_RESPONSE_HEADERS = new Set(['content-type', 'content-length', 'transfer-encoding', 'connection']);
+const SKIPPED_RESPONSE_HEADERS = new Set([
+  'content-type',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+]);
 /** Hop-by-hop and framing headers never copied from a MockResponse (recordings may carry them). */
 const FRAMING_HEADERS = new Set([
   'content-length',
@@ -242,7 +262,8 @@ const FRAMING_HEADERS = new Set([
 export function headerText(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string') return value;
-  if (Array.isArray(value)) return value.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join(',');
+  if (Array.isArray(value))
+    return value.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join(',');
   if (typeof value === 'object') {
     return Object.entries(value as Record<string, unknown>)
       .map(([k, v]) => `${k},${String(v)}`)
@@ -253,7 +274,6 @@ export function headerText(value: unknown): string | undefined {
 
 /** Header values must be latin1 without CR/LF: anything else is percent-encoded. */
 export function safeHeaderValue(value: string): string {
-  // eslint-disable-next-line no-control-regex
   if (!/[^\t\x20-\x7e\x80-\xff]/.test(value)) return value;
   return value.replace(/[^\t\x20-\x7e\x80-\xff]/gu, (ch) => encodeURIComponent(ch));
 }
@@ -275,7 +295,10 @@ function isTextual(mediaType: string): boolean {
 
 /** The bytes and headers of a MockResponse. */
 export function toWire(response: MockResponse): WireResponse {
-  const status = Number.isInteger(response.status) && response.status >= 100 && response.status <= 999 ? response.status : 500;
+  const status =
+    Number.isInteger(response.status) && response.status >= 100 && response.status <= 999
+      ? response.status
+      : 500;
   const headers: string[] = [];
   let contentType: string | undefined;
   for (const [name, value] of Object.entries(response.headers)) {

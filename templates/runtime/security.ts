@@ -14,7 +14,10 @@ export interface Credentials {
 
 export type SecurityResult =
   | { ok: true; /** the bearer token of the satisfied requirement, for expiry checks */ bearer?: string }
-  | { ok: false; /** WWW-Authenticate challenges, one per scheme that was not satisfied */ challenges: string[] };
+  | {
+      ok: false;
+      /** WWW-Authenticate challenges, one per scheme that was not satisfied */ challenges: string[];
+    };
 
 /** Checks `requirements` (empty: no security). Unknown scheme names and mutualTLS count as satisfied. */
 export function checkSecurity(
@@ -49,7 +52,8 @@ function checkScheme(scheme: SecurityScheme, credentials: Credentials): boolean 
   switch (scheme.type) {
     case 'apiKey': {
       const name = scheme.name ?? '';
-      if (scheme.in === 'query') return credentials.query.some(([key, value]) => key === name && value !== '');
+      if (scheme.in === 'query')
+        return credentials.query.some(([key, value]) => key === name && value !== '');
       if (scheme.in === 'cookie') return (credentials.cookies[name] ?? '') !== '';
       return headerValue(credentials, name.toLowerCase()) !== '';
     }
@@ -108,4 +112,5 @@ function challengeFor(scheme: SecurityScheme): string {
 }
 
 /** The challenge for a bearer token the mock knows to be expired (RFC 6750 §3.1). */
-export const EXPIRED_TOKEN_CHALLENGE = 'Bearer error="invalid_token", error_description="The access token expired"';
+export const EXPIRED_TOKEN_CHALLENGE =
+  'Bearer error="invalid_token", error_description="The access token expired"';

@@ -131,15 +131,12 @@ function generateId(format: IdFormat, store: ResourceStore, sample: string | und
   }
 }
 
-function newId(spec: ResourceSpec, store: ResourceStore, sample: string | undefined): string {
+function newId(spec: ResourceSpec, store: ResourceStore, sample: string | undefined, parent = SEED_PARENT): string {
   for (let attempt = 0; ; attempt++) {
     const id = generateId(spec.idFormat, store, sample);
-    if (spec.idFormat.kind === 'integer') {
-      store.nextInt = Number(id) + 1;
-      if (![...store.items.values()].some((item) => item.id === id)) return id;
-    } else if (attempt > 20 || ![...store.items.values()].some((item) => item.id === id)) {
-      return id;
-    }
+    if (spec.idFormat.kind === 'integer') store.nextInt = Number(id) + 1;
+    // findItem is a map lookup: creating stays O(1) however many resources the store holds
+    if (!findItem(store, parent, id) || (spec.idFormat.kind !== 'integer' && attempt > 20)) return id;
   }
 }
 
@@ -653,7 +650,7 @@ function create(ctx: Ctx, forcedId?: string): MockResponse | undefined {
   ) {
     id = asked;
   } else {
-    id = newId(spec, store, typeof baseId === 'string' ? baseId : undefined);
+    id = newId(spec, store, typeof baseId === 'string' ? baseId : undefined, ctx.parent);
   }
   resource[spec.idField] = typedId(spec, id, baseId);
   const now = Date.now();
@@ -674,8 +671,28 @@ function create(ctx: Ctx, forcedId?: string): MockResponse | undefined {
 
 function read(ctx: Ctx): MockResponse {
   const found = ctx.id === undefined ? undefined : findItem(ctx.store, ctx.parent, ctx.id);
-  if (!found) return notFound(ctx.op, ctx.request, ctx.manifest, ctx.spec, ctx.id ?? '');
-  return itemResponse(ctx.op, [200], found.value);
+  if (found) return itemResponse(ctx.op, [200], found.value);
+  const virtual = virtualItem(ctx);
+  if (virtual) return itemResponse(ctx.op, [200], virtual);
+  return notFound(ctx.op, ctx.request, ctx.manifest, ctx.spec, ctx.id ?? '');
+}
+
+/**
+ * With `unknownIds: 'example'`, an id never held and never deleted in this session is the documented
+ * example carrying that id (Prism-like); it joins the store only once the client changes it.
+ */
+function virtualItem(ctx: Ctx): Json | undefined {
+  if (ctx.spec.unknownIds !== 'example' || ctx.id === undefined || ctx.store.diverged.has(ctx.id)) return undefined;
+  const value = clone(baseShape(ctx));
+  value[ctx.spec.idField] = typedId(ctx.spec, ctx.id, value[ctx.spec.idField]);
+  return value;
+}
+
+/** Puts the virtual item for `ctx.id` into the store, so an update or delete of it behaves as for a stored one. */
+function materialize(ctx: Ctx): void {
+  if (ctx.id === undefined || findItem(ctx.store, ctx.parent, ctx.id)) return;
+  const value = virtualItem(ctx);
+  if (value) putItem(ctx.store, { id: ctx.id, parent: ctx.parent, value });
 }
 
 function list(ctx: Ctx): MockResponse {
@@ -837,6 +854,8 @@ export function handleResourceRequest(
     id: request.pathParams[spec.idParam],
   };
   if (recorded) return absorb(ctx, recorded);
+  if (binding.role === 'update' || binding.role === 'delete') materialize(ctx);
+  if (binding.role === 'replace' && !op.responses.some((r) => r.status === '201')) materialize(ctx);
   switch (binding.role) {
     case 'create':
       return create(ctx);

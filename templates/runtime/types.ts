@@ -208,6 +208,11 @@ export interface ResourceSpec {
   /** recorded resources the store starts with, in recorded order */
   seed: unknown[];
   /**
+   * What an id the store has never held (and that was not deleted) gets: `example` serves the documented
+   * example carrying that id, as Prism would (used when nothing was recorded); `not-found` (default) a 404.
+   */
+  unknownIds?: 'example' | 'not-found';
+  /**
    * Sub-collections (`/users/{userId}/repos`): the path parameters of `collectionPath`. The store keeps
    * one collection per combination of their values; absent for top-level collections.
    */

@@ -59,7 +59,10 @@ export class RequestValidator {
   constructor(private readonly defs: Defs) {}
 
   /** Deserialises, coerces and validates the parameters; `values` hold the coerced values. */
-  validateParameters(op: OperationData, raw: RawParameters): { values: ParameterValues; violations: Violation[] } {
+  validateParameters(
+    op: OperationData,
+    raw: RawParameters,
+  ): { values: ParameterValues; violations: Violation[] } {
     const prepared = this.prepareParameters(op);
     const values: ParameterValues = { path: {}, query: {}, header: {}, cookie: {} };
     const violations: Violation[] = [];
@@ -69,7 +72,12 @@ export class RequestValidator {
         if (value !== undefined) values[p.param.in][p.param.name] = value;
       } catch (err) {
         if (!(err instanceof ParameterDecodeError)) throw err;
-        violations.push({ location: [p.param.in, p.param.name], severity: 'Error', code: 'content', message: err.message });
+        violations.push({
+          location: [p.param.in, p.param.name],
+          severity: 'Error',
+          code: 'content',
+          message: err.message,
+        });
       }
     }
     if (prepared.validate && !prepared.validate(values)) {
@@ -119,7 +127,9 @@ export class RequestValidator {
   private prepareParameters(op: OperationData): PreparedParameters {
     let prepared = this.paramCache.get(op);
     if (prepared) return prepared;
-    const params = op.parameters.filter((p) => !(p.in === 'header' && IGNORED_HEADERS.has(p.name.toLowerCase())));
+    const params = op.parameters.filter(
+      (p) => !(p.in === 'header' && IGNORED_HEADERS.has(p.name.toLowerCase())),
+    );
     const queryNames = new Set(params.filter((p) => p.in === 'query').map((p) => p.name));
     prepared = { params: params.map((p) => prepareParameter(p, this.defs)), queryNames };
     if (params.length > 0) prepared.validate = this.paramCompilerFor().compile(parametersSchema(params));
@@ -147,7 +157,8 @@ export class RequestValidator {
   private requestDefinitions(): Defs {
     if (!this.requestDefs) {
       const defs: Defs = {};
-      for (const [name, schema] of Object.entries(this.defs)) defs[name] = withoutReadOnlyRequired(schema, this.defs);
+      for (const [name, schema] of Object.entries(this.defs))
+        defs[name] = withoutReadOnlyRequired(schema, this.defs);
       this.requestDefs = defs;
     }
     return this.requestDefs;
@@ -265,7 +276,8 @@ function transform(node: unknown, defs: Defs, depth: number): unknown {
   let out: Record<string, unknown> | undefined;
   for (const [key, value] of Object.entries(object)) {
     // `const`, `enum`, `default` and `examples` hold data, not schemas
-    if (key === 'const' || key === 'enum' || key === 'default' || key === 'examples' || key === 'example') continue;
+    if (key === 'const' || key === 'enum' || key === 'default' || key === 'examples' || key === 'example')
+      continue;
     if (value === null || typeof value !== 'object') continue;
     const t = transform(value, defs, depth + 1);
     if (t !== value) (out ??= { ...object })[key] = t;

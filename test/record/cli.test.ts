@@ -20,7 +20,11 @@ describe('record: HAR file writer', () => {
     assert.deepEqual((JSON.parse(fs.readFileSync(file, 'utf8')) as HarLog).log.entries, []);
     let size = fs.statSync(file).size;
     for (let i = 0; i < 5; i++) {
-      const entry = { startedDateTime: new Date(0).toISOString(), time: i, note: '"quoted" ]}} \u2028' } as never;
+      const entry = {
+        startedDateTime: new Date(0).toISOString(),
+        time: i,
+        note: '"quoted" ]}} \u2028',
+      } as never;
       await writer.append(entry);
       const har = JSON.parse(fs.readFileSync(file, 'utf8')) as HarLog;
       assert.equal(har.log.entries.length, i + 1);
@@ -55,7 +59,12 @@ interface Running {
 async function spawnRecord(args: string[]): Promise<Running> {
   const child = spawn(
     process.execPath,
-    ['-e', `require(${JSON.stringify(MAIN)}).main(process.argv.slice(1)).then((c) => { process.exitCode = c; })`, 'record', ...args],
+    [
+      '-e',
+      `require(${JSON.stringify(MAIN)}).main(process.argv.slice(1)).then((c) => { process.exitCode = c; })`,
+      'record',
+      ...args,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stderr = '';
@@ -81,7 +90,8 @@ describe('record: the mockgen record command', function () {
   const children: ChildProcess[] = [];
   before(async () => (target = await startTarget()));
   after(async () => {
-    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    for (const child of children)
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await close(target?.server);
   });
 
@@ -105,7 +115,16 @@ describe('record: the mockgen record command', function () {
 
   it('SIGTERM lets in-flight exchanges finish, writes the summary and exits 0', async () => {
     const out = path.join(tmp, 'terminated.har');
-    const run = await spawnRecord(['--target', target.url, '--port', '0', '--out', out, '--redact', 'x-tenant']);
+    const run = await spawnRecord([
+      '--target',
+      target.url,
+      '--port',
+      '0',
+      '--out',
+      out,
+      '--redact',
+      'x-tenant',
+    ]);
     children.push(run.child);
     await fetchRaw(`${run.url}/json`, { headers: { 'X-Tenant': 'tenant-secret-42' } });
     const slow = fetchRaw(`${run.url}/slow?ms=300`);
@@ -120,7 +139,13 @@ describe('record: the mockgen record command', function () {
   });
 
   it('refuses bad flags with exit code 2', async () => {
-    const child = spawn(process.execPath, ['-e', `require(${JSON.stringify(MAIN)}).main(process.argv.slice(1)).then((c) => { process.exitCode = c; })`, 'record', '--port', '1']);
+    const child = spawn(process.execPath, [
+      '-e',
+      `require(${JSON.stringify(MAIN)}).main(process.argv.slice(1)).then((c) => { process.exitCode = c; })`,
+      'record',
+      '--port',
+      '1',
+    ]);
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     const code = await new Promise((resolve) => child.on('exit', resolve));

@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 import * as zlib from 'node:zlib';
 
 export const BINARY = Buffer.from(Array.from({ length: 2048 }, (_, i) => (i * 37 + 11) % 256));
-export const GZIP_JSON = { items: Array.from({ length: 50 }, (_, i) => ({ id: i, name: `item ${i}`, note: 'ünïcødé' })) };
+export const GZIP_JSON = {
+  items: Array.from({ length: 50 }, (_, i) => ({ id: i, name: `item ${i}`, note: 'ünïcødé' })),
+};
 export const BIG_TEXT = 'abcdefghij'.repeat(20_000); // 200 KB
 export const FIXED_DATE = 'Mon, 01 Jan 2024 00:00:00 GMT';
 
@@ -21,7 +23,11 @@ export function startTarget(): Promise<{ server: http.Server; url: string }> {
       switch (url.pathname) {
         case '/base/json':
         case '/json': {
-          const payload = JSON.stringify({ ok: true, query: Object.fromEntries(url.searchParams), host: req.headers.host });
+          const payload = JSON.stringify({
+            ok: true,
+            query: Object.fromEntries(url.searchParams),
+            host: req.headers.host,
+          });
           res.writeHead(200, 'Fine Thanks', [
             'Date',
             FIXED_DATE,
@@ -47,7 +53,11 @@ export function startTarget(): Promise<{ server: http.Server; url: string }> {
           return;
         case '/gzip': {
           const zipped = zlib.gzipSync(JSON.stringify(GZIP_JSON));
-          res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': zipped.length });
+          res.writeHead(200, {
+            'content-type': 'application/json',
+            'content-encoding': 'gzip',
+            'content-length': zipped.length,
+          });
           res.end(zipped);
           return;
         }
@@ -71,10 +81,13 @@ export function startTarget(): Promise<{ server: http.Server; url: string }> {
           return;
         }
         case '/slow': {
-          const timer = setTimeout(() => {
-            res.writeHead(200, { 'content-type': 'text/plain' });
-            res.end('slow');
-          }, Number(url.searchParams.get('ms') ?? 100));
+          const timer = setTimeout(
+            () => {
+              res.writeHead(200, { 'content-type': 'text/plain' });
+              res.end('slow');
+            },
+            Number(url.searchParams.get('ms') ?? 100),
+          );
           res.on('close', () => clearTimeout(timer));
           return;
         }
@@ -120,29 +133,38 @@ export interface Fetched {
 
 export function fetchRaw(
   url: string,
-  options: { method?: string; headers?: Record<string, string>; body?: Buffer | string; agent?: http.Agent } = {},
+  options: {
+    method?: string;
+    headers?: Record<string, string>;
+    body?: Buffer | string;
+    agent?: http.Agent;
+  } = {},
 ): Promise<Fetched> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
-    const req = http.request(url, { method: options.method ?? 'GET', headers: options.headers, agent: options.agent ?? false }, (res) => {
-      const chunks: Buffer[] = [];
-      let firstByteMs = -1;
-      res.on('data', (c: Buffer) => {
-        if (firstByteMs < 0) firstByteMs = Date.now() - started;
-        chunks.push(c);
-      });
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          statusMessage: res.statusMessage ?? '',
-          rawHeaders: res.rawHeaders,
-          body: Buffer.concat(chunks),
-          firstByteMs,
-          endMs: Date.now() - started,
-        }),
-      );
-      res.on('error', reject);
-    });
+    const req = http.request(
+      url,
+      { method: options.method ?? 'GET', headers: options.headers, agent: options.agent ?? false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let firstByteMs = -1;
+        res.on('data', (c: Buffer) => {
+          if (firstByteMs < 0) firstByteMs = Date.now() - started;
+          chunks.push(c);
+        });
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            statusMessage: res.statusMessage ?? '',
+            rawHeaders: res.rawHeaders,
+            body: Buffer.concat(chunks),
+            firstByteMs,
+            endMs: Date.now() - started,
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(options.body);
   });

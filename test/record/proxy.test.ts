@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import type { HarEntry, HarLog } from '../../src/recordings/har-types';
 import { loadContract } from '../../src/contract/load-contract';
+import { loadHar } from '../../src/recordings/load-har';
 import { upstreamPath, withoutHopByHop } from '../../src/record/proxy';
 import { startRecorder, type Recorder, type RecorderSummary } from '../../src/record/recorder';
 import { BIG_TEXT, BINARY, close, endToEndHeaders, fetchRaw, GZIP_JSON, startTarget } from './helpers';
@@ -20,7 +22,10 @@ function readHar(file: string): HarLog {
 
 function entryFor(har: HarLog, suffix: string, method = 'GET'): HarEntry {
   const found = har.log.entries.find((e) => e.request.method === method && e.request.url.endsWith(suffix));
-  assert.ok(found, `no entry for ${method} ${suffix} in ${har.log.entries.map((e) => e.request.url).join(', ')}`);
+  assert.ok(
+    found,
+    `no entry for ${method} ${suffix} in ${har.log.entries.map((e) => e.request.url).join(', ')}`,
+  );
   return found;
 }
 
@@ -39,11 +44,27 @@ describe('record: pure helpers', () => {
     ['http://t/v1', 'http://elsewhere:9/pets?a=1', '/v1/pets?a=1'],
   ];
   for (const [target, requestUrl, want] of paths) {
-    it(`upstream path: ${target} + ${requestUrl} → ${want}`, () => assert.equal(upstreamPath(new URL(target), requestUrl), want));
+    it(`upstream path: ${target} + ${requestUrl} → ${want}`, () =>
+      assert.equal(upstreamPath(new URL(target), requestUrl), want));
   }
 
   it('drops hop-by-hop headers and those named by Connection, keeps duplicates', () => {
-    const raw = ['Host', 'a', 'Connection', 'keep-alive, X-Hop', 'X-Hop', '1', 'Keep-Alive', 'timeout=5', 'TE', 'trailers', 'X-A', '1', 'x-a', '2'];
+    const raw = [
+      'Host',
+      'a',
+      'Connection',
+      'keep-alive, X-Hop',
+      'X-Hop',
+      '1',
+      'Keep-Alive',
+      'timeout=5',
+      'TE',
+      'trailers',
+      'X-A',
+      '1',
+      'x-a',
+      '2',
+    ];
     assert.deepEqual(withoutHopByHop(raw), ['Host', 'a', 'X-A', '1', 'x-a', '2']);
   });
 });
@@ -58,7 +79,10 @@ describe('record: recording proxy', function () {
   const direct: Record<string, Awaited<ReturnType<typeof fetchRaw>>> = {};
   const proxied: Record<string, Awaited<ReturnType<typeof fetchRaw>>> = {};
   const routes: [string, { method?: string; headers?: Record<string, string>; body?: string }][] = [
-    ['/json?x=1&y=two%20words', { headers: { Authorization: 'Bearer sk_live_supersecretvalue123', 'X-Trace': 'abc' } }],
+    [
+      '/json?x=1&y=two%20words',
+      { headers: { Authorization: 'Bearer sk_live_supersecretvalue123', 'X-Trace': 'abc' } },
+    ],
     ['/binary', {}],
     ['/gzip', { headers: { 'Accept-Encoding': 'gzip' } }],
     ['/br', {}],
@@ -77,7 +101,13 @@ describe('record: recording proxy', function () {
 
   before(async () => {
     target = await startTarget();
-    recorder = await startRecorder({ target: target.url, port: 0, out: file, redact: {}, maxBodySize: 64 * 1024 });
+    recorder = await startRecorder({
+      target: target.url,
+      port: 0,
+      out: file,
+      redact: {},
+      maxBodySize: 64 * 1024,
+    });
     for (const [route, options] of routes) {
       direct[route] = await fetchRaw(target.url + route, options);
       proxied[route] = await fetchRaw(recorder.url + route, options);
@@ -144,8 +174,13 @@ describe('record: recording proxy', function () {
       assert.ok(!Number.isNaN(Date.parse(entry.startedDateTime)));
       const { send, wait, receive } = entry.timings;
       for (const t of [send, wait, receive]) assert.ok(typeof t === 'number' && t >= 0);
-      const parts = [entry.timings.blocked, entry.timings.connect, send, wait, receive].filter((t): t is number => (t ?? -1) > 0);
-      assert.ok(Math.abs(entry.time - parts.reduce((a, b) => a + b, 0)) < 0.01, 'time is the sum of the timings');
+      const parts = [entry.timings.blocked, entry.timings.connect, send, wait, receive].filter(
+        (t): t is number => (t ?? -1) > 0,
+      );
+      assert.ok(
+        Math.abs(entry.time - parts.reduce((a, b) => a + b, 0)) < 0.01,
+        'time is the sum of the timings',
+      );
     }
     const stream = entryFor(har, '/stream');
     assert.ok(stream.timings.receive >= 200, `stream receive ${stream.timings.receive} ms`);
@@ -178,10 +213,28 @@ describe('record: recording proxy', function () {
     assert.equal(entryFor(har, '/fail').response.status, 500);
   });
 
+  it('is loadable by the HAR loader of generate and drift', async () => {
+    const recordings = await loadHar([file]);
+    assert.equal(recordings.exchanges.length, routes.length);
+    const json = recordings.exchanges.find((e) => e.request.path === '/json');
+    assert.deepEqual(json?.request.query, [
+      ['x', '1'],
+      ['y', 'two words'],
+    ]);
+    assert.equal(json?.response.status, 200);
+    const binary = recordings.exchanges.find((e) => e.request.path === '/binary');
+    assert.ok(Buffer.from(binary?.response.body?.base64 ?? '', 'base64').equals(BINARY));
+    const gzip = recordings.exchanges.find((e) => e.request.path === '/gzip');
+    assert.deepEqual(JSON.parse(gzip?.response.body?.text ?? ''), GZIP_JSON);
+  });
+
   it('streams: the app gets the first event before the target finished', () => {
     const got = proxied['/stream'];
     assert.ok(got.firstByteMs < got.endMs - 150, `first byte ${got.firstByteMs} ms, end ${got.endMs} ms`);
-    assert.equal(entryFor(har, '/stream').response.content.text, 'data: 1\n\ndata: 2\n\ndata: 3\n\ndata: 4\n\n');
+    assert.equal(
+      entryFor(har, '/stream').response.content.text,
+      'data: 1\n\ndata: 2\n\ndata: 3\n\ndata: 4\n\n',
+    );
   });
 
   it('truncates big bodies in the HAR but forwards them whole', () => {
@@ -206,7 +259,13 @@ describe('record: proxy failures and load', function () {
 
   async function record(name: string, options: { target?: string; timeoutMs?: number } = {}) {
     const file = path.join(tmp, `${name}.har`);
-    const recorder = await startRecorder({ target: options.target ?? target.url, port: 0, out: file, redact: {}, timeoutMs: options.timeoutMs });
+    const recorder = await startRecorder({
+      target: options.target ?? target.url,
+      port: 0,
+      out: file,
+      redact: {},
+      timeoutMs: options.timeoutMs,
+    });
     recorders.push(recorder);
     return { recorder, file };
   }
@@ -220,7 +279,10 @@ describe('record: proxy failures and load', function () {
     for (let i = 0; i < 2; i++) {
       const res = await fetchRaw(`${recorder.url}/pets`);
       assert.equal(res.status, 502);
-      assert.match(endToEndHeaders(res.rawHeaders).find(([n]) => n === 'content-type')?.[1] ?? '', /problem\+json/);
+      assert.match(
+        endToEndHeaders(res.rawHeaders).find(([n]) => n === 'content-type')?.[1] ?? '',
+        /problem\+json/,
+      );
       const body = JSON.parse(res.body.toString()) as { status: number; detail: string };
       assert.equal(body.status, 502);
       assert.match(body.detail, /ECONNREFUSED/);
@@ -263,7 +325,12 @@ describe('record: proxy failures and load', function () {
     const n = 40;
     const results = await Promise.all(
       Array.from({ length: n }, (_, i) =>
-        fetchRaw(`${recorder.url}/echo?i=${i}`, { method: 'POST', body: `body ${i}`, headers: { 'content-type': 'text/plain' }, agent }),
+        fetchRaw(`${recorder.url}/echo?i=${i}`, {
+          method: 'POST',
+          body: `body ${i}`,
+          headers: { 'content-type': 'text/plain' },
+          agent,
+        }),
       ),
     );
     agent.destroy();
@@ -271,10 +338,18 @@ describe('record: proxy failures and load', function () {
     await recorder.stop();
     const entries = readHar(file).log.entries;
     assert.equal(entries.length, n);
-    const seen = entries.map((e) => Number(new URL(e.request.url).searchParams.get('i'))).sort((a, b) => a - b);
-    assert.deepEqual(seen, Array.from({ length: n }, (_, i) => i));
+    const seen = entries
+      .map((e) => Number(new URL(e.request.url).searchParams.get('i')))
+      .sort((a, b) => a - b);
+    assert.deepEqual(
+      seen,
+      Array.from({ length: n }, (_, i) => i),
+    );
     for (const e of entries) assert.equal(e.response.content.text, e.request.postData?.text);
-    assert.ok(entries.some((e) => e.timings.connect === -1), 'some exchanges reused a connection');
+    assert.ok(
+      entries.some((e) => e.timings.connect === -1),
+      'some exchanges reused a connection',
+    );
   });
 
   it('--no-redact writes secrets as captured; extra names are redacted', async () => {
@@ -286,7 +361,12 @@ describe('record: proxy failures and load', function () {
     assert.deepEqual(header(readHar(plain).log.entries[0].request, 'authorization'), ['Basic dXNlcjpwYXNz']);
 
     const named = path.join(tmp, 'named.har');
-    const r2 = await startRecorder({ target: target.url, port: 0, out: named, redact: { names: ['X-Tenant'] } });
+    const r2 = await startRecorder({
+      target: target.url,
+      port: 0,
+      out: named,
+      redact: { names: ['X-Tenant'] },
+    });
     recorders.push(r2);
     await fetchRaw(`${r2.url}/json?x-tenant=acme-corp-123`, { headers: { 'X-Tenant': 'acme-corp-123' } });
     await r2.stop();
@@ -322,11 +402,71 @@ describe('record: with a contract (--spec)', function () {
     await fetchRaw(`${recorder.url}/undocumented`, { headers: { 'X-Acme-Key': 'acme_key_value_123456' } });
     const summary = await recorder.stop();
     const text = fs.readFileSync(file, 'utf8');
-    assert.ok(!text.includes('acme_key_value_123456') && !text.includes('querykeyvalue99'), 'api keys in the HAR');
+    assert.ok(
+      !text.includes('acme_key_value_123456') && !text.includes('querykeyvalue99'),
+      'api keys in the HAR',
+    );
     assert.equal(lines.length, 2, lines.join('\n'));
     assert.match(lines[0], /^drift: entry 0: error .*ok/);
     assert.match(lines[1], /^drift: entry 2: .*undocumented/);
     assert.equal(summary.drifted, 2);
     for (const line of lines) assert.ok(!line.includes('\n'));
+  });
+});
+
+describe('record: https targets', function () {
+  this.timeout(20_000);
+  let server: https.Server;
+  let targetUrl = '';
+  const recorders: Recorder[] = [];
+  before(async () => {
+    const fixtures = path.join(process.cwd(), 'test/fixtures/record');
+    server = https.createServer(
+      {
+        key: fs.readFileSync(path.join(fixtures, 'localhost-key.pem')),
+        cert: fs.readFileSync(path.join(fixtures, 'localhost-cert.pem')),
+      },
+      (req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ secure: true, host: req.headers.host, path: req.url }));
+      },
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    targetUrl = `https://localhost:${(server.address() as AddressInfo).port}/api`;
+  });
+  after(async () => {
+    for (const r of recorders) await r.stop(0);
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('refuses an untrusted certificate with 502, accepts it with --insecure', async () => {
+    const strictFile = path.join(tmp, 'tls-strict.har');
+    const strict = await startRecorder({ target: targetUrl, port: 0, out: strictFile, redact: {} });
+    recorders.push(strict);
+    const refused = await fetchRaw(`${strict.url}/ping`);
+    assert.equal(refused.status, 502);
+    assert.match(refused.body.toString(), /certificate/i);
+
+    const file = path.join(tmp, 'tls.har');
+    const insecure = await startRecorder({
+      target: targetUrl,
+      port: 0,
+      out: file,
+      redact: {},
+      insecure: true,
+    });
+    recorders.push(insecure);
+    const res = await fetchRaw(`${insecure.url}/ping?a=1`);
+    assert.equal(res.status, 200);
+    assert.deepEqual(JSON.parse(res.body.toString()), {
+      secure: true,
+      host: new URL(targetUrl).host,
+      path: '/api/ping?a=1',
+    });
+    await insecure.stop();
+    const [entry] = readHar(file).log.entries;
+    assert.equal(entry.request.url, `${targetUrl}/ping?a=1`);
+    assert.ok((entry.timings.ssl ?? -1) >= 0, 'ssl time recorded');
   });
 });

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import type { HarEntry, HarHeader } from '../../src/recordings/har-types';
-import { isRedacted, REDACTED, redactAuthorization, redactHarEntry, redactSecret } from '../../src/recordings/redact';
+import {
+  isRedacted,
+  REDACTED,
+  redactAuthorization,
+  redactHarEntry,
+  redactSecret,
+} from '../../src/recordings/redact';
 
 function b64url(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -130,7 +136,12 @@ describe('record: redactHarEntry', () => {
       ['session=REDACTED; Path=/; HttpOnly; Secure', 'csrf=REDACTED; SameSite=Strict'],
     );
     assert.equal(out.request.cookies[0].value, REDACTED);
-    assert.deepEqual(out.response.cookies[0], { name: 'session', value: REDACTED, path: '/', httpOnly: true });
+    assert.deepEqual(out.response.cookies[0], {
+      name: 'session',
+      value: REDACTED,
+      path: '/',
+      httpOnly: true,
+    });
   });
 
   it('apiKey schemes from the contract and extra names are redacted in headers, query and cookies', () => {
@@ -157,7 +168,10 @@ describe('record: redactHarEntry', () => {
       { name: 'sub_key', value: REDACTED },
       { name: 'X-Tenant-Secret', value: REDACTED },
     ]);
-    assert.equal(out.request.url, 'https://api.example.com/v1/things?page=2&sub_key=REDACTED&X-Tenant-Secret=REDACTED');
+    assert.equal(
+      out.request.url,
+      'https://api.example.com/v1/things?page=2&sub_key=REDACTED&X-Tenant-Secret=REDACTED',
+    );
   });
 
   it('url and queryString stay consistent, with percent-encoded names and values', () => {
@@ -205,14 +219,21 @@ describe('record: redactHarEntry', () => {
 
   it('JSON token responses keep their shape and formatting; JWTs keep claims', () => {
     const body = `{\n  "access_token": "${JWT}",\n  "token_type": "Bearer",\n  "expires_in": 3600,\n  "refresh_token": "rt_9a8b7c6d5e4f",\n  "big": 12345678901234567890\n}`;
-    const out = redactHarEntry(entry({ responseText: body, responseMime: 'application/json; charset=utf-8' }), {});
+    const out = redactHarEntry(
+      entry({ responseText: body, responseMime: 'application/json; charset=utf-8' }),
+      {},
+    );
     const text = out.response.content.text ?? '';
     assert.equal(
       text,
-      body.replace(JWT, `${b64url(JWT_HEADER)}.${b64url(JWT_CLAIMS)}.${REDACTED}`).replace('rt_9a8b7c6d5e4f', 'rt_REDACTED'),
+      body
+        .replace(JWT, `${b64url(JWT_HEADER)}.${b64url(JWT_CLAIMS)}.${REDACTED}`)
+        .replace('rt_9a8b7c6d5e4f', 'rt_REDACTED'),
     );
     const parsed = JSON.parse(text) as { access_token: string };
-    const claims: unknown = JSON.parse(Buffer.from(parsed.access_token.split('.')[1], 'base64url').toString());
+    const claims: unknown = JSON.parse(
+      Buffer.from(parsed.access_token.split('.')[1], 'base64url').toString(),
+    );
     assert.deepEqual(claims, JWT_CLAIMS);
     assert.ok(text.includes('12345678901234567890'), 'numbers kept byte for byte');
   });
@@ -222,7 +243,10 @@ describe('record: redactHarEntry', () => {
       entry({
         postData: {
           mimeType: 'application/vnd.acme+json',
-          text: JSON.stringify({ user: { name: 'a', password: 'pa55word!' }, items: [{ apiKey: 'k_123456789' }] }),
+          text: JSON.stringify({
+            user: { name: 'a', password: 'pa55word!' },
+            items: [{ apiKey: 'k_123456789' }],
+          }),
         },
       }),
       {},

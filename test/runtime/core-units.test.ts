@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { buildFormObject, bodyLimit, parseBody } from '../../templates/runtime/body';
+import * as zlib from 'node:zlib';
+import { buildFormObject, bodyLimit, decodeContentEncoding, parseBody } from '../../templates/runtime/body';
 import { normalizePath } from '../../templates/runtime/handler';
 import { negotiate, parseAccept } from '../../templates/runtime/negotiate';
 import {
@@ -20,7 +21,13 @@ const ARRAY: JsonSchema = { type: 'array', items: { type: 'integer' } };
 const OBJECT: JsonSchema = { type: 'object', properties: { R: { type: 'integer' }, G: { type: 'integer' } } };
 const STRING: JsonSchema = { type: 'string' };
 
-function param(name: string, where: ParameterData['in'], schema: JsonSchema, style: string, explode: boolean): ParameterData {
+function param(
+  name: string,
+  where: ParameterData['in'],
+  schema: JsonSchema,
+  style: string,
+  explode: boolean,
+): ParameterData {
   return { name, in: where, required: false, style, explode, schema };
 }
 
@@ -31,36 +38,181 @@ function raw(parts: Partial<RawParameters>): RawParameters {
 describe('runtime-core: params', () => {
   const cases: [string, ParameterData, Partial<RawParameters>, unknown][] = [
     ['path simple primitive', param('id', 'path', STRING, 'simple', false), { pathParams: { id: '5' } }, '5'],
-    ['path simple array', param('id', 'path', ARRAY, 'simple', false), { pathParams: { id: '3,4,5' } }, ['3', '4', '5']],
-    ['path simple object', param('c', 'path', OBJECT, 'simple', false), { pathParams: { c: 'R,100,G,200' } }, { R: '100', G: '200' }],
-    ['path simple object exploded', param('c', 'path', OBJECT, 'simple', true), { pathParams: { c: 'R=100,G=200' } }, { R: '100', G: '200' }],
+    [
+      'path simple array',
+      param('id', 'path', ARRAY, 'simple', false),
+      { pathParams: { id: '3,4,5' } },
+      ['3', '4', '5'],
+    ],
+    [
+      'path simple object',
+      param('c', 'path', OBJECT, 'simple', false),
+      { pathParams: { c: 'R,100,G,200' } },
+      { R: '100', G: '200' },
+    ],
+    [
+      'path simple object exploded',
+      param('c', 'path', OBJECT, 'simple', true),
+      { pathParams: { c: 'R=100,G=200' } },
+      { R: '100', G: '200' },
+    ],
     ['path label primitive', param('id', 'path', STRING, 'label', false), { pathParams: { id: '.5' } }, '5'],
-    ['path label array', param('id', 'path', ARRAY, 'label', false), { pathParams: { id: '.3,4,5' } }, ['3', '4', '5']],
-    ['path label array exploded', param('id', 'path', ARRAY, 'label', true), { pathParams: { id: '.3.4.5' } }, ['3', '4', '5']],
-    ['path label object exploded', param('c', 'path', OBJECT, 'label', true), { pathParams: { c: '.R=1.G=2' } }, { R: '1', G: '2' }],
-    ['path matrix primitive', param('id', 'path', STRING, 'matrix', false), { pathParams: { id: ';id=5' } }, '5'],
-    ['path matrix array', param('id', 'path', ARRAY, 'matrix', false), { pathParams: { id: ';id=3,4,5' } }, ['3', '4', '5']],
-    ['path matrix array exploded', param('id', 'path', ARRAY, 'matrix', true), { pathParams: { id: ';id=3;id=4' } }, ['3', '4']],
-    ['path matrix object', param('c', 'path', OBJECT, 'matrix', false), { pathParams: { c: ';c=R,1,G,2' } }, { R: '1', G: '2' }],
-    ['path matrix object exploded', param('c', 'path', OBJECT, 'matrix', true), { pathParams: { c: ';R=1;G=2' } }, { R: '1', G: '2' }],
-    ['query form primitive (first wins)', param('q', 'query', STRING, 'form', true), { query: [['q', 'a'], ['q', 'b']] }, 'a'],
-    ['query form array exploded', param('id', 'query', ARRAY, 'form', true), { query: [['id', '3'], ['x', '1'], ['id', '4']] }, ['3', '4']],
-    ['query form array', param('id', 'query', ARRAY, 'form', false), { query: [['id', '3,4,5']] }, ['3', '4', '5']],
-    ['query form object', param('c', 'query', OBJECT, 'form', false), { query: [['c', 'R,1,G,2']] }, { R: '1', G: '2' }],
-    ['query form object exploded', param('c', 'query', OBJECT, 'form', true), { query: [['R', '1'], ['G', '2'], ['other', 'x']] }, { R: '1', G: '2' }],
-    ['query spaceDelimited', param('id', 'query', ARRAY, 'spaceDelimited', false), { query: [['id', '3 4 5']] }, ['3', '4', '5']],
-    ['query pipeDelimited', param('id', 'query', ARRAY, 'pipeDelimited', false), { query: [['id', '3|4|5']] }, ['3', '4', '5']],
-    ['query tabDelimited', param('id', 'query', ARRAY, 'tabDelimited', false), { query: [['id', '3\t4']] }, ['3', '4']],
-    ['query deepObject', param('c', 'query', OBJECT, 'deepObject', true), { query: [['c[R]', '1'], ['c[G]', '2']] }, { R: '1', G: '2' }],
+    [
+      'path label array',
+      param('id', 'path', ARRAY, 'label', false),
+      { pathParams: { id: '.3,4,5' } },
+      ['3', '4', '5'],
+    ],
+    [
+      'path label array exploded',
+      param('id', 'path', ARRAY, 'label', true),
+      { pathParams: { id: '.3.4.5' } },
+      ['3', '4', '5'],
+    ],
+    [
+      'path label object exploded',
+      param('c', 'path', OBJECT, 'label', true),
+      { pathParams: { c: '.R=1.G=2' } },
+      { R: '1', G: '2' },
+    ],
+    [
+      'path matrix primitive',
+      param('id', 'path', STRING, 'matrix', false),
+      { pathParams: { id: ';id=5' } },
+      '5',
+    ],
+    [
+      'path matrix array',
+      param('id', 'path', ARRAY, 'matrix', false),
+      { pathParams: { id: ';id=3,4,5' } },
+      ['3', '4', '5'],
+    ],
+    [
+      'path matrix array exploded',
+      param('id', 'path', ARRAY, 'matrix', true),
+      { pathParams: { id: ';id=3;id=4' } },
+      ['3', '4'],
+    ],
+    [
+      'path matrix object',
+      param('c', 'path', OBJECT, 'matrix', false),
+      { pathParams: { c: ';c=R,1,G,2' } },
+      { R: '1', G: '2' },
+    ],
+    [
+      'path matrix object exploded',
+      param('c', 'path', OBJECT, 'matrix', true),
+      { pathParams: { c: ';R=1;G=2' } },
+      { R: '1', G: '2' },
+    ],
+    [
+      'query form primitive (first wins)',
+      param('q', 'query', STRING, 'form', true),
+      {
+        query: [
+          ['q', 'a'],
+          ['q', 'b'],
+        ],
+      },
+      'a',
+    ],
+    [
+      'query form array exploded',
+      param('id', 'query', ARRAY, 'form', true),
+      {
+        query: [
+          ['id', '3'],
+          ['x', '1'],
+          ['id', '4'],
+        ],
+      },
+      ['3', '4'],
+    ],
+    [
+      'query form array',
+      param('id', 'query', ARRAY, 'form', false),
+      { query: [['id', '3,4,5']] },
+      ['3', '4', '5'],
+    ],
+    [
+      'query form object',
+      param('c', 'query', OBJECT, 'form', false),
+      { query: [['c', 'R,1,G,2']] },
+      { R: '1', G: '2' },
+    ],
+    [
+      'query form object exploded',
+      param('c', 'query', OBJECT, 'form', true),
+      {
+        query: [
+          ['R', '1'],
+          ['G', '2'],
+          ['other', 'x'],
+        ],
+      },
+      { R: '1', G: '2' },
+    ],
+    [
+      'query spaceDelimited',
+      param('id', 'query', ARRAY, 'spaceDelimited', false),
+      { query: [['id', '3 4 5']] },
+      ['3', '4', '5'],
+    ],
+    [
+      'query pipeDelimited',
+      param('id', 'query', ARRAY, 'pipeDelimited', false),
+      { query: [['id', '3|4|5']] },
+      ['3', '4', '5'],
+    ],
+    [
+      'query tabDelimited',
+      param('id', 'query', ARRAY, 'tabDelimited', false),
+      { query: [['id', '3\t4']] },
+      ['3', '4'],
+    ],
+    [
+      'query deepObject',
+      param('c', 'query', OBJECT, 'deepObject', true),
+      {
+        query: [
+          ['c[R]', '1'],
+          ['c[G]', '2'],
+        ],
+      },
+      { R: '1', G: '2' },
+    ],
     [
       'query deepObject nested and arrays',
       param('f', 'query', { type: 'object' }, 'deepObject', true),
-      { query: [['f[a][b]', '1'], ['f[t][]', 'x'], ['f[t][]', 'y'], ['f[__proto__]', 'z']] },
+      {
+        query: [
+          ['f[a][b]', '1'],
+          ['f[t][]', 'x'],
+          ['f[t][]', 'y'],
+          ['f[__proto__]', 'z'],
+        ],
+      },
       { a: { b: '1' }, t: ['x', 'y'] },
     ],
+    [
+      'query array in bracket form (axios, qs)',
+      param('id', 'query', ARRAY, 'form', true),
+      { query: [['id[]', '3'], ['id[1]', '4']] },
+      ['3', '4'],
+    ],
     ['query absent', param('q', 'query', STRING, 'form', true), { query: [['other', '1']] }, undefined],
-    ['header simple', param('X-Ids', 'header', ARRAY, 'simple', false), { headers: { 'x-ids': '1, 2,3' } }, ['1', '2', '3']],
-    ['header object exploded', param('X-C', 'header', OBJECT, 'simple', true), { headers: { 'x-c': 'R=1,G=2' } }, { R: '1', G: '2' }],
+    [
+      'header simple',
+      param('X-Ids', 'header', ARRAY, 'simple', false),
+      { headers: { 'x-ids': '1, 2,3' } },
+      ['1', '2', '3'],
+    ],
+    [
+      'header object exploded',
+      param('X-C', 'header', OBJECT, 'simple', true),
+      { headers: { 'x-c': 'R=1,G=2' } },
+      { R: '1', G: '2' },
+    ],
     ['cookie primitive', param('sid', 'cookie', STRING, 'form', true), { cookies: { sid: 'abc' } }, 'abc'],
     ['cookie array', param('ids', 'cookie', ARRAY, 'form', false), { cookies: { ids: '1,2' } }, ['1', '2']],
     [
@@ -95,7 +247,11 @@ describe('runtime-core: params', () => {
   });
 
   it('parseCookies: first wins, quotes stripped, values decoded', () => {
-    assert.deepEqual(parseCookies('a=1; b="two"; a=3; c=x%20y; __proto__=bad'), { a: '1', b: 'two', c: 'x y' });
+    assert.deepEqual(parseCookies('a=1; b="two"; a=3; c=x%20y; __proto__=bad'), {
+      a: '1',
+      b: 'two',
+      c: 'x y',
+    });
   });
 });
 
@@ -113,7 +269,12 @@ describe('runtime-core: negotiate', () => {
     ['text/html', documented, undefined, undefined],
     ['application/vnd.github.v3+json', documented, 0, 'application/json'],
     ['application/json', ['application/vnd.acme+json'], 0, 'application/vnd.acme+json'],
-    ['application/vnd.acme+json', ['application/json', 'application/vnd.acme+json'], 1, 'application/vnd.acme+json'],
+    [
+      'application/vnd.acme+json',
+      ['application/json', 'application/vnd.acme+json'],
+      1,
+      'application/vnd.acme+json',
+    ],
     ['image/png', ['*/*'], 0, 'image/png'],
     ['image/png', ['image/*'], 0, 'image/png'],
     ['text/*', ['application/json', 'text/csv'], 1, 'text/csv'],
@@ -122,7 +283,10 @@ describe('runtime-core: negotiate', () => {
   for (const [accept, docs, index, type] of cases) {
     it(`${accept ?? '(none)'} against ${docs.join(', ')}`, () => {
       const result = negotiate(accept, docs);
-      assert.deepEqual(result && [result.index, result.contentType], index === undefined ? undefined : [index, type]);
+      assert.deepEqual(
+        result && [result.index, result.contentType],
+        index === undefined ? undefined : [index, type],
+      );
     });
   }
 
@@ -173,7 +337,13 @@ describe('runtime-core: security', () => {
     ['bearer present', [{ bearer: [] }], { authorization: 'Bearer t' }, [], true],
     ['bearer, wrong scheme', [{ bearer: [] }], { authorization: basic }, [], false],
     ['basic present', [{ basic: [] }], { authorization: basic }, [], true],
-    ['basic without colon', [{ basic: [] }], { authorization: `Basic ${Buffer.from('u').toString('base64')}` }, [], false],
+    [
+      'basic without colon',
+      [{ basic: [] }],
+      { authorization: `Basic ${Buffer.from('u').toString('base64')}` },
+      [],
+      false,
+    ],
     ['AND needs both', [{ key: [], qkey: [] }], { 'x-key': 'k' }, [], false],
     ['AND with both', [{ key: [], qkey: [] }], { 'x-key': 'k' }, [['key', 'v']], true],
     ['oauth2 takes a bearer token', [{ oauth: ['read'] }], { authorization: 'bearer t' }, [], true],
@@ -187,9 +357,20 @@ describe('runtime-core: security', () => {
   }
 
   it('collects one challenge per missing scheme and hands out the bearer token', () => {
-    const miss = checkSecurity([{ bearer: [] }, { basic: [] }, { key: [] }], schemes, { headers: {}, query: [], cookies: {} });
-    assert.deepEqual(miss, { ok: false, challenges: ['Bearer', 'Basic realm="*"', 'ApiKey realm="*", in="header", name="X-Key"'] });
-    const hit = checkSecurity([{ bearer: [] }], schemes, { headers: { authorization: 'Bearer tok' }, query: [], cookies: {} });
+    const miss = checkSecurity([{ bearer: [] }, { basic: [] }, { key: [] }], schemes, {
+      headers: {},
+      query: [],
+      cookies: {},
+    });
+    assert.deepEqual(miss, {
+      ok: false,
+      challenges: ['Bearer', 'Basic realm="*"', 'ApiKey realm="*", in="header", name="X-Key"'],
+    });
+    const hit = checkSecurity([{ bearer: [] }], schemes, {
+      headers: { authorization: 'Bearer tok' },
+      query: [],
+      cookies: {},
+    });
     assert.deepEqual(hit, { ok: true, bearer: 'tok' });
   });
 });
@@ -226,14 +407,34 @@ describe('runtime-core: bodies', () => {
   it('parses by media type', async () => {
     assert.deepEqual(await parseBody(Buffer.from('{"a":1}'), undefined, 'application/vnd.x+json'), { a: 1 });
     assert.equal(await parseBody(Buffer.from('  '), undefined, 'application/json'), undefined);
-    assert.deepEqual(await parseBody(Buffer.from('a=1&b=x+y'), undefined, 'application/x-www-form-urlencoded'), {
-      a: '1',
-      b: 'x y',
-    });
+    assert.deepEqual(
+      await parseBody(Buffer.from('a=1&b=x+y'), undefined, 'application/x-www-form-urlencoded'),
+      {
+        a: '1',
+        b: 'x y',
+      },
+    );
     assert.equal(await parseBody(Buffer.from('héllo'), undefined, 'text/plain'), 'héllo');
-    assert.equal(await parseBody(Buffer.from([0xff, 0x00]), undefined, 'application/octet-stream'), '\u00ff\u0000');
+    assert.equal(
+      await parseBody(Buffer.from([0xff, 0x00]), undefined, 'application/octet-stream'),
+      '\u00ff\u0000',
+    );
     await assert.rejects(parseBody(Buffer.from('{'), undefined, 'application/json'), /not valid JSON/);
-    await assert.rejects(parseBody(Buffer.from('x'), 'multipart/form-data', 'multipart/form-data'), /multipart/);
+    await assert.rejects(
+      parseBody(Buffer.from('x'), 'multipart/form-data', 'multipart/form-data'),
+      /multipart/,
+    );
+  });
+
+  it('decodeContentEncoding undoes gzip, deflate and br; bounded; unknown codings refused', () => {
+    const text = Buffer.from('{"a":1}');
+    assert.deepEqual(decodeContentEncoding(zlib.gzipSync(text), 'gzip', 1000), text);
+    assert.deepEqual(decodeContentEncoding(zlib.deflateSync(text), 'deflate', 1000), text);
+    assert.deepEqual(decodeContentEncoding(zlib.brotliCompressSync(text), 'br', 1000), text);
+    assert.deepEqual(decodeContentEncoding(text, 'identity', 1000), text);
+    assert.throws(() => decodeContentEncoding(zlib.gzipSync(Buffer.alloc(5000)), 'gzip', 1000), { kind: 'PAYLOAD_TOO_LARGE' });
+    assert.throws(() => decodeContentEncoding(text, 'gzip', 1000), { kind: 'MALFORMED_REQUEST' });
+    assert.throws(() => decodeContentEncoding(text, 'zstd', 1000), { kind: 'INVALID_CONTENT_TYPE' });
   });
 
   it('bodyLimit reads MOCKGEN_BODY_LIMIT with units', () => {
@@ -265,9 +466,17 @@ describe('runtime-core: validation', () => {
     Pet: {
       type: 'object',
       required: ['id', 'name'],
-      properties: { id: { type: 'integer', readOnly: true }, name: { type: 'string' }, owner: { $ref: '#/$defs/Owner' } },
+      properties: {
+        id: { type: 'integer', readOnly: true },
+        name: { type: 'string' },
+        owner: { $ref: '#/$defs/Owner' },
+      },
     },
-    Owner: { type: 'object', required: ['uid', 'n'], properties: { uid: { $ref: '#/$defs/Id' }, n: { type: 'string' } } },
+    Owner: {
+      type: 'object',
+      required: ['uid', 'n'],
+      properties: { uid: { $ref: '#/$defs/Id' }, n: { type: 'string' } },
+    },
     Id: { type: 'string', readOnly: true },
   };
 
@@ -282,11 +491,35 @@ describe('runtime-core: validation', () => {
     method: 'post',
     path: '/pets/{petId}',
     parameters: [
-      { name: 'petId', in: 'path', required: true, style: 'simple', explode: false, schema: { type: 'integer' } },
-      { name: 'limit', in: 'query', required: true, style: 'form', explode: true, schema: { type: 'integer', maximum: 5 } },
-      { name: 'Accept', in: 'header', required: true, style: 'simple', explode: false, schema: { type: 'string', enum: ['x'] } },
+      {
+        name: 'petId',
+        in: 'path',
+        required: true,
+        style: 'simple',
+        explode: false,
+        schema: { type: 'integer' },
+      },
+      {
+        name: 'limit',
+        in: 'query',
+        required: true,
+        style: 'form',
+        explode: true,
+        schema: { type: 'integer', maximum: 5 },
+      },
+      {
+        name: 'Accept',
+        in: 'header',
+        required: true,
+        style: 'simple',
+        explode: false,
+        schema: { type: 'string', enum: ['x'] },
+      },
     ],
-    requestBody: { required: true, content: [{ mediaType: 'application/json', schema: { $ref: '#/$defs/Pet' } }] },
+    requestBody: {
+      required: true,
+      content: [{ mediaType: 'application/json', schema: { $ref: '#/$defs/Pet' } }],
+    },
     responses: [],
     security: [],
     recordings: [],
@@ -298,7 +531,10 @@ describe('runtime-core: validation', () => {
     assert.deepEqual(ok.violations, []);
     assert.deepEqual(ok.values.path, { petId: 7 });
     assert.deepEqual(ok.values.query, { limit: 3 });
-    const bad = validator.validateParameters(op, raw({ pathParams: { petId: 'x' }, query: [['limit', '9']] }));
+    const bad = validator.validateParameters(
+      op,
+      raw({ pathParams: { petId: 'x' }, query: [['limit', '9']] }),
+    );
     assert.deepEqual(
       bad.violations.map((v) => [v.location.join('.'), v.code]),
       [
@@ -307,14 +543,18 @@ describe('runtime-core: validation', () => {
       ],
     );
     const missing = validator.validateParameters(op, raw({ pathParams: { petId: '1' } }));
-    assert.deepEqual(missing.violations.map((v) => [v.location.join('.'), v.message]), [
-      ['query.limit', "must have required property 'limit'"],
-    ]);
+    assert.deepEqual(
+      missing.violations.map((v) => [v.location.join('.'), v.message]),
+      [['query.limit', "must have required property 'limit'"]],
+    );
   });
 
   it('selects the body media type: exact, JSON family, none, unsupported', () => {
     assert.equal(validator.selectBody(op, 'application/json', true).mediaType, 'application/json');
-    assert.equal(validator.selectBody(op, 'application/merge-patch+json', true).mediaType, 'application/json');
+    assert.equal(
+      validator.selectBody(op, 'application/merge-patch+json', true).mediaType,
+      'application/json',
+    );
     assert.equal(validator.selectBody(op, '', true).mediaType, 'application/json');
     assert.equal(validator.selectBody(op, 'text/plain', true).unsupported, true);
     assert.equal(validator.selectBody(op, 'text/plain', false).unsupported, undefined);
@@ -362,7 +602,10 @@ describe('runtime-core: response choice', () => {
   it('responseForCode: exact, range, default; errorResponse: 422 → 400 → default as 422', () => {
     assert.equal(responseForCode(op('200', '404'), '404')?.response.status, '404');
     assert.deepEqual(
-      [responseForCode(op('200', '4XX'), '409')?.response.status, responseForCode(op('200', '4XX'), '409')?.status],
+      [
+        responseForCode(op('200', '4XX'), '409')?.response.status,
+        responseForCode(op('200', '4XX'), '409')?.status,
+      ],
       ['4XX', 409],
     );
     assert.equal(responseForCode(op('200', 'default'), '418')?.status, 418);

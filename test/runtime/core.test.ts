@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import { clearJournal } from '../../templates/runtime/journal';
 import { startServer, type RunningServer } from '../../templates/runtime/server';
 import type { RouteEntry } from '../../templates/runtime/types';
@@ -57,8 +58,17 @@ describe('runtime-core: the mock server over HTTP', function () {
   });
   beforeEach(() => clearJournal());
 
-  async function call(method: string, url: string, init: { headers?: Record<string, string>; body?: any } = {}): Promise<Answer> {
-    const res = await fetch(base + url, { method, headers: init.headers, body: init.body, redirect: 'manual' });
+  async function call(
+    method: string,
+    url: string,
+    init: { headers?: Record<string, string>; body?: any } = {},
+  ): Promise<Answer> {
+    const res = await fetch(base + url, {
+      method,
+      headers: init.headers,
+      body: init.body,
+      redirect: 'manual',
+    });
     const text = await res.text();
     return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) };
   }
@@ -79,7 +89,10 @@ describe('runtime-core: the mock server over HTTP', function () {
     it('accepts paths without the base path, with a trailing slash, and with dot segments', async () => {
       assert.equal((await call('GET', '/pets')).status, 200);
       assert.equal((await call('GET', '/v1/pets/')).status, 200);
-      const dots = await rawRequest(running.port, 'GET /v1/owners/../pets HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n');
+      const dots = await rawRequest(
+        running.port,
+        'GET /v1/owners/../pets HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n',
+      );
       assert.match(dots, /^HTTP\/1\.1 200/);
     });
 
@@ -115,7 +128,11 @@ describe('runtime-core: the mock server over HTTP', function () {
       assert.equal(options.status, 204);
       assert.equal(options.headers.get('allow'), 'DELETE, GET, HEAD, OPTIONS');
       const preflight = await call('OPTIONS', '/v1/pets', {
-        headers: { origin: 'http://app.test', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' },
+        headers: {
+          origin: 'http://app.test',
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization',
+        },
       });
       assert.equal(preflight.status, 204);
       assert.equal(preflight.headers.get('access-control-allow-origin'), 'http://app.test');
@@ -251,8 +268,14 @@ describe('runtime-core: the mock server over HTTP', function () {
     });
 
     it('any of the alternatives satisfies the requirement', async () => {
-      assert.equal((await call('POST', '/v1/pets', { headers: { ...json, ...BEARER }, body: pet })).status, 201);
-      assert.equal((await call('POST', '/v1/pets', { headers: { ...json, 'x-api-key': 'k' }, body: pet })).status, 201);
+      assert.equal(
+        (await call('POST', '/v1/pets', { headers: { ...json, ...BEARER }, body: pet })).status,
+        201,
+      );
+      assert.equal(
+        (await call('POST', '/v1/pets', { headers: { ...json, 'x-api-key': 'k' }, body: pet })).status,
+        201,
+      );
     });
 
     it('basic auth needs a user:password credential; undocumented 401 → problem', async () => {
@@ -260,14 +283,20 @@ describe('runtime-core: the mock server over HTTP', function () {
       assert.equal(bad.status, 401);
       assert.equal(bad.headers.get('content-type'), 'application/problem+json');
       assert.equal(bad.headers.get('www-authenticate'), 'Basic realm="*"');
-      assert.equal((await call('DELETE', '/v1/pets/1', { headers: { authorization: 'Bearer x' } })).status, 401);
+      assert.equal(
+        (await call('DELETE', '/v1/pets/1', { headers: { authorization: 'Bearer x' } })).status,
+        401,
+      );
     });
 
     it('apiKey in query or cookie', async () => {
       const id = '8f7e4c1a-9b2d-4e3f-8a6b-1c2d3e4f5a6b';
       assert.equal((await call('GET', `/v1/owners/${id}`)).status, 401);
       assert.equal((await call('GET', `/v1/owners/${id}?api_key=k`)).status, 200);
-      assert.equal((await call('GET', `/v1/owners/${id}`, { headers: { cookie: 'a=1; sid=xyz' } })).status, 200);
+      assert.equal(
+        (await call('GET', `/v1/owners/${id}`, { headers: { cookie: 'a=1; sid=xyz' } })).status,
+        200,
+      );
     });
 
     it('an expired JWT is refused with error="invalid_token"; an unknown token is accepted', async () => {
@@ -276,7 +305,10 @@ describe('runtime-core: the mock server over HTTP', function () {
       const r = await call('GET', '/v1/secure', { headers: { authorization: `Bearer ${expired}` } });
       assert.equal(r.status, 401);
       assert.match(r.headers.get('www-authenticate') ?? '', /invalid_token/);
-      assert.equal((await call('GET', '/v1/secure', { headers: { authorization: 'Bearer opaque-token' } })).status, 200);
+      assert.equal(
+        (await call('GET', '/v1/secure', { headers: { authorization: 'Bearer opaque-token' } })).status,
+        200,
+      );
     });
   });
 
@@ -306,7 +338,10 @@ describe('runtime-core: the mock server over HTTP', function () {
       assert.equal(ok.text, 'found');
       const bad = await call('GET', '/v1/search?filter[age]=old&ids=1|x');
       assert.equal(bad.status, 422);
-      const locations = bad.json().validation.map((v: { location: string[] }) => v.location.join('.')).sort();
+      const locations = bad
+        .json()
+        .validation.map((v: { location: string[] }) => v.location.join('.'))
+        .sort();
       assert.deepEqual(locations, ['header.X-Trace', 'query.filter.age', 'query.ids.1']);
     });
 
@@ -317,7 +352,10 @@ describe('runtime-core: the mock server over HTTP', function () {
 
     it('invalid body → the documented 422 example; readOnly properties are not required', async () => {
       const headers = { ...BEARER, 'content-type': 'application/json' };
-      assert.equal((await call('POST', '/v1/pets', { headers, body: JSON.stringify({ name: 'Rex' }) })).status, 201);
+      assert.equal(
+        (await call('POST', '/v1/pets', { headers, body: JSON.stringify({ name: 'Rex' }) })).status,
+        201,
+      );
       const r = await call('POST', '/v1/pets', { headers, body: JSON.stringify({ name: '', age: -1 }) });
       assert.equal(r.status, 422);
       assert.deepEqual(r.json(), { code: 422, message: 'invalid pet' });
@@ -339,6 +377,14 @@ describe('runtime-core: the mock server over HTTP', function () {
       assert.equal(r.headers.get('location'), '/v1/pets/3');
     });
 
+    it('gzip-encoded JSON bodies are decoded', async () => {
+      const r = await call('POST', '/v1/pets', {
+        headers: { ...BEARER, 'content-type': 'application/json', 'content-encoding': 'gzip' },
+        body: zlib.gzipSync(JSON.stringify({ name: 'Rex' })),
+      });
+      assert.equal(r.status, 201);
+    });
+
     it('form bodies are parsed and coerced', async () => {
       const headers = { ...BEARER, 'content-type': 'application/x-www-form-urlencoded' };
       assert.equal((await call('POST', '/v1/pets', { headers, body: 'name=Rex&age=3' })).status, 201);
@@ -357,12 +403,18 @@ describe('runtime-core: the mock server over HTTP', function () {
       missing.append('count', 'two');
       const r = await call('POST', '/v1/pets/1/photo', { body: missing });
       assert.equal(r.status, 422);
-      const locations = r.json().validation.map((v: { location: string[] }) => v.location.join('.')).sort();
+      const locations = r
+        .json()
+        .validation.map((v: { location: string[] }) => v.location.join('.'))
+        .sort();
       assert.deepEqual(locations, ['body.count', 'body.file']);
     });
 
     it('an undocumented request content type → 415 problem', async () => {
-      const r = await call('POST', '/v1/pets', { headers: { ...BEARER, 'content-type': 'application/xml' }, body: '<pet/>' });
+      const r = await call('POST', '/v1/pets', {
+        headers: { ...BEARER, 'content-type': 'application/xml' },
+        body: '<pet/>',
+      });
       assert.equal(r.status, 415);
       assert.equal(r.json().type, 'https://stoplight.io/prism/errors#INVALID_CONTENT_TYPE');
     });
@@ -371,19 +423,29 @@ describe('runtime-core: the mock server over HTTP', function () {
       const text = { 'content-type': 'text/plain' };
       assert.equal((await call('PUT', '/v1/notes/1', { headers: text, body: 'hello' })).status, 200);
       assert.equal((await call('PUT', '/v1/notes/1', { headers: text, body: 'too long' })).status, 422);
-      assert.equal((await call('PUT', '/v1/notes/1', { headers: { 'content-type': 'application/pdf' }, body: '%PDF' })).status, 200);
+      assert.equal(
+        (await call('PUT', '/v1/notes/1', { headers: { 'content-type': 'application/pdf' }, body: '%PDF' }))
+          .status,
+        200,
+      );
     });
   });
 
   describe('malformed requests never crash the server', () => {
     it('bad JSON → 400 problem', async () => {
-      const r = await call('POST', '/v1/pets', { headers: { ...BEARER, 'content-type': 'application/json' }, body: '{"name":' });
+      const r = await call('POST', '/v1/pets', {
+        headers: { ...BEARER, 'content-type': 'application/json' },
+        body: '{"name":',
+      });
       assert.equal(r.status, 400);
       assert.equal(r.headers.get('content-type'), 'application/problem+json');
     });
 
     it('bad percent-encoding in the path → 400', async () => {
-      const raw = await rawRequest(running.port, 'GET /v1/pets/%E0%A4%A HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n');
+      const raw = await rawRequest(
+        running.port,
+        'GET /v1/pets/%E0%A4%A HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n',
+      );
       assert.match(raw, /^HTTP\/1\.1 400/);
     });
 
@@ -393,7 +455,12 @@ describe('runtime-core: the mock server over HTTP', function () {
     });
 
     it('a body over the limit → 413', async () => {
-      const small = await startServer({ dataDir, routes, port: 0, env: { ...process.env, MOCKGEN_BODY_LIMIT: '1kb' } });
+      const small = await startServer({
+        dataDir,
+        routes,
+        port: 0,
+        env: { ...process.env, MOCKGEN_BODY_LIMIT: '1kb' },
+      });
       try {
         const body = JSON.stringify({ name: 'x'.repeat(5000) });
         const declared = await rawRequest(
@@ -412,7 +479,10 @@ describe('runtime-core: the mock server over HTTP', function () {
     });
 
     it('unknown methods, garbage and huge headers get a 4xx and the server keeps serving', async () => {
-      assert.match(await rawRequest(running.port, 'FOO /v1/pets HTTP/1.1\r\nhost: x\r\n\r\n'), /^HTTP\/1\.1 400/);
+      assert.match(
+        await rawRequest(running.port, 'FOO /v1/pets HTTP/1.1\r\nhost: x\r\n\r\n'),
+        /^HTTP\/1\.1 400/,
+      );
       assert.match(await rawRequest(running.port, 'this is not http\r\n\r\n'), /^HTTP\/1\.1 400/);
       const huge = `GET /v1/pets HTTP/1.1\r\nhost: x\r\nx-big: ${'a'.repeat(70_000)}\r\n\r\n`;
       assert.match(await rawRequest(running.port, huge), /^HTTP\/1\.1 431/);
@@ -420,7 +490,10 @@ describe('runtime-core: the mock server over HTTP', function () {
     });
 
     it('absolute-form request targets are routed', async () => {
-      const raw = await rawRequest(running.port, 'GET http://example.test/v1/pets HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n');
+      const raw = await rawRequest(
+        running.port,
+        'GET http://example.test/v1/pets HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n',
+      );
       assert.match(raw, /^HTTP\/1\.1 200/);
     });
   });
@@ -432,7 +505,12 @@ describe('runtime-core: the mock server over HTTP', function () {
       assert.equal(health.json().status, 'ok');
       await call('GET', '/v1/pets', { headers: { 'x-mockgen-session': 's1' } });
       await call('GET', '/v1/nothing');
-      const journal = (await call('GET', '/__mockgen/requests')).json() as { url: string; status: number; session: string; operationId?: string }[];
+      const journal = (await call('GET', '/__mockgen/requests')).json() as {
+        url: string;
+        status: number;
+        session: string;
+        operationId?: string;
+      }[];
       assert.deepEqual(
         journal.map((e) => [e.url, e.status, e.session, e.operationId ?? null]),
         [
@@ -449,6 +527,27 @@ describe('runtime-core: the mock server over HTTP', function () {
       assert.equal(unknown.status, 404);
       assert.equal(unknown.headers.get('content-type'), 'application/problem+json');
     });
+  });
+});
+
+describe('runtime-core: startup', () => {
+  it('builds a 1000-operation route table without reading operation data; a missing data file is a 500 problem', async () => {
+    const many: RouteEntry[] = [];
+    for (let i = 0; i < 1000; i++) {
+      many.push({ id: `op${i}`, method: 'get', path: `/r${i}/items/{id}`, data: `ops/missing-${i}.json` });
+    }
+    const started = Date.now();
+    const running = await startServer({ dataDir, routes: many, port: 0 });
+    const elapsed = Date.now() - started;
+    try {
+      assert.ok(elapsed < 1000, `startup took ${elapsed} ms`);
+      const r = await fetch(`http://127.0.0.1:${running.port}/v1/r999/items/1`);
+      assert.equal(r.status, 500);
+      assert.equal(r.headers.get('content-type'), 'application/problem+json');
+      assert.equal((await fetch(`http://127.0.0.1:${running.port}/__mockgen/health`)).status, 200);
+    } finally {
+      await running.close();
+    }
   });
 });
 
@@ -478,7 +577,10 @@ describe('runtime-core: user extension', () => {
     assert.equal(custom.status, 202);
     const miss = await fetch(`${base}/not/there`);
     assert.equal(miss.status, 404);
-    assert.equal(((await miss.json()) as { type: string }).type, 'https://stoplight.io/prism/errors#NO_PATH_MATCHED_ERROR');
+    assert.equal(
+      ((await miss.json()) as { type: string }).type,
+      'https://stoplight.io/prism/errors#NO_PATH_MATCHED_ERROR',
+    );
     assert.equal((await fetch(`${base}/v1/pets`)).status, 200);
   });
 });

@@ -66,9 +66,17 @@ function parseInteger(flag: string, value: string, min: number, max: number): nu
 /** `1048576`, `512k`, `10m`, `1g` (binary units, optional `b`/`ib`). */
 export function parseSize(value: string): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*([kmg]?)(?:i?b)?\s*$/i.exec(value);
-  if (!match) throw new MockgenError(`--max-body-size must be a size like 5m, 512k or 1048576, got '${value}'.`);
+  if (!match)
+    throw new MockgenError(`--max-body-size must be a size like 5m, 512k or 1048576, got '${value}'.`);
   const unit = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[match[2].toLowerCase() as '' | 'k' | 'm' | 'g'];
   return Math.floor(Number(match[1]) * unit);
+}
+
+function displayPath(file: string): string {
+  const relative = path.relative(process.cwd(), path.resolve(file));
+  return relative === '' || relative.startsWith('..') || path.isAbsolute(relative)
+    ? path.resolve(file)
+    : relative;
 }
 
 function formatBytes(bytes: number): string {
@@ -80,12 +88,14 @@ function formatBytes(bytes: number): string {
 
 export function summaryLine(summary: RecorderSummary): string {
   const parts = [
-    `${summary.written} exchange${summary.written === 1 ? '' : 's'} written to ${summary.file}`,
+    `${summary.written} exchange${summary.written === 1 ? '' : 's'} written to ${displayPath(summary.file)}`,
     `${summary.errors} failed`,
     `${formatBytes(summary.bytesSent)} sent, ${formatBytes(summary.bytesReceived)} received`,
   ];
   if (summary.drifted !== undefined) {
-    parts.push(`${summary.drifted} with drift (${summary.findings ?? 0} finding${summary.findings === 1 ? '' : 's'})`);
+    parts.push(
+      `${summary.drifted} with drift (${summary.findings ?? 0} finding${summary.findings === 1 ? '' : 's'})`,
+    );
   }
   return `mockgen record: ${parts.join('; ')}`;
 }
@@ -94,11 +104,16 @@ export async function run(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv);
   if (!values.target) throw new MockgenError(`--target URL is required.\n\n${usage}`);
   const port = values.port === undefined ? 8080 : parseInteger('port', values.port, 0, 65535);
-  const timeoutMs = values.timeout === undefined ? DEFAULT_TIMEOUT_MS : parseInteger('timeout', values.timeout, 1, 2 ** 31 - 1);
-  const maxBodySize = values['max-body-size'] === undefined ? DEFAULT_MAX_BODY_SIZE : parseSize(values['max-body-size']);
+  const timeoutMs =
+    values.timeout === undefined
+      ? DEFAULT_TIMEOUT_MS
+      : parseInteger('timeout', values.timeout, 1, 2 ** 31 - 1);
+  const maxBodySize =
+    values['max-body-size'] === undefined ? DEFAULT_MAX_BODY_SIZE : parseSize(values['max-body-size']);
   const out = values.out ?? 'traffic.har';
   const redactEnabled = !values['no-redact'];
-  if (!redactEnabled && values.redact?.length) throw new MockgenError('--redact and --no-redact contradict each other; drop one.');
+  if (!redactEnabled && values.redact?.length)
+    throw new MockgenError('--redact and --no-redact contradict each other; drop one.');
 
   let contract: Contract | undefined;
   if (values.spec) {
@@ -138,7 +153,7 @@ export async function run(argv: string[]): Promise<number> {
   });
 
   say(
-    `mockgen record: ${recorder.url} → ${values.target}, writing ${path.relative(process.cwd(), path.resolve(out)) || out}` +
+    `mockgen record: ${recorder.url} → ${values.target}, writing ${displayPath(out)}` +
       `${redactEnabled ? ' (secrets redacted)' : ' (NOT redacted)'}${contract ? `, checking drift against ${values.spec}` : ''}. ` +
       'Ctrl-C to stop.',
   );
