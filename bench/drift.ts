@@ -12,11 +12,21 @@ import { packageRoot } from '../src/paths';
 import { cleanTraffic, toHar } from '../test/drift/from-examples';
 import type { ExchangeInit } from '../test/drift/helpers';
 
-export async function benchDrift(
-  options: { entries?: number; spec?: string } = {},
-): Promise<{ entriesPerSecond: number; entriesPerCpuSecond: number; peakRssMb: number; entries: number; findings: number; seconds: number; spec: string }> {
+export async function benchDrift(options: { entries?: number; spec?: string } = {}): Promise<{
+  entriesPerSecond: number;
+  entriesPerCpuSecond: number;
+  peakRssMb: number;
+  entries: number;
+  findings: number;
+  seconds: number;
+  spec: string;
+}> {
   const entries = options.entries ?? 100_000;
-  const candidates = [options.spec, path.join(packageRoot, 'specs', 'petstore', 'openapi.yaml'), path.join(packageRoot, 'test', 'fixtures', 'drift', 'petstore-30.yaml')];
+  const candidates = [
+    options.spec,
+    path.join(packageRoot, 'specs', 'petstore', 'openapi.yaml'),
+    path.join(packageRoot, 'test', 'fixtures', 'drift', 'petstore-30.yaml'),
+  ];
   const spec = candidates.find((file): file is string => !!file && fs.existsSync(file));
   if (!spec) throw new Error('benchDrift: no contract found (specs/petstore/openapi.yaml)');
   const contract = await loadContract(spec);
@@ -58,7 +68,10 @@ function writeHar(file: string, base: ExchangeInit[], entries: number, server: s
   const origin = server ? new URL(server).origin : 'http://localhost';
   const fd = fs.openSync(file, 'w');
   try {
-    fs.writeSync(fd, '{"log":{"version":"1.2","creator":{"name":"mockgen-bench","version":"1"},"entries":[\n');
+    fs.writeSync(
+      fd,
+      '{"log":{"version":"1.2","creator":{"name":"mockgen-bench","version":"1"},"entries":[\n',
+    );
     const batch: string[] = [];
     for (let i = 0; i < entries; i++) {
       const init = mutate(base[i % base.length], i);
@@ -81,7 +94,9 @@ function mutate(init: ExchangeInit, i: number): ExchangeInit {
     case 0:
       return { ...init, path: `${init.path}/extra-${i % 7}` };
     case 1:
-      return init.responseBody !== null && typeof init.responseBody === 'object' && !Array.isArray(init.responseBody)
+      return init.responseBody !== null &&
+        typeof init.responseBody === 'object' &&
+        !Array.isArray(init.responseBody)
         ? { ...init, responseBody: { ...(init.responseBody as object), undocumented: i } }
         : init;
     default:

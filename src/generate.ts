@@ -4,7 +4,7 @@ import type { Manifest, OperationData, ResourceSpec } from '../templates/runtime
 import type { ProjectConfig } from './config';
 import { loadContract } from './contract/load-contract';
 import { planFiles, type DynamicFieldNote, type FilePlan } from './emit/plan-files';
-import { analyseDynamic, templatize } from './model/dynamic';
+import { analyseDynamic, templatize, templatizeHeaders } from './model/dynamic';
 import { defaultLatency } from './model/latency';
 import { buildOperationData } from './model/operation-data';
 import { buildRecordingData } from './model/recording-data';
@@ -40,8 +40,12 @@ export async function planProject(config: ProjectConfig): Promise<{ files: FileP
   const pools = learnValuePools(contract, matched);
   const { operations, diagnostics } = buildOperationData(contract, { seed: config.seed, pools });
 
+  const detected = detectResources(contract, matched);
+  const { resources, bindings } = detected;
   const dynamicFields: DynamicFieldNote[] = [];
-  const analysis = config.dynamic ? analyseDynamic(matched) : undefined;
+  const analysis = config.dynamic
+    ? analyseDynamic(matched, { schemas: contract.schemas, resources: detected })
+    : undefined;
   const recorded = buildRecordingData(matched, {
     templatize: analysis
       ? (m: MatchedExchange, body: unknown) => {
@@ -50,9 +54,14 @@ export async function planProject(config: ProjectConfig): Promise<{ files: FileP
           return result.value;
         }
       : undefined,
+    templatizeHeaders: analysis
+      ? (m: MatchedExchange) => {
+          const result = templatizeHeaders(m, analysis);
+          dynamicFields.push(...result.fields);
+          return result.templates;
+        }
+      : undefined,
   });
-
-  const { resources, bindings } = detectResources(contract, matched);
   const tokenEndpoints = detectTokenEndpoints(contract, matched);
   const summaries = new Map(contract.operations.map((op) => [op.id, op.summary]));
   for (const op of operations) {

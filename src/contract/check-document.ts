@@ -29,45 +29,66 @@ export function checkDocument(value: unknown, file: string, diagnostics: Diagnos
   if (value.swagger !== undefined) {
     const raw = String(value.swagger);
     if (raw !== '2.0' && raw !== '2') {
-      throw new MockgenError(`${file}: unsupported Swagger version ${JSON.stringify(value.swagger)} at /swagger: mockgen reads Swagger 2.0 and OpenAPI 3.0/3.1`, {
-        file,
-        pointer: '/swagger',
-      });
+      throw new MockgenError(
+        `${file}: unsupported Swagger version ${JSON.stringify(value.swagger)} at /swagger: mockgen reads Swagger 2.0 and OpenAPI 3.0/3.1`,
+        {
+          file,
+          pointer: '/swagger',
+        },
+      );
     }
-    if (typeof value.swagger !== 'string') diagnostics.warn('invalid-contract', '/swagger', 'swagger version should be the string "2.0"');
+    if (typeof value.swagger !== 'string')
+      diagnostics.warn('invalid-contract', '/swagger', 'swagger version should be the string "2.0"');
     doc.swagger = '2.0';
     version = '2.0';
   } else if (value.openapi !== undefined) {
     const raw = typeof value.openapi === 'number' ? value.openapi.toFixed(1) : String(value.openapi);
     const match = /^3\.(\d+)(?:\.\d+)?(?:-[\w.]+)?$/.exec(raw.trim());
     if (!match) {
-      throw new MockgenError(`${file}: unsupported OpenAPI version ${JSON.stringify(value.openapi)} at /openapi: mockgen reads Swagger 2.0 and OpenAPI 3.0/3.1`, {
-        file,
-        pointer: '/openapi',
-      });
+      throw new MockgenError(
+        `${file}: unsupported OpenAPI version ${JSON.stringify(value.openapi)} at /openapi: mockgen reads Swagger 2.0 and OpenAPI 3.0/3.1`,
+        {
+          file,
+          pointer: '/openapi',
+        },
+      );
     }
-    if (typeof value.openapi !== 'string') diagnostics.warn('invalid-contract', '/openapi', `openapi version should be a string like "${raw}.0"`);
+    if (typeof value.openapi !== 'string')
+      diagnostics.warn('invalid-contract', '/openapi', `openapi version should be a string like "${raw}.0"`);
     const minor = Number(match[1]);
-    if (minor > 1) diagnostics.warn('unsupported-version', '/openapi', `OpenAPI ${raw} is newer than 3.1; read as 3.1`);
+    if (minor > 1)
+      diagnostics.warn('unsupported-version', '/openapi', `OpenAPI ${raw} is newer than 3.1; read as 3.1`);
     version = minor === 0 ? '3.0' : '3.1';
     doc.openapi = version === '3.0' ? '3.0.3' : '3.1.0';
   } else {
-    throw new MockgenError(`${file}: not an OpenAPI document: no \`openapi\` or \`swagger\` version field at the top level`, {
-      file,
-      pointer: '',
-    });
+    throw new MockgenError(
+      `${file}: not an OpenAPI document: no \`openapi\` or \`swagger\` version field at the top level`,
+      {
+        file,
+        pointer: '',
+      },
+    );
   }
   if (value.paths === undefined || value.paths === null) {
-    throw new MockgenError(`${file}: the contract has no \`paths\` object at /paths: there are no operations to mock`, {
-      file,
-      pointer: '/paths',
-    });
+    const webhooksOnly = isObject(value.webhooks)
+      ? ' (it only describes webhooks, which a mock server does not serve)'
+      : '';
+    throw new MockgenError(
+      `${file}: the contract has no \`paths\` object at /paths${webhooksOnly}: there are no operations to mock`,
+      {
+        file,
+        pointer: '/paths',
+      },
+    );
   }
   if (!isObject(value.paths)) {
-    throw new MockgenError(`${file}: \`paths\` at /paths is ${describe(value.paths)}, expected an object mapping paths to operations`, {
-      file,
-      pointer: '/paths',
-    });
+    throw new MockgenError(
+      `${file}: \`paths\` at /paths is ${describe(value.paths)}, expected an object mapping paths to operations`,
+      {
+        file,
+        pointer: '/paths',
+      },
+    );
   }
   if (!isObject(value.info)) {
     diagnostics.warn('invalid-contract', '/info', 'the contract has no `info` object');

@@ -44,7 +44,15 @@ const DROPPED = new Set([
   'example',
 ]);
 /** Kept on the outside when a schema is wrapped (nullable `$ref` or composition). */
-const ANNOTATIONS = new Set(['title', 'description', 'readOnly', 'writeOnly', 'deprecated', 'default', 'examples']);
+const ANNOTATIONS = new Set([
+  'title',
+  'description',
+  'readOnly',
+  'writeOnly',
+  'deprecated',
+  'default',
+  'examples',
+]);
 
 /**
  * Converts OpenAPI schemas (Swagger 2.0 / 3.0 / 3.1) of a bundled document to JSON Schema 2020-12.
@@ -90,17 +98,27 @@ export class SchemaConverter {
   convert(node: unknown, pointer: string): JsonSchema {
     if (typeof node === 'boolean') return node;
     if (!isObject(node)) {
-      this.diagnostics.warn('invalid-schema', pointer, `schema is ${describe(node)}, expected an object; any value accepted`);
+      this.diagnostics.warn(
+        'invalid-schema',
+        pointer,
+        `schema is ${describe(node)}, expected an object; any value accepted`,
+      );
       return {};
     }
     if (this.active.has(node)) {
       // Only YAML aliases can make a document cyclic without `$ref`.
-      this.diagnostics.warn('invalid-schema', pointer, 'schema contains itself through a YAML alias; any value accepted');
+      this.diagnostics.warn(
+        'invalid-schema',
+        pointer,
+        'schema contains itself through a YAML alias; any value accepted',
+      );
       return {};
     }
     this.active.add(node);
     try {
-      return typeof node.$ref === 'string' ? this.convertRef(node, pointer) : this.convertObject(node, pointer);
+      return typeof node.$ref === 'string'
+        ? this.convertRef(node, pointer)
+        : this.convertObject(node, pointer);
     } finally {
       this.active.delete(node);
     }
@@ -113,13 +131,18 @@ export class SchemaConverter {
       this.converted.add(targetPointer);
       this.defs[name] = {}; // placeholder: recursion back here finds the name already taken
       const target = getAt(this.doc, targetPointer);
-      this.defs[name] = target === undefined ? this.unresolved(targetPointer) : this.convert(target, targetPointer);
+      this.defs[name] =
+        target === undefined ? this.unresolved(targetPointer) : this.convert(target, targetPointer);
     }
     return `#/$defs/${name}`;
   }
 
   private unresolved(targetPointer: string): JsonSchema {
-    this.diagnostics.warn('unresolved-ref', targetPointer, `$ref target #${targetPointer} does not exist; any value accepted`);
+    this.diagnostics.warn(
+      'unresolved-ref',
+      targetPointer,
+      `$ref target #${targetPointer} does not exist; any value accepted`,
+    );
     return {};
   }
 
@@ -128,7 +151,11 @@ export class SchemaConverter {
     const target = refToPointer(ref);
     let refSchema: Json;
     if (target === undefined) {
-      this.diagnostics.warn('unsupported-ref', pointer, `$ref ${JSON.stringify(ref)} is not a JSON pointer; any value accepted`);
+      this.diagnostics.warn(
+        'unsupported-ref',
+        pointer,
+        `$ref ${JSON.stringify(ref)} is not a JSON pointer; any value accepted`,
+      );
       refSchema = {};
     } else {
       refSchema = { $ref: this.refTo(target) };
@@ -141,7 +168,9 @@ export class SchemaConverter {
     // OpenAPI 3.1 (JSON Schema 2020-12) gives `$ref` siblings meaning; before 3.1 they are ignored,
     // except annotations and nullable, which authors rely on in practice.
     const rest =
-      this.version === '3.1' ? this.convertObject(siblings, pointer) : pickAnnotations(this.convertObject(siblings, pointer));
+      this.version === '3.1'
+        ? this.convertObject(siblings, pointer)
+        : pickAnnotations(this.convertObject(siblings, pointer));
     if (nullable) {
       const { inner, outer } = splitAnnotations(rest);
       const core = Object.keys(inner).length > 0 ? { ...inner, ...refSchema } : refSchema;
@@ -210,7 +239,11 @@ export class SchemaConverter {
     const one = (t: unknown): string | undefined => {
       if (t === 'file') return 'string';
       if (typeof t === 'string' && JSON_TYPES.has(t)) return t;
-      this.diagnostics.warn('invalid-schema', child(pointer, 'type'), `unknown type ${JSON.stringify(t)} ignored`);
+      this.diagnostics.warn(
+        'invalid-schema',
+        child(pointer, 'type'),
+        `unknown type ${JSON.stringify(t)} ignored`,
+      );
       return undefined;
     };
     if (Array.isArray(value)) {
@@ -305,12 +338,17 @@ export function readableName(pointer: string, version: OpenApiVersion): string {
 export function nameFromRef(ref: string): string {
   const [file, fragment = ''] = ref.split('#');
   const tokens = splitPointer(fragment.startsWith('/') ? fragment : '');
-  const last = tokens.length > 0 ? tokens[tokens.length - 1] : (file.split(/[\\/]/).pop() ?? '').replace(/\.[^.]*$/, '');
+  const last =
+    tokens.length > 0 ? tokens[tokens.length - 1] : (file.split(/[\\/]/).pop() ?? '').replace(/\.[^.]*$/, '');
   const name = last.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^[_.]+|[_.]+$/g, '');
   return name === '' ? 'schema' : name;
 }
 
-function convertExclusiveBound(out: Json, exclusive: 'exclusiveMinimum' | 'exclusiveMaximum', bound: string): void {
+function convertExclusiveBound(
+  out: Json,
+  exclusive: 'exclusiveMinimum' | 'exclusiveMaximum',
+  bound: string,
+): void {
   const flag = out[exclusive];
   if (typeof flag !== 'boolean') return;
   delete out[exclusive];
@@ -356,6 +394,7 @@ export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') return 'an object';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'string')
+    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
   return `${typeof value === 'undefined' ? 'missing' : `the ${typeof value} ${String(value)}`}`;
 }

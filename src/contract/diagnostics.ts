@@ -11,11 +11,25 @@ export class Diagnostics {
   constructor(readonly file: string) {}
 
   warn(code: string, pointer: string, message: string, operation?: string): void {
-    this.add({ severity: 'warning', code, message, file: this.file, pointer, ...(operation ? { operation } : {}) });
+    this.add({
+      severity: 'warning',
+      code,
+      message,
+      file: this.file,
+      pointer,
+      ...(operation ? { operation } : {}),
+    });
   }
 
   info(code: string, pointer: string, message: string, operation?: string): void {
-    this.add({ severity: 'info', code, message, file: this.file, pointer, ...(operation ? { operation } : {}) });
+    this.add({
+      severity: 'info',
+      code,
+      message,
+      file: this.file,
+      pointer,
+      ...(operation ? { operation } : {}),
+    });
   }
 
   add(diagnostic: Diagnostic): void {

@@ -37,7 +37,8 @@ export async function loadContract(file: string): Promise<Contract> {
   const securitySchemes = toSecuritySchemes(bundled, version, refs, diagnostics);
   const operations = toOperations({ doc: bundled, version, refs, schemas, diagnostics, securitySchemes });
   const servers = version === '2.0' ? swaggerServers(bundled) : openApiServers(bundled);
-  const basePath = version === '2.0' ? cleanBasePath(asString(bundled.basePath) ?? '') : basePathOf(servers[0]);
+  const basePath =
+    version === '2.0' ? cleanBasePath(asString(bundled.basePath) ?? '') : basePathOf(servers[0]);
   const info = asObject(bundled.info) ?? {};
   return {
     file,
@@ -67,11 +68,16 @@ interface RefParserError extends Error {
 async function bundle(file: string, doc: Json, original: Json): Promise<Json> {
   const absolute = path.resolve(file);
   try {
-    const result = await SwaggerParser.bundle(absolute, doc as never, {
-      continueOnError: true,
-      resolve: { http: { timeout: HTTP_REF_TIMEOUT_MS } },
-    } as SwaggerParser.Options);
-    if (!isObject(result)) throw new MockgenError(`${file}: bundling the contract produced no document`, { file });
+    const result = await SwaggerParser.bundle(
+      absolute,
+      doc as never,
+      {
+        continueOnError: true,
+        resolve: { http: { timeout: HTTP_REF_TIMEOUT_MS } },
+      } as SwaggerParser.Options,
+    );
+    if (!isObject(result))
+      throw new MockgenError(`${file}: bundling the contract produced no document`, { file });
     return result;
   } catch (err) {
     if (err instanceof MockgenError) throw err;
@@ -82,9 +88,16 @@ async function bundle(file: string, doc: Json, original: Json): Promise<Json> {
   }
 }
 
-function refError(file: string, absolute: string, err: RefParserError, original: Json, count: number): MockgenError {
+function refError(
+  file: string,
+  absolute: string,
+  err: RefParserError,
+  original: Json,
+  count: number,
+): MockgenError {
   const pointer = Array.isArray(err.path) ? joinPointer(err.path) : '';
-  const source = err.source && path.resolve(err.source.replace(/^file:\/\//, '')) !== absolute ? err.source : undefined;
+  const source =
+    err.source && path.resolve(err.source.replace(/^file:\/\//, '')) !== absolute ? err.source : undefined;
   const where = source ? `${relative(source)}${pointer ? ` (reached at ${pointer})` : ''}` : pointer || '/';
   const ref = (source ? undefined : asString(asObject(getAt(original, pointer))?.$ref)) ?? err.targetRef;
   const firstLine = (err.message ?? '').split('\n')[0];

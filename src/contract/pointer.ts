@@ -50,7 +50,11 @@ export function getAt(doc: unknown, pointer: string, depth = 0): unknown {
   if (depth > 32) return undefined;
   let node = doc;
   for (const token of splitPointer(pointer)) {
-    if (isObject(node) && typeof node.$ref === 'string' && !Object.prototype.hasOwnProperty.call(node, token)) {
+    if (
+      isObject(node) &&
+      typeof node.$ref === 'string' &&
+      !Object.prototype.hasOwnProperty.call(node, token)
+    ) {
       const target = refToPointer(node.$ref);
       node = target === undefined ? undefined : getAt(doc, target, depth + 1);
     }

@@ -28,7 +28,9 @@ export async function readDocument(file: string): Promise<ReadDocument> {
 export function parseDocument(rawText: string, file: string): ReadDocument {
   const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;
   if (text.trim() === '') {
-    throw new MockgenError(`${file}: the file is empty; expected an OpenAPI document in JSON or YAML`, { file });
+    throw new MockgenError(`${file}: the file is empty; expected an OpenAPI document in JSON or YAML`, {
+      file,
+    });
   }
   const looksLikeJson = path.extname(file).toLowerCase() === '.json' || /^\s*[{[]/.test(text);
   if (looksLikeJson) {
@@ -71,10 +73,13 @@ function parseYaml(text: string, file: string): ReadDocument {
     }
     const line = err.mark ? err.mark.line + 1 : undefined;
     const where = err.mark ? `${line}:${err.mark.column + 1}` : '';
-    throw new MockgenError(`${file}${where ? `:${where}` : ''}: YAML syntax error: ${err.reason || err.message}`, {
-      file,
-      line,
-    });
+    throw new MockgenError(
+      `${file}${where ? `:${where}` : ''}: YAML syntax error: ${err.reason || err.message}`,
+      {
+        file,
+        line,
+      },
+    );
   }
 }
 

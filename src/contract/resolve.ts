@@ -31,18 +31,24 @@ export class RefResolver {
         );
       }
       if (seen.has(target)) {
-        throw new MockgenError(`${this.file}: circular $ref ${JSON.stringify(ref)} at ${at || '/'}: the chain never reaches a value`, {
-          file: this.file,
-          pointer: at,
-        });
+        throw new MockgenError(
+          `${this.file}: circular $ref ${JSON.stringify(ref)} at ${at || '/'}: the chain never reaches a value`,
+          {
+            file: this.file,
+            pointer: at,
+          },
+        );
       }
       seen.add(target);
       const next = getAt(this.doc, target);
       if (next === undefined) {
-        throw new MockgenError(`${this.file}: unresolvable $ref ${JSON.stringify(ref)} at ${at || '/'}: the target does not exist`, {
-          file: this.file,
-          pointer: at,
-        });
+        throw new MockgenError(
+          `${this.file}: unresolvable $ref ${JSON.stringify(ref)} at ${at || '/'}: the target does not exist`,
+          {
+            file: this.file,
+            pointer: at,
+          },
+        );
       }
       value = next;
       at = target;

@@ -1,5 +1,5 @@
 import { MockgenError } from '../errors';
-import { child, getAt, isObject, type Json, refToPointer, splitPointer } from './pointer';
+import { getAt, isObject, joinPointer, type Json, refToPointer, splitPointer } from './pointer';
 
 export interface RefScan {
   /** Some `$ref` points outside the document (another file or a URL): it needs bundling. */
@@ -16,25 +16,28 @@ export interface RefScan {
 export function scanRefs(doc: Json, file: string): RefScan {
   const internal: { ref: string; pointer: string }[] = [];
   const externalRefs: { ref: string; pointer: string }[] = [];
-  const stack: [unknown, string][] = [[doc, '']];
+  // Locations are kept as parent links and only turned into pointers for the `$ref`s found.
+  const stack: [unknown, Location | undefined][] = [[doc, undefined]];
   const seen = new Set<object>();
   while (stack.length > 0) {
-    const [node, pointer] = stack.pop() as [unknown, string];
+    const [node, location] = stack.pop() as [unknown, Location | undefined];
     if (node === null || typeof node !== 'object' || seen.has(node)) continue;
     seen.add(node);
     if (Array.isArray(node)) {
-      for (let i = node.length - 1; i >= 0; i--) stack.push([node[i], child(pointer, i)]);
+      for (let i = node.length - 1; i >= 0; i--) stack.push([node[i], { parent: location, key: String(i) }]);
       continue;
     }
     const record = node as Json;
     if (typeof record.$ref === 'string') {
-      if (record.$ref.startsWith('#')) internal.push({ ref: record.$ref, pointer });
-      else externalRefs.push({ ref: record.$ref, pointer });
+      const found = { ref: record.$ref, pointer: toPointer(location) };
+      if (record.$ref.startsWith('#')) internal.push(found);
+      else externalRefs.push(found);
     }
     const keys = Object.keys(record);
     for (let i = keys.length - 1; i >= 0; i--) {
       const value = record[keys[i]];
-      if (value !== null && typeof value === 'object') stack.push([value, child(pointer, keys[i])]);
+      if (value !== null && typeof value === 'object')
+        stack.push([value, { parent: location, key: keys[i] }]);
     }
   }
   const external = externalRefs.length > 0;
@@ -42,6 +45,17 @@ export function scanRefs(doc: Json, file: string): RefScan {
     for (const { ref, pointer } of internal) checkInternalRef(doc, ref, pointer, file);
   }
   return { external, externalRefs };
+}
+
+interface Location {
+  parent: Location | undefined;
+  key: string;
+}
+
+function toPointer(location: Location | undefined): string {
+  const tokens: string[] = [];
+  for (let at = location; at; at = at.parent) tokens.push(at.key);
+  return joinPointer(tokens.reverse());
 }
 
 function checkInternalRef(doc: Json, ref: string, pointer: string, file: string): void {

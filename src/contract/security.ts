@@ -29,9 +29,15 @@ export function toSecuritySchemes(
   if (!defined) return out;
   for (const [name, raw] of Object.entries(defined)) {
     const resolved = refs.resolveObject(raw, child(base, name));
-    const scheme = resolved && (version === '2.0' ? fromSwagger(resolved.value) : fromOpenApi(resolved.value));
+    const scheme =
+      resolved && (version === '2.0' ? fromSwagger(resolved.value) : fromOpenApi(resolved.value));
     if (scheme) out[name] = scheme;
-    else diagnostics.warn('invalid-security-scheme', child(base, name), `security scheme ${name} is not understood; ignored`);
+    else
+      diagnostics.warn(
+        'invalid-security-scheme',
+        child(base, name),
+        `security scheme ${name} is not understood; ignored`,
+      );
   }
   return out;
 }
@@ -57,7 +63,10 @@ function fromOpenApi(raw: Json): SecurityScheme | undefined {
     case 'apiKey':
       return apiKey(raw);
     case 'http': {
-      const scheme: SecurityScheme = { type: 'http', scheme: (asString(raw.scheme) ?? 'bearer').toLowerCase() };
+      const scheme: SecurityScheme = {
+        type: 'http',
+        scheme: (asString(raw.scheme) ?? 'bearer').toLowerCase(),
+      };
       const bearerFormat = asString(raw.bearerFormat);
       if (bearerFormat) scheme.bearerFormat = bearerFormat;
       return scheme;

@@ -15,7 +15,17 @@ import {
 } from '../model/types';
 import { type OpenApiVersion, type SchemaConverter, describe } from './convert-schema';
 import type { Diagnostics } from './diagnostics';
-import { asArray, asBoolean, asObject, asString, child, isObject, type Json } from './pointer';
+import {
+  asArray,
+  asBoolean,
+  asObject,
+  asString,
+  child,
+  getAt,
+  isObject,
+  type Json,
+  refToPointer,
+} from './pointer';
 import type { RefResolver } from './resolve';
 import { toSecurityRequirements } from './security';
 
@@ -75,12 +85,20 @@ export function toOperations(ctx: OperationContext): Operation[] {
     const itemPointer = child('/paths', rawPath);
     let path = rawPath.trim();
     if (!path.startsWith('/')) {
-      ctx.diagnostics.warn('invalid-path', itemPointer, `path ${JSON.stringify(rawPath)} does not start with "/"; read as "/${path}"`);
+      ctx.diagnostics.warn(
+        'invalid-path',
+        itemPointer,
+        `path ${JSON.stringify(rawPath)} does not start with "/"; read as "/${path}"`,
+      );
       path = `/${path}`;
     }
     const item = ctx.refs.resolveObject(rawItem, itemPointer);
     if (!item) {
-      ctx.diagnostics.warn('invalid-path', itemPointer, `path item is ${describe(rawItem)}, expected an object; skipped`);
+      ctx.diagnostics.warn(
+        'invalid-path',
+        itemPointer,
+        `path item is ${describe(rawItem)}, expected an object; skipped`,
+      );
       continue;
     }
     for (const [key, rawOp] of Object.entries(item.value)) {
@@ -88,7 +106,11 @@ export function toOperations(ctx: OperationContext): Operation[] {
       if (!HTTP_METHODS.includes(method)) continue;
       const opPointer = child(item.pointer, key);
       if (!isObject(rawOp)) {
-        ctx.diagnostics.warn('invalid-operation', opPointer, `operation is ${describe(rawOp)}, expected an object; skipped`);
+        ctx.diagnostics.warn(
+          'invalid-operation',
+          opPointer,
+          `operation is ${describe(rawOp)}, expected an object; skipped`,
+        );
         continue;
       }
       const op = new OperationBuilder(ctx, method, path, rawOp, opPointer, item.value, item.pointer).build();
@@ -179,7 +201,8 @@ class OperationBuilder {
     };
     if (typeof op.summary === 'string') operation.summary = op.summary;
     if (typeof op.description === 'string') operation.description = op.description;
-    const { parameters, requestBody } = ctx.version === '2.0' ? this.swaggerParameters() : this.openApiParameters();
+    const { parameters, requestBody } =
+      ctx.version === '2.0' ? this.swaggerParameters() : this.openApiParameters();
     operation.parameters = this.checkPathParameters(parameters);
     if (requestBody) operation.requestBody = requestBody;
     return operation;
@@ -196,7 +219,12 @@ class OperationBuilder {
     ];
     for (const [list, listPointer] of lists) {
       if (list !== undefined && !Array.isArray(list)) {
-        this.ctx.diagnostics.warn('invalid-parameter', listPointer, `parameters is ${describe(list)}, expected an array; ignored`, this.label);
+        this.ctx.diagnostics.warn(
+          'invalid-parameter',
+          listPointer,
+          `parameters is ${describe(list)}, expected an array; ignored`,
+          this.label,
+        );
         continue;
       }
       asArray(list).forEach((raw, i) => {
@@ -204,7 +232,12 @@ class OperationBuilder {
         const name = resolved && asString(resolved.value.name);
         const location = resolved && asString(resolved.value.in);
         if (!resolved || name === undefined || location === undefined) {
-          this.ctx.diagnostics.warn('invalid-parameter', child(listPointer, i), 'parameter without `name` and `in`; ignored', this.label);
+          this.ctx.diagnostics.warn(
+            'invalid-parameter',
+            child(listPointer, i),
+            'parameter without `name` and `in`; ignored',
+            this.label,
+          );
           return;
         }
         merged.set(`${location}:${location === 'header' ? name.toLowerCase() : name}`, resolved);
@@ -218,13 +251,23 @@ class OperationBuilder {
     for (const { value: p, pointer } of this.rawParameters()) {
       const location = p.in as ParameterLocation;
       if (!LOCATIONS.has(location)) {
-        this.ctx.diagnostics.warn('invalid-parameter', child(pointer, 'in'), `parameter location ${JSON.stringify(p.in)} is not path, query, header or cookie; ignored`, this.label);
+        this.ctx.diagnostics.warn(
+          'invalid-parameter',
+          child(pointer, 'in'),
+          `parameter location ${JSON.stringify(p.in)} is not path, query, header or cookie; ignored`,
+          this.label,
+        );
         continue;
       }
       const defaultStyle: Style = location === 'query' || location === 'cookie' ? 'form' : 'simple';
       let style = (asString(p.style) as Style | undefined) ?? defaultStyle;
       if (!STYLES.has(style)) {
-        this.ctx.diagnostics.warn('invalid-parameter', child(pointer, 'style'), `unknown style ${JSON.stringify(p.style)}; ${defaultStyle} used`, this.label);
+        this.ctx.diagnostics.warn(
+          'invalid-parameter',
+          child(pointer, 'style'),
+          `unknown style ${JSON.stringify(p.style)}; ${defaultStyle} used`,
+          this.label,
+        );
         style = defaultStyle;
       }
       const parameter: Parameter = {
@@ -273,7 +316,12 @@ class OperationBuilder {
       }
       const location = p.in as ParameterLocation;
       if (!LOCATIONS.has(location)) {
-        this.ctx.diagnostics.warn('invalid-parameter', child(pointer, 'in'), `parameter location ${JSON.stringify(p.in)} is not path, query, header, body or formData; ignored`, this.label);
+        this.ctx.diagnostics.warn(
+          'invalid-parameter',
+          child(pointer, 'in'),
+          `parameter location ${JSON.stringify(p.in)} is not path, query, header, body or formData; ignored`,
+          this.label,
+        );
         continue;
       }
       const { style, explode } = collectionStyle(asString(p.collectionFormat), location);
@@ -286,14 +334,32 @@ class OperationBuilder {
         allowReserved: false,
         schema: this.ctx.schemas.convert(swaggerSchema(p), pointer),
         deprecated: p.deprecated === true || p['x-deprecated'] === true,
-        examples: 'x-example' in p ? [{ name: 'default', value: p['x-example'], pointer: child(pointer, 'x-example') }] : [],
+        examples:
+          'x-example' in p
+            ? [
+                {
+                  name: 'default',
+                  value: this.exampleValue(p['x-example']),
+                  pointer: child(pointer, 'x-example'),
+                },
+              ]
+            : [],
         pointer,
       });
     }
     if (body && formData.length > 0) {
-      this.ctx.diagnostics.warn('invalid-parameter', formData[0].pointer, 'an operation cannot have both a body and formData parameters; formData ignored', this.label);
+      this.ctx.diagnostics.warn(
+        'invalid-parameter',
+        formData[0].pointer,
+        'an operation cannot have both a body and formData parameters; formData ignored',
+        this.label,
+      );
     }
-    const requestBody = body ? this.swaggerBody(body.value, body.pointer) : formData.length > 0 ? this.swaggerForm(formData) : undefined;
+    const requestBody = body
+      ? this.swaggerBody(body.value, body.pointer)
+      : formData.length > 0
+        ? this.swaggerForm(formData)
+        : undefined;
     return { parameters, requestBody };
   }
 
@@ -306,7 +372,8 @@ class OperationBuilder {
   }
 
   private swaggerBody(p: Json, pointer: string): RequestBodySpec {
-    const schema = p.schema !== undefined ? this.ctx.schemas.convert(p.schema, child(pointer, 'schema')) : undefined;
+    const schema =
+      p.schema !== undefined ? this.ctx.schemas.convert(p.schema, child(pointer, 'schema')) : undefined;
     const xExamples = asObject(p['x-examples']) ?? {};
     const mediaTypes = this.consumes();
     for (const key of Object.keys(xExamples)) {
@@ -316,7 +383,13 @@ class OperationBuilder {
       const exampleKey = Object.keys(xExamples).find((k) => normaliseMediaType(k) === mediaType);
       const examples: NamedExample[] =
         exampleKey !== undefined
-          ? [{ name: 'default', value: xExamples[exampleKey], pointer: child(child(pointer, 'x-examples'), exampleKey) }]
+          ? [
+              {
+                name: 'default',
+                value: this.exampleValue(xExamples[exampleKey]),
+                pointer: child(child(pointer, 'x-examples'), exampleKey),
+              },
+            ]
           : this.schemaExamples(p.schema, child(pointer, 'schema'));
       return { mediaType, ...(schema !== undefined ? { schema } : {}), examples, pointer };
     });
@@ -346,15 +419,13 @@ class OperationBuilder {
     const schema: Json = { type: 'object', properties };
     if (required.length > 0) schema.required = required;
     const pointer = fields[0].pointer.replace(/\/\d+$/, '');
-    const content = consumes.map(
-      (mediaType): MediaTypeSpec => ({
-        mediaType,
-        schema,
-        examples: [],
-        ...(Object.keys(encoding).length > 0 ? { encoding } : {}),
-        pointer,
-      }),
-    );
+    const content = consumes.map((mediaType): MediaTypeSpec => ({
+      mediaType,
+      schema,
+      examples: [],
+      ...(Object.keys(encoding).length > 0 ? { encoding } : {}),
+      pointer,
+    }));
     return { required: required.length > 0, content, pointer };
   }
 
@@ -362,7 +433,12 @@ class OperationBuilder {
     if (this.op.requestBody === undefined) return undefined;
     const resolved = this.ctx.refs.resolveObject(this.op.requestBody, child(this.pointer, 'requestBody'));
     if (!resolved) {
-      this.ctx.diagnostics.warn('invalid-request-body', child(this.pointer, 'requestBody'), `requestBody is ${describe(this.op.requestBody)}; ignored`, this.label);
+      this.ctx.diagnostics.warn(
+        'invalid-request-body',
+        child(this.pointer, 'requestBody'),
+        `requestBody is ${describe(this.op.requestBody)}; ignored`,
+        this.label,
+      );
       return undefined;
     }
     return {
@@ -377,12 +453,22 @@ class OperationBuilder {
     const inTemplate = [...this.path.matchAll(/\{([^{}]+)\}/g)].map((m) => m[1]);
     const out = parameters.filter((p) => {
       if (p.in !== 'path' || inTemplate.includes(p.name)) return true;
-      this.ctx.diagnostics.warn('invalid-parameter', p.pointer, `path parameter ${p.name} does not appear in the path template; ignored`, this.label);
+      this.ctx.diagnostics.warn(
+        'invalid-parameter',
+        p.pointer,
+        `path parameter ${p.name} does not appear in the path template; ignored`,
+        this.label,
+      );
       return false;
     });
     for (const name of inTemplate) {
       if (out.some((p) => p.in === 'path' && p.name === name)) continue;
-      this.ctx.diagnostics.warn('undeclared-path-parameter', this.pointer, `path parameter {${name}} is not declared; read as a string`, this.label);
+      this.ctx.diagnostics.warn(
+        'undeclared-path-parameter',
+        this.pointer,
+        `path parameter {${name}} is not declared; read as a string`,
+        this.label,
+      );
       out.push({
         name,
         in: 'path',
@@ -405,7 +491,12 @@ class OperationBuilder {
     const pointer = child(this.pointer, 'responses');
     const raw = this.op.responses;
     if (raw !== undefined && !isObject(raw)) {
-      this.ctx.diagnostics.warn('invalid-response', pointer, `responses is ${describe(raw)}, expected an object; ignored`, this.label);
+      this.ctx.diagnostics.warn(
+        'invalid-response',
+        pointer,
+        `responses is ${describe(raw)}, expected an object; ignored`,
+        this.label,
+      );
       return [];
     }
     const out: ResponseSpec[] = [];
@@ -414,16 +505,30 @@ class OperationBuilder {
       const at = child(pointer, code);
       const status = normaliseStatus(code);
       if (status === undefined) {
-        this.ctx.diagnostics.warn('invalid-response', at, `response key ${JSON.stringify(code)} is not a status code, a range like 4XX, or default; ignored`, this.label);
+        this.ctx.diagnostics.warn(
+          'invalid-response',
+          at,
+          `response key ${JSON.stringify(code)} is not a status code, a range like 4XX, or default; ignored`,
+          this.label,
+        );
         continue;
       }
       if (out.some((r) => r.status === status)) continue;
       const resolved = this.ctx.refs.resolveObject(rawResponse, at);
       if (!resolved) {
-        this.ctx.diagnostics.warn('invalid-response', at, `response is ${describe(rawResponse)}, expected an object; ignored`, this.label);
+        this.ctx.diagnostics.warn(
+          'invalid-response',
+          at,
+          `response is ${describe(rawResponse)}, expected an object; ignored`,
+          this.label,
+        );
         continue;
       }
-      out.push(this.ctx.version === '2.0' ? this.swaggerResponse(status, resolved.value, resolved.pointer) : this.openApiResponse(status, resolved.value, resolved.pointer));
+      out.push(
+        this.ctx.version === '2.0'
+          ? this.swaggerResponse(status, resolved.value, resolved.pointer)
+          : this.openApiResponse(status, resolved.value, resolved.pointer),
+      );
     }
     return out.sort((a, b) => statusRank(a.status) - statusRank(b.status));
   }
@@ -469,14 +574,24 @@ class OperationBuilder {
         name,
         required: false,
         schema: this.ctx.schemas.convert(swaggerSchema(h), resolved.pointer),
-        examples: 'x-example' in h ? [{ name: 'default', value: h['x-example'], pointer: child(resolved.pointer, 'x-example') }] : [],
+        examples:
+          'x-example' in h
+            ? [
+                {
+                  name: 'default',
+                  value: this.exampleValue(h['x-example']),
+                  pointer: child(resolved.pointer, 'x-example'),
+                },
+              ]
+            : [],
         pointer: resolved.pointer,
       });
     }
     const examplesByMime = asObject(r.examples) ?? {};
     const content: MediaTypeSpec[] = [];
     if (r.schema !== undefined || Object.keys(examplesByMime).length > 0) {
-      const schema = r.schema !== undefined ? this.ctx.schemas.convert(r.schema, child(pointer, 'schema')) : undefined;
+      const schema =
+        r.schema !== undefined ? this.ctx.schemas.convert(r.schema, child(pointer, 'schema')) : undefined;
       const mediaTypes = [...this.produces()];
       for (const key of Object.keys(examplesByMime)) {
         const mediaType = normaliseMediaType(key);
@@ -486,7 +601,13 @@ class OperationBuilder {
         const exampleKey = Object.keys(examplesByMime).find((k) => normaliseMediaType(k) === mediaType);
         const examples: NamedExample[] =
           exampleKey !== undefined
-            ? [{ name: 'default', value: examplesByMime[exampleKey], pointer: child(child(pointer, 'examples'), exampleKey) }]
+            ? [
+                {
+                  name: 'default',
+                  value: this.exampleValue(examplesByMime[exampleKey]),
+                  pointer: child(child(pointer, 'examples'), exampleKey),
+                },
+              ]
             : this.schemaExamples(r.schema, child(pointer, 'schema'));
         content.push({ mediaType, ...(schema !== undefined ? { schema } : {}), examples, pointer });
       }
@@ -511,7 +632,11 @@ class OperationBuilder {
     if (!resolved) return { mediaType, examples: [], pointer };
     const m = resolved.value;
     const at = resolved.pointer;
-    const spec: MediaTypeSpec = { mediaType, examples: this.examples(m, at, m.schema, child(at, 'schema')), pointer: at };
+    const spec: MediaTypeSpec = {
+      mediaType,
+      examples: this.examples(m, at, m.schema, child(at, 'schema')),
+      pointer: at,
+    };
     if (m.schema !== undefined) spec.schema = this.ctx.schemas.convert(m.schema, child(at, 'schema'));
     const encoding = asObject(m.encoding);
     if (encoding) {
@@ -537,22 +662,59 @@ class OperationBuilder {
    */
   private examples(holder: Json, pointer: string, schema?: unknown, schemaPointer?: string): NamedExample[] {
     const out: NamedExample[] = [];
-    if ('example' in holder) out.push({ name: 'default', value: holder.example, pointer: child(pointer, 'example') });
+    if ('example' in holder)
+      out.push({
+        name: 'default',
+        value: this.exampleValue(holder.example),
+        pointer: child(pointer, 'example'),
+      });
     const map = asObject(holder.examples);
     for (const [name, raw] of Object.entries(map ?? {})) {
       const at = child(child(pointer, 'examples'), name);
       const resolved = this.ctx.refs.resolveObject(raw, at);
       if (resolved && 'value' in resolved.value) {
-        const example: NamedExample = { name, value: resolved.value.value, pointer: child(resolved.pointer, 'value') };
+        const example: NamedExample = {
+          name,
+          value: this.exampleValue(resolved.value.value),
+          pointer: child(resolved.pointer, 'value'),
+        };
         const summary = asString(resolved.value.summary);
         if (summary !== undefined) example.summary = summary;
         out.push(example);
       } else if (!resolved || !('externalValue' in resolved.value)) {
-        this.ctx.diagnostics.warn('invalid-example', at, 'example has no `value` (an Example object is expected here); ignored', this.label);
+        this.ctx.diagnostics.warn(
+          'invalid-example',
+          at,
+          'example has no `value` (an Example object is expected here); ignored',
+          this.label,
+        );
       }
     }
     if (out.length === 0 && schemaPointer !== undefined) return this.schemaExamples(schema, schemaPointer);
     return out;
+  }
+
+  /**
+   * Example values are data, but authors (GitHub's contract among them) `$ref` other examples inside
+   * them and every dereferencing tool resolves those; so does this (cycles and dangling refs stay literal).
+   */
+  private exampleValue(value: unknown): unknown {
+    if (!containsRef(value, 0)) return value;
+    const resolve = (node: unknown, active: Set<string>, depth: number): unknown => {
+      if (depth > 64 || node === null || typeof node !== 'object') return node;
+      if (Array.isArray(node)) return node.map((item) => resolve(item, active, depth + 1));
+      const record = node as Json;
+      if (typeof record.$ref === 'string') {
+        const target = refToPointer(record.$ref);
+        const value = target === undefined || active.has(target) ? undefined : getAt(this.ctx.doc, target);
+        if (target !== undefined && value !== undefined)
+          return resolve(value, new Set(active).add(target), depth + 1);
+      }
+      const out: Json = {};
+      for (const [key, item] of Object.entries(record)) out[key] = resolve(item, active, depth + 1);
+      return out;
+    };
+    return resolve(value, new Set(), 0);
   }
 
   private schemaExamples(schema: unknown, pointer: string): NamedExample[] {
@@ -561,15 +723,25 @@ class OperationBuilder {
     if (!resolved) return [];
     const s = resolved.value;
     if (Array.isArray(s.examples)) {
-      return s.examples.map((value, i) => ({ name: `example-${i + 1}`, value, pointer: child(child(resolved.pointer, 'examples'), i) }));
+      return s.examples.map((value, i) => ({
+        name: `example-${i + 1}`,
+        value: this.exampleValue(value),
+        pointer: child(child(resolved.pointer, 'examples'), i),
+      }));
     }
-    if ('example' in s) return [{ name: 'default', value: s.example, pointer: child(resolved.pointer, 'example') }];
+    if ('example' in s)
+      return [
+        { name: 'default', value: this.exampleValue(s.example), pointer: child(resolved.pointer, 'example') },
+      ];
     return [];
   }
 }
 
 /** Swagger 2.0 collectionFormat in OpenAPI 3 terms. */
-export function collectionStyle(format: string | undefined, location: ParameterLocation): { style: Style; explode: boolean } {
+export function collectionStyle(
+  format: string | undefined,
+  location: ParameterLocation,
+): { style: Style; explode: boolean } {
   switch (format) {
     case 'multi':
       return { style: 'form', explode: true };
@@ -580,7 +752,9 @@ export function collectionStyle(format: string | undefined, location: ParameterL
     case 'tsv':
       return { style: 'tabDelimited', explode: false };
     default:
-      return location === 'query' || location === 'cookie' ? { style: 'form', explode: false } : { style: 'simple', explode: false };
+      return location === 'query' || location === 'cookie'
+        ? { style: 'form', explode: false }
+        : { style: 'simple', explode: false };
   }
 }
 
@@ -593,9 +767,18 @@ function swaggerSchema(p: Json): Json {
   return schema;
 }
 
+function containsRef(value: unknown, depth: number): boolean {
+  if (depth > 64 || value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) return value.some((item) => containsRef(item, depth + 1));
+  if (typeof (value as Json).$ref === 'string') return true;
+  return Object.values(value as Json).some((item) => containsRef(item, depth + 1));
+}
+
 function mediaList(raw: unknown): string[] | undefined {
   if (!Array.isArray(raw)) return undefined;
-  const list = [...new Set(raw.filter((m): m is string => typeof m === 'string').map(normaliseMediaType))].filter((m) => m !== '');
+  const list = [
+    ...new Set(raw.filter((m): m is string => typeof m === 'string').map(normaliseMediaType)),
+  ].filter((m) => m !== '');
   return list.length > 0 ? list : undefined;
 }
 

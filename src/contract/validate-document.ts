@@ -18,11 +18,19 @@ export function validateDocument(doc: object, version: OpenApiVersion, diagnosti
     if (validate(doc)) return;
     errors = (validate.errors ?? []).filter((e) => e && typeof e.instancePath === 'string');
   } catch (err) {
-    diagnostics.warn('invalid-contract', '', `the contract could not be checked against the OpenAPI ${version} schema: ${(err as Error).message}`);
+    diagnostics.warn(
+      'invalid-contract',
+      '',
+      `the contract could not be checked against the OpenAPI ${version} schema: ${(err as Error).message}`,
+    );
     return;
   }
   for (const finding of summarise(errors).slice(0, MAX_FINDINGS)) {
-    diagnostics.warn('invalid-contract', finding.pointer, `does not follow the ${version === '2.0' ? 'Swagger 2.0' : `OpenAPI ${version}`} schema: ${finding.message}`);
+    diagnostics.warn(
+      'invalid-contract',
+      finding.pointer,
+      `does not follow the ${version === '2.0' ? 'Swagger 2.0' : `OpenAPI ${version}`} schema: ${finding.message}`,
+    );
   }
 }
 
@@ -51,7 +59,9 @@ function validatorFor(version: OpenApiVersion): Validate {
     schema.$defs.parameter.properties.schema = dynamic;
     validate = new Ajv2020(options).compile(schema);
   } else {
-    const AjvDraft4 = fromSwaggerParser('ajv-draft-04') as new (o: object) => { compile(s: object): Validate };
+    const AjvDraft4 = fromSwaggerParser('ajv-draft-04') as new (o: object) => {
+      compile(s: object): Validate;
+    };
     validate = new AjvDraft4(options).compile(version === '2.0' ? openapi.v2 : openapi.v3);
   }
   validators.set(version, validate);
@@ -64,14 +74,21 @@ export function summarise(errors: ErrorObject[]): { pointer: string; message: st
   for (const error of errors) {
     if (CONTAINER_KEYWORDS.has(error.keyword)) continue;
     // the "is it a Reference object?" alternative of every oneOf
-    if (error.keyword === 'required' && (error.params as { missingProperty?: string }).missingProperty === '$ref') continue;
+    if (
+      error.keyword === 'required' &&
+      (error.params as { missingProperty?: string }).missingProperty === '$ref'
+    )
+      continue;
     const list = byPath.get(error.instancePath) ?? [];
     list.push(error);
     byPath.set(error.instancePath, list);
   }
   const paths = [...byPath.keys()];
   const deepest = paths.filter((p) => !paths.some((other) => other !== p && other.startsWith(`${p}/`)));
-  return deepest.map((pointer) => ({ pointer, message: describeError(pickError(byPath.get(pointer) ?? [])) }));
+  return deepest.map((pointer) => ({
+    pointer,
+    message: describeError(pickError(byPath.get(pointer) ?? [])),
+  }));
 }
 
 function pickError(errors: ErrorObject[]): ErrorObject {

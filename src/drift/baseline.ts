@@ -35,17 +35,29 @@ export function buildBaseline(findings: Finding[]): Baseline {
     const existing = byPrint.get(print);
     if (existing) existing.count++;
     else {
-      const entry: BaselineEntry = { fingerprint: print, kind: f.kind, operation: f.operation, pointer: f.pointer, count: 1, message: f.message };
+      const entry: BaselineEntry = {
+        fingerprint: print,
+        kind: f.kind,
+        operation: f.operation,
+        pointer: f.pointer,
+        count: 1,
+        message: f.message,
+      };
       if (f.status !== undefined) entry.status = f.status;
       byPrint.set(print, entry);
     }
   }
-  const fingerprints = [...byPrint.values()].sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0));
+  const fingerprints = [...byPrint.values()].sort((a, b) =>
+    a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0,
+  );
   return { version: 1, generator: 'mockgen', fingerprints };
 }
 
 /** Findings the baseline does not accept, and how many it accepted. */
-export function applyBaseline(findings: Finding[], accepted: Set<string>): { findings: Finding[]; baselined: number } {
+export function applyBaseline(
+  findings: Finding[],
+  accepted: Set<string>,
+): { findings: Finding[]; baselined: number } {
   const kept = findings.filter((f) => !accepted.has(fingerprint(f)));
   return { findings: kept, baselined: findings.length - kept.length };
 }
@@ -59,7 +71,10 @@ export async function readBaseline(file: string): Promise<Set<string>> {
   try {
     text = await fs.readFile(file, 'utf8');
   } catch (err) {
-    throw new MockgenError(`Cannot read baseline ${file}: ${(err as Error).message}. Create one with --write-baseline ${file}.`, { file });
+    throw new MockgenError(
+      `Cannot read baseline ${file}: ${(err as Error).message}. Create one with --write-baseline ${file}.`,
+      { file },
+    );
   }
   let data: unknown;
   try {
@@ -77,18 +92,35 @@ export function parseBaseline(data: unknown, file: string): Set<string> {
       ? ((data as { fingerprints?: unknown }).fingerprints ?? (data as { findings?: unknown }).findings)
       : undefined;
   if (!Array.isArray(list)) {
-    throw new MockgenError(`Baseline ${file} has neither a "fingerprints" nor a "findings" array; write one with --write-baseline.`, { file });
+    throw new MockgenError(
+      `Baseline ${file} has neither a "fingerprints" nor a "findings" array; write one with --write-baseline.`,
+      { file },
+    );
   }
   const prints = new Set<string>();
   list.forEach((item: unknown, i) => {
     if (typeof item === 'string') prints.add(item);
-    else if (item !== null && typeof item === 'object' && typeof (item as { fingerprint?: unknown }).fingerprint === 'string') {
+    else if (
+      item !== null &&
+      typeof item === 'object' &&
+      typeof (item as { fingerprint?: unknown }).fingerprint === 'string'
+    ) {
       prints.add((item as { fingerprint: string }).fingerprint);
-    } else if (item !== null && typeof item === 'object' && typeof (item as Finding).kind === 'string' && typeof (item as Finding).operation === 'string') {
+    } else if (
+      item !== null &&
+      typeof item === 'object' &&
+      typeof (item as Finding).kind === 'string' &&
+      typeof (item as Finding).operation === 'string'
+    ) {
       const f = item as Finding;
-      prints.add(fingerprint({ kind: f.kind, operation: f.operation, pointer: f.pointer ?? '', status: f.status }));
+      prints.add(
+        fingerprint({ kind: f.kind, operation: f.operation, pointer: f.pointer ?? '', status: f.status }),
+      );
     } else {
-      throw new MockgenError(`Baseline ${file}: item ${i} is not a fingerprint or a finding.`, { file, pointer: `/fingerprints/${i}` });
+      throw new MockgenError(`Baseline ${file}: item ${i} is not a fingerprint or a finding.`, {
+        file,
+        pointer: `/fingerprints/${i}`,
+      });
     }
   });
   return prints;

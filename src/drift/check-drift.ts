@@ -6,7 +6,11 @@ import { operationLabel } from './match';
 import type { DriftOptions, DriftResult, DriftSummary, Finding, OperationStats } from './types';
 
 /** Checks every exchange against the contract (pure: no I/O). */
-export function checkExchanges(contract: Contract, exchanges: readonly Exchange[], options: DriftOptions = {}): DriftResult {
+export function checkExchanges(
+  contract: Contract,
+  exchanges: readonly Exchange[],
+  options: DriftOptions = {},
+): DriftResult {
   const checker = new DriftChecker(contract, options);
   const findings: Finding[] = [];
   const stats = new Map<string, OperationStats>();
@@ -25,7 +29,11 @@ export function checkExchanges(contract: Contract, exchanges: readonly Exchange[
     }
     if (result.op) matched++;
     let row = stats.get(result.operation);
-    if (!row) stats.set(result.operation, (row = { operation: result.operation, operationId: '', entries: 0, errors: 0, warnings: 0 }));
+    if (!row)
+      stats.set(
+        result.operation,
+        (row = { operation: result.operation, operationId: '', entries: 0, errors: 0, warnings: 0 }),
+      );
     row.entries++;
     for (const finding of result.findings) {
       findings.push(finding);
@@ -34,7 +42,10 @@ export function checkExchanges(contract: Contract, exchanges: readonly Exchange[
     }
   }
   const rows = [...stats.values()];
-  const untestedOperations = rows.slice(0, documented).filter((r) => r.entries === 0).map((r) => r.operation);
+  const untestedOperations = rows
+    .slice(0, documented)
+    .filter((r) => r.entries === 0)
+    .map((r) => r.operation);
   const summary: DriftSummary = {
     entries: exchanges.length,
     matched,
@@ -63,7 +74,10 @@ export function recount(result: DriftResult, findings: Finding[], baselined: num
       ...result.summary,
       errors: findings.filter((f) => f.severity === 'error').length,
       warnings: findings.filter((f) => f.severity === 'warning').length,
-      operations: result.summary.operations.map((row) => ({ ...row, ...(byOperation.get(row.operation) ?? { errors: 0, warnings: 0 }) })),
+      operations: result.summary.operations.map((row) => ({
+        ...row,
+        ...(byOperation.get(row.operation) ?? { errors: 0, warnings: 0 }),
+      })),
       baselined,
     },
   };
@@ -75,7 +89,9 @@ export interface CheckDriftInput extends DriftOptions {
 }
 
 /** Loads the contract and the HAR files and checks them: the whole `mockgen drift` minus reporting. */
-export async function checkDrift(input: CheckDriftInput): Promise<DriftResult & { contract: Contract; recordings: Recordings }> {
+export async function checkDrift(
+  input: CheckDriftInput,
+): Promise<DriftResult & { contract: Contract; recordings: Recordings }> {
   const contract = await loadContract(input.spec);
   // Not redacted on load (a tenth of the run time on big HARs): the checks only need secrets to be
   // present, and messages mask the values of credential parameters and secret-named fields.

@@ -1,10 +1,25 @@
 import { isRedacted } from '../recordings/redact';
-import type { Contract, Exchange, HeaderSpec, MediaTypeSpec, Operation, ResponseSpec, SecurityScheme } from '../model/types';
+import type {
+  Contract,
+  Exchange,
+  HeaderSpec,
+  MediaTypeSpec,
+  Operation,
+  ResponseSpec,
+  SecurityScheme,
+} from '../model/types';
 import { childPointer, readableSchemaPointer, showValue } from './describe';
 import { kindInfo, type FindingKind, type Severity } from './kinds';
 import { OperationIndex, operationLabel } from './match';
 import { findMediaType, hasBody, normaliseMediaType, parseRecordedBody } from './media';
-import { coerceFormFields, coerceScalar, isIgnoredHeaderParameter, readParameter, requestCookies, schemaTypes } from './params';
+import {
+  coerceFormFields,
+  coerceScalar,
+  isIgnoredHeaderParameter,
+  readParameter,
+  requestCookies,
+  schemaTypes,
+} from './params';
 import { SchemaChecker, type Violation } from './schema-check';
 import type { DriftOptions, Finding } from './types';
 
@@ -34,27 +49,40 @@ export class DriftChecker {
     this.schemas = new SchemaChecker(contract.schemas);
     this.extraProperties = options.extraProperties ?? true;
     for (const scheme of Object.values(contract.securitySchemes)) {
-      if (scheme.type === 'apiKey' && scheme.name) this.secretParameters.add(`${scheme.in ?? 'header'}:${scheme.name.toLowerCase()}`);
+      if (scheme.type === 'apiKey' && scheme.name)
+        this.secretParameters.add(`${scheme.in ?? 'header'}:${scheme.name.toLowerCase()}`);
     }
   }
 
   check(exchange: Exchange): ExchangeResult {
     const method = exchange.request.method.toUpperCase();
-    if (method === 'OPTIONS' && header(exchange.request.headers, 'access-control-request-method') !== undefined) {
+    if (
+      method === 'OPTIONS' &&
+      header(exchange.request.headers, 'access-control-request-method') !== undefined
+    ) {
       const resolution = this.index.resolve(method, exchange.request.path);
-      if (resolution.kind !== 'matched') return { findings: [], skipped: true, operation: `${method} ${exchange.request.path}` };
+      if (resolution.kind !== 'matched')
+        return { findings: [], skipped: true, operation: `${method} ${exchange.request.path}` };
     }
     const resolution = this.index.resolve(method, exchange.request.path);
     if (resolution.kind === 'undocumented-path') {
       const operation = `${method} ${exchange.request.path}`;
       const f = new Findings(exchange, operation, this.contract);
-      f.add('undocumented-path', '', `${operation}: the path matches no path of the contract${this.basePathHint()}`);
+      f.add(
+        'undocumented-path',
+        '',
+        `${operation}: the path matches no path of the contract${this.basePathHint()}`,
+      );
       return { findings: f.list, operation };
     }
     if (resolution.kind === 'undocumented-method') {
       const operation = `${method} ${resolution.template}`;
       const f = new Findings(exchange, operation, this.contract);
-      f.add('undocumented-method', '', `${operation}: ${method} is not documented for ${resolution.template} (documented: ${resolution.allowed.join(', ')})`);
+      f.add(
+        'undocumented-method',
+        '',
+        `${operation}: ${method} is not documented for ${resolution.template} (documented: ${resolution.allowed.join(', ')})`,
+      );
       return { findings: f.list, operation };
     }
     const { op, pathParams } = resolution;
@@ -63,7 +91,8 @@ export class DriftChecker {
     this.checkParameters(f, op, exchange, pathParams);
     this.checkRequestBody(f, op, exchange);
     this.checkSecurity(f, op, exchange);
-    if (!exchange.failed && exchange.response.status > 0) this.checkResponse(f, op, exchange, method === 'HEAD');
+    if (!exchange.failed && exchange.response.status > 0)
+      this.checkResponse(f, op, exchange, method === 'HEAD');
     return { findings: f.list, op, operation };
   }
 
@@ -75,7 +104,12 @@ export class DriftChecker {
   // -------------------------------------------------------------------------------------------
   // Request
 
-  private checkParameters(f: Findings, op: Operation, exchange: Exchange, pathParams: Record<string, string>): void {
+  private checkParameters(
+    f: Findings,
+    op: Operation,
+    exchange: Exchange,
+    pathParams: Record<string, string>,
+  ): void {
     const defs = this.contract.schemas;
     for (const param of op.parameters) {
       if (isIgnoredHeaderParameter(param)) continue;
@@ -92,18 +126,29 @@ export class DriftChecker {
         continue;
       }
       if (read.styleError) {
-        f.add('invalid-parameter', pointer, `${f.operation}: ${subject} ${showValue(read.raw)} ${read.styleError}`, {
-          schemaPointer: readableSchemaPointer(param.pointer, this.contract.openapi),
-          rule: 'style',
-        });
+        f.add(
+          'invalid-parameter',
+          pointer,
+          `${f.operation}: ${subject} ${showValue(read.raw)} ${read.styleError}`,
+          {
+            schemaPointer: readableSchemaPointer(param.pointer, this.contract.openapi),
+            rule: 'style',
+          },
+        );
         continue;
       }
       // A redacted secret (`REDACTED`, `sk_live_REDACTED`) is present, and its value unknowable.
       if (param.in !== 'path' && isRedacted(read.raw)) continue;
       const violations = this.schemas.check(param.schema, read.value, `${param.pointer}/schema`, false);
-      const secret = this.secretParameters.has(`${param.in}:${param.name.toLowerCase()}`) || isSecretName(param.name);
+      const secret =
+        this.secretParameters.has(`${param.in}:${param.name.toLowerCase()}`) || isSecretName(param.name);
       for (const v of violations) {
-        f.violation('invalid-parameter', pointer, `${f.operation}: ${subject}${v.pointer}`, secret ? masked(v, read.raw, read.value) : v);
+        f.violation(
+          'invalid-parameter',
+          pointer,
+          `${f.operation}: ${subject}${v.pointer}`,
+          secret ? masked(v, read.raw, read.value) : v,
+        );
       }
     }
   }
@@ -113,17 +158,26 @@ export class DriftChecker {
     const spec = op.requestBody;
     if (!hasBody(body)) {
       if (spec?.required) {
-        f.add('invalid-request-body', '', `${f.operation}: the request body is required but the request has none`, {
-          schemaPointer: readableSchemaPointer(spec.pointer, this.contract.openapi),
-          rule: 'required',
-        });
+        f.add(
+          'invalid-request-body',
+          '',
+          `${f.operation}: the request body is required but the request has none`,
+          {
+            schemaPointer: readableSchemaPointer(spec.pointer, this.contract.openapi),
+            rule: 'required',
+          },
+        );
       }
       return;
     }
     const recorded = normaliseMediaType(body.mimeType);
     if (!spec || spec.content.length === 0) {
       if (!spec) {
-        f.add('undocumented-request-content-type', '/headers/content-type', `${f.operation}: the request has a ${recorded || 'untyped'} body but the operation documents no request body`);
+        f.add(
+          'undocumented-request-content-type',
+          '/headers/content-type',
+          `${f.operation}: the request has a ${recorded || 'untyped'} body but the operation documents no request body`,
+        );
       }
       return;
     }
@@ -155,9 +209,14 @@ export class DriftChecker {
         .join(' + '),
     );
     const pointer = credentialPointer(op.security, this.contract.securitySchemes);
-    f.add('missing-credentials', pointer, `${f.operation}: the request carries no credentials for ${alternatives.join(' or ')}`, {
-      schemaPointer: readableSchemaPointer(`${op.pointer}/security`, this.contract.openapi),
-    });
+    f.add(
+      'missing-credentials',
+      pointer,
+      `${f.operation}: the request carries no credentials for ${alternatives.join(' or ')}`,
+      {
+        schemaPointer: readableSchemaPointer(`${op.pointer}/security`, this.contract.openapi),
+      },
+    );
   }
 
   // -------------------------------------------------------------------------------------------
@@ -169,9 +228,14 @@ export class DriftChecker {
     const prefix = `${f.operation} → ${status}`;
     const spec = findResponse(op.responses, status);
     if (!spec) {
-      f.add('undocumented-status', '', `${prefix}: status ${status} is not documented (documented: ${op.responses.map((r) => r.status).join(', ') || 'none'})`, {
-        schemaPointer: readableSchemaPointer(`${op.pointer}/responses`, this.contract.openapi),
-      });
+      f.add(
+        'undocumented-status',
+        '',
+        `${prefix}: status ${status} is not documented (documented: ${op.responses.map((r) => r.status).join(', ') || 'none'})`,
+        {
+          schemaPointer: readableSchemaPointer(`${op.pointer}/responses`, this.contract.openapi),
+        },
+      );
       return;
     }
     this.checkResponseHeaders(f, spec, exchange, prefix);
@@ -179,10 +243,15 @@ export class DriftChecker {
     if (head || status === 204 || status === 304 || !hasBody(body)) return;
     const recorded = normaliseMediaType(body.mimeType);
     if (spec.content.length === 0) {
-      f.add('undocumented-response-content-type', '/headers/content-type', `${prefix}: the response has a ${recorded || 'untyped'} body but the contract documents none`, {
-        schemaPointer: readableSchemaPointer(spec.pointer, this.contract.openapi),
-        severity: 'warning',
-      });
+      f.add(
+        'undocumented-response-content-type',
+        '/headers/content-type',
+        `${prefix}: the response has a ${recorded || 'untyped'} body but the contract documents none`,
+        {
+          schemaPointer: readableSchemaPointer(spec.pointer, this.contract.openapi),
+          severity: 'warning',
+        },
+      );
       return;
     }
     const media = findMediaType(spec.content, recorded);
@@ -206,9 +275,14 @@ export class DriftChecker {
       const raw = header(exchange.response.headers, name);
       if (raw === undefined) {
         if (h.required) {
-          f.add('missing-required-response-header', pointer, `${prefix}: required response header '${h.name}' is missing`, {
-            schemaPointer: readableSchemaPointer(h.pointer, this.contract.openapi),
-          });
+          f.add(
+            'missing-required-response-header',
+            pointer,
+            `${prefix}: required response header '${h.name}' is missing`,
+            {
+              schemaPointer: readableSchemaPointer(h.pointer, this.contract.openapi),
+            },
+          );
         }
         continue;
       }
@@ -219,9 +293,17 @@ export class DriftChecker {
   private checkHeaderValue(f: Findings, h: HeaderSpec, raw: string, pointer: string, prefix: string): void {
     const defs = this.contract.schemas;
     const types = schemaTypes(h.schema, defs);
-    const value = types.has('array') && !types.has('string') ? raw.split(/,\s*/).map((v) => coerceScalar(v, true, defs)) : coerceScalar(raw, h.schema, defs);
+    const value =
+      types.has('array') && !types.has('string')
+        ? raw.split(/,\s*/).map((v) => coerceScalar(v, true, defs))
+        : coerceScalar(raw, h.schema, defs);
     for (const v of this.schemas.check(h.schema, value, `${h.pointer}/schema`, false)) {
-      f.violation('invalid-response-header', pointer, `${prefix}: response header '${h.name}'${v.pointer}`, v);
+      f.violation(
+        'invalid-response-header',
+        pointer,
+        `${prefix}: response header '${h.name}'${v.pointer}`,
+        v,
+      );
     }
   }
 
@@ -239,19 +321,35 @@ export class DriftChecker {
     const parsed = parseRecordedBody(body, media.mediaType);
     if (parsed.ok === 'skip') return;
     if (parsed.ok === false) {
-      f.add('unparseable-body', '', `${prefix} the ${request ? 'request' : 'response'} body is declared as JSON but is not valid JSON (${parsed.error})`, {
-        schemaPointer: readableSchemaPointer(media.pointer, this.contract.openapi),
-        rule: 'json',
-      });
+      f.add(
+        'unparseable-body',
+        '',
+        `${prefix} the ${request ? 'request' : 'response'} body is declared as JSON but is not valid JSON (${parsed.error})`,
+        {
+          schemaPointer: readableSchemaPointer(media.pointer, this.contract.openapi),
+          rule: 'json',
+        },
+      );
       return;
     }
     if (media.schema === undefined) return;
     let value = parsed.value;
-    if (parsed.form) value = coerceFormFields(value as Record<string, string | string[]>, media.schema, this.contract.schemas);
-    else if (typeof value === 'string' && !schemaTypes(media.schema, this.contract.schemas).has('string')) return;
+    if (parsed.form)
+      value = coerceFormFields(
+        value as Record<string, string | string[]>,
+        media.schema,
+        this.contract.schemas,
+      );
+    else if (typeof value === 'string' && !schemaTypes(media.schema, this.contract.schemas).has('string'))
+      return;
     for (let v of this.schemas.check(media.schema, value, `${media.pointer}/schema`, this.extraProperties)) {
-      if (v.rule !== 'extra-property' && v.rule !== 'required' && isSecretName(lastToken(v.pointer))) v = masked(v, ...valuesAt(value, v.pointer));
-      const subject = request ? `request body${v.pointer === '' ? '' : ` ${v.pointer}`}` : v.pointer === '' ? 'body' : v.pointer;
+      if (v.rule !== 'extra-property' && v.rule !== 'required' && isSecretName(lastToken(v.pointer)))
+        v = masked(v, ...valuesAt(value, v.pointer));
+      const subject = request
+        ? `request body${v.pointer === '' ? '' : ` ${v.pointer}`}`
+        : v.pointer === ''
+          ? 'body'
+          : v.pointer;
       f.violation(kind, v.pointer, `${prefix} ${subject}`, v);
     }
   }
@@ -268,7 +366,12 @@ class Findings {
     readonly contract: Contract,
   ) {}
 
-  add(kind: FindingKind, pointer: string, message: string, extra: { schemaPointer?: string; rule?: string; severity?: Severity } = {}): void {
+  add(
+    kind: FindingKind,
+    pointer: string,
+    message: string,
+    extra: { schemaPointer?: string; rule?: string; severity?: Severity } = {},
+  ): void {
     const finding: Finding = {
       kind,
       severity: extra.severity ?? kindInfo(kind).severity,
@@ -287,8 +390,13 @@ class Findings {
   /** A schema violation: `<subject> <what is wrong> (schema at <pointer>)`. */
   violation(kind: FindingKind, pointer: string, subject: string, v: Violation): void {
     const schemaPointer = readableSchemaPointer(v.schemaPointer, this.contract.openapi);
-    const fullPointer = kind === 'invalid-parameter' || kind === 'invalid-response-header' ? pointer + v.pointer : pointer;
-    this.add(kind, fullPointer, `${subject} ${v.message} (schema at ${schemaPointer})`, { schemaPointer, rule: v.rule, severity: v.severity });
+    const fullPointer =
+      kind === 'invalid-parameter' || kind === 'invalid-response-header' ? pointer + v.pointer : pointer;
+    this.add(kind, fullPointer, `${subject} ${v.message} (schema at ${schemaPointer})`, {
+      schemaPointer,
+      rule: v.rule,
+      severity: v.severity,
+    });
   }
 }
 

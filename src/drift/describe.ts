@@ -52,4 +52,3 @@ export function readableSchemaPointer(pointer: string, openapi: '2.0' | '3.0' | 
   if (pointer.startsWith('/')) return `#${pointer}`;
   return pointer;
 }
-

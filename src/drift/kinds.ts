@@ -33,7 +33,8 @@ const CATALOGUE: KindInfo[] = [
     kind: 'undocumented-path',
     severity: 'error',
     title: 'Undocumented path',
-    description: 'The recorded request path matches no path of the contract (after removing the server base path).',
+    description:
+      'The recorded request path matches no path of the contract (after removing the server base path).',
   },
   {
     kind: 'undocumented-method',
@@ -45,13 +46,15 @@ const CATALOGUE: KindInfo[] = [
     kind: 'missing-required-parameter',
     severity: 'error',
     title: 'Missing required parameter',
-    description: 'A parameter the operation marks as required (path, query, header or cookie) is absent from the recorded request.',
+    description:
+      'A parameter the operation marks as required (path, query, header or cookie) is absent from the recorded request.',
   },
   {
     kind: 'invalid-parameter',
     severity: 'error',
     title: 'Invalid parameter',
-    description: 'A recorded parameter value does not match its schema (type, enum, format, range, pattern) or its serialisation style.',
+    description:
+      'A recorded parameter value does not match its schema (type, enum, format, range, pattern) or its serialisation style.',
   },
   {
     kind: 'invalid-request-body',
@@ -64,7 +67,8 @@ const CATALOGUE: KindInfo[] = [
     kind: 'undocumented-request-content-type',
     severity: 'error',
     title: 'Undocumented request content type',
-    description: 'The recorded request body has a media type the operation does not accept, or the operation documents no request body.',
+    description:
+      'The recorded request body has a media type the operation does not accept, or the operation documents no request body.',
   },
   {
     kind: 'missing-credentials',
@@ -77,7 +81,8 @@ const CATALOGUE: KindInfo[] = [
     kind: 'undocumented-status',
     severity: 'error',
     title: 'Undocumented status',
-    description: 'The recorded response status is not documented for the operation, neither exactly, nor by a range such as 4XX, nor by default.',
+    description:
+      'The recorded response status is not documented for the operation, neither exactly, nor by a range such as 4XX, nor by default.',
   },
   {
     kind: 'undocumented-response-content-type',
@@ -108,7 +113,8 @@ const CATALOGUE: KindInfo[] = [
     kind: 'unparseable-body',
     severity: 'error',
     title: 'Unparseable body',
-    description: 'The body is declared as JSON (by its media type) but its text is not valid JSON; its schema could not be checked.',
+    description:
+      'The body is declared as JSON (by its media type) but its text is not valid JSON; its schema could not be checked.',
   },
 ];
 

@@ -33,11 +33,17 @@ export class OperationIndex {
     for (const base of this.basePaths) {
       if (base !== '' && path !== base && !path.startsWith(`${base}/`)) continue;
       const rest = path.slice(base.length) || '/';
-      const match = this.router.match(rest) ?? (rest.length > 1 && rest.endsWith('/') ? this.router.match(rest.replace(/\/+$/, '')) : undefined);
+      const match =
+        this.router.match(rest) ??
+        (rest.length > 1 && rest.endsWith('/') ? this.router.match(rest.replace(/\/+$/, '')) : undefined);
       if (!match) continue;
       const op = match.methods.get(lower) ?? (lower === 'head' ? match.methods.get('get') : undefined);
       if (op) return { kind: 'matched', op, pathParams: match.params };
-      methodMiss ??= { kind: 'undocumented-method', template: match.template, allowed: [...match.methods.keys()].map((m) => m.toUpperCase()).sort() };
+      methodMiss ??= {
+        kind: 'undocumented-method',
+        template: match.template,
+        allowed: [...match.methods.keys()].map((m) => m.toUpperCase()).sort(),
+      };
     }
     return methodMiss ?? { kind: 'undocumented-path' };
   }

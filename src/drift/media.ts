@@ -14,11 +14,19 @@ export function normaliseMediaType(value: string | undefined): string {
 }
 
 export function isJsonMediaType(mediaType: string): boolean {
-  return mediaType === 'application/json' || /^[a-z0-9.+-]+\/(?:[a-z0-9.+-]+\+)?json$/.test(mediaType) || mediaType.endsWith('+json');
+  return (
+    mediaType === 'application/json' ||
+    /^[a-z0-9.+-]+\/(?:[a-z0-9.+-]+\+)?json$/.test(mediaType) ||
+    mediaType.endsWith('+json')
+  );
 }
 
 export function isFormMediaType(mediaType: string): boolean {
-  return mediaType === 'application/x-www-form-urlencoded' || mediaType === 'multipart/form-data' || mediaType.startsWith('multipart/');
+  return (
+    mediaType === 'application/x-www-form-urlencoded' ||
+    mediaType === 'multipart/form-data' ||
+    mediaType.startsWith('multipart/')
+  );
 }
 
 /**
@@ -31,13 +39,20 @@ export function findMediaType(content: MediaTypeSpec[], recorded: string): Media
   const exact = content.find((m) => m.mediaType === recorded);
   if (exact) return exact;
   const [type] = recorded.split('/');
-  return content.find((m) => m.mediaType === `${type}/*`) ?? content.find((m) => m.mediaType === '*/*' || m.mediaType === '*');
+  return (
+    content.find((m) => m.mediaType === `${type}/*`) ??
+    content.find((m) => m.mediaType === '*/*' || m.mediaType === '*')
+  );
 }
 
 /** The body has something in it (HAR writes absent and empty bodies in several ways). */
 export function hasBody(body: RecordedBody | undefined): body is RecordedBody {
   if (!body) return false;
-  return (body.text !== undefined && body.text !== '') || (body.base64 !== undefined && body.base64 !== '') || (body.params !== undefined && body.params.length > 0);
+  return (
+    (body.text !== undefined && body.text !== '') ||
+    (body.base64 !== undefined && body.base64 !== '') ||
+    (body.params !== undefined && body.params.length > 0)
+  );
 }
 
 export function bodyText(body: RecordedBody): string | undefined {
@@ -46,7 +61,8 @@ export function bodyText(body: RecordedBody): string | undefined {
   return undefined;
 }
 
-export type ParsedBody = { ok: true; value: unknown; form?: boolean } | { ok: false; error: string } | { ok: 'skip' };
+export type ParsedBody =
+  { ok: true; value: unknown; form?: boolean } | { ok: false; error: string } | { ok: 'skip' };
 
 /**
  * Decodes a recorded body the way the contract declares it: JSON, form fields (an object of
@@ -54,7 +70,10 @@ export type ParsedBody = { ok: true; value: unknown; form?: boolean } | { ok: fa
  */
 export function parseRecordedBody(body: RecordedBody, declared: string): ParsedBody {
   const recorded = normaliseMediaType(body.mimeType);
-  const json = isJsonMediaType(recorded) || (recorded === '' && isJsonMediaType(declared)) || (declared === recorded && isJsonMediaType(declared));
+  const json =
+    isJsonMediaType(recorded) ||
+    (recorded === '' && isJsonMediaType(declared)) ||
+    (declared === recorded && isJsonMediaType(declared));
   if (json) {
     const text = bodyText(body);
     if (text === undefined) return { ok: 'skip' };

@@ -8,7 +8,8 @@ import type { Defs, Exchange, JsonSchema, Parameter } from '../model/types';
 
 type SchemaObject = { [keyword: string]: unknown };
 
-export type ParamValue = { present: false } | { present: true; value: unknown; raw: string; styleError?: string };
+export type ParamValue =
+  { present: false } | { present: true; value: unknown; raw: string; styleError?: string };
 
 /** Header parameters OpenAPI says to ignore (they are described elsewhere in the contract). */
 const IGNORED_HEADERS = new Set(['accept', 'content-type', 'authorization']);
@@ -49,7 +50,9 @@ function collectTypes(schema: JsonSchema, defs: Defs, depth: number): Set<string
   else if (depth < 8) {
     for (const keyword of ['allOf', 'oneOf', 'anyOf']) {
       const branches = s[keyword];
-      if (Array.isArray(branches)) for (const b of branches) for (const t of collectTypes(b as JsonSchema, defs, depth + 1)) types.add(t);
+      if (Array.isArray(branches))
+        for (const b of branches)
+          for (const t of collectTypes(b as JsonSchema, defs, depth + 1)) types.add(t);
     }
     if (types.size === 0) {
       if (s.properties !== undefined) types.add('object');
@@ -89,12 +92,21 @@ function propertySchema(schema: SchemaObject, name: string): JsonSchema {
   return typeof additional === 'object' ? (additional as JsonSchema) : true;
 }
 
-const DELIMITERS: Record<string, string> = { form: ',', simple: ',', spaceDelimited: ' ', pipeDelimited: '|', tabDelimited: '\t' };
+const DELIMITERS: Record<string, string> = {
+  form: ',',
+  simple: ',',
+  spaceDelimited: ' ',
+  pipeDelimited: '|',
+  tabDelimited: '\t',
+};
 
 /** Coerce a list of raw strings (array parameter) or one joined string per style. */
 function toArray(values: string[], param: Parameter, schema: SchemaObject, defs: Defs): unknown[] {
   const delimiter = DELIMITERS[param.style] ?? ',';
-  const parts = values.length === 1 && !(param.explode && param.style === 'form') ? splitList(values[0], delimiter) : values.flatMap((v) => (param.explode ? [v] : splitList(v, delimiter)));
+  const parts =
+    values.length === 1 && !(param.explode && param.style === 'form')
+      ? splitList(values[0], delimiter)
+      : values.flatMap((v) => (param.explode ? [v] : splitList(v, delimiter)));
   return parts.map((part) => coerceScalar(part, itemSchema(schema), defs));
 }
 
@@ -105,7 +117,13 @@ function splitList(value: string, delimiter: string): string[] {
 }
 
 /** `k,v,k,v` (explode false) or `k=v,k=v` (explode true) into an object. */
-function toObject(value: string, explode: boolean, delimiter: string, schema: SchemaObject, defs: Defs): Record<string, unknown> | undefined {
+function toObject(
+  value: string,
+  explode: boolean,
+  delimiter: string,
+  schema: SchemaObject,
+  defs: Defs,
+): Record<string, unknown> | undefined {
   const out: Record<string, unknown> = {};
   const parts = splitList(value, delimiter);
   if (explode) {
@@ -117,7 +135,8 @@ function toObject(value: string, explode: boolean, delimiter: string, schema: Sc
     }
   } else {
     if (parts.length % 2 !== 0) return undefined;
-    for (let i = 0; i < parts.length; i += 2) out[parts[i]] = coerceScalar(parts[i + 1], propertySchema(schema, parts[i]), defs);
+    for (let i = 0; i < parts.length; i += 2)
+      out[parts[i]] = coerceScalar(parts[i + 1], propertySchema(schema, parts[i]), defs);
   }
   return out;
 }
@@ -160,14 +179,21 @@ function deserialise(raw: string, param: Parameter, defs: Defs): { value: unknow
       return { value: items.map((i) => coerceScalar(i, itemSchema(schema), defs)) };
     }
     if (text === prefix) return { value: '' };
-    if (!text.startsWith(`${prefix}=`)) return { value: raw, styleError: `does not start with '${prefix}=' (matrix style)` };
+    if (!text.startsWith(`${prefix}=`))
+      return { value: raw, styleError: `does not start with '${prefix}=' (matrix style)` };
     text = text.slice(prefix.length + 1);
     explode = false;
   }
-  if (types.has('array') && !types.has('string')) return { value: toArray([text], { ...param, explode: false }, schema, defs) };
+  if (types.has('array') && !types.has('string'))
+    return { value: toArray([text], { ...param, explode: false }, schema, defs) };
   if (types.has('object') && !types.has('string') && !/^[[{]/.test(text)) {
     const object = toObject(text, explode, delimiter, schema, defs);
-    return object ? { value: object } : { value: text, styleError: `is not a serialised object (${param.style} style${explode ? ', explode' : ''})` };
+    return object
+      ? { value: object }
+      : {
+          value: text,
+          styleError: `is not a serialised object (${param.style} style${explode ? ', explode' : ''})`,
+        };
   }
   return { value: coerceScalar(text, param.schema, defs) };
 }
@@ -190,7 +216,12 @@ export function requestCookies(exchange: Exchange): [string, string][] {
 }
 
 /** The recorded value of one parameter, deserialised and coerced for its schema. */
-export function readParameter(param: Parameter, exchange: Exchange, pathParams: Record<string, string>, defs: Defs): ParamValue {
+export function readParameter(
+  param: Parameter,
+  exchange: Exchange,
+  pathParams: Record<string, string>,
+  defs: Defs,
+): ParamValue {
   switch (param.in) {
     case 'path': {
       const raw = pathParams[param.name];
@@ -205,7 +236,11 @@ export function readParameter(param: Parameter, exchange: Exchange, pathParams: 
     case 'cookie': {
       const found = requestCookies(exchange).find(([name]) => name === param.name);
       if (!found) return { present: false };
-      return { present: true, raw: found[1], ...deserialise(found[1], { ...param, style: 'form', explode: false }, defs) };
+      return {
+        present: true,
+        raw: found[1],
+        ...deserialise(found[1], { ...param, style: 'form', explode: false }, defs),
+      };
     }
     case 'query':
       return readQuery(param, exchange.request.query, defs);
@@ -222,7 +257,10 @@ function readQuery(param: Parameter, query: [string, string][], defs: Defs): Par
     if (pairs.length === 0) return { present: false };
     const value: Record<string, unknown> = {};
     for (const [name, raw] of pairs) {
-      const key = name.slice(prefix.length, name.indexOf(']', prefix.length) >= 0 ? name.indexOf(']', prefix.length) : undefined);
+      const key = name.slice(
+        prefix.length,
+        name.indexOf(']', prefix.length) >= 0 ? name.indexOf(']', prefix.length) : undefined,
+      );
       value[key] = coerceScalar(raw, propertySchema(schema, key), defs);
     }
     return { present: true, raw: pairs.map(([n, v]) => `${n}=${v}`).join('&'), value };
@@ -236,19 +274,31 @@ function readQuery(param: Parameter, query: [string, string][], defs: Defs): Par
     for (const [name, raw] of pairs) value[name] = coerceScalar(raw, propertySchema(schema, name), defs);
     return { present: true, raw: pairs.map(([n, v]) => `${n}=${v}`).join('&'), value };
   }
-  const values = query.filter(([name]) => name === param.name || (types.has('array') && name === `${param.name}[]`)).map(([, v]) => v);
+  const values = query
+    .filter(([name]) => name === param.name || (types.has('array') && name === `${param.name}[]`))
+    .map(([, v]) => v);
   if (values.length === 0) return { present: false };
   const raw = values.join(',');
   if (param.contentType) return { present: true, raw, ...fromContent(values[0], param) };
-  if (types.has('array') && !types.has('string')) return { present: true, raw, value: toArray(values, param, schema, defs) };
+  if (types.has('array') && !types.has('string'))
+    return { present: true, raw, value: toArray(values, param, schema, defs) };
   if (values.length > 1) {
-    return { present: true, raw, value: values.map((v) => coerceScalar(v, param.schema, defs)), styleError: `is repeated ${values.length} times but is not an array` };
+    return {
+      present: true,
+      raw,
+      value: values.map((v) => coerceScalar(v, param.schema, defs)),
+      styleError: `is repeated ${values.length} times but is not an array`,
+    };
   }
   return { present: true, raw, ...deserialise(values[0], { ...param, style: 'form' }, defs) };
 }
 
 /** Form fields (urlencoded / multipart) coerced per property schema, so `age=3` checks as a number. */
-export function coerceFormFields(fields: Record<string, string | string[]>, schema: JsonSchema, defs: Defs): Record<string, unknown> {
+export function coerceFormFields(
+  fields: Record<string, string | string[]>,
+  schema: JsonSchema,
+  defs: Defs,
+): Record<string, unknown> {
   const resolved = resolveSchema(schema, defs);
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(fields)) {
@@ -258,7 +308,9 @@ export function coerceFormFields(fields: Record<string, string | string[]>, sche
       const items = Array.isArray(value) ? value : value.split(',');
       out[name] = items.map((v) => coerceScalar(v, itemSchema(resolveSchema(sub, defs)), defs));
     } else {
-      out[name] = Array.isArray(value) ? value.map((v) => coerceScalar(v, sub, defs)) : coerceScalar(value, sub, defs);
+      out[name] = Array.isArray(value)
+        ? value.map((v) => coerceScalar(v, sub, defs))
+        : coerceScalar(value, sub, defs);
     }
   }
   return out;

@@ -18,7 +18,8 @@ import {
   viewSchema,
 } from './value-pools';
 
-export type DynamicKind = 'jwt' | 'opaque-token' | 'timestamp' | 'epoch' | 'duration' | 'uuid' | 'id' | 'echo';
+export type DynamicKind =
+  'jwt' | 'opaque-token' | 'timestamp' | 'epoch' | 'duration' | 'uuid' | 'id' | 'echo';
 
 export interface DynamicField {
   /** operation id */
@@ -76,7 +77,9 @@ export function analyseDynamic(matched: MatchedExchange[], options: DynamicOptio
     let group = groups.get(key);
     if (!group) groups.set(key, (group = { op: m.op.id, count: 0, body: new Map(), headers: new Map() }));
     group.count++;
-    collectLeaves(m.responseBody, '', 0, (pointer, value) => addTo(group.body, pointer, stableStringify(value)));
+    collectLeaves(m.responseBody, '', 0, (pointer, value) =>
+      addTo(group.body, pointer, stableStringify(value)),
+    );
     for (const [name, value] of m.exchange.response.headers) addTo(group.headers, name.toLowerCase(), value);
   }
 
@@ -93,24 +96,33 @@ export function analyseDynamic(matched: MatchedExchange[], options: DynamicOptio
     const byName = new Map(options.resources.resources.map((r) => [r.name, r]));
     for (const [opId, binding] of options.resources.bindings) {
       const resource = byName.get(binding.resource);
-      if (binding.role === 'create' && resource) addTo(stateAssigned, opId, `/${escapePointer(resource.idField)}`);
+      if (binding.role === 'create' && resource)
+        addTo(stateAssigned, opId, `/${escapePointer(resource.idField)}`);
     }
   } else {
     // Without resource detection: a POST to a collection-like path (last segment literal) creates.
     for (const m of matched) {
       if (m.op.method !== 'post' || /\}$/.test(m.op.path)) continue;
       const singular = singularOf(lastLiteral(m.op.path));
-      for (const name of ['id', 'uuid', `${singular}Id`, `${singular}_id`]) addTo(stateAssigned, m.op.id, `/${name}`);
+      for (const name of ['id', 'uuid', `${singular}Id`, `${singular}_id`])
+        addTo(stateAssigned, m.op.id, `/${name}`);
     }
   }
   return { varying, varyingHeaders, stateAssigned, schemas: options.schemas ?? {} };
 }
 
-function collectLeaves(value: unknown, pointer: string, depth: number, add: (pointer: string, value: unknown) => void) {
+function collectLeaves(
+  value: unknown,
+  pointer: string,
+  depth: number,
+  add: (pointer: string, value: unknown) => void,
+) {
   if (depth > MAX_DEPTH) return;
-  if (Array.isArray(value)) value.forEach((item, i) => collectLeaves(item, `${pointer}/${i}`, depth + 1, add));
+  if (Array.isArray(value))
+    value.forEach((item, i) => collectLeaves(item, `${pointer}/${i}`, depth + 1, add));
   else if (isObject(value)) {
-    for (const [key, item] of Object.entries(value)) collectLeaves(item, `${pointer}/${escapePointer(key)}`, depth + 1, add);
+    for (const [key, item] of Object.entries(value))
+      collectLeaves(item, `${pointer}/${escapePointer(key)}`, depth + 1, add);
   } else if (typeof value === 'string' || typeof value === 'number') add(pointer, value);
 }
 
@@ -143,6 +155,8 @@ interface Ctx {
   request: RequestIndex;
   fields: DynamicField[];
   lastParam?: string;
+  /** computed on first use */
+  pathPrefixes?: { concrete: string; replacement: string; reason: string }[];
 }
 
 /**
@@ -174,7 +188,14 @@ function newCtx(m: MatchedExchange, analysis: DynamicAnalysis): Ctx {
   };
 }
 
-function visit(ctx: Ctx, value: unknown, pointer: string, key: string | undefined, schema: JsonSchema | undefined, depth: number): unknown {
+function visit(
+  ctx: Ctx,
+  value: unknown,
+  pointer: string,
+  key: string | undefined,
+  schema: JsonSchema | undefined,
+  depth: number,
+): unknown {
   if (depth > MAX_DEPTH) return value;
   if (Array.isArray(value)) {
     const view = viewSchema(schema, ctx.analysis.schemas, value);
@@ -222,10 +243,14 @@ function templateLeaf(
     const epoch = epochFormat(value, key);
     if (epoch && Number.isFinite(ctx.started)) {
       const offset = Math.round((epoch === 'epoch-s' ? value * 1000 : value) - ctx.started);
-      note('epoch', `${epoch === 'epoch-s' ? 'epoch seconds' : 'epoch milliseconds'} under "${key}", ${offset} ms from the request`);
+      note(
+        'epoch',
+        `${epoch === 'epoch-s' ? 'epoch seconds' : 'epoch milliseconds'} under "${key}", ${offset} ms from the request`,
+      );
       return { $tplJson: `{{now ${offset} "${epoch}"}}` };
     }
-    if (isDurationName(key) && value >= 0) note('duration', `duration under "${key}" (${value}) kept as recorded`);
+    if (isDurationName(key) && value >= 0)
+      note('duration', `duration under "${key}" (${value}) kept as recorded`);
     return value;
   }
 
@@ -269,7 +294,12 @@ function templateLeaf(
       return { $tpl: '{{uuid}}' };
     }
     if (isIdName(key) && value.length >= 8 && looksLikeToken(value, 8)) {
-      return opaque(value, note, `id under "${key}" that differs between recordings of the same request`, 'id');
+      return opaque(
+        value,
+        note,
+        `id under "${key}" that differs between recordings of the same request`,
+        'id',
+      );
     }
   }
 
@@ -306,11 +336,19 @@ function indexRequest(m: MatchedExchange): RequestIndex {
   }
   const bodyByPointer = new Map<string, { path: string; value: unknown }>();
   const bodyByKey = new Map<string, { path: string; value: unknown }[]>();
-  const walk = (value: unknown, pointer: string, path: string[], key: string | undefined, depth: number): void => {
+  const walk = (
+    value: unknown,
+    pointer: string,
+    path: string[],
+    key: string | undefined,
+    depth: number,
+  ): void => {
     if (depth > MAX_DEPTH) return;
-    if (Array.isArray(value)) value.forEach((item, i) => walk(item, `${pointer}/${i}`, [...path, String(i)], key, depth + 1));
+    if (Array.isArray(value))
+      value.forEach((item, i) => walk(item, `${pointer}/${i}`, [...path, String(i)], key, depth + 1));
     else if (isObject(value)) {
-      for (const [k, item] of Object.entries(value)) walk(item, `${pointer}/${escapePointer(k)}`, [...path, k], k, depth + 1);
+      for (const [k, item] of Object.entries(value))
+        walk(item, `${pointer}/${escapePointer(k)}`, [...path, k], k, depth + 1);
     } else if ((typeof value === 'string' || typeof value === 'number') && path.every(isPlainPathSegment)) {
       const entry = { path: path.join('.'), value };
       bodyByPointer.set(pointer, entry);
@@ -362,11 +400,17 @@ function findEcho(
   }
   const samePointer = request.bodyByPointer.get(pointer);
   if (samePointer && samePointer.value === value) {
-    return { tpl: `{{req "body.${samePointer.path}"}}`, reason: `equals request body field ${samePointer.path}` };
+    return {
+      tpl: `{{req "body.${samePointer.path}"}}`,
+      reason: `equals request body field ${samePointer.path}`,
+    };
   }
   const sameKey = (request.bodyByKey.get(key) ?? []).filter((entry) => entry.value === value);
   if (sameKey.length === 1) {
-    return { tpl: `{{req "body.${sameKey[0].path}"}}`, reason: `equals request body field ${sameKey[0].path}` };
+    return {
+      tpl: `{{req "body.${sameKey[0].path}"}}`,
+      reason: `equals request body field ${sameKey[0].path}`,
+    };
   }
   if (isString && value.length >= 8) {
     for (const [name, header] of request.headers) {
@@ -381,35 +425,48 @@ function findEcho(
 /** URLs in the response that contain this request's path: the path parameters follow the request. */
 function echoPathInString(ctx: Ctx, value: string): { tpl: string; reason: string } | undefined {
   if (!value.includes('/') || value.includes('{{') || value.includes('\\')) return undefined;
-  const template = splitSegments(ctx.m.op.path);
-  const raw = splitSegments(ctx.m.exchange.request.path.split('?')[0]).slice(-template.length);
-  if (raw.length !== template.length) return undefined;
+  ctx.pathPrefixes ??= pathPrefixes(ctx.m);
+  for (const prefix of ctx.pathPrefixes) {
+    const parts = value.split(prefix.concrete);
+    if (parts.length < 2) continue;
+    if (!parts.slice(1).every((rest) => rest === '' || /^[/?#.]/.test(rest))) continue;
+    return { tpl: parts.join(prefix.replacement), reason: prefix.reason };
+  }
+  return undefined;
+}
+
+/**
+ * Prefixes of the request path that end in a path parameter (longest first), each with its
+ * template: `/v1/customers/cus_123` → `/v1/customers/{{req "path.customer"}}`. Only parameters
+ * sent unencoded, after at least one literal segment.
+ */
+function pathPrefixes(m: MatchedExchange): { concrete: string; replacement: string; reason: string }[] {
+  const template = splitSegments(m.op.path);
+  const raw = splitSegments(m.exchange.request.path.split('?')[0]).slice(-template.length);
+  if (raw.length !== template.length) return [];
   const names = template.map((segment) => /^\{([^}]+)\}$/.exec(segment)?.[1]);
-  // the longest prefix of the path that ends in a parameter and has a literal segment before it
+  const out: { concrete: string; replacement: string; reason: string }[] = [];
   for (let end = template.length - 1; end >= 0; end--) {
-    const name = names[end];
-    if (name === undefined) continue;
-    if (!template.slice(0, end).some((_, i) => names[i] === undefined)) return undefined;
+    if (names[end] === undefined) continue;
+    if (!names.slice(0, end).some((n) => n === undefined)) break;
     const usable = names.slice(0, end + 1).every((n, i) => {
       if (n === undefined) return true;
-      const decoded = ctx.m.pathParams[n];
+      const decoded = m.pathParams[n];
       return decoded !== undefined && decoded === raw[i] && raw[i] !== '' && isPlainName(n);
     });
     if (!usable) continue;
-    const concrete = '/' + raw.slice(0, end + 1).join('/');
-    const parts = value.split(concrete);
-    if (parts.length < 2) continue;
-    if (!parts.slice(1).every((rest) => rest === '' || /^[/?#.]/.test(rest))) continue;
-    const replacement =
-      '/' +
-      template
-        .slice(0, end + 1)
-        .map((_, i) => (names[i] === undefined ? raw[i] : `{{req "path.${names[i]}"}}`))
-        .join('/');
+    const replacement = names
+      .slice(0, end + 1)
+      .map((n, i) => (n === undefined ? raw[i] : `{{req "path.${n}"}}`))
+      .join('/');
     const used = names.slice(0, end + 1).filter((n): n is string => n !== undefined);
-    return { tpl: parts.join(replacement), reason: `contains the request path (${used.join(', ')})` };
+    out.push({
+      concrete: '/' + raw.slice(0, end + 1).join('/'),
+      replacement: '/' + replacement,
+      reason: `contains the request path (${used.join(', ')})`,
+    });
   }
-  return undefined;
+  return out;
 }
 
 function splitSegments(path: string): string[] {
@@ -452,7 +509,8 @@ const FROZEN_HEADERS = new Set([
   'connection',
 ]);
 
-const REQUEST_ID_HEADERS = /(?:^|-)(?:request-?id|requestid|correlation-id|trace-?id|amzn-requestid)$|^cf-ray$|^x-b3-traceid$/;
+const REQUEST_ID_HEADERS =
+  /(?:^|-)(?:request-?id|requestid|correlation-id|trace-?id|amzn-requestid)$|^cf-ray$|^x-b3-traceid$/;
 
 /**
  * Templates for recorded response headers (lower-case name → template), to render in place of the
@@ -465,7 +523,8 @@ export function templatizeHeaders(
   const ctx = newCtx(m, analysis);
   const varying = analysis.varyingHeaders.get(m.op.id) ?? new Set<string>();
   const counts = new Map<string, number>();
-  for (const [name] of m.exchange.response.headers) counts.set(name.toLowerCase(), (counts.get(name.toLowerCase()) ?? 0) + 1);
+  for (const [name] of m.exchange.response.headers)
+    counts.set(name.toLowerCase(), (counts.get(name.toLowerCase()) ?? 0) + 1);
   const templates: Record<string, TemplatedValue> = {};
   const fields: DynamicField[] = [];
   for (const [rawName, value] of m.exchange.response.headers) {
@@ -499,7 +558,10 @@ export function templatizeHeaders(
     if ((REQUEST_ID_HEADERS.test(name) || varying.has(name)) && value.length >= 8) {
       if (UUID.test(value)) {
         templates[name] = { $tpl: '{{uuid}}' };
-        note('uuid', REQUEST_ID_HEADERS.test(name) ? 'per-response request id' : 'UUID that differs between recordings');
+        note(
+          'uuid',
+          REQUEST_ID_HEADERS.test(name) ? 'per-response request id' : 'UUID that differs between recordings',
+        );
         continue;
       }
       if (REQUEST_ID_HEADERS.test(name) && /^[\x21-\x7e]+$/.test(value)) {
@@ -515,7 +577,8 @@ export function templatizeHeaders(
 
 function echoedHeader(requestHeaders: Map<string, string>, name: string, value: string): string | undefined {
   if (requestHeaders.get(name) === value && name !== 'authorization' && name !== 'cookie') return name;
-  for (const [reqName, reqValue] of requestHeaders) if (reqValue === value && isEchoHeader(reqName)) return reqName;
+  for (const [reqName, reqValue] of requestHeaders)
+    if (reqValue === value && isEchoHeader(reqName)) return reqName;
   return undefined;
 }
 
@@ -525,7 +588,8 @@ function echoedHeader(requestHeaders: Map<string, string>, name: string, value: 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(\.\d+)?)?(?:[Zz]|[+-]\d{2}:?\d{2})$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-const HTTP_DATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+const HTTP_DATE =
+  /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
 const JWT = /^[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*$/;
 
 export function isUuid(value: string): boolean {
@@ -533,7 +597,9 @@ export function isUuid(value: string): boolean {
 }
 
 /** `now` helper format of a timestamp string, and its instant. */
-export function timestampFormat(value: string): { format: 'iso' | 'iso-seconds' | 'date' | 'http-date'; ms: number } | undefined {
+export function timestampFormat(
+  value: string,
+): { format: 'iso' | 'iso-seconds' | 'date' | 'http-date'; ms: number } | undefined {
   let format: 'iso' | 'iso-seconds' | 'date' | 'http-date' | undefined;
   const iso = ISO_DATE_TIME.exec(value);
   if (iso) format = iso[1] ? 'iso' : 'iso-seconds';
@@ -583,7 +649,9 @@ function jwtLifetime(payload: Record<string, unknown>, started: number): number 
 }
 
 function looksLikeToken(value: string, minLength: number): boolean {
-  return value.length >= minLength && value.length <= 4096 && /^[\x21-\x7e]+$/.test(value) && !value.includes('"');
+  return (
+    value.length >= minLength && value.length <= 4096 && /^[\x21-\x7e]+$/.test(value) && !value.includes('"')
+  );
 }
 
 /** Shannon entropy ≥ 3 bits per character and at least two character classes. */
@@ -643,17 +711,26 @@ function hbsString(text: string): string | undefined {
 // ---------------------------------------------------------------------------------------------
 // Property-name classifiers (shared with value-pools.ts)
 
+const wordsCache = new Map<string, string[]>();
+
+/** `refreshToken` → [refresh, token], `expires_at` → [expires, at]. Do not modify the result. */
 export function words(key: string): string[] {
-  return key
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter(Boolean);
+  let cached = wordsCache.get(key);
+  if (!cached) {
+    cached = key
+      .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+      .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      .filter(Boolean);
+    if (wordsCache.size > 100_000) wordsCache.clear();
+    wordsCache.set(key, cached);
+  }
+  return cached;
 }
 
 function normalName(key: string): string {
-  return key.toLowerCase().replace(/[^a-z0-9]/g, '');
+  return /^[a-z0-9]*$/.test(key) ? key : key.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 
 function sameName(a: string, b: string): boolean {
@@ -689,22 +766,39 @@ export function isTokenName(key: string): boolean {
 export function isSecretName(key: string): boolean {
   const w = words(key);
   const last = w[w.length - 1];
-  return last === 'secret' || last === 'password' || last === 'passphrase' || TOKEN_NAMES.has(normalName(key));
+  return (
+    last === 'secret' || last === 'password' || last === 'passphrase' || TOKEN_NAMES.has(normalName(key))
+  );
 }
 
 /** Names under which a long high-entropy string is a credential: *_key, code, signature, nonce, … */
 function isTokenishName(key: string): boolean {
   const w = words(key);
   const last = w[w.length - 1];
-  return ['key', 'code', 'signature', 'nonce', 'ticket', 'credential', 'credentials', 'cookie', 'auth'].includes(last ?? '');
+  return [
+    'key',
+    'code',
+    'signature',
+    'nonce',
+    'ticket',
+    'credential',
+    'credentials',
+    'cookie',
+    'auth',
+  ].includes(last ?? '');
 }
 
 /** Per-response identifiers: request_id, traceId, correlation_id, nonce, … */
 export function isRequestIdName(key: string): boolean {
   const n = normalName(key);
-  if (['requestid', 'xrequestid', 'traceid', 'spanid', 'correlationid', 'nonce', 'requestuuid'].includes(n)) return true;
+  if (['requestid', 'xrequestid', 'traceid', 'spanid', 'correlationid', 'nonce', 'requestuuid'].includes(n))
+    return true;
   const w = words(key);
-  return w.length >= 2 && w[w.length - 1] === 'id' && ['request', 'trace', 'correlation', 'span'].includes(w[w.length - 2]);
+  return (
+    w.length >= 2 &&
+    w[w.length - 1] === 'id' &&
+    ['request', 'trace', 'correlation', 'span'].includes(w[w.length - 2])
+  );
 }
 
 function isIdName(key: string): boolean {
@@ -735,13 +829,27 @@ const TIMESTAMP_LAST = new Set([
   'until',
   'deadline',
 ]);
-const NOT_TIMESTAMP_LAST = new Set(['id', 'ids', 'count', 'number', 'name', 'names', 'size', 'index', 'version', 'type', 'url', 'status']);
+const NOT_TIMESTAMP_LAST = new Set([
+  'id',
+  'ids',
+  'count',
+  'number',
+  'name',
+  'names',
+  'size',
+  'index',
+  'version',
+  'type',
+  'url',
+  'status',
+]);
 const TIMESTAMP_FIRST = new Set(['created', 'updated', 'modified', 'expires', 'issued', 'last', 'deleted']);
 
 /** created, updated_at, expiresAt, iat, exp, timestamp, last_login, … (not birth dates) */
 export function isTimestampName(key: string): boolean {
   const w = words(key);
-  if (w.length === 0 || w.some((x) => x === 'birth' || x === 'dob' || x === 'birthday' || x === 'birthdate')) return false;
+  if (w.length === 0 || w.some((x) => x === 'birth' || x === 'dob' || x === 'birthday' || x === 'birthdate'))
+    return false;
   if (w.length === 1 && (w[0] === 'in' || w[0] === 'on' || w[0] === 'at')) return false;
   if (NOT_TIMESTAMP_LAST.has(w[w.length - 1])) return false;
   return TIMESTAMP_LAST.has(w[w.length - 1]) || TIMESTAMP_FIRST.has(w[0]);
@@ -783,7 +891,10 @@ export function singularOf(word: string): string {
 function sortFields(fields: DynamicField[]): DynamicField[] {
   return fields.sort(
     (a, b) =>
-      compare(a.operation, b.operation) || compare(a.pointer, b.pointer) || compare(a.kind, b.kind) || compare(a.reason, b.reason),
+      compare(a.operation, b.operation) ||
+      compare(a.pointer, b.pointer) ||
+      compare(a.kind, b.kind) ||
+      compare(a.reason, b.reason),
   );
 }
 

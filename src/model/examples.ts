@@ -5,7 +5,15 @@
 import { generateValue, repairValue } from '../../templates/runtime/fake';
 import type { SchemaCompiler } from '../../templates/runtime/ajv';
 import type { ExampleData } from '../../templates/runtime/types';
-import type { Defs, Diagnostic, HeaderSpec, JsonSchema, MediaTypeSpec, NamedExample, ValuePools } from './types';
+import type {
+  Defs,
+  Diagnostic,
+  HeaderSpec,
+  JsonSchema,
+  MediaTypeSpec,
+  NamedExample,
+  ValuePools,
+} from './types';
 
 export const GENERATED_EXAMPLE = '__generated';
 
@@ -32,7 +40,12 @@ export function bodyKind(mediaType: string): BodyKind {
   if (type === '*/*' || type === '' || type.includes('json')) return 'json';
   if (type.endsWith('/xml') || type.endsWith('+xml')) return 'xml';
   if (type === 'application/x-www-form-urlencoded' || type.startsWith('multipart/')) return 'form';
-  if (type.startsWith('text/') || type === 'application/javascript' || type === 'application/yaml' || type.endsWith('+yaml')) {
+  if (
+    type.startsWith('text/') ||
+    type === 'application/javascript' ||
+    type === 'application/yaml' ||
+    type.endsWith('+yaml')
+  ) {
     return 'text';
   }
   return 'binary';
@@ -77,7 +90,10 @@ export function mediaExamples(
         value = result.value;
       }
     }
-    examples.push({ name: uniqueName(example.name, names), value: escapeTemplateMarkers(asBody(value, kind)) });
+    examples.push({
+      name: uniqueName(example.name, names),
+      value: escapeTemplateMarkers(asBody(value, kind)),
+    });
   }
 
   if (examples.length === 0) {
@@ -93,14 +109,18 @@ export function mediaExamples(
 }
 
 /** The value a response header is sent with: its first example (repaired when invalid), else generated. */
-export function headerValue(header: HeaderSpec, ctx: ExampleContext): { value: unknown; diagnostics: Diagnostic[] } {
+export function headerValue(
+  header: HeaderSpec,
+  ctx: ExampleContext,
+): { value: unknown; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const seed = `${ctx.seed}:header:${header.name.toLowerCase()}`;
   const options = { seed, direction: ctx.direction, compiler: ctx.compiler, pools: ctx.pools };
   const example = header.examples.find((e) => e.value !== undefined);
   if (example) {
     const result = repairValue(example.value, header.schema, ctx.defs, options);
-    if (result.repaired) diagnostics.push(invalidExample(example, `${ctx.label} header ${header.name}`, result.errors, ctx));
+    if (result.repaired)
+      diagnostics.push(invalidExample(example, `${ctx.label} header ${header.name}`, result.errors, ctx));
     return { value: escapeTemplateMarkers(result.value), diagnostics };
   }
   const value = generateValue(header.schema, ctx.defs, options);
@@ -137,7 +157,8 @@ export function escapeTemplateMarkers(value: unknown): unknown {
 
 function collectExamples(media: MediaTypeSpec, ctx: ExampleContext): NamedExample[] {
   // The loader lists a lone `example` before the `examples` map; named ones come first here.
-  const lone = (e: NamedExample): boolean => /\/example$/.test(e.pointer) && !/\/schema(\/|$)/.test(e.pointer);
+  const lone = (e: NamedExample): boolean =>
+    /\/example$/.test(e.pointer) && !/\/schema(\/|$)/.test(e.pointer);
   const named = media.examples.filter((e) => !lone(e));
   const single = media.examples.filter(lone);
   return [...named, ...single, ...schemaExamples(media, ctx)];
@@ -193,7 +214,12 @@ function defaultSchema(kind: BodyKind): JsonSchema {
   }
 }
 
-function invalidExample(example: NamedExample, where: string, errors: string[], ctx: ExampleContext): Diagnostic {
+function invalidExample(
+  example: NamedExample,
+  where: string,
+  errors: string[],
+  ctx: ExampleContext,
+): Diagnostic {
   const first = errors[0] ?? 'does not match its schema';
   const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
   return {

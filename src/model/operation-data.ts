@@ -21,7 +21,9 @@ export function buildOperationData(
 ): { operations: OperationData[]; diagnostics: Diagnostic[] } {
   const compiler = new SharedDefsCompiler(contract.schemas);
   const diagnostics: Diagnostic[] = [];
-  const operations = contract.operations.map((op) => operationData(op, contract, compiler, options, diagnostics));
+  const operations = contract.operations.map((op) =>
+    operationData(op, contract, compiler, options, diagnostics),
+  );
   return { operations, diagnostics };
 }
 
@@ -65,7 +67,12 @@ function operationData(
         if (media.schema !== undefined) out.schema = media.schema;
         return out;
       });
-      const out: ResponseData = { status: response.status, description: response.description, headers, content };
+      const out: ResponseData = {
+        status: response.status,
+        description: response.description,
+        headers,
+        content,
+      };
       return out;
     }),
     security: op.security,

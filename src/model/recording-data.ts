@@ -19,6 +19,7 @@
  */
 import type { LatencyProfile, RecordedResponseData, RecordingData } from '../../templates/runtime/types';
 import { mediaTypeOf } from '../recordings/load-har';
+import { isRedacted } from '../recordings/redact';
 import type { Exchange, MatchedExchange } from './types';
 import { latencyProfile } from './latency';
 
@@ -29,6 +30,8 @@ export interface RecordingDataOptions {
    * that look like template markers, e.g. with `escapeTemplateMarkers`).
    */
   templatize?: (m: MatchedExchange, body: unknown) => unknown;
+  /** Response header values rendered per response (e.g. a request id echoed, a fresh Date-like value). */
+  templatizeHeaders?: (m: MatchedExchange) => Record<string, unknown>;
 }
 
 export interface OperationRecordings {
@@ -103,7 +106,10 @@ function timestampMs(value: string): number {
 function recordedRequest(m: MatchedExchange): RecordingData['request'] {
   const request: RecordingData['request'] = {
     pathParams: { ...m.pathParams },
-    query: m.exchange.request.query.map(([name, value]): [string, string] => [name, value]),
+    // a redacted value (an API key in the query) is not something a replayed request can match
+    query: m.exchange.request.query
+      .filter(([, value]) => !isRedacted(value))
+      .map(([name, value]): [string, string] => [name, value]),
     headers: selectRequestHeaders(m.exchange.request.headers),
   };
   if (m.requestBody !== undefined) request.body = m.requestBody;
@@ -121,6 +127,8 @@ function recordedResponse(m: MatchedExchange, options: RecordingDataOptions): Re
     entry: m.exchange.entry,
     waitMs: m.exchange.waitMs,
   };
+  const headerTemplates = options.templatizeHeaders?.(m);
+  if (headerTemplates && Object.keys(headerTemplates).length > 0) out.headerTemplates = headerTemplates;
   if (!body) return out;
   if (body.text !== undefined) {
     const parsed = m.responseBody;
@@ -192,7 +200,8 @@ const RESPONSE_DROPPED = new Set([
 ]);
 
 /** Header names that carry secrets (compared without `-`/`_`, lower case). */
-const SECRET_NAME = /token|secret|passw(or)?d|apikey|authorization|credential|signature|session|csrf|xsrf|cookie|^xauth/;
+const SECRET_NAME =
+  /token|secret|passw(or)?d|apikey|authorization|credential|signature|session|csrf|xsrf|cookie|^xauth/;
 
 /** Per-request identifiers and tracing: differ on every call, meaningless to replay or match. */
 const REQUEST_ID_NAME =

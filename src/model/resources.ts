@@ -6,7 +6,15 @@
  */
 import type { IdFormat, ResourceBinding, ResourceSpec } from '../../templates/runtime/types';
 import { isUuid, singularOf, words } from './dynamic';
-import type { Contract, Defs, HttpMethod, JsonSchema, MatchedExchange, MediaTypeSpec, Operation } from './types';
+import type {
+  Contract,
+  Defs,
+  HttpMethod,
+  JsonSchema,
+  MatchedExchange,
+  MediaTypeSpec,
+  Operation,
+} from './types';
 import {
   isJsonMedia,
   isObject,
@@ -28,7 +36,20 @@ export interface DetectedResources {
 type Role = ResourceBinding['role'];
 
 /** Array properties of list envelopes, most likely first. */
-const ITEMS_FIELDS = ['data', 'items', 'results', 'content', 'records', 'entries', 'values', 'elements', 'nodes', 'list', 'rows', 'hits'];
+const ITEMS_FIELDS = [
+  'data',
+  'items',
+  'results',
+  'content',
+  'records',
+  'entries',
+  'values',
+  'elements',
+  'nodes',
+  'list',
+  'rows',
+  'hits',
+];
 /** Natural keys by the last word of the path parameter: `/users/{username}` is keyed by `login`. */
 const KEY_ALIASES: Record<string, string[]> = {
   username: ['login', 'username'],
@@ -56,8 +77,9 @@ export function detectResources(contract: Contract, matched: MatchedExchange[]):
     if (!methods) byPath.set(op.path, (methods = new Map()));
     methods.set(op.method, op);
   }
+  const ordered = chronological(matched);
   const recorded = new Map<string, MatchedExchange[]>();
-  for (const m of matched) {
+  for (const m of ordered) {
     if (m.exchange.failed || m.exchange.response.status < 200 || m.exchange.response.status > 299) continue;
     const list = recorded.get(m.op.id) ?? [];
     list.push(m);
@@ -101,7 +123,7 @@ export function detectResources(contract: Contract, matched: MatchedExchange[]):
       ops,
       listOp,
       recorded,
-      matched,
+      order: new Map(ordered.map((m, i) => [m, i])),
     });
     if (!resource) continue;
     resource.spec.name = uniqueName(collectionPath, usedNames);
@@ -109,7 +131,9 @@ export function detectResources(contract: Contract, matched: MatchedExchange[]):
     resources.push(resource.spec);
     for (const [role, op] of resource.ops) bindings.set(op.id, { resource: resource.spec.name, role });
   }
-  resources.sort((a, b) => (a.collectionPath < b.collectionPath ? -1 : a.collectionPath > b.collectionPath ? 1 : 0));
+  resources.sort((a, b) =>
+    a.collectionPath < b.collectionPath ? -1 : a.collectionPath > b.collectionPath ? 1 : 0,
+  );
   return { resources, bindings };
 }
 
@@ -121,10 +145,14 @@ interface Candidate {
   ops: Map<Role, Operation>;
   listOp: Operation | undefined;
   recorded: Map<string, MatchedExchange[]>;
-  matched: MatchedExchange[];
+  /** position of every exchange in chronological order */
+  order: Map<MatchedExchange, number>;
 }
 
-function buildResource(contract: Contract, c: Candidate): { spec: ResourceSpec; ops: Map<Role, Operation> } | undefined {
+function buildResource(
+  contract: Contract,
+  c: Candidate,
+): { spec: ResourceSpec; ops: Map<Role, Operation> } | undefined {
   const defs = contract.schemas;
   const ops = new Map(c.ops);
 
@@ -134,11 +162,14 @@ function buildResource(contract: Contract, c: Candidate): { spec: ResourceSpec; 
   const describesObject = (s: JsonSchema | undefined): s is JsonSchema =>
     s !== undefined && viewSchema(s, defs).properties.size > 0;
   const preliminary = [successSchema('read'), successSchema('create')].find(describesObject);
-  const list = c.listOp ? listShape(c.listOp, preliminary, defs, c.recorded.get(c.listOp.id) ?? []) : undefined;
+  const list = c.listOp
+    ? listShape(c.listOp, preliminary, defs, c.recorded.get(c.listOp.id) ?? [])
+    : undefined;
   if (list) ops.set('list', c.listOp!);
   const isEnvelope = (s: JsonSchema): boolean => {
     if (list?.itemsField === undefined) return false;
-    if (list.envelopeSchema !== undefined && stableStringify(s) === stableStringify(list.envelopeSchema)) return true;
+    if (list.envelopeSchema !== undefined && stableStringify(s) === stableStringify(list.envelopeSchema))
+      return true;
     const prop = viewSchema(s, defs).properties.get(list.itemsField);
     return prop !== undefined && viewSchema(prop.schema, defs).types.has('array');
   };
@@ -184,7 +215,7 @@ function buildResource(contract: Contract, c: Candidate): { spec: ResourceSpec; 
     idField,
     idFormat,
     listEnvelope: list?.itemsField
-      ? { itemsField: list.itemsField, template: envelopeTemplate(contract, c, list, defs) }
+      ? { itemsField: list.itemsField, template: escapeMarkers(envelopeTemplate(contract, c, list, defs)) }
       : null,
     ...(schema !== undefined ? { schema } : {}),
     seed: seeded.seed,
@@ -218,7 +249,12 @@ interface ListShape {
   envelopeSchema?: JsonSchema;
 }
 
-function listShape(op: Operation, item: JsonSchema | undefined, defs: Defs, recorded: MatchedExchange[]): ListShape | undefined {
+function listShape(
+  op: Operation,
+  item: JsonSchema | undefined,
+  defs: Defs,
+  recorded: MatchedExchange[],
+): ListShape | undefined {
   const media = successMedia(op);
   const samples: unknown[] = [
     ...recorded.map((m) => m.responseBody),
@@ -241,11 +277,18 @@ function listShape(op: Operation, item: JsonSchema | undefined, defs: Defs, reco
       const chosen =
         arrays.find(([, p]) => {
           const items = itemsOf(p.schema);
-          return itemName !== undefined && items !== undefined && viewSchema(items, defs).names[0] === itemName;
+          return (
+            itemName !== undefined && items !== undefined && viewSchema(items, defs).names[0] === itemName
+          );
         }) ??
         ITEMS_FIELDS.map((name) => arrays.find(([key]) => key === name)).find((x) => x !== undefined) ??
         arrays[0];
-      return { itemsField: chosen[0], items: itemsOf(chosen[1].schema), sample, envelopeSchema: media.schema };
+      return {
+        itemsField: chosen[0],
+        items: itemsOf(chosen[1].schema),
+        sample,
+        envelopeSchema: media.schema,
+      };
     }
     if (view.known) return undefined;
   }
@@ -259,10 +302,16 @@ function listShape(op: Operation, item: JsonSchema | undefined, defs: Defs, reco
   return { itemsField, sample: first };
 }
 
-function envelopeTemplate(contract: Contract, c: Candidate, list: ListShape, defs: Defs): Record<string, unknown> {
+function envelopeTemplate(
+  contract: Contract,
+  c: Candidate,
+  list: ListShape,
+  defs: Defs,
+): Record<string, unknown> {
   const template: Record<string, unknown> = {};
   if (list.sample) {
-    for (const [key, value] of Object.entries(list.sample)) if (key !== list.itemsField) template[key] = value;
+    for (const [key, value] of Object.entries(list.sample))
+      if (key !== list.itemsField) template[key] = value;
     return resetPagination(template, 0);
   }
   const view = viewSchema(list.envelopeSchema, defs);
@@ -289,12 +338,25 @@ function envelopeTemplate(contract: Contract, c: Candidate, list: ListShape, def
   return resetPagination(template, 0);
 }
 
+/** The runtime renders the envelope template: recorded objects that look like template markers are escaped. */
+function escapeMarkers<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(escapeMarkers) as T;
+  if (!isObject(value)) return value;
+  if (['$tpl', '$tplJson', '$literal'].some((k) => Object.prototype.hasOwnProperty.call(value, k))) {
+    return { $literal: value } as T;
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) out[key] = escapeMarkers(item);
+  return out as T;
+}
+
 /** A recorded page had `has_more: true` and a next cursor; the store serves everything on one page. */
 function resetPagination(value: Record<string, unknown>, depth: number): Record<string, unknown> {
   for (const [key, item] of Object.entries(value)) {
     const n = key.toLowerCase().replace(/[^a-z0-9]/g, '');
     if (n === 'hasmore' || n === 'hasnextpage' || n === 'hasnext') value[key] = false;
-    else if (/^next(?:page|cursor|pagetoken|token|url|link|offset|key)?$/.test(n) || n === 'cursor') value[key] = null;
+    else if (/^next(?:page|cursor|pagetoken|token|url|link|offset|key)?$/.test(n) || n === 'cursor')
+      value[key] = null;
     else if (isObject(item) && depth < 3) resetPagination(item, depth + 1);
   }
   return value;
@@ -328,10 +390,12 @@ function chooseIdField(c: Candidate, view: SchemaView, defs: Defs): string {
   push(idLike[0]);
 
   const paramView = viewSchema(
-    [...c.ops.values()].flatMap((op) => op.parameters).find((p) => p.in === 'path' && p.name === c.idParam)?.schema,
+    [...c.ops.values()].flatMap((op) => op.parameters).find((p) => p.in === 'path' && p.name === c.idParam)
+      ?.schema,
     defs,
   );
-  const numericParam = paramView.types.has('integer') || (paramView.types.has('number') && !paramView.types.has('string'));
+  const numericParam =
+    paramView.types.has('integer') || (paramView.types.has('number') && !paramView.types.has('string'));
 
   // recordings: the property whose value is the path parameter of the item operations
   const evidence = new Map<string, number>();
@@ -360,8 +424,10 @@ function chooseIdField(c: Candidate, view: SchemaView, defs: Defs): string {
 
   const compatible = ordered.find((name) => {
     const prop = viewSchema(view.properties.get(name)?.schema, defs);
-    const propNumeric = prop.types.size > 0 && [...prop.types].every((t) => t === 'integer' || t === 'number');
-    const paramText = paramView.types.has('string') && paramView.format === undefined && paramView.pattern === undefined;
+    const propNumeric =
+      prop.types.size > 0 && [...prop.types].every((t) => t === 'integer' || t === 'number');
+    const paramText =
+      paramView.types.has('string') && paramView.format === undefined && paramView.pattern === undefined;
     return !(propNumeric && paramText);
   });
   return compatible ?? ordered[0] ?? 'id';
@@ -385,7 +451,9 @@ function inferIdFormat(
   }
   for (const view of [prop, param]) {
     if (view.types.has('integer') || (view.types.has('number') && !view.types.has('string'))) {
-      const examples = [...exampleIds, ...view.examples].filter((x): x is number => typeof x === 'number' && Number.isInteger(x));
+      const examples = [...exampleIds, ...view.examples].filter(
+        (x): x is number => typeof x === 'number' && Number.isInteger(x),
+      );
       return { kind: 'integer', next: examples.length > 0 ? Math.max(...examples) + 1 : 1 };
     }
     if (view.format === 'uuid') return { kind: 'uuid' };
@@ -395,12 +463,11 @@ function inferIdFormat(
   );
   if (examples.length > 0) return fromValues(examples, []);
   for (const view of [prop, param]) {
-    const prefix = view.pattern !== undefined ? /^\^?([A-Za-z][A-Za-z0-9]*[_-])/.exec(view.pattern)?.[1] : undefined;
+    const prefix =
+      view.pattern !== undefined ? /^\^?([A-Za-z][A-Za-z0-9]*[_-])/.exec(view.pattern)?.[1] : undefined;
     if (prefix !== undefined) return { kind: 'prefixed', prefix, length: 24, alphabet: ALNUM };
   }
-  const maxLength = [prop, param]
-    .map((v) => v.maxLength)
-    .find((n): n is number => n !== undefined);
+  const maxLength = [prop, param].map((v) => v.maxLength).find((n): n is number => n !== undefined);
   if (maxLength !== undefined && maxLength < 36) {
     return { kind: 'string', length: Math.max(1, Math.min(maxLength, 24)), alphabet: ALNUM };
   }
@@ -427,16 +494,25 @@ function fromStrings(ids: string[]): IdFormat {
   const prefix = cut >= 0 ? common.slice(0, cut + 1) : '';
   const rests = ids.map((id) => id.slice(prefix.length));
   // `cus_NffrFeUfNV2Hib`: a short word, then something random-looking (not `blue-box`)
-  const randomLooking = rests.every((r) => r.length >= 6 && (/[0-9]/.test(r) || (/[a-z]/.test(r) && /[A-Z]/.test(r))));
+  const randomLooking = rests.every(
+    (r) => r.length >= 6 && (/[0-9]/.test(r) || (/[a-z]/.test(r) && /[A-Z]/.test(r))),
+  );
   if (/^[A-Za-z][A-Za-z0-9_-]{0,15}[_-]$/.test(prefix) && randomLooking) {
-    return { kind: 'prefixed', prefix, length: Math.max(...rests.map((r) => r.length)), alphabet: alphabetOf(rests) };
+    return {
+      kind: 'prefixed',
+      prefix,
+      length: Math.max(...rests.map((r) => r.length)),
+      alphabet: alphabetOf(rests),
+    };
   }
   return { kind: 'string', length: Math.max(...ids.map((id) => id.length)), alphabet: alphabetOf(ids) };
 }
 
 function alphabetOf(values: string[]): string {
-  if (values.every((v) => /^[0-9a-f]+$/.test(v)) && values.some((v) => /[a-f]/.test(v))) return '0123456789abcdef';
-  if (values.every((v) => /^[0-9A-F]+$/.test(v)) && values.some((v) => /[A-F]/.test(v))) return '0123456789ABCDEF';
+  if (values.every((v) => /^[0-9a-f]+$/.test(v)) && values.some((v) => /[a-f]/.test(v)))
+    return '0123456789abcdef';
+  if (values.every((v) => /^[0-9A-F]+$/.test(v)) && values.some((v) => /[A-F]/.test(v)))
+    return '0123456789ABCDEF';
   const all = values.join('');
   let alphabet = '';
   if (/[0-9]/.test(all)) alphabet += '0123456789';
@@ -484,9 +560,12 @@ function collectSeed(
     else entries.set(entryKey, { item: { ...item }, scope });
   };
 
-  for (const m of chronological(c.matched)) {
+  const exchanges = [...ops.values()]
+    .flatMap((op) => c.recorded.get(op.id) ?? [])
+    .sort((a, b) => (c.order.get(a) ?? 0) - (c.order.get(b) ?? 0));
+  for (const m of exchanges) {
     const role = roleOf.get(m.op.id);
-    if (!role || m.exchange.failed || m.exchange.response.status < 200 || m.exchange.response.status > 299) continue;
+    if (!role) continue;
     const scope: Record<string, string> = {};
     for (const name of scopeParams) scope[name] = m.pathParams[name] ?? '';
     const scopeKey = JSON.stringify(scopeParams.map((name) => scope[name]));
@@ -494,9 +573,7 @@ function collectSeed(
       for (const item of itemsOf(m.responseBody, list)) upsert(item, scope, scopeKey);
     } else if (role === 'delete') {
       const id = m.pathParams[c.idParam];
-      if (id !== undefined) {
-        for (const key of [...entries.keys()]) if (key === `${scopeKey}\u0000${id}`) entries.delete(key);
-      }
+      if (id !== undefined) entries.delete(`${scopeKey}\u0000${id}`);
     } else {
       upsert(m.responseBody, scope, scopeKey);
     }

@@ -34,7 +34,11 @@ export function detectTokenEndpoints(contract: Contract, matched: MatchedExchang
     if (m.exchange.failed || m.exchange.request.method.toUpperCase() !== 'POST') continue;
     if (m.exchange.response.status < 200 || m.exchange.response.status > 299) continue;
     const path = m.exchange.request.path.split('?')[0];
-    if (TOKEN_PATH.test(path) && isObject(m.responseBody) && typeof m.responseBody.access_token === 'string') {
+    if (
+      TOKEN_PATH.test(path) &&
+      isObject(m.responseBody) &&
+      typeof m.responseBody.access_token === 'string'
+    ) {
       found.add(m.op.id);
     }
   }
@@ -62,7 +66,8 @@ function candidatePaths(url: string, contract: Contract): string[] {
   path = path.replace(/\/+$/, '') || '/';
   const paths = [path];
   const base = contract.basePath;
-  if (base !== '' && (path === base || path.startsWith(`${base}/`))) paths.push(path.slice(base.length) || '/');
+  if (base !== '' && (path === base || path.startsWith(`${base}/`)))
+    paths.push(path.slice(base.length) || '/');
   return paths;
 }
 
@@ -70,6 +75,8 @@ function declaresAccessToken(op: Operation, contract: Contract): boolean {
   return op.responses.some(
     (response) =>
       /^2/.test(response.status) &&
-      response.content.some((media) => viewSchema(media.schema, contract.schemas).properties.has('access_token')),
+      response.content.some((media) =>
+        viewSchema(media.schema, contract.schemas).properties.has('access_token'),
+      ),
   );
 }

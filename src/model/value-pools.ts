@@ -6,7 +6,15 @@
  * resources.ts share: `$ref` following, `allOf` merging and best-fit `oneOf`/`anyOf` branches.
  */
 import { isJwt, isRequestIdName, isSecretName, isTokenName } from './dynamic';
-import type { Contract, Defs, JsonSchema, MatchedExchange, MediaTypeSpec, Operation, ValuePools } from './types';
+import type {
+  Contract,
+  Defs,
+  JsonSchema,
+  MatchedExchange,
+  MediaTypeSpec,
+  Operation,
+  ValuePools,
+} from './types';
 
 const REF_PREFIX = '#/$defs/';
 /** distinct values kept per key */
@@ -70,10 +78,26 @@ export function refName(schema: unknown): string | undefined {
  * none of them). Cycles through `$ref`/`allOf` are cut.
  */
 export function viewSchema(schema: JsonSchema | undefined, defs: Defs, value?: unknown): SchemaView {
+  if (!isObject(schema)) return emptyView();
+  // views that do not depend on the value (no union was chosen from) are cached: walking big
+  // recordings looks up the same schemas again and again
+  let caches = viewCache.get(defs);
+  if (!caches) viewCache.set(defs, (caches = { plain: new WeakMap(), noValue: new WeakMap() }));
+  const cached = caches.plain.get(schema) ?? (value === undefined ? caches.noValue.get(schema) : undefined);
+  if (cached) return cached;
   const view = emptyView();
-  mergeInto(view, schema, defs, value, new Set(), undefined, 0);
+  const state = { valueDependent: false };
+  mergeInto(view, schema, defs, value, new Set(), undefined, 0, state);
+  if (!state.valueDependent) caches.plain.set(schema, view);
+  else if (value === undefined) caches.noValue.set(schema, view);
   return view;
 }
+
+/** Shared views: callers must not modify them. */
+const viewCache = new WeakMap<
+  Defs,
+  { plain: WeakMap<object, SchemaView>; noValue: WeakMap<object, SchemaView> }
+>();
 
 function mergeInto(
   view: SchemaView,
@@ -83,6 +107,7 @@ function mergeInto(
   visiting: Set<string>,
   declaredIn: string | undefined,
   depth: number,
+  state: { valueDependent: boolean },
 ): void {
   if (!isObject(schema) || depth > MAX_DEPTH) return;
   const name = refName(schema);
@@ -90,7 +115,7 @@ function mergeInto(
     if (visiting.has(name) || !(name in defs)) return;
     visiting.add(name);
     view.names.push(name);
-    mergeInto(view, defs[name], defs, value, visiting, name, depth + 1);
+    mergeInto(view, defs[name], defs, value, visiting, name, depth + 1, state);
     visiting.delete(name);
   }
   const type = schema.type;
@@ -101,7 +126,8 @@ function mergeInto(
       if (!view.properties.has(key)) view.properties.set(key, { schema: sub as JsonSchema, declaredIn });
     }
   }
-  if (Array.isArray(schema.required)) for (const r of schema.required) if (typeof r === 'string') view.required.add(r);
+  if (Array.isArray(schema.required))
+    for (const r of schema.required) if (typeof r === 'string') view.required.add(r);
   if (isObject(schema.patternProperties)) {
     for (const [source, sub] of Object.entries(schema.patternProperties)) {
       const re = safeRegex(source);
@@ -114,7 +140,8 @@ function mergeInto(
   if (schema.items !== undefined && view.items === undefined && !Array.isArray(schema.items)) {
     view.items = schema.items as JsonSchema;
   }
-  if (Array.isArray(schema.prefixItems) && view.prefixItems.length === 0) view.prefixItems = schema.prefixItems;
+  if (Array.isArray(schema.prefixItems) && view.prefixItems.length === 0)
+    view.prefixItems = schema.prefixItems;
   if (Array.isArray(schema.enum)) view.enumValues = schema.enum;
   if ('const' in schema) view.enumValues = [schema.const];
   if (typeof schema.format === 'string' && view.format === undefined) view.format = schema.format;
@@ -133,13 +160,16 @@ function mergeInto(
     view.known = true;
   }
   if (Array.isArray(schema.allOf)) {
-    for (const part of schema.allOf) mergeInto(view, part as JsonSchema, defs, value, visiting, undefined, depth + 1);
+    for (const part of schema.allOf)
+      mergeInto(view, part as JsonSchema, defs, value, visiting, undefined, depth + 1, state);
   }
   for (const keyword of ['oneOf', 'anyOf'] as const) {
     const branches = schema[keyword];
-    if (!Array.isArray(branches) || branches.length === 0 || value === undefined) continue;
+    if (!Array.isArray(branches) || branches.length === 0) continue;
+    state.valueDependent = true;
+    if (value === undefined) continue;
     const best = bestBranch(branches as JsonSchema[], defs, value);
-    if (best !== undefined) mergeInto(view, best, defs, value, visiting, undefined, depth + 1);
+    if (best !== undefined) mergeInto(view, best, defs, value, visiting, undefined, depth + 1, state);
   }
 }
 
@@ -250,7 +280,7 @@ export function learnValuePools(contract: Contract, matched: MatchedExchange[]):
     let pool = pools.get(key);
     if (!pool) pools.set(key, (pool = { values: [], seen: new Set() }));
     if (pool.values.length >= POOL_CAP) return;
-    const id = JSON.stringify(value);
+    const id = typeof value === 'string' ? `s${value}` : `n${String(value)}`;
     if (pool.seen.has(id)) return;
     pool.seen.add(id);
     pool.values.push(value);

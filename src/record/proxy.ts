@@ -460,6 +460,117 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
     });
   }
 
+  // Upgrade (WebSocket) requests: tunnelled both ways; the handshake is recorded, the frames are not.
+  const tunnels = new Set<Socket>();
+  server.on('upgrade', (req: http.IncomingMessage, client: Socket, head: Buffer) => {
+    const startedDateTime = new Date().toISOString();
+    const t0 = performance.now();
+    const path = upstreamPath(target, req.url ?? '/');
+    const url = `${target.protocol}//${target.host}${path}`;
+    const headers = [...req.rawHeaders];
+    for (let i = 0; i < headers.length; i += 2)
+      if (headers[i].toLowerCase() === 'host') headers[i + 1] = target.host;
+    tunnels.add(client);
+    client.on('close', () => tunnels.delete(client));
+    client.on('error', () => client.destroy());
+    const record = (status: number, statusText: string, responseHeaders: string[], error?: string): void => {
+      const wait = ms(performance.now() - t0);
+      const entry: HarEntry = {
+        startedDateTime,
+        time: wait,
+        request: {
+          method: req.method ?? 'GET',
+          url,
+          httpVersion: `HTTP/${req.httpVersion}`,
+          cookies: requestCookies(headers),
+          headers: pairs(headers),
+          queryString: queryString(path),
+          headersSize: -1,
+          bodySize: 0,
+        },
+        response: {
+          status,
+          statusText,
+          httpVersion: status ? 'HTTP/1.1' : '',
+          cookies: responseCookies(responseHeaders),
+          headers: pairs(responseHeaders),
+          content: { size: 0, mimeType: headerValue(responseHeaders, 'content-type') ?? '' },
+          redirectURL: '',
+          headersSize: -1,
+          bodySize: -1,
+        },
+        cache: {},
+        timings: { send: 0, wait, receive: 0 },
+        ...(status === 101 ? { comment: 'upgraded connection tunnelled; frames not recorded' } : {}),
+        ...(error ? { _error: error } : {}),
+      };
+      stats.exchanges += 1;
+      if (error) stats.errors += 1;
+      Promise.resolve(options.onEntry(entry)).catch((err: unknown) =>
+        process.stderr.write(
+          `mockgen record: could not record ${req.method} ${url}: ${(err as Error).message}\n`,
+        ),
+      );
+    };
+    const upstream = (isHttps ? https : http).request({
+      hostname,
+      port,
+      method: req.method,
+      path,
+      headers: headers as unknown as http.OutgoingHttpHeaders,
+      agent: false,
+      rejectUnauthorized: !options.insecure,
+      servername: isHttps && !/^[\d.]+$|:/.test(hostname) ? hostname : undefined,
+    });
+    const headLines = (status: number, text: string, raw: string[]): string => {
+      let out = `HTTP/1.1 ${status} ${text}\r\n`;
+      for (let i = 0; i < raw.length; i += 2) out += `${raw[i]}: ${raw[i + 1]}\r\n`;
+      return `${out}\r\n`;
+    };
+    upstream.on('upgrade', (response: http.IncomingMessage, socket: Socket, upstreamHead: Buffer) => {
+      tunnels.add(socket);
+      socket.on('close', () => tunnels.delete(socket));
+      client.write(headLines(101, response.statusMessage ?? 'Switching Protocols', response.rawHeaders));
+      if (upstreamHead.length > 0) client.write(upstreamHead);
+      if (head.length > 0) socket.write(head);
+      socket.pipe(client).on('error', () => socket.destroy());
+      client.pipe(socket).on('error', () => client.destroy());
+      socket.on('error', () => client.destroy());
+      client.on('close', () => socket.destroy());
+      socket.on('close', () => client.destroy());
+      record(101, response.statusMessage ?? '', response.rawHeaders);
+    });
+    upstream.on('response', (response: http.IncomingMessage) => {
+      // the target refused the upgrade: relay its answer and close
+      const raw = withoutHopByHop(response.rawHeaders);
+      client.write(
+        headLines(response.statusCode ?? 502, response.statusMessage ?? '', [...raw, 'Connection', 'close']),
+      );
+      response.pipe(client);
+      record(response.statusCode ?? 0, response.statusMessage ?? '', response.rawHeaders);
+    });
+    upstream.on('error', (err: NodeJS.ErrnoException) => {
+      const body = JSON.stringify({
+        type: 'about:blank',
+        title: 'Bad Gateway',
+        status: 502,
+        detail: err.message,
+      });
+      client.end(
+        headLines(502, 'Bad Gateway', [
+          'Content-Type',
+          'application/problem+json',
+          'Content-Length',
+          String(Buffer.byteLength(body)),
+          'Connection',
+          'close',
+        ]) + body,
+      );
+      record(0, '', [], `${err.code ? `${err.code}: ` : ''}${err.message}`);
+    });
+    upstream.end();
+  });
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
       reject(
@@ -499,6 +610,7 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
           clearTimeout(timer);
         }
         server.closeAllConnections();
+        for (const socket of tunnels) socket.destroy();
         await Promise.allSettled([...pending]);
         agent.destroy();
         await closed;

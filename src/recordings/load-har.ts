@@ -35,7 +35,10 @@ export async function loadHar(files: string[], options: LoadHarOptions = {}): Pr
 }
 
 /** Streams one HAR file, calling `onEntry` with each raw `log.entries[i]` value (not yet validated). */
-export async function scanHarFile(file: string, onEntry: (raw: unknown, index: number) => void): Promise<void> {
+export async function scanHarFile(
+  file: string,
+  onEntry: (raw: unknown, index: number) => void,
+): Promise<void> {
   const cannotRead = (err: unknown): MockgenError =>
     new MockgenError(`${file}: cannot read the HAR file: ${(err as Error).message}`, { file });
   let gzipped = false;
@@ -109,11 +112,27 @@ const BACKSLASH = 0x5c;
 const UTF8_BOM = [0xef, 0xbb, 0xbf];
 
 function isValueStart(b: number): boolean {
-  return b === QUOTE || b === 0x7b || b === 0x5b || b === 0x2d || (b >= 0x30 && b <= 0x39) || b === 0x74 || b === 0x66 || b === 0x6e;
+  return (
+    b === QUOTE ||
+    b === 0x7b ||
+    b === 0x5b ||
+    b === 0x2d ||
+    (b >= 0x30 && b <= 0x39) ||
+    b === 0x74 ||
+    b === 0x66 ||
+    b === 0x6e
+  );
 }
 
 function isScalarByte(b: number): boolean {
-  return (b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x7a) || (b >= 0x41 && b <= 0x5a) || b === 0x2d || b === 0x2b || b === 0x2e;
+  return (
+    (b >= 0x30 && b <= 0x39) ||
+    (b >= 0x61 && b <= 0x7a) ||
+    (b >= 0x41 && b <= 0x5a) ||
+    b === 0x2d ||
+    b === 0x2b ||
+    b === 0x2e
+  );
 }
 
 function describeByte(b: number): string {
@@ -182,7 +201,12 @@ export class HarEntryScanner {
 
   end(): void {
     if (this.capture || !this.done) {
-      if (!this.started) throw this.error(this.line, this.col, 'the file is empty; expected a HAR object { "log": { "entries": [...] } }');
+      if (!this.started)
+        throw this.error(
+          this.line,
+          this.col,
+          'the file is empty; expected a HAR object { "log": { "entries": [...] } }',
+        );
       throw this.syntax(this.line, this.col, 'unexpected end of file (the HAR is truncated)');
     }
   }
@@ -190,13 +214,23 @@ export class HarEntryScanner {
   private structural(chunk: Buffer, i: number, b: number): number {
     const frame = this.stack[this.stack.length - 1];
     if (!frame) {
-      if (this.done) throw this.syntax(this.line, this.col, `unexpected ${describeByte(b)} after the end of the HAR object`);
+      if (this.done)
+        throw this.syntax(
+          this.line,
+          this.col,
+          `unexpected ${describeByte(b)} after the end of the HAR object`,
+        );
       if (b === 0x7b) {
         this.started = true;
         this.push({ type: 'object', role: 'root', pointer: '', state: 'start', index: 0, sawChild: false });
         return this.advance(i);
       }
-      if (isValueStart(b)) throw this.error(this.line, this.col, 'not a HAR file: the top-level JSON value must be an object with a "log" property');
+      if (isValueStart(b))
+        throw this.error(
+          this.line,
+          this.col,
+          'not a HAR file: the top-level JSON value must be an object with a "log" property',
+        );
       throw this.syntax(this.line, this.col, `unexpected ${describeByte(b)} (expected '{')`);
     }
     if (frame.type === 'object') {
@@ -205,7 +239,11 @@ export class HarEntryScanner {
         case 'key':
           if (b === QUOTE) return this.beginCapture(chunk, i, { kind: 'key' });
           if (b === 0x7d && frame.state === 'start') return this.close(i);
-          throw this.syntax(this.line, this.col, `unexpected ${describeByte(b)} (expected a property name in double quotes)`);
+          throw this.syntax(
+            this.line,
+            this.col,
+            `unexpected ${describeByte(b)} (expected a property name in double quotes)`,
+          );
         case 'colon':
           if (b === 0x3a) {
             frame.state = 'value';
@@ -213,7 +251,8 @@ export class HarEntryScanner {
           }
           throw this.syntax(this.line, this.col, `unexpected ${describeByte(b)} (expected ':')`);
         case 'value': {
-          if (!isValueStart(b)) throw this.syntax(this.line, this.col, `unexpected ${describeByte(b)} (expected a value)`);
+          if (!isValueStart(b))
+            throw this.syntax(this.line, this.col, `unexpected ${describeByte(b)} (expected a value)`);
           const pointer = `${frame.pointer}/${escapePointer(frame.key ?? '')}`;
           if (frame.role === 'root' && frame.key === 'log') {
             this.sawLog = true;
@@ -226,7 +265,14 @@ export class HarEntryScanner {
           if (frame.role === 'log' && frame.key === 'entries') {
             this.sawEntries = true;
             if (b === 0x5b) {
-              this.push({ type: 'array', role: 'entries', pointer, state: 'start', index: 0, sawChild: false });
+              this.push({
+                type: 'array',
+                role: 'entries',
+                pointer,
+                state: 'start',
+                index: 0,
+                sawChild: false,
+              });
               return this.advance(i);
             }
             return this.beginCapture(chunk, i, { kind: 'value', pointer, expect: 'array' });
@@ -380,7 +426,11 @@ export class HarEntryScanner {
       if (target.kind === 'value' && target.expect) {
         const ok = target.expect === 'array' ? Array.isArray(value) : isPlainObject(value);
         if (!ok) {
-          throw this.error(c.line, c.col, `not a HAR file: ${target.pointer} must be an ${target.expect}, got ${kindOf(value)}`);
+          throw this.error(
+            c.line,
+            c.col,
+            `not a HAR file: ${target.pointer} must be an ${target.expect}, got ${kindOf(value)}`,
+          );
         }
       }
       this.afterValue();
@@ -390,7 +440,10 @@ export class HarEntryScanner {
   }
 
   private syntax(line: number, col: number, reason: string): MockgenError {
-    return new MockgenError(`${this.file}:${line}:${col}: invalid JSON: ${reason}`, { file: this.file, line });
+    return new MockgenError(`${this.file}:${line}:${col}: invalid JSON: ${reason}`, {
+      file: this.file,
+      line,
+    });
   }
 
   private error(line: number, col: number, reason: string): MockgenError {
@@ -508,7 +561,9 @@ export function findJsonError(text: string): { offset: number; message: string }
       }
     }
     if (ch === '"') return string();
-    const literal = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(text.slice(i, i + 400));
+    const literal = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(
+      text.slice(i, i + 400),
+    );
     if (literal && literal[0] !== '' && literal[0] !== '-') {
       i += literal[0].length;
       return;
@@ -542,7 +597,8 @@ function kindOf(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') return 'an object';
-  if (typeof value === 'string') return `a string (${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)})`;
+  if (typeof value === 'string')
+    return `a string (${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)})`;
   return `a ${typeof value} (${String(value)})`;
 }
 
@@ -557,15 +613,19 @@ class EntryReader {
 
   fail(path: string, reason: string): never {
     const pointer = `${this.base}${path}`;
-    throw new MockgenError(`${this.file}: entry ${this.index} (${pointer}): ${reason}; fix or remove the entry`, {
-      file: this.file,
-      pointer,
-      entry: this.index,
-    });
+    throw new MockgenError(
+      `${this.file}: entry ${this.index} (${pointer}): ${reason}; fix or remove the entry`,
+      {
+        file: this.file,
+        pointer,
+        entry: this.index,
+      },
+    );
   }
 
   object(value: unknown, path: string): Record<string, unknown> {
-    if (!isPlainObject(value)) this.fail(path, `expected an object, got ${value === undefined ? 'nothing' : kindOf(value)}`);
+    if (!isPlainObject(value))
+      this.fail(path, `expected an object, got ${value === undefined ? 'nothing' : kindOf(value)}`);
     return value;
   }
 
@@ -582,9 +642,13 @@ class EntryReader {
 
   number(value: unknown, path: string, fallback?: number): number {
     if (typeof value === 'number' && Number.isFinite(value)) return value;
-    if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+    if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)))
+      return Number(value);
     if ((value === undefined || value === null) && fallback !== undefined) return fallback;
-    return this.fail(path, value === undefined ? 'required number is missing' : `expected a number, got ${kindOf(value)}`);
+    return this.fail(
+      path,
+      value === undefined ? 'required number is missing' : `expected a number, got ${kindOf(value)}`,
+    );
   }
 
   /** `[{ name, value }]` lists (headers, queryString, cookies). */
@@ -609,11 +673,13 @@ function normaliseEntry(raw: unknown, r: EntryReader): HarEntry {
   const responseRaw = entry.response === undefined && error !== undefined ? { status: 0 } : entry.response;
   const response = r.object(responseRaw, '/response');
   const method = r.string(request.method, '/request/method').trim();
-  if (!/^[A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]*$/.test(method)) r.fail('/request/method', `not an HTTP method: ${JSON.stringify(method)}`);
+  if (!/^[A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]*$/.test(method))
+    r.fail('/request/method', `not an HTTP method: ${JSON.stringify(method)}`);
   const url = r.string(request.url, '/request/url');
   if (url.trim() === '') r.fail('/request/url', 'the URL is empty');
 
-  const timingsRaw = entry.timings === undefined || entry.timings === null ? {} : r.object(entry.timings, '/timings');
+  const timingsRaw =
+    entry.timings === undefined || entry.timings === null ? {} : r.object(entry.timings, '/timings');
   const timings: HarEntry['timings'] = { send: -1, wait: -1, receive: -1 };
   for (const [name, value] of Object.entries(timingsRaw)) {
     if (name.startsWith('_') || name === 'comment' || value === undefined || value === null) continue;
@@ -625,7 +691,10 @@ function normaliseEntry(raw: unknown, r: EntryReader): HarEntry {
 
   const requestHeaders = r.pairs(request.headers, '/request/headers') as HarHeader[];
   const responseHeaders = r.pairs(response.headers, '/response/headers') as HarHeader[];
-  const contentRaw = response.content === undefined || response.content === null ? {} : r.object(response.content, '/response/content');
+  const contentRaw =
+    response.content === undefined || response.content === null
+      ? {}
+      : r.object(response.content, '/response/content');
   const out: HarEntry = {
     startedDateTime: r.string(entry.startedDateTime, '/startedDateTime', ''),
     time: r.number(entry.time, '/time', phaseSum),
@@ -654,9 +723,14 @@ function normaliseEntry(raw: unknown, r: EntryReader): HarEntry {
     timings,
   };
   if (request.postData !== undefined && request.postData !== null) {
-    out.request.postData = normalisePostData(r.object(request.postData, '/request/postData'), requestHeaders, r);
+    out.request.postData = normalisePostData(
+      r.object(request.postData, '/request/postData'),
+      requestHeaders,
+      r,
+    );
   }
-  const responseError = typeof response._error === 'string' && response._error !== '' ? response._error : undefined;
+  const responseError =
+    typeof response._error === 'string' && response._error !== '' ? response._error : undefined;
   if (error !== undefined || responseError !== undefined) out._error = error ?? responseError;
   return out;
 }
@@ -686,9 +760,19 @@ function encodeBody(bytes: Buffer, contentType: string): { text: string; encodin
   return { text: bytes.toString('base64'), encoding: 'base64' };
 }
 
-function normaliseContent(content: Record<string, unknown>, headers: HarHeader[], r: EntryReader): HarContent {
-  const contentType = r.string(content.mimeType, '/response/content/mimeType', '') || headerValue(headers, 'content-type') || '';
-  const out: HarContent = { size: r.number(content.size, '/response/content/size', -1), mimeType: contentType };
+function normaliseContent(
+  content: Record<string, unknown>,
+  headers: HarHeader[],
+  r: EntryReader,
+): HarContent {
+  const contentType =
+    r.string(content.mimeType, '/response/content/mimeType', '') ||
+    headerValue(headers, 'content-type') ||
+    '';
+  const out: HarContent = {
+    size: r.number(content.size, '/response/content/size', -1),
+    mimeType: contentType,
+  };
   const text = r.string(content.text, '/response/content/text', '');
   if (text === '') return out;
   const encoding = r.string(content.encoding, '/response/content/encoding', '').toLowerCase();
@@ -711,14 +795,22 @@ function decodeBody(
 ): { text: string; encoding?: 'base64' } {
   if (encoding === 'base64') {
     const compact = text.replace(/\s+/g, '');
-    if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(compact)) r.fail(path, 'encoding is base64 but the text is not base64');
+    if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(compact))
+      r.fail(path, 'encoding is base64 but the text is not base64');
     return encodeBody(decompress(Buffer.from(compact, 'base64'), contentEncoding, contentType), contentType);
   }
   if (encoding !== '' && encoding !== 'utf-8' && encoding !== 'utf8' && encoding !== 'identity') {
-    r.fail(path.replace(/\/text$/, '/encoding'), `unsupported body encoding ${JSON.stringify(encoding)} (HAR allows "base64")`);
+    r.fail(
+      path.replace(/\/text$/, '/encoding'),
+      `unsupported body encoding ${JSON.stringify(encoding)} (HAR allows "base64")`,
+    );
   }
   // Text stored as is. A few tools write still-compressed bytes as a latin1 string: recover those.
-  if (text.charCodeAt(0) === 0x1f && text.charCodeAt(1) === 0x8b && /^[\u0000-\u00ff]*$/.test(text.slice(0, 4096))) {
+  if (
+    text.charCodeAt(0) === 0x1f &&
+    text.charCodeAt(1) === 0x8b &&
+    /^[\u0000-\u00ff]*$/.test(text.slice(0, 4096))
+  ) {
     const bytes = decompress(Buffer.from(text, 'latin1'), contentEncoding || 'gzip', contentType);
     if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return encodeBody(bytes, contentType);
   }
@@ -729,7 +821,9 @@ function decodeBody(
 function looksLikePlainText(bytes: Buffer): boolean {
   const head = bytes.subarray(0, 4096);
   // a multi-byte character may be cut at the end of the sample
-  const valid = isUtf8(head) || (bytes.length > head.length && [1, 2, 3].some((k) => isUtf8(head.subarray(0, head.length - k))));
+  const valid =
+    isUtf8(head) ||
+    (bytes.length > head.length && [1, 2, 3].some((k) => isUtf8(head.subarray(0, head.length - k))));
   if (!valid) return false;
   for (const b of head.subarray(0, 1024)) {
     if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) return false;
@@ -759,7 +853,12 @@ function decompress(bytes: Buffer, contentEncoding: string, contentType: string)
     .split(',')
     .map((c) => c.trim())
     .filter((c) => c !== '' && c !== 'identity');
-  if (codings.length === 0 && bytes[0] === 0x1f && bytes[1] === 0x8b && isTextualMediaType(mediaTypeOf(contentType))) {
+  if (
+    codings.length === 0 &&
+    bytes[0] === 0x1f &&
+    bytes[1] === 0x8b &&
+    isTextualMediaType(mediaTypeOf(contentType))
+  ) {
     codings.push('gzip'); // compressed but the header was dropped
   }
   let out = bytes;
@@ -783,15 +882,18 @@ function decompress(bytes: Buffer, contentEncoding: string, contentType: string)
 }
 
 function normalisePostData(post: Record<string, unknown>, headers: HarHeader[], r: EntryReader): HarPostData {
-  const mimeType = r.string(post.mimeType, '/request/postData/mimeType', '') || headerValue(headers, 'content-type') || '';
+  const mimeType =
+    r.string(post.mimeType, '/request/postData/mimeType', '') || headerValue(headers, 'content-type') || '';
   const out: HarPostData = { mimeType };
   if (post.params !== undefined && post.params !== null) {
-    if (!Array.isArray(post.params)) r.fail('/request/postData/params', `expected an array, got ${kindOf(post.params)}`);
+    if (!Array.isArray(post.params))
+      r.fail('/request/postData/params', `expected an array, got ${kindOf(post.params)}`);
     out.params = post.params.map((item, k) => {
       const path = `/request/postData/params/${k}`;
       const obj = r.object(item, path);
       const param: HarPostParam = { name: r.string(obj.name, `${path}/name`) };
-      if (obj.value !== undefined && obj.value !== null) param.value = r.string(obj.value, `${path}/value`, undefined, true);
+      if (obj.value !== undefined && obj.value !== null)
+        param.value = r.string(obj.value, `${path}/value`, undefined, true);
       if (typeof obj.fileName === 'string') param.fileName = obj.fileName;
       if (typeof obj.contentType === 'string') param.contentType = obj.contentType;
       return param;
@@ -800,7 +902,14 @@ function normalisePostData(post: Record<string, unknown>, headers: HarHeader[], 
   const text = r.string(post.text, '/request/postData/text', '');
   if (text !== '') {
     const encoding = r.string(post.encoding, '/request/postData/encoding', '').toLowerCase();
-    const decoded = decodeBody(text, encoding, headerValue(headers, 'content-encoding') ?? '', mimeType, r, '/request/postData/text');
+    const decoded = decodeBody(
+      text,
+      encoding,
+      headerValue(headers, 'content-encoding') ?? '',
+      mimeType,
+      r,
+      '/request/postData/text',
+    );
     out.text = decoded.text;
     if (decoded.encoding) out.encoding = decoded.encoding;
   }
@@ -856,10 +965,12 @@ const TEXT_TYPES = new Set([
 export function isTextualMediaType(mediaType: string): boolean | undefined {
   if (mediaType === '') return undefined;
   if (mediaType.startsWith('text/')) return true;
-  if (/[/+](json|xml)$/.test(mediaType) || mediaType.endsWith('+yaml') || mediaType.endsWith('-json')) return true;
+  if (/[/+](json|xml)$/.test(mediaType) || mediaType.endsWith('+yaml') || mediaType.endsWith('-json'))
+    return true;
   if (TEXT_TYPES.has(mediaType)) return true;
   if (/^(image|audio|video|font)\//.test(mediaType) || BINARY_TYPES.has(mediaType)) return false;
-  if (/(zip|protobuf|octet|gzip|tar|pdf|msword|openxmlformats|excel|powerpoint)/.test(mediaType)) return false;
+  if (/(zip|protobuf|octet|gzip|tar|pdf|msword|openxmlformats|excel|powerpoint)/.test(mediaType))
+    return false;
   return undefined;
 }
 
@@ -868,7 +979,12 @@ export function isTextualMediaType(mediaType: string): boolean | undefined {
 
 const PSEUDO_HEADER = /^:/;
 
-function toExchange(raw: unknown, index: number, file: string, redact: RedactOptions | false | undefined): Exchange {
+function toExchange(
+  raw: unknown,
+  index: number,
+  file: string,
+  redact: RedactOptions | false | undefined,
+): Exchange {
   const reader = new EntryReader(file, index);
   let entry = normaliseEntry(raw, reader);
   if (redact !== false) entry = redactHarEntry(entry, redact ?? {});
@@ -878,16 +994,21 @@ function toExchange(raw: unknown, index: number, file: string, redact: RedactOpt
   const responseHeaders = response.headers.map((h): [string, string] => [h.name.toLowerCase(), h.value]);
   const target = splitUrl(request.url);
   const hostHeader =
-    requestHeaders.find(([n]) => n === ':authority')?.[1] ?? requestHeaders.find(([n]) => n === 'host')?.[1] ?? '';
+    requestHeaders.find(([n]) => n === ':authority')?.[1] ??
+    requestHeaders.find(([n]) => n === 'host')?.[1] ??
+    '';
   const scheme = target.scheme || requestHeaders.find(([n]) => n === ':scheme')?.[1] || 'http';
   let path = target.path;
-  if (path === '' && target.authority === undefined) path = requestHeaders.find(([n]) => n === ':path')?.[1]?.split('?')[0] ?? '';
+  if (path === '' && target.authority === undefined)
+    path = requestHeaders.find(([n]) => n === ':path')?.[1]?.split('?')[0] ?? '';
   if (path === '') path = '/';
   let query = target.query !== undefined ? parseQuery(target.query) : [];
-  if (target.query === undefined && request.queryString.length > 0) query = request.queryString.map((q) => [q.name, q.value]);
+  if (target.query === undefined && request.queryString.length > 0)
+    query = request.queryString.map((q) => [q.name, q.value]);
 
   let cookies = request.cookies.map((c): [string, string] => [c.name, c.value]);
-  if (cookies.length === 0) cookies = cookiesFromHeader(requestHeaders.filter(([n]) => n === 'cookie').map(([, v]) => v));
+  if (cookies.length === 0)
+    cookies = cookiesFromHeader(requestHeaders.filter(([n]) => n === 'cookie').map(([, v]) => v));
 
   const time = entry.time >= 0 ? entry.time : 0;
   const wait = entry.timings.wait;
@@ -922,7 +1043,8 @@ function toExchange(raw: unknown, index: number, file: string, redact: RedactOpt
 
 function toRecordedBody(content: HarContent | HarPostData): RecordedBody | undefined {
   const mimeType = mediaTypeOf(content.mimeType ?? '');
-  const params = 'params' in content && content.params && content.params.length > 0 ? content.params : undefined;
+  const params =
+    'params' in content && content.params && content.params.length > 0 ? content.params : undefined;
   if ((content.text === undefined || content.text === '') && !params) return undefined;
   const body: RecordedBody = { mimeType };
   if (content.text !== undefined && content.text !== '') {
@@ -980,7 +1102,11 @@ export function parseQuery(query: string): [string, string][] {
   for (const pair of query.split('&')) {
     if (pair === '') continue;
     const eq = pair.indexOf('=');
-    out.push(eq < 0 ? [decodeComponent(pair), ''] : [decodeComponent(pair.slice(0, eq)), decodeComponent(pair.slice(eq + 1))]);
+    out.push(
+      eq < 0
+        ? [decodeComponent(pair), '']
+        : [decodeComponent(pair.slice(0, eq)), decodeComponent(pair.slice(eq + 1))],
+    );
   }
   return out;
 }

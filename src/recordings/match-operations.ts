@@ -27,8 +27,7 @@ export interface MatchResult {
 }
 
 export type OperationLookup =
-  | { op: Operation; pathParams: Record<string, string>; template: string }
-  | { reason: UnmatchedReason };
+  { op: Operation; pathParams: Record<string, string>; template: string } | { reason: UnmatchedReason };
 
 /** Matches exchanges in order; `matched` keeps the order of `recordings.exchanges`. */
 export function matchExchanges(contract: Contract, recordings: { exchanges: Exchange[] }): MatchResult {
@@ -61,7 +60,9 @@ export function matchExchanges(contract: Contract, recordings: { exchanges: Exch
  * A reusable matcher: `(method, path, host?) → operation + decoded path parameters`, or why not.
  * `path` is the raw request path (percent-encoded, no query); `host` is `hostname[:port]`.
  */
-export function createOperationMatcher(contract: Contract): (method: string, path: string, host?: string) => OperationLookup {
+export function createOperationMatcher(
+  contract: Contract,
+): (method: string, path: string, host?: string) => OperationLookup {
   const router = new Router<Operation>();
   for (const op of contract.operations) router.add(op.method, op.path, op);
   const basePaths = documentedBasePaths(contract);
@@ -77,7 +78,8 @@ export function createOperationMatcher(contract: Contract): (method: string, pat
       if (op) return { op, pathParams: match.params, template: match.template };
       methodMismatch = true;
     }
-    const foreignHost = hosts !== undefined && host !== undefined && host !== '' && !isDocumentedHost(host, hosts);
+    const foreignHost =
+      hosts !== undefined && host !== undefined && host !== '' && !isDocumentedHost(host, hosts);
     if (foreignHost) return { reason: 'host' };
     return { reason: methodMismatch ? 'method' : 'path' };
   };
@@ -112,7 +114,8 @@ export function documentedBasePaths(contract: Contract): string[] {
     const absolute = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*([^?#]*)/.exec(server);
     if (absolute) add(absolute[1]);
     else if (server.startsWith('/')) add(server.split(/[?#]/)[0]);
-    else if (server !== '' && server !== '.' && !server.includes(':')) add(server.replace(/^\.\//, '').split(/[?#]/)[0]);
+    else if (server !== '' && server !== '.' && !server.includes(':'))
+      add(server.replace(/^\.\//, '').split(/[?#]/)[0]);
   }
   return [...paths].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
 }
@@ -156,7 +159,8 @@ function isDocumentedHost(host: string, hosts: Set<string>): boolean {
 export function formFlatNames(op: Operation, contract: Contract): ReadonlySet<string> {
   const names = new Set<string>();
   for (const media of op.requestBody?.content ?? []) {
-    if (media.mediaType !== 'application/x-www-form-urlencoded' && media.mediaType !== 'multipart/form-data') continue;
+    if (media.mediaType !== 'application/x-www-form-urlencoded' && media.mediaType !== 'multipart/form-data')
+      continue;
     for (const name of propertyNames(media.schema, contract, 0)) if (name.includes('[')) names.add(name);
   }
   return names;
@@ -167,13 +171,20 @@ function propertyNames(schema: JsonSchema | undefined, contract: Contract, depth
   const out: string[] = [];
   const ref = schema.$ref;
   if (typeof ref === 'string' && ref.startsWith('#/$defs/')) {
-    out.push(...propertyNames(contract.schemas[decodePointerToken(ref.slice('#/$defs/'.length))], contract, depth + 1));
+    out.push(
+      ...propertyNames(
+        contract.schemas[decodePointerToken(ref.slice('#/$defs/'.length))],
+        contract,
+        depth + 1,
+      ),
+    );
   }
   const properties = schema.properties;
   if (properties && typeof properties === 'object') out.push(...Object.keys(properties));
   for (const keyword of ['allOf', 'oneOf', 'anyOf']) {
     const list = schema[keyword];
-    if (Array.isArray(list)) for (const sub of list) out.push(...propertyNames(sub as JsonSchema, contract, depth + 1));
+    if (Array.isArray(list))
+      for (const sub of list) out.push(...propertyNames(sub as JsonSchema, contract, depth + 1));
   }
   return out;
 }

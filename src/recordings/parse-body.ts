@@ -53,7 +53,9 @@ export function parseBodyWithKind(
   }
   if (text === undefined) {
     if (params && params.length > 0) return { kind: 'form', value: fieldsFromParams(params, flatNames) };
-    return body.base64 !== undefined ? { kind: 'binary', value: undefined } : { kind: 'none', value: undefined };
+    return body.base64 !== undefined
+      ? { kind: 'binary', value: undefined }
+      : { kind: 'none', value: undefined };
   }
   if (isJsonMediaType(mediaType) || mediaType === '') {
     const trimmed = text.replace(/^\uFEFF/, '').trim();
@@ -73,7 +75,11 @@ function parseFormText(text: string): [string, unknown][] {
   for (const pair of text.split('&')) {
     if (pair === '') continue;
     const eq = pair.indexOf('=');
-    out.push(eq < 0 ? [decodeComponent(pair), ''] : [decodeComponent(pair.slice(0, eq)), decodeComponent(pair.slice(eq + 1))]);
+    out.push(
+      eq < 0
+        ? [decodeComponent(pair), '']
+        : [decodeComponent(pair.slice(0, eq)), decodeComponent(pair.slice(eq + 1))],
+    );
   }
   return out;
 }
@@ -90,7 +96,10 @@ function partValue(value: string, contentType: string | undefined): unknown {
   return value;
 }
 
-function fieldsFromParams(params: NonNullable<RecordedBody['params']>, flatNames?: ReadonlySet<string>): Record<string, unknown> {
+function fieldsFromParams(
+  params: NonNullable<RecordedBody['params']>,
+  flatNames?: ReadonlySet<string>,
+): Record<string, unknown> {
   return buildFormObject(
     params.map((p) => [p.name, partValue(p.value ?? '', p.contentType)]),
     flatNames,
@@ -101,7 +110,10 @@ function fieldsFromParams(params: NonNullable<RecordedBody['params']>, flatNames
  * Fields of a raw multipart body (HAR `postData.text` without `params`). The boundary is taken from the
  * first delimiter line, since the recorded media type has lost its parameters.
  */
-function parseMultipartText(text: string, flatNames?: ReadonlySet<string>): Record<string, unknown> | undefined {
+function parseMultipartText(
+  text: string,
+  flatNames?: ReadonlySet<string>,
+): Record<string, unknown> | undefined {
   const firstLine = /^(?:\r?\n)*--([^\r\n]+?)[ \t]*\r?\n/.exec(text);
   if (!firstLine) return undefined;
   const delimiter = `--${firstLine[1]}`;
@@ -114,7 +126,8 @@ function parseMultipartText(text: string, flatNames?: ReadonlySet<string>): Reco
     const head = body.slice(0, split.index);
     const content = body.slice(split.index + split[0].length).replace(/\r?\n$/, '');
     const disposition = /^content-disposition:(.*)$/im.exec(head)?.[1] ?? '';
-    const name = /\bname="((?:[^"\\]|\\.)*)"/i.exec(disposition)?.[1] ?? /\bname=([^;\s]+)/i.exec(disposition)?.[1];
+    const name =
+      /\bname="((?:[^"\\]|\\.)*)"/i.exec(disposition)?.[1] ?? /\bname=([^;\s]+)/i.exec(disposition)?.[1];
     if (name === undefined) continue;
     pairs.push([name, partValue(content, /^content-type:(.*)$/im.exec(head)?.[1])]);
   }

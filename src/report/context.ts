@@ -49,7 +49,9 @@ function compare(a: string, b: string): number {
 
 /** `3, 7, 9 and 12 more` — the first few entries of a group, with the file when there are several. */
 export function entryList(findings: Finding[], multipleFiles: boolean, shown = 5): string {
-  const labels = findings.slice(0, shown).map((f) => (multipleFiles ? `${f.file}#${f.entry}` : String(f.entry)));
+  const labels = findings
+    .slice(0, shown)
+    .map((f) => (multipleFiles ? `${f.file}#${f.entry}` : String(f.entry)));
   const more = findings.length - labels.length;
   return labels.join(', ') + (more > 0 ? ` and ${more} more` : '');
 }

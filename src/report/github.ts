@@ -11,7 +11,10 @@ export function githubReport(findings: Finding[], context: ReportContext): strin
     const f = group.first;
     const count = group.findings.length;
     const title = `${f.kind}: ${f.operation}${f.status !== undefined ? ` → ${f.status}` : ''}`;
-    const where = count === 1 ? ` (entry ${entryList(group.findings, multipleFiles)})` : ` (${count} entries: ${entryList(group.findings, multipleFiles)})`;
+    const where =
+      count === 1
+        ? ` (entry ${entryList(group.findings, multipleFiles)})`
+        : ` (${count} entries: ${entryList(group.findings, multipleFiles)})`;
     return `::${f.severity} file=${property(f.file)},title=${property(title)}::${data(f.message + where)}`;
   });
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;

@@ -24,7 +24,9 @@ export function junitReport(findings: Finding[], context: ReportContext): string
     const name = attr(operation);
     if (list.length === 0 && untested.has(operation)) {
       skipped++;
-      cases.push(`    <testcase classname="mockgen.drift" name="${name}">\n      <skipped message="no recorded entry exercised this operation"/>\n    </testcase>`);
+      cases.push(
+        `    <testcase classname="mockgen.drift" name="${name}">\n      <skipped message="no recorded entry exercised this operation"/>\n    </testcase>`,
+      );
       continue;
     }
     if (list.length === 0) {
@@ -67,12 +69,22 @@ export function junitReport(findings: Finding[], context: ReportContext): string
 }
 
 /** Characters XML 1.0 cannot carry at all (most C0 controls, lone surrogates, U+FFFE/FFFF). */
-const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const INVALID_XML =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 export function text(value: string): string {
-  return value.replace(INVALID_XML, '\uFFFD').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return value
+    .replace(INVALID_XML, '\uFFFD')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
 }
 
 export function attr(value: string): string {
-  return text(value).replace(/"/g, '&quot;').replace(/'/g, '&apos;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
+  return text(value)
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;')
+    .replace(/\n/g, '&#10;')
+    .replace(/\r/g, '&#13;')
+    .replace(/\t/g, '&#9;');
 }

@@ -17,16 +17,29 @@ export function sarifReport(findings: Finding[], context: ReportContext): string
   const results = groupFindings(findings).map((group) => {
     const f = group.first;
     const count = group.findings.length;
-    const entries = group.findings.slice(0, MAX_ENTRIES_LISTED).map((x) => (multipleFiles ? `${x.file}#${x.entry}` : x.entry));
+    const entries = group.findings
+      .slice(0, MAX_ENTRIES_LISTED)
+      .map((x) => (multipleFiles ? `${x.file}#${x.entry}` : x.entry));
     const result: Record<string, unknown> = {
       ruleId: f.kind,
       ruleIndex: ruleIndex.get(f.kind) ?? -1,
       level: f.severity === 'error' ? 'error' : 'warning',
-      message: { text: count === 1 ? `${f.message} (entry ${f.entry})` : `${f.message} (${count} entries, first ${f.entry})` },
+      message: {
+        text:
+          count === 1
+            ? `${f.message} (entry ${f.entry})`
+            : `${f.message} (${count} entries, first ${f.entry})`,
+      },
       locations: [
         {
           physicalLocation: { artifactLocation: { uri: toUri(f.file) } },
-          logicalLocations: [{ name: f.operation, fullyQualifiedName: `${f.operation}${f.status !== undefined ? ` ${f.status}` : ''}${f.pointer}`, kind: 'member' }],
+          logicalLocations: [
+            {
+              name: f.operation,
+              fullyQualifiedName: `${f.operation}${f.status !== undefined ? ` ${f.status}` : ''}${f.pointer}`,
+              kind: 'member',
+            },
+          ],
         },
       ],
       partialFingerprints: { 'mockgenDrift/v1': fingerprint(f) },
@@ -59,7 +72,9 @@ export function sarifReport(findings: Finding[], context: ReportContext): string
           driver: {
             name: 'mockgen-drift',
             fullName: 'mockgen drift (OpenAPI contract vs recorded traffic)',
-            ...(context.toolVersion ? { version: context.toolVersion, semanticVersion: context.toolVersion } : {}),
+            ...(context.toolVersion
+              ? { version: context.toolVersion, semanticVersion: context.toolVersion }
+              : {}),
             rules: ALL_KINDS.map((k) => ({
               id: k.kind,
               name: k.kind.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase()),
@@ -70,7 +85,9 @@ export function sarifReport(findings: Finding[], context: ReportContext): string
           },
         },
         invocations: [{ executionSuccessful: true }],
-        artifacts: [context.contractFile, ...context.recordingFiles].map((file) => ({ location: { uri: toUri(file) } })),
+        artifacts: [context.contractFile, ...context.recordingFiles].map((file) => ({
+          location: { uri: toUri(file) },
+        })),
         results,
         properties: {
           entries: context.summary.entries,
@@ -89,6 +106,7 @@ export function toUri(file: string): string {
     .split('/')
     .map((segment) => (/^[A-Za-z]:$/.test(segment) ? segment : encodeURIComponent(segment)))
     .join('/');
-  if (path.isAbsolute(file) || /^[A-Za-z]:\//.test(slashed)) return `file://${encoded.startsWith('/') ? '' : '/'}${encoded}`;
+  if (path.isAbsolute(file) || /^[A-Za-z]:\//.test(slashed))
+    return `file://${encoded.startsWith('/') ? '' : '/'}${encoded}`;
   return encoded;
 }

@@ -2,6 +2,7 @@ import type { Finding } from '../drift/types';
 import { entryList, groupFindings, type ReportContext } from './context';
 
 const MAX_GROUPS_SHOWN = 200;
+const MAX_UNDOCUMENTED_ROWS = 20;
 
 type Paint = (code: string, text: string) => string;
 
@@ -10,7 +11,9 @@ type Paint = (code: string, text: string) => string;
  * entries) with a count and the first entries, then a table per operation and the untested ones.
  */
 export function textReport(findings: Finding[], context: ReportContext): string {
-  const paint: Paint = context.color ? (code, text) => `\u001b[${code}m${text}\u001b[0m` : (_code, text) => text;
+  const paint: Paint = context.color
+    ? (code, text) => `\u001b[${code}m${text}\u001b[0m`
+    : (_code, text) => text;
   const multipleFiles = context.recordingFiles.length > 1;
   const { summary } = context;
   const lines: string[] = [];
@@ -27,12 +30,17 @@ export function textReport(findings: Finding[], context: ReportContext): string 
     const f = group.first;
     const label = f.severity === 'error' ? paint('31;1', 'error  ') : paint('33;1', 'warning');
     const count = group.findings.length;
-    const where = count === 1 ? `entry ${entryList(group.findings, multipleFiles)}` : `×${count} (entries ${entryList(group.findings, multipleFiles)})`;
+    const where =
+      count === 1
+        ? `entry ${entryList(group.findings, multipleFiles)}`
+        : `×${count} (entries ${entryList(group.findings, multipleFiles)})`;
     lines.push(`${label} ${paint('2', f.kind)}  ${where}`);
     lines.push(`        ${f.message}`);
   }
   if (groups.length > MAX_GROUPS_SHOWN) {
-    lines.push(`… and ${groups.length - MAX_GROUPS_SHOWN} more groups of findings (use --format json for all of them)`);
+    lines.push(
+      `… and ${groups.length - MAX_GROUPS_SHOWN} more groups of findings (use --format json for all of them)`,
+    );
   }
   if (groups.length > 0) lines.push('');
 
@@ -48,22 +56,50 @@ export function textReport(findings: Finding[], context: ReportContext): string 
       ? paint('32;1', 'No drift found.')
       : `${paint(summary.errors > 0 ? '31;1' : '33;1', `${summary.errors} ${plural(summary.errors, 'error', 'errors')}, ${summary.warnings} ${plural(summary.warnings, 'warning', 'warnings')}`)} in ${groups.length} ${plural(groups.length, 'group', 'groups')}.`;
   const extras = [
-    summary.skipped > 0 ? `${summary.skipped} CORS preflight ${plural(summary.skipped, 'entry', 'entries')} skipped` : '',
-    summary.baselined > 0 ? `${summary.baselined} ${plural(summary.baselined, 'finding', 'findings')} accepted by the baseline` : '',
+    summary.skipped > 0
+      ? `${summary.skipped} CORS preflight ${plural(summary.skipped, 'entry', 'entries')} skipped`
+      : '',
+    summary.baselined > 0
+      ? `${summary.baselined} ${plural(summary.baselined, 'finding', 'findings')} accepted by the baseline`
+      : '',
   ].filter(Boolean);
   lines.push(verdict + (extras.length > 0 ? ` (${extras.join('; ')})` : ''));
   return `${lines.join('\n')}\n`;
 }
 
 function table(rows: ReportContext['summary']['operations'], paint: Paint): string[] {
+  // Undocumented request lines (operationId '') can be many (ids in paths): show the busiest few.
+  const documented = rows.filter((r) => r.operationId !== '');
+  const undocumented = rows.filter((r) => r.operationId === '').sort((a, b) => b.entries - a.entries);
+  if (undocumented.length > MAX_UNDOCUMENTED_ROWS) {
+    const rest = undocumented.splice(MAX_UNDOCUMENTED_ROWS);
+    const sum = (key: 'entries' | 'errors' | 'warnings') => rest.reduce((n, r) => n + r[key], 0);
+    undocumented.push({
+      operation: `(${rest.length} more undocumented request lines)`,
+      operationId: '',
+      entries: sum('entries'),
+      errors: sum('errors'),
+      warnings: sum('warnings'),
+    });
+  }
+  rows = [...documented, ...undocumented];
   const header = ['Operation', 'Entries', 'Errors', 'Warnings'];
   const body = rows.map((r) => [r.operation, String(r.entries), String(r.errors), String(r.warnings)]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
-  const format = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const format = (cells: string[]): string =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   const out = [paint('1', format(header))];
   for (let i = 0; i < body.length; i++) {
     const line = format(body[i]);
-    out.push(rows[i].errors > 0 ? paint('31', line) : rows[i].warnings > 0 ? paint('33', line) : rows[i].entries === 0 ? paint('2', line) : line);
+    out.push(
+      rows[i].errors > 0
+        ? paint('31', line)
+        : rows[i].warnings > 0
+          ? paint('33', line)
+          : rows[i].entries === 0
+            ? paint('2', line)
+            : line,
+    );
   }
   return out;
 }

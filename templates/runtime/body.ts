@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import * as zlib from 'node:zlib';
 import busboy from 'busboy';
 import { isJsonMediaType } from './negotiate';
-import { decodeComponent } from './params';
+import { decodeComponent, indexedObjectsToArrays } from './params';
 import type { ProblemKind } from './problem';
 
 export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
@@ -103,7 +103,10 @@ export function decodeContentEncoding(raw: Buffer, encoding: string | undefined,
     } catch (err) {
       if (err instanceof RequestError) throw err;
       if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(limit);
-      throw new RequestError('MALFORMED_REQUEST', `The ${coding} request body cannot be decoded: ${(err as Error).message}`);
+      throw new RequestError(
+        'MALFORMED_REQUEST',
+        `The ${coding} request body cannot be decoded: ${(err as Error).message}`,
+      );
     }
     if (body.length > limit) throw tooLarge(limit);
   }
@@ -282,7 +285,9 @@ export function buildFormObject(
     else if (Array.isArray(existing)) existing.push(value);
     else node[last] = [existing, value];
   }
-  return indexedObjectsToArrays(root) as Record<string, unknown>;
+  // the top level stays an object even when every field name is a number
+  for (const key of Object.keys(root)) root[key] = indexedObjectsToArrays(root[key]);
+  return root;
 }
 
 function splitBracketName(name: string): string[] {
@@ -302,20 +307,4 @@ function splitBracketName(name: string): string[] {
   // `[]` only as the last step
   if (path.slice(1, -1).includes('')) return [name];
   return path;
-}
-
-/** `{0: a, 1: b}` (from `x[0]=a&x[1]=b`) → `[a, b]`, recursively. */
-function indexedObjectsToArrays(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(indexedObjectsToArrays);
-  if (value === null || typeof value !== 'object') return value;
-  const object = value as Record<string, unknown>;
-  const keys = Object.keys(object);
-  for (const key of keys) object[key] = indexedObjectsToArrays(object[key]);
-  if (keys.length > 0 && keys.every((k) => /^(0|[1-9]\d{0,5})$/.test(k))) {
-    return keys
-      .map(Number)
-      .sort((a, b) => a - b)
-      .map((k) => object[String(k)]);
-  }
-  return object;
 }

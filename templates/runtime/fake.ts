@@ -49,8 +49,9 @@ export function generateValue(schema: JsonSchema, defs: Defs, options: FakeOptio
       if (validate(value)) return value;
       if (attempt === 0) best = value;
     }
-  } catch {
+  } catch (err) {
     // A schema we cannot handle must not take the mock down: fall through to the best effort.
+    if (process.env.MOCKGEN_DEBUG_FAKE) console.error(err);
   }
   return best === undefined ? null : best;
 }
@@ -60,7 +61,12 @@ export function generateValue(schema: JsonSchema, defs: Defs, options: FakeOptio
  * regenerates values of the wrong type/enum/format, drops properties `additionalProperties: false`
  * forbids, so the result validates.
  */
-export function repairValue(value: unknown, schema: JsonSchema, defs: Defs, options: FakeOptions): RepairResult {
+export function repairValue(
+  value: unknown,
+  schema: JsonSchema,
+  defs: Defs,
+  options: FakeOptions,
+): RepairResult {
   try {
     const view = viewFor(schema, defs, options);
     const validate = view.compiler.compile(view.schema);
@@ -80,7 +86,7 @@ export function repairValue(value: unknown, schema: JsonSchema, defs: Defs, opti
 
 /** Ajv errors as short sentences naming the instance path: `/price must be number`. */
 export function describeErrors(errors: readonly ErrorObject[]): string[] {
-  return errors.map((error) => {
+  const sentences = errors.map((error) => {
     const where = error.instancePath === '' ? '(root)' : error.instancePath;
     const params = error.params as Record<string, unknown>;
     let message = error.message ?? 'is invalid';
@@ -92,6 +98,7 @@ export function describeErrors(errors: readonly ErrorObject[]): string[] {
     }
     return `${where} ${message}`;
   });
+  return [...new Set(sentences)];
 }
 
 /** A 32-bit hash of a seed (numbers and strings), for deriving per-value seeds. */
@@ -281,8 +288,17 @@ function viewFor(schema: JsonSchema, defs: Defs, options: FakeOptions): View {
 const SCHEMA_MAP_KEYWORDS = ['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas'];
 const SCHEMA_LIST_KEYWORDS = ['allOf', 'anyOf', 'oneOf', 'prefixItems', 'items'];
 const SCHEMA_KEYWORDS = [
-  'items', 'additionalProperties', 'not', 'if', 'then', 'else', 'contains', 'propertyNames', 'unevaluatedProperties',
-  'unevaluatedItems', 'additionalItems',
+  'items',
+  'additionalProperties',
+  'not',
+  'if',
+  'then',
+  'else',
+  'contains',
+  'propertyNames',
+  'unevaluatedProperties',
+  'unevaluatedItems',
+  'additionalItems',
 ];
 
 function stripDirectionRequired(
@@ -296,7 +312,8 @@ function stripDirectionRequired(
   if (known !== undefined) return known;
   memo.set(schema, schema); // a schema reaches itself only through $ref, which is not followed here
   let copy: Record<string, unknown> | undefined;
-  const strip = (sub: unknown): unknown => (isObject(sub) ? stripDirectionRequired(sub, defs, direction, memo) : sub);
+  const strip = (sub: unknown): unknown =>
+    isObject(sub) ? stripDirectionRequired(sub, defs, direction, memo) : sub;
   for (const key of SCHEMA_MAP_KEYWORDS) {
     const map = schema[key];
     if (!isObject(map)) continue;
@@ -332,7 +349,12 @@ function stripDirectionRequired(
   return result;
 }
 
-function hasFlag(schema: JsonSchema | undefined, flag: 'readOnly' | 'writeOnly', defs: Defs, depth: number): boolean {
+function hasFlag(
+  schema: JsonSchema | undefined,
+  flag: 'readOnly' | 'writeOnly',
+  defs: Defs,
+  depth: number,
+): boolean {
   if (!isObject(schema) || depth > 8) return false;
   if (schema[flag] === true) return true;
   if (typeof schema.$ref === 'string') {
@@ -514,7 +536,9 @@ function absorb(shape: Shape, schema: JsonSchema | undefined, ctx: Ctx, refPath:
   }
   if (Array.isArray(s.enum)) {
     const values = s.enum as unknown[];
-    shape.enumValues = shape.enumValues ? shape.enumValues.filter((v) => values.some((w) => deepEqual(v, w))) : [...values];
+    shape.enumValues = shape.enumValues
+      ? shape.enumValues.filter((v) => values.some((w) => deepEqual(v, w)))
+      : [...values];
   }
 
   if (isObject(s.properties)) {
@@ -524,9 +548,11 @@ function absorb(shape: Shape, schema: JsonSchema | undefined, ctx: Ctx, refPath:
       else shape.properties.set(key, [sub as JsonSchema]);
     }
   }
-  if (Array.isArray(s.required)) for (const name of s.required) if (typeof name === 'string') shape.required.add(name);
+  if (Array.isArray(s.required))
+    for (const name of s.required) if (typeof name === 'string') shape.required.add(name);
   if (isObject(s.patternProperties)) {
-    for (const [pattern, sub] of Object.entries(s.patternProperties)) shape.patternProperties.push([pattern, sub as JsonSchema]);
+    for (const [pattern, sub] of Object.entries(s.patternProperties))
+      shape.patternProperties.push([pattern, sub as JsonSchema]);
   }
   if (s.additionalProperties === false) {
     shape.closed.push({
@@ -535,12 +561,14 @@ function absorb(shape: Shape, schema: JsonSchema | undefined, ctx: Ctx, refPath:
     });
   } else if (isObject(s.additionalProperties)) shape.additional.push(s.additionalProperties);
   if (s.unevaluatedProperties === false) shape.unevaluatedFalse = true;
-  if (s.propertyNames !== undefined && s.propertyNames !== true) shape.propertyNames.push(s.propertyNames as JsonSchema);
+  if (s.propertyNames !== undefined && s.propertyNames !== true)
+    shape.propertyNames.push(s.propertyNames as JsonSchema);
   shape.minProperties = maxOf(shape.minProperties, num(s.minProperties));
   shape.maxProperties = minOf(shape.maxProperties, num(s.maxProperties));
   if (isObject(s.dependentRequired)) {
     for (const [key, deps] of Object.entries(s.dependentRequired)) {
-      if (Array.isArray(deps)) shape.dependentRequired.push([key, deps.filter((d): d is string => typeof d === 'string')]);
+      if (Array.isArray(deps))
+        shape.dependentRequired.push([key, deps.filter((d): d is string => typeof d === 'string')]);
     }
   }
 
@@ -561,9 +589,11 @@ function absorb(shape: Shape, schema: JsonSchema | undefined, ctx: Ctx, refPath:
   shape.minimum = maxOf(shape.minimum, num(s.minimum));
   shape.maximum = minOf(shape.maximum, num(s.maximum));
   // OpenAPI 3.0 boolean exclusive bounds, in case a loader left them
-  if (s.exclusiveMinimum === true && typeof s.minimum === 'number') shape.exclusiveMinimum = maxOf(shape.exclusiveMinimum, s.minimum);
+  if (s.exclusiveMinimum === true && typeof s.minimum === 'number')
+    shape.exclusiveMinimum = maxOf(shape.exclusiveMinimum, s.minimum);
   else shape.exclusiveMinimum = maxOf(shape.exclusiveMinimum, num(s.exclusiveMinimum));
-  if (s.exclusiveMaximum === true && typeof s.maximum === 'number') shape.exclusiveMaximum = minOf(shape.exclusiveMaximum, s.maximum);
+  if (s.exclusiveMaximum === true && typeof s.maximum === 'number')
+    shape.exclusiveMaximum = minOf(shape.exclusiveMaximum, s.maximum);
   else shape.exclusiveMaximum = minOf(shape.exclusiveMaximum, num(s.exclusiveMaximum));
   if (typeof s.multipleOf === 'number' && s.multipleOf > 0) shape.multipleOf.push(s.multipleOf);
 
@@ -573,7 +603,11 @@ function absorb(shape: Shape, schema: JsonSchema | undefined, ctx: Ctx, refPath:
   for (const kind of ['oneOf', 'anyOf'] as const) {
     const branches = s[kind];
     if (Array.isArray(branches) && branches.length > 0) {
-      shape.choices.push({ kind, branches: branches as JsonSchema[], discriminator: discriminator ?? shape.discriminator });
+      shape.choices.push({
+        kind,
+        branches: branches as JsonSchema[],
+        discriminator: discriminator ?? shape.discriminator,
+      });
     }
   }
   if (s.not !== undefined) shape.nots.push(s.not as JsonSchema);
@@ -588,7 +622,8 @@ function readDiscriminator(value: unknown, holder: string | undefined): Discrimi
   if (!isObject(value) || typeof value.propertyName !== 'string') return undefined;
   const mapping: Record<string, string> = {};
   if (isObject(value.mapping)) {
-    for (const [key, target] of Object.entries(value.mapping)) if (typeof target === 'string') mapping[key] = target;
+    for (const [key, target] of Object.entries(value.mapping))
+      if (typeof target === 'string') mapping[key] = target;
   }
   return { propertyName: value.propertyName, mapping, holder };
 }
@@ -721,7 +756,12 @@ function resolveChoices(
       const candidate = cloneShape(without);
       absorb(candidate, choice.branches[index], ctx, []);
       if (candidate.impossible || (candidate.types && candidate.types.length === 0)) continue;
-      if (candidate.hasConst && candidate.enumValues && !candidate.enumValues.some((v) => deepEqual(v, candidate.constValue))) continue;
+      if (
+        candidate.hasConst &&
+        candidate.enumValues &&
+        !candidate.enumValues.some((v) => deepEqual(v, candidate.constValue))
+      )
+        continue;
       chosen = candidate;
       const discriminator = choice.discriminator ?? without.discriminator;
       if (discriminator) {
@@ -833,7 +873,11 @@ function exampleFor(shape: Shape, ctx: Ctx, depth: number): { found: boolean; va
   return { found: true, value };
 }
 
-function fromPools(schemas: readonly JsonSchema[], ctx: Ctx, hint: Hint): { found: boolean; value?: unknown } {
+function fromPools(
+  schemas: readonly JsonSchema[],
+  ctx: Ctx,
+  hint: Hint,
+): { found: boolean; value?: unknown } {
   if (!ctx.pools || hint.prop === undefined) return { found: false };
   const keys = [...(hint.owners ?? []).map((owner) => `${REF_PREFIX}${owner}/${hint.prop}`), hint.prop];
   for (const key of keys) {
@@ -876,10 +920,16 @@ function inferTypes(shape: Shape): string[] {
   ) {
     out.push('object');
   }
-  if (shape.items.length > 0 || shape.prefixItems.length > 0 || shape.minItems !== undefined || shape.contains.length > 0) {
+  if (
+    shape.items.length > 0 ||
+    shape.prefixItems.length > 0 ||
+    shape.minItems !== undefined ||
+    shape.contains.length > 0
+  ) {
     out.push('array');
   }
-  if (shape.patterns.length > 0 || shape.minLength !== undefined || shape.maxLength !== undefined) out.push('string');
+  if (shape.patterns.length > 0 || shape.minLength !== undefined || shape.maxLength !== undefined)
+    out.push('string');
   else if (shape.formats.some((f) => STRING_FORMATS.has(f))) out.push('string');
   if (
     shape.minimum !== undefined ||
@@ -916,7 +966,8 @@ function generateObject(
   const obj: Record<string, unknown> = {};
   const owners = shape.refNames;
   const includeOptional = !minimal && depth < OPTIONAL_DEPTH;
-  const skipFlag = ctx.direction === 'request' ? 'readOnly' : ctx.direction === 'response' ? 'writeOnly' : undefined;
+  const skipFlag =
+    ctx.direction === 'request' ? 'readOnly' : ctx.direction === 'response' ? 'writeOnly' : undefined;
   const optional: string[] = [];
 
   const put = (key: string, schemas: readonly JsonSchema[]): void => {
@@ -939,9 +990,19 @@ function generateObject(
   }
 
   // maps (additionalProperties / patternProperties without named properties)
-  if (!minimal && shape.properties.size === 0 && (shape.additional.length > 0 || shape.patternProperties.length > 0)) {
+  if (
+    !minimal &&
+    shape.properties.size === 0 &&
+    (shape.additional.length > 0 || shape.patternProperties.length > 0)
+  ) {
     const wanted = Math.max(1, shape.minProperties ?? 0);
-    addExtraKeys(obj, shape, ctx, depth, Math.min(wanted + (ctx.rng() < 0.5 ? 1 : 0), shape.maxProperties ?? Infinity));
+    addExtraKeys(
+      obj,
+      shape,
+      ctx,
+      depth,
+      Math.min(wanted + (ctx.rng() < 0.5 ? 1 : 0), shape.maxProperties ?? Infinity),
+    );
   }
   const minProperties = shape.minProperties ?? 0;
   for (const key of optional) {
@@ -975,7 +1036,9 @@ function applyDiscriminator(
   if (!target && discriminator) {
     // inheritance (Cat = allOf [Pet, ...], Pet holds the discriminator): name the concrete schema
     for (const name of shape.refNames) {
-      const key = Object.entries(discriminator.mapping).find(([, ref]) => ref === name || lastSegment(ref) === name)?.[0];
+      const key = Object.entries(discriminator.mapping).find(
+        ([, ref]) => ref === name || lastSegment(ref) === name,
+      )?.[0];
       if (key !== undefined) {
         target = { property: discriminator.propertyName, value: key };
         break;
@@ -1008,17 +1071,30 @@ function keyAllowed(shape: Shape, key: string): boolean {
   for (const closed of shape.closed) {
     if (!closed.names.has(key) && !closed.patterns.some((p) => safeTest(p, key))) return false;
   }
-  if (shape.unevaluatedFalse && !shape.properties.has(key) && !shape.patternProperties.some(([p]) => safeTest(p, key))) {
+  if (
+    shape.unevaluatedFalse &&
+    !shape.properties.has(key) &&
+    !shape.patternProperties.some(([p]) => safeTest(p, key))
+  ) {
     return shape.additional.length > 0;
   }
   return true;
 }
 
-function addExtraKeys(obj: Record<string, unknown>, shape: Shape, ctx: Ctx, depth: number, target: number): void {
+function addExtraKeys(
+  obj: Record<string, unknown>,
+  shape: Shape,
+  ctx: Ctx,
+  depth: number,
+  target: number,
+): void {
   const closedMap = shape.closed.length > 0 || shape.unevaluatedFalse;
   for (let i = 1, tries = 0; Object.keys(obj).length < target && tries < target * 4 + 4; tries++) {
     let key: string | undefined;
-    if (shape.patternProperties.length > 0 && (closedMap || shape.additional.length === 0 || ctx.rng() < 0.5)) {
+    if (
+      shape.patternProperties.length > 0 &&
+      (closedMap || shape.additional.length === 0 || ctx.rng() < 0.5)
+    ) {
       key = randexp(shape.patternProperties[Math.floor(ctx.rng() * shape.patternProperties.length)][0], ctx);
     } else if (!closedMap) {
       key = shape.propertyNames.length > 0 ? namedKey(shape, ctx) : `additionalProp${i++}`;
@@ -1054,12 +1130,16 @@ function generateArray(shape: Shape, ctx: Ctx, depth: number, hint: Hint, minima
     count = Math.min(count, prefix.length);
   }
   count = Math.max(count, Math.min(prefix.length, max, minimal ? min : prefix.length));
-  const itemHint: Hint = { prop: hint.prop === undefined ? undefined : singular(hint.prop), owners: hint.owners };
+  const itemHint: Hint = {
+    prop: hint.prop === undefined ? undefined : singular(hint.prop),
+    owners: hint.owners,
+  };
   const out: unknown[] = [];
   const seen = new Set<string>();
   for (let i = 0; i < count; i++) {
     let schemas: readonly JsonSchema[] = i < prefix.length ? prefix[i] : itemSchemas;
-    if (i === 0 && shape.contains.length > 0 && prefix.length === 0) schemas = [...itemSchemas, ...shape.contains];
+    if (i === 0 && shape.contains.length > 0 && prefix.length === 0)
+      schemas = [...itemSchemas, ...shape.contains];
     let value: unknown;
     let tries = 0;
     do {
@@ -1092,7 +1172,10 @@ function singular(name: string): string {
 // ---------------------------------------------------------------------------------------------
 // Numbers
 
-function numberBounds(shape: Shape, integer: boolean): { lo: number; hi: number; loOpen: boolean; hiOpen: boolean } {
+function numberBounds(
+  shape: Shape,
+  integer: boolean,
+): { lo: number; hi: number; loOpen: boolean; hiOpen: boolean } {
   let lo = -Infinity;
   let hi = Infinity;
   let loOpen = false;
@@ -1196,9 +1279,30 @@ function roundTo(value: number, places: number): number {
 // Strings
 
 const STRING_FORMATS = new Set([
-  'date-time', 'date', 'time', 'duration', 'email', 'idn-email', 'hostname', 'idn-hostname', 'ipv4', 'ipv6', 'uri', 'url',
-  'uri-reference', 'iri', 'iri-reference', 'uri-template', 'uuid', 'json-pointer', 'relative-json-pointer', 'regex',
-  'byte', 'binary', 'password', 'base64',
+  'date-time',
+  'date',
+  'time',
+  'duration',
+  'email',
+  'idn-email',
+  'hostname',
+  'idn-hostname',
+  'ipv4',
+  'ipv6',
+  'uri',
+  'url',
+  'uri-reference',
+  'iri',
+  'iri-reference',
+  'uri-template',
+  'uuid',
+  'json-pointer',
+  'relative-json-pointer',
+  'regex',
+  'byte',
+  'binary',
+  'password',
+  'base64',
 ]);
 const NUMBER_FORMATS = new Set(['int32', 'int64', 'float', 'double']);
 
@@ -1306,7 +1410,10 @@ function leafFits(value: unknown, shape: Shape, ctx: Ctx): boolean {
   if (types.length > 0 && !typeMatches(value, types)) return false;
   if (typeof value === 'string') return stringFits(value, shape, ctx);
   if (typeof value === 'number') {
-    return numberFits(value, shape, types.length > 0 && !types.includes('number')) && shape.formats.every((f) => formatAccepts(f, value, ctx));
+    return (
+      numberFits(value, shape, types.length > 0 && !types.includes('number')) &&
+      shape.formats.every((f) => formatAccepts(f, value, ctx))
+    );
   }
   return true;
 }
@@ -1314,17 +1421,115 @@ function leafFits(value: unknown, shape: Shape, ctx: Ctx): boolean {
 // ---------------------------------------------------------------------------------------------
 // Realistic values
 
-const FIRST_NAMES = ['Ada', 'Alan', 'Grace', 'Linus', 'Margaret', 'Dennis', 'Barbara', 'Ken', 'Frances', 'Tim', 'Radia', 'Guido', 'Sophie', 'Mateo', 'Aiko', 'Priya'];
-const LAST_NAMES = ['Lovelace', 'Turing', 'Hopper', 'Torvalds', 'Hamilton', 'Ritchie', 'Liskov', 'Thompson', 'Allen', 'Berners-Lee', 'Perlman', 'Rossum', 'Wilson', 'Garcia', 'Tanaka', 'Patel'];
-const CITIES = ['London', 'Paris', 'Berlin', 'Tokyo', 'New York', 'San Francisco', 'Toronto', 'Sydney', 'Madrid', 'Amsterdam', 'Lisbon', 'Seoul'];
-const COUNTRIES = ['United Kingdom', 'France', 'Germany', 'Japan', 'United States', 'Canada', 'Australia', 'Spain', 'Netherlands', 'Portugal'];
+const FIRST_NAMES = [
+  'Ada',
+  'Alan',
+  'Grace',
+  'Linus',
+  'Margaret',
+  'Dennis',
+  'Barbara',
+  'Ken',
+  'Frances',
+  'Tim',
+  'Radia',
+  'Guido',
+  'Sophie',
+  'Mateo',
+  'Aiko',
+  'Priya',
+];
+const LAST_NAMES = [
+  'Lovelace',
+  'Turing',
+  'Hopper',
+  'Torvalds',
+  'Hamilton',
+  'Ritchie',
+  'Liskov',
+  'Thompson',
+  'Allen',
+  'Berners-Lee',
+  'Perlman',
+  'Rossum',
+  'Wilson',
+  'Garcia',
+  'Tanaka',
+  'Patel',
+];
+const CITIES = [
+  'London',
+  'Paris',
+  'Berlin',
+  'Tokyo',
+  'New York',
+  'San Francisco',
+  'Toronto',
+  'Sydney',
+  'Madrid',
+  'Amsterdam',
+  'Lisbon',
+  'Seoul',
+];
+const COUNTRIES = [
+  'United Kingdom',
+  'France',
+  'Germany',
+  'Japan',
+  'United States',
+  'Canada',
+  'Australia',
+  'Spain',
+  'Netherlands',
+  'Portugal',
+];
 const COUNTRY_CODES = ['GB', 'FR', 'DE', 'JP', 'US', 'CA', 'AU', 'ES', 'NL', 'PT'];
 const CURRENCIES = ['USD', 'EUR', 'GBP', 'JPY', 'CAD', 'AUD', 'CHF', 'SEK'];
 const STATES = ['California', 'Texas', 'Ontario', 'Bavaria', 'Queensland', 'New York'];
 const STREETS = ['Main Street', 'High Street', 'Market Street', 'Elm Avenue', 'Baker Street', 'Park Lane'];
-const COMPANIES = ['Acme Corp', 'Globex', 'Initech', 'Umbrella Labs', 'Hooli', 'Stark Industries', 'Wayne Enterprises'];
-const WORDS = ['alpha', 'bravo', 'canyon', 'delta', 'ember', 'falcon', 'garden', 'harbor', 'island', 'jasmine', 'kernel', 'lagoon', 'meadow', 'nebula', 'orbit', 'prairie', 'quartz', 'river', 'summit', 'timber', 'update', 'valley', 'willow', 'zenith'];
-const TIMEZONES = ['Europe/London', 'Europe/Paris', 'America/New_York', 'America/Los_Angeles', 'Asia/Tokyo', 'Australia/Sydney'];
+const COMPANIES = [
+  'Acme Corp',
+  'Globex',
+  'Initech',
+  'Umbrella Labs',
+  'Hooli',
+  'Stark Industries',
+  'Wayne Enterprises',
+];
+const WORDS = [
+  'alpha',
+  'bravo',
+  'canyon',
+  'delta',
+  'ember',
+  'falcon',
+  'garden',
+  'harbor',
+  'island',
+  'jasmine',
+  'kernel',
+  'lagoon',
+  'meadow',
+  'nebula',
+  'orbit',
+  'prairie',
+  'quartz',
+  'river',
+  'summit',
+  'timber',
+  'update',
+  'valley',
+  'willow',
+  'zenith',
+];
+const TIMEZONES = [
+  'Europe/London',
+  'Europe/Paris',
+  'America/New_York',
+  'America/Los_Angeles',
+  'Asia/Tokyo',
+  'Australia/Sydney',
+];
 const DOMAINS = ['example.com', 'example.org', 'example.net'];
 const STATUSES = ['active', 'pending', 'completed', 'archived'];
 const MIME_TYPES = ['application/json', 'text/plain', 'image/png', 'application/pdf'];
@@ -1386,7 +1591,10 @@ function uuid(rng: Rng): string {
 }
 
 function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 }
 
 function personName(rng: Rng): [string, string] {
@@ -1431,7 +1639,8 @@ const FORMAT_GENERATORS: Record<string, (rng: Rng, prop?: string) => string> = {
 
 function urlFor(rng: Rng, prop: string | undefined): string {
   const tokens = prop === undefined ? [] : nameTokens(prop);
-  if (tokens.some((t) => IMAGE_WORDS.has(t))) return `https://images.${pick(rng, DOMAINS)}/${hex(rng, 8)}.png`;
+  if (tokens.some((t) => IMAGE_WORDS.has(t)))
+    return `https://images.${pick(rng, DOMAINS)}/${hex(rng, 8)}.png`;
   return `https://${pick(rng, DOMAINS)}/${pick(rng, WORDS)}/${int(rng, 1, 9999)}`;
 }
 
@@ -1446,7 +1655,29 @@ function nameTokens(name: string): string[] {
     .filter(Boolean);
 }
 
-const TIMESTAMP_WORDS = new Set(['created', 'updated', 'modified', 'deleted', 'expires', 'expired', 'started', 'ended', 'completed', 'closed', 'merged', 'pushed', 'published', 'archived', 'last', 'due', 'paid', 'cancelled', 'canceled', 'submitted', 'starred']);
+const TIMESTAMP_WORDS = new Set([
+  'created',
+  'updated',
+  'modified',
+  'deleted',
+  'expires',
+  'expired',
+  'started',
+  'ended',
+  'completed',
+  'closed',
+  'merged',
+  'pushed',
+  'published',
+  'archived',
+  'last',
+  'due',
+  'paid',
+  'cancelled',
+  'canceled',
+  'submitted',
+  'starred',
+]);
 
 function isTimestampName(tokens: string[], joined: string): boolean {
   const last = tokens[tokens.length - 1];
@@ -1471,36 +1702,98 @@ function stringByName(name: string, rng: Rng, shape: Shape): string | undefined 
     const [first, last2] = personName(rng);
     return `${slug(first)}${slug(last2).slice(0, 1)}${int(rng, 1, 99)}`;
   }
-  if (['companyname', 'organizationname', 'orgname', 'company', 'organization', 'organisation', 'employer', 'businessname'].includes(joined)) {
+  if (
+    [
+      'companyname',
+      'organizationname',
+      'orgname',
+      'company',
+      'organization',
+      'organisation',
+      'employer',
+      'businessname',
+    ].includes(joined)
+  ) {
     return pick(rng, COMPANIES);
   }
-  if (joined === 'filename' || joined === 'file') return `${pick(rng, WORDS)}-${int(rng, 1, 99)}.${pick(rng, ['pdf', 'png', 'txt', 'csv'])}`;
-  if (joined === 'hostname' || joined === 'host' || joined === 'domain' || joined === 'domainname') return `${pick(rng, ['api', 'www', 'app'])}.${pick(rng, DOMAINS)}`;
-  if (last === 'name' && (tokens.length === 1 || has('full', 'display', 'contact', 'customer', 'user', 'author', 'owner', 'person', 'holder', 'account', 'billing', 'shipping', 'real'))) {
+  if (joined === 'filename' || joined === 'file')
+    return `${pick(rng, WORDS)}-${int(rng, 1, 99)}.${pick(rng, ['pdf', 'png', 'txt', 'csv'])}`;
+  if (joined === 'hostname' || joined === 'host' || joined === 'domain' || joined === 'domainname')
+    return `${pick(rng, ['api', 'www', 'app'])}.${pick(rng, DOMAINS)}`;
+  if (
+    last === 'name' &&
+    (tokens.length === 1 ||
+      has(
+        'full',
+        'display',
+        'contact',
+        'customer',
+        'user',
+        'author',
+        'owner',
+        'person',
+        'holder',
+        'account',
+        'billing',
+        'shipping',
+        'real',
+      ))
+  ) {
     return personName(rng).join(' ');
   }
   if (last === 'name') return titleCase(words(rng, 2));
-  if (has('phone', 'mobile', 'telephone', 'tel', 'fax', 'msisdn')) return `+1-555-${pad(int(rng, 100, 999), 3)}-${pad(int(rng, 0, 9999), 4)}`;
+  if (has('phone', 'mobile', 'telephone', 'tel', 'fax', 'msisdn'))
+    return `+1-555-${pad(int(rng, 100, 999), 3)}-${pad(int(rng, 0, 9999), 4)}`;
   if (last === 'city' || last === 'town' || last === 'locality') return pick(rng, CITIES);
-  if (joined === 'countrycode' || (last === 'country' && shape.maxLength !== undefined && shape.maxLength <= 3)) return pick(rng, COUNTRY_CODES);
+  if (
+    joined === 'countrycode' ||
+    (last === 'country' && shape.maxLength !== undefined && shape.maxLength <= 3)
+  )
+    return pick(rng, COUNTRY_CODES);
   if (last === 'country') return pick(rng, COUNTRIES);
   if (joined === 'state' && has('address')) return pick(rng, STATES);
   if (['region', 'province', 'county'].includes(last)) return pick(rng, STATES);
-  if (['street', 'address', 'addressline', 'line1', 'address1', 'streetaddress', 'addressline1'].includes(joined)) {
+  if (
+    ['street', 'address', 'addressline', 'line1', 'address1', 'streetaddress', 'addressline1'].includes(
+      joined,
+    )
+  ) {
     return `${int(rng, 1, 999)} ${pick(rng, STREETS)}`;
   }
-  if (['line2', 'address2', 'addressline2'].includes(joined)) return `Apt ${int(rng, 1, 40)}${pick(rng, ['A', 'B', 'C'])}`;
-  if (['zip', 'zipcode', 'postalcode', 'postcode', 'postal'].includes(joined)) return pad(int(rng, 10000, 99999), 5);
+  if (['line2', 'address2', 'addressline2'].includes(joined))
+    return `Apt ${int(rng, 1, 40)}${pick(rng, ['A', 'B', 'C'])}`;
+  if (['zip', 'zipcode', 'postalcode', 'postcode', 'postal'].includes(joined))
+    return pad(int(rng, 10000, 99999), 5);
   if (last === 'currency' || joined === 'currencycode') return pick(rng, CURRENCIES);
-  if (['url', 'uri', 'href', 'link', 'website', 'homepage', 'permalink'].includes(last) || tokens.some((t) => IMAGE_WORDS.has(t))) {
+  if (
+    ['url', 'uri', 'href', 'link', 'website', 'homepage', 'permalink'].includes(last) ||
+    tokens.some((t) => IMAGE_WORDS.has(t))
+  ) {
     return urlFor(rng, name);
   }
-  if (['description', 'summary', 'bio', 'about', 'message', 'body', 'text', 'comment', 'note', 'notes', 'details', 'reason', 'content'].includes(last)) {
+  if (
+    [
+      'description',
+      'summary',
+      'bio',
+      'about',
+      'message',
+      'body',
+      'text',
+      'comment',
+      'note',
+      'notes',
+      'details',
+      'reason',
+      'content',
+    ].includes(last)
+  ) {
     return sentence(rng);
   }
   if (['title', 'subject', 'headline', 'label', 'caption'].includes(last)) return titleCase(words(rng, 3));
   if (isTimestampName(tokens, joined)) return isoDateTime(rng);
-  if (last === 'date' || joined === 'dob' || joined === 'birthday' || (last === 'on' && tokens.length > 1)) return isoDate(rng);
+  if (last === 'date' || joined === 'dob' || joined === 'birthday' || (last === 'on' && tokens.length > 1))
+    return isoDate(rng);
   if (joined === 'time') return FORMAT_GENERATORS.time(rng);
   if (last === 'color' || last === 'colour') return `#${hex(rng, 6)}`;
   if (joined === 'locale') return pick(rng, ['en-US', 'en-GB', 'fr-FR', 'de-DE', 'ja-JP']);
@@ -1517,7 +1810,8 @@ function stringByName(name: string, rng: Rng, shape: Shape): string | undefined 
   if (last === 'path' || joined === 'filepath') return `/${pick(rng, WORDS)}/${pick(rng, WORDS)}.txt`;
   if (['mimetype', 'contenttype', 'mediatype'].includes(joined)) return pick(rng, MIME_TYPES);
   if (last === 'tag' || last === 'keyword' || last === 'topic') return pick(rng, WORDS);
-  if (last === 'sku' || last === 'code') return `${pick(rng, WORDS).slice(0, 3).toUpperCase()}-${int(rng, 1000, 9999)}`;
+  if (last === 'sku' || last === 'code')
+    return `${pick(rng, WORDS).slice(0, 3).toUpperCase()}-${int(rng, 1000, 9999)}`;
   return undefined;
 }
 
@@ -1532,7 +1826,9 @@ function numberByName(name: string, ctx: Ctx, integer: boolean): number | undefi
   if (joined === 'id' || last === 'id') return int(rng, 1, 99999);
   if (isTimestampName(tokens, joined) || ['created', 'updated', 'timestamp'].includes(joined)) {
     const seconds = Math.floor(moment(rng).getTime() / 1000);
-    return tokens.some((t) => t === 'ms' || t === 'millis' || t === 'milliseconds') ? seconds * 1000 : seconds;
+    return tokens.some((t) => t === 'ms' || t === 'millis' || t === 'milliseconds')
+      ? seconds * 1000
+      : seconds;
   }
   if (last === 'age') return int(rng, 18, 90);
   if (last === 'year') return int(rng, 1990, 2025);
@@ -1540,15 +1836,22 @@ function numberByName(name: string, ctx: Ctx, integer: boolean): number | undefi
   if (last === 'day') return int(rng, 1, 28);
   if (last === 'hour') return int(rng, 0, 23);
   if (last === 'minute' || last === 'second') return int(rng, 0, 59);
-  if (['price', 'amount', 'cost', 'balance', 'subtotal', 'fee', 'salary', 'tax', 'total'].includes(last)) return money();
-  if (['count', 'size', 'quantity', 'qty', 'length', 'items', 'number', 'num'].includes(last)) return int(rng, 1, 100);
-  if (last === 'lat' || last === 'latitude') return integer ? int(rng, -90, 90) : roundTo(rng() * 180 - 90, 6);
-  if (last === 'lng' || last === 'lon' || last === 'longitude') return integer ? int(rng, -180, 180) : roundTo(rng() * 360 - 180, 6);
-  if (last === 'percent' || last === 'percentage') return integer ? int(rng, 0, 100) : roundTo(rng() * 100, 2);
-  if (last === 'rating' || last === 'score' || last === 'stars') return integer ? int(rng, 1, 5) : roundTo(1 + rng() * 4, 1);
+  if (['price', 'amount', 'cost', 'balance', 'subtotal', 'fee', 'salary', 'tax', 'total'].includes(last))
+    return money();
+  if (['count', 'size', 'quantity', 'qty', 'length', 'items', 'number', 'num'].includes(last))
+    return int(rng, 1, 100);
+  if (last === 'lat' || last === 'latitude')
+    return integer ? int(rng, -90, 90) : roundTo(rng() * 180 - 90, 6);
+  if (last === 'lng' || last === 'lon' || last === 'longitude')
+    return integer ? int(rng, -180, 180) : roundTo(rng() * 360 - 180, 6);
+  if (last === 'percent' || last === 'percentage')
+    return integer ? int(rng, 0, 100) : roundTo(rng() * 100, 2);
+  if (last === 'rating' || last === 'score' || last === 'stars')
+    return integer ? int(rng, 1, 5) : roundTo(1 + rng() * 4, 1);
   if (last === 'port') return int(rng, 1024, 65535);
   if (last === 'page') return int(rng, 1, 10);
-  if (['limit', 'perpage', 'pagesize'].includes(joined) || last === 'limit') return pick(rng, [10, 20, 50, 100]);
+  if (['limit', 'perpage', 'pagesize'].includes(joined) || last === 'limit')
+    return pick(rng, [10, 20, 50, 100]);
   return undefined;
 }
 
@@ -1611,7 +1914,8 @@ function repairAt(
     }
   }
   if (Array.isArray(current)) return repairArray(current, shape, ctx, depth, hint, path, errorPaths);
-  if (isObject(current)) return repairObject(current, shape, ctx, depth, path, errorPaths, discriminatorValue);
+  if (isObject(current))
+    return repairObject(current, shape, ctx, depth, path, errorPaths, discriminatorValue);
   if (leafFits(current, shape, ctx)) return current;
   if (typeof current === 'number') {
     const integer = types.length > 0 && !types.includes('number');
@@ -1631,7 +1935,8 @@ function coerce(value: unknown, types: string[]): unknown {
     }
     if (types.includes('boolean') && (value === 'true' || value === 'false')) return value === 'true';
   }
-  if ((typeof value === 'number' || typeof value === 'boolean') && types.includes('string')) return String(value);
+  if ((typeof value === 'number' || typeof value === 'boolean') && types.includes('string'))
+    return String(value);
   if (value === null || value === undefined) return undefined;
   if (!Array.isArray(value) && types.includes('array') && !types.includes('object')) return [value];
   return undefined;
@@ -1654,7 +1959,15 @@ function separateOneOf(value: Record<string, unknown>, shape: Shape, ctx: Ctx): 
       for (const other of others) {
         for (const name of shapeOf([other], ctx).required) if (!own.has(name)) delete candidate[name];
       }
-      if (ctx.compiler.compile(keep)(candidate) && others.every((other) => !ctx.compiler.compile(other)(candidate))) {
+      const discriminator = choice.discriminator ?? shape.discriminator;
+      const tag = discriminator && discriminatorFor(discriminator, keep);
+      if (discriminator && tag !== undefined && typeof candidate[discriminator.propertyName] === 'string') {
+        candidate[discriminator.propertyName] = tag;
+      }
+      if (
+        ctx.compiler.compile(keep)(candidate) &&
+        others.every((other) => !ctx.compiler.compile(other)(candidate))
+      ) {
         current = candidate;
         break;
       }
@@ -1686,7 +1999,9 @@ function chooseBranchesFor(
       choice.branches.forEach((branch, i) => {
         if (bestErrors === 0) return;
         const validate = ctx.compiler.compile(branch);
-        const errors = validate(value) ? 0 : (validate.errors?.length ?? 1) + (typeMatchesSchema(value, branch, ctx) ? 0 : 1000);
+        const errors = validate(value)
+          ? 0
+          : (validate.errors?.length ?? 1) + (typeMatchesSchema(value, branch, ctx) ? 0 : 1000);
         if (errors < bestErrors) {
           bestErrors = errors;
           index = i;
@@ -1725,7 +2040,15 @@ function repairObject(
     if (!keyAllowed(shape, key)) continue;
     const childPath = `${path}/${escapePointer(key)}`;
     const schemas = schemasForKey(shape, key);
-    const fixed = repairAt(value, schemas, ctx, depth + 1, { prop: key, owners: shape.refNames }, childPath, errorPaths);
+    const fixed = repairAt(
+      value,
+      schemas,
+      ctx,
+      depth + 1,
+      { prop: key, owners: shape.refNames },
+      childPath,
+      errorPaths,
+    );
     if (fixed !== undefined) out[key] = fixed;
   }
   for (const key of shape.required) {
@@ -1737,7 +2060,10 @@ function repairObject(
     if (!(key in out)) continue;
     for (const dep of deps) {
       if (dep in out) continue;
-      const value = generate(schemasForKey(shape, dep), ctx, depth + 1, { prop: dep, owners: shape.refNames });
+      const value = generate(schemasForKey(shape, dep), ctx, depth + 1, {
+        prop: dep,
+        owners: shape.refNames,
+      });
       if (value !== undefined) out[dep] = value;
     }
   }
@@ -1754,7 +2080,8 @@ function repairObject(
       const value = generate(schemas, ctx, depth + 1, { prop: key, owners: shape.refNames });
       if (value !== undefined) out[key] = value;
     }
-    if (Object.keys(out).length < shape.minProperties) addExtraKeys(out, shape, ctx, depth, shape.minProperties);
+    if (Object.keys(out).length < shape.minProperties)
+      addExtraKeys(out, shape, ctx, depth, shape.minProperties);
   }
   if (discriminatorValue && out[discriminatorValue.property] !== discriminatorValue.value) {
     applyDiscriminator(out, shape, ctx, discriminatorValue);
@@ -1773,7 +2100,10 @@ function repairArray(
 ): unknown[] {
   const prefix = mergePrefixes(shape.prefixItems);
   const itemSchemas = shape.items.length > 0 ? shape.items : [true as JsonSchema];
-  const itemHint: Hint = { prop: hint.prop === undefined ? undefined : singular(hint.prop), owners: hint.owners };
+  const itemHint: Hint = {
+    prop: hint.prop === undefined ? undefined : singular(hint.prop),
+    owners: hint.owners,
+  };
   let out: unknown[] = [];
   const limit = shape.itemsFalse ? prefix.length : Infinity;
   arr.forEach((item, i) => {
@@ -1804,7 +2134,10 @@ function repairArray(
   }
   if (shape.contains.length > 0) {
     const contains = validatorFor(shape.contains, ctx);
-    if (!out.some((item) => contains(item)) && (shape.maxItems === undefined || out.length < shape.maxItems)) {
+    if (
+      !out.some((item) => contains(item)) &&
+      (shape.maxItems === undefined || out.length < shape.maxItems)
+    ) {
       const value = generate([...itemSchemas, ...shape.contains], ctx, depth + 1, itemHint);
       if (value !== undefined) out.push(value);
     }
@@ -1870,5 +2203,7 @@ function stableKey(value: unknown): string {
 }
 
 function clone<T>(value: T): T {
-  return value === undefined || value === null || typeof value !== 'object' ? value : (JSON.parse(JSON.stringify(value)) as T);
+  return value === undefined || value === null || typeof value !== 'object'
+    ? value
+    : (JSON.parse(JSON.stringify(value)) as T);
 }

@@ -5,6 +5,8 @@
  *   → parse body (400) → validate parameters and body (422/400/default, or a 422 problem)
  *   → token endpoint → recorded exchange → stateful resource → documented response
  *   (Prefer / __code / __example / __dynamic, Accept: 406) → latency → write → journal.
+ * A request with an `X-Mockgen-Explain` header gets an `X-Mockgen-Explain` response header saying
+ * where the answer came from and how the request compared with the operation's recordings.
  *
  * Base path: requests are accepted with the contract's base path (`/v1/pets`) and, as a convenience
  * for clients configured with a host only, without it (`/pets`) when that matches an operation.
@@ -16,14 +18,22 @@ import { readFile, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as path from 'node:path';
 import type { MockRequest, MockResponse } from './context';
-import { RequestError, announcesBody, bodyLimit, decodeContentEncoding, parseBody, readBody } from './body';
+import {
+  RequestError,
+  announcesBody,
+  bodyLimit,
+  decodeContentEncoding,
+  isFormMediaType,
+  parseBody,
+  readBody,
+} from './body';
 import { recordRequest } from './journal';
 import { delay, latencyMs } from './latency';
 import { mediaTypeOf } from './negotiate';
 import { parseCookies, parseQuery } from './params';
 import { extractPreferences, hasPreferences, type Preferences } from './prefer';
 import { problem, validationProblem, type Violation } from './problem';
-import { findRecordedResponse } from './replay';
+import { explainMiss, findRecordedResponse } from './replay';
 import {
   ResponseBuilder,
   errorResponse,
@@ -249,9 +259,15 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
         session,
       };
       const response = await respond(op, request, prefs);
+      let wire = response.wire ?? toWire(response);
+      if (req.headers['x-mockgen-explain'] !== undefined) {
+        // debugging aid: where the answer came from and how the request compared with the recordings
+        const explanation = `source=${wire.source}; ${explainMiss(op, request)}`;
+        wire = { ...wire, headers: [...wire.headers, 'x-mockgen-explain', safeHeaderValue(explanation)] };
+      }
       const wait = latencyMs(op, manifest, latencyEnv);
       if (wait > 0) await delay(wait);
-      finish(response.wire ?? toWire(response));
+      finish(wire);
     } catch (err) {
       if (err instanceof RequestError) {
         const wire = problemWire(err.kind, err.message);
@@ -300,7 +316,9 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
 
     // security (not for token endpoints: clients authenticate there in the body as often as with Basic,
     // and the token endpoint itself answers RFC 6749 errors)
-    const security = op.issuesTokens ? { ok: true as const } : checkSecurity(op.security, manifest.securitySchemes ?? {}, request);
+    const security = op.issuesTokens
+      ? { ok: true as const }
+      : checkSecurity(op.security, manifest.securitySchemes ?? {}, request);
     if (!security.ok) {
       const headers =
         security.challenges.length > 0 ? { 'www-authenticate': security.challenges.join(', ') } : undefined;
@@ -315,7 +333,11 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
         headers,
       );
     }
-    if ('bearer' in security && security.bearer !== undefined && verifyToken(security.bearer, manifest) === 'expired') {
+    if (
+      'bearer' in security &&
+      security.bearer !== undefined &&
+      verifyToken(security.bearer, manifest) === 'expired'
+    ) {
       const headers = { 'www-authenticate': EXPIRED_TOKEN_CHALLENGE };
       return buildError(
         ['401'],
@@ -344,7 +366,7 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
           request.rawBody,
           headerString(request.headers['content-type']),
           parseAs,
-          validation.flatFormNames(selection.schema),
+          isFormMediaType(parseAs) ? validation.flatFormNames(selection.schema) : undefined,
         );
       } catch (err) {
         // a body the operation does not document is ignored, however it looks

@@ -278,7 +278,7 @@ function readQuery(prepared: PreparedParameter, query: [string, string][], claim
     const pair = query.find((p) => p[0] === name);
     return pair === undefined ? undefined : decodeParam(prepared, pair[1]);
   }
-  if (param.style === 'deepObject') return readDeepObject(name, query);
+  if (param.style === 'deepObject' && shape !== 'array') return readDeepObject(name, query);
   if (shape === 'object' && param.explode) {
     // form, exploded: each property is its own query parameter
     const object: Record<string, unknown> = {};
@@ -363,5 +363,23 @@ function readDeepObject(name: string, query: [string, string][]): unknown {
       addValue(node, last, value);
     }
   }
-  return found ? root : undefined;
+  if (!found) return undefined;
+  for (const key of Object.keys(root)) root[key] = indexedObjectsToArrays(root[key]);
+  return root;
+}
+
+/** `{0: a, 1: b}` (from `x[0]=a&x[1]=b`) → `[a, b]`, recursively. */
+export function indexedObjectsToArrays(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(indexedObjectsToArrays);
+  if (value === null || typeof value !== 'object') return value;
+  const object = value as Record<string, unknown>;
+  const keys = Object.keys(object);
+  for (const key of keys) object[key] = indexedObjectsToArrays(object[key]);
+  if (keys.length > 0 && keys.every((k) => /^(0|[1-9]\d{0,5})$/.test(k))) {
+    return keys
+      .map(Number)
+      .sort((a, b) => a - b)
+      .map((k) => object[String(k)]);
+  }
+  return object;
 }

@@ -238,6 +238,9 @@ export function toMockResponse(
     if (existing === undefined) headers[key] = value;
     else headers[key] = Array.isArray(existing) ? [...existing, value] : [existing, value];
   }
+  for (const [name, template] of Object.entries(recorded.headerTemplates ?? {})) {
+    headers[name.toLowerCase()] = String(render(template, request, manifest));
+  }
   const response: MockResponse = {
     status: recorded.status,
     headers,

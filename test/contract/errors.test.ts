@@ -27,8 +27,16 @@ describe('contract: bad input is one clear MockgenError', () => {
   });
 
   const cases: ErrorCase[] = [
-    { name: 'missing file', file: 'specs/nope/openapi.yaml', message: /^cannot read specs\/nope\/openapi\.yaml: no such file$/ },
-    { name: 'a directory', file: 'specs/petstore', message: /^cannot read specs\/petstore: it is a directory, not a file$/ },
+    {
+      name: 'missing file',
+      file: 'specs/nope/openapi.yaml',
+      message: /^cannot read specs\/nope\/openapi\.yaml: no such file$/,
+    },
+    {
+      name: 'a directory',
+      file: 'specs/petstore',
+      message: /^cannot read specs\/petstore: it is a directory, not a file$/,
+    },
     {
       name: 'YAML syntax error with line:column',
       file: fixture('yaml-syntax-error.yaml'),
@@ -40,14 +48,29 @@ describe('contract: bad input is one clear MockgenError', () => {
       message: /^test\/fixtures\/contract\/json-syntax-error\.json:6:5: JSON syntax error: .+/,
       details: { line: 6 },
     },
-    { name: 'empty file', content: '\n  \n', ext: '.yaml', message: /: the file is empty; expected an OpenAPI document/ },
+    {
+      name: 'empty file',
+      content: '\n  \n',
+      ext: '.yaml',
+      message: /: the file is empty; expected an OpenAPI document/,
+    },
     {
       name: 'YAML that is not OpenAPI',
       file: fixture('not-openapi.yaml'),
       message: /not-openapi\.yaml: not an OpenAPI document: no `openapi` or `swagger` version field/,
     },
-    { name: 'top-level array', content: '[1, 2]', ext: '.json', message: /: not an OpenAPI document: the top level is an array/ },
-    { name: 'top-level scalar', content: 'hello', ext: '.yaml', message: /: not an OpenAPI document: the top level is the string "hello"/ },
+    {
+      name: 'top-level array',
+      content: '[1, 2]',
+      ext: '.json',
+      message: /: not an OpenAPI document: the top level is an array/,
+    },
+    {
+      name: 'top-level scalar',
+      content: 'hello',
+      ext: '.yaml',
+      message: /: not an OpenAPI document: the top level is the string "hello"/,
+    },
     {
       name: 'unsupported version',
       content: 'swagger: "1.2"\npaths: {}\n',
@@ -55,20 +78,37 @@ describe('contract: bad input is one clear MockgenError', () => {
       message: /: unsupported Swagger version "1\.2" at \/swagger/,
       details: { pointer: '/swagger' },
     },
-    { name: 'OpenAPI 4', content: '{"openapi": "4.0.0", "paths": {}}', ext: '.json', message: /: unsupported OpenAPI version "4\.0\.0" at \/openapi/ },
+    {
+      name: 'OpenAPI 4',
+      content: '{"openapi": "4.0.0", "paths": {}}',
+      ext: '.json',
+      message: /: unsupported OpenAPI version "4\.0\.0" at \/openapi/,
+    },
     {
       name: 'no paths object',
       file: fixture('no-paths.yaml'),
-      message: /no-paths\.yaml: the contract has no `paths` object at \/paths: there are no operations to mock$/,
+      message:
+        /no-paths\.yaml: the contract has no `paths` object at \/paths: there are no operations to mock$/,
       details: { pointer: '/paths' },
     },
-    { name: 'paths is a list', content: 'openapi: 3.0.0\ninfo: {title: t, version: "1"}\npaths: [a]\n', ext: '.yaml', message: /`paths` at \/paths is an array, expected an object/ },
+    {
+      name: 'paths is a list',
+      content: 'openapi: 3.0.0\ninfo: {title: t, version: "1"}\npaths: [a]\n',
+      ext: '.yaml',
+      message: /`paths` at \/paths is an array, expected an object/,
+    },
     {
       name: 'unresolvable internal $ref names the ref and where it occurs',
       file: fixture('unresolvable-ref.yaml'),
       message:
         /unresolvable-ref\.yaml: unresolvable \$ref "#\/components\/schemas\/Thingy" at \/paths\/~1things\/get\/responses\/200\/content\/application~1json\/schema: the target does not exist \(no "Thingy" there\)$/,
       details: { pointer: '/paths/~1things/get/responses/200/content/application~1json/schema' },
+    },
+    {
+      name: 'a $ref chain that loops',
+      file: fixture('ref-cycle.yaml'),
+      message:
+        /ref-cycle\.yaml: circular \$ref "#\/components\/responses\/[AB]" at \/components\/responses\/[AB]: the chain never reaches a value$/,
     },
     {
       name: 'missing external file',
@@ -80,7 +120,8 @@ describe('contract: bad input is one clear MockgenError', () => {
     {
       name: 'dangling $ref inside an external file names that file',
       file: fixture('external-broken/openapi.yaml'),
-      message: /openapi\.yaml: unresolvable \$ref "#\/Owner" at test\/fixtures\/contract\/external-broken\/thing\.yaml \(reached at \/paths\/.+\/schema\/properties\/owner\): the target does not exist/,
+      message:
+        /openapi\.yaml: unresolvable \$ref "#\/Owner" at test\/fixtures\/contract\/external-broken\/thing\.yaml \(reached at \/paths\/.+\/schema\/properties\/owner\): the target does not exist/,
     },
   ];
 

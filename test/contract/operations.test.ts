@@ -25,7 +25,12 @@ describe('contract: operations', () => {
       assert.equal(c.version, '7');
       assert.deepEqual(
         c.operations.map((o) => `${o.id} ${o.method} ${o.path}`),
-        ['getItem get /items/{itemId}', 'post_items post /items', 'get_items get /items', 'getItem_2 delete /legacy/{a}/{b}'],
+        [
+          'getItem get /items/{itemId}',
+          'post_items post /items',
+          'get_items get /items',
+          'getItem_2 delete /legacy/{a}/{b}',
+        ],
       );
     });
 
@@ -87,10 +92,18 @@ describe('contract: operations', () => {
         ],
       );
       const codes = c.diagnostics.map((d) => d.code);
-      for (const code of ['duplicate-operation-id', 'undeclared-path-parameter', 'invalid-parameter', 'invalid-schema', 'invalid-contract']) {
+      for (const code of [
+        'duplicate-operation-id',
+        'undeclared-path-parameter',
+        'invalid-parameter',
+        'invalid-schema',
+        'invalid-contract',
+      ]) {
         assert.ok(codes.includes(code), `diagnostic ${code}`);
       }
-      assert.ok(c.diagnostics.every((d) => d.severity !== 'error' && d.file === fixture('openapi30-edge.yaml')));
+      assert.ok(
+        c.diagnostics.every((d) => d.severity !== 'error' && d.file === fixture('openapi30-edge.yaml')),
+      );
     });
   });
 
@@ -104,7 +117,13 @@ describe('contract: operations', () => {
       const search = op(c, 'get', '/search');
       assert.deepEqual(
         search.parameters.map((p) => `${p.name}:${p.style}:${p.explode}`),
-        ['csvPath:form:false', 'ssv:spaceDelimited:false', 'tsv:tabDelimited:false', 'X-Ids:simple:false', 'limit:form:false'],
+        [
+          'csvPath:form:false',
+          'ssv:spaceDelimited:false',
+          'tsv:tabDelimited:false',
+          'X-Ids:simple:false',
+          'limit:form:false',
+        ],
       );
       assert.deepEqual(search.parameters[4].schema, { type: 'integer', exclusiveMinimum: 0 });
       assert.deepEqual(search.parameters[4].examples[0].value, 5);
@@ -116,7 +135,10 @@ describe('contract: operations', () => {
       assert.deepEqual(Object.keys(c.securitySchemes.accessCode.flows ?? {}), ['authorizationCode']);
       assert.deepEqual(Object.keys(c.securitySchemes.implicit.flows ?? {}), ['implicit']);
       assert.equal(c.securitySchemes.password.flows?.password?.tokenUrl, 'https://auth.example.com/token');
-      assert.deepEqual(op(c, 'get', '/search').security, [{ application: ['admin'] }, { key: [], implicit: ['read'] }]);
+      assert.deepEqual(op(c, 'get', '/search').security, [
+        { application: ['admin'] },
+        { key: [], implicit: ['read'] },
+      ]);
       assert.deepEqual(
         c.diagnostics.map((d) => d.code),
         ['unknown-security-scheme'],
@@ -161,11 +183,35 @@ describe('contract: operations', () => {
     const started = Date.now();
     const c = await loadContract(fixture('circular.yaml'));
     assert.ok(Date.now() - started < 5000);
-    assert.deepEqual(Object.keys(c.schemas), ['Alias', 'AliasOfAlias', 'Company', 'Company.properties.employees.items', 'Node', 'Person']);
-    assert.deepEqual((c.schemas.Node as { properties: { parent: unknown } }).properties.parent, { $ref: '#/$defs/Node' });
+    assert.deepEqual(Object.keys(c.schemas), [
+      'Alias',
+      'AliasOfAlias',
+      'Company',
+      'Company.properties.employees.items',
+      'Node',
+      'Person',
+    ]);
+    assert.deepEqual((c.schemas.Node as { properties: { parent: unknown } }).properties.parent, {
+      $ref: '#/$defs/Node',
+    });
     assert.deepEqual(c.schemas.AliasOfAlias, { $ref: '#/$defs/Alias' });
     assert.deepEqual(c.schemas['Company.properties.employees.items'], { $ref: '#/$defs/Person' });
     assert.deepEqual(c.diagnostics, []);
+  });
+
+  it('follows $ref chains of path items, parameters, responses and examples', async () => {
+    const c = await loadContract(fixture('ref-chains.yaml'));
+    assert.deepEqual(
+      c.operations.map((o) => `${o.id} ${o.method} ${o.path} ${o.parameters.map((p) => p.name).join(',')}`),
+      ['sharedGet get /shared limit', 'get_direct get /direct limit'],
+    );
+    const direct = c.operations[1];
+    assert.equal(direct.parameters[0].pointer, '/components/parameters/Limit');
+    assert.equal(direct.responses[0].pointer, '/components/responses/Ok');
+    assert.deepEqual(
+      direct.responses[0].content[0].examples.map((e) => [e.name, e.value, e.pointer]),
+      [['one', { n: 1 }, '/components/examples/One/value']],
+    );
   });
 
   describe('helpers', () => {
@@ -178,12 +224,20 @@ describe('contract: operations', () => {
       ['//cdn.example.com/api?x=1', '/api'],
       [undefined, ''],
     ];
-    for (const [url, want] of bases) it(`basePathOf(${JSON.stringify(url)}) = ${JSON.stringify(want)}`, () => assert.equal(basePathOf(url), want));
+    for (const [url, want] of bases)
+      it(`basePathOf(${JSON.stringify(url)}) = ${JSON.stringify(want)}`, () =>
+        assert.equal(basePathOf(url), want));
 
     it('derivedId, normaliseStatus, collectionStyle', () => {
       assert.equal(derivedId('get', '/pets/{petId}/photos'), 'get_pets_petId_photos');
       assert.equal(derivedId('post', '/'), 'post_root');
-      assert.deepEqual(['200', '2xx', 'DEFAULT', '600', 'abc'].map(normaliseStatus), ['200', '2XX', 'default', undefined, undefined]);
+      assert.deepEqual(['200', '2xx', 'DEFAULT', '600', 'abc'].map(normaliseStatus), [
+        '200',
+        '2XX',
+        'default',
+        undefined,
+        undefined,
+      ]);
       assert.deepEqual(collectionStyle(undefined, 'path'), { style: 'simple', explode: false });
       assert.deepEqual(collectionStyle('multi', 'query'), { style: 'form', explode: true });
     });

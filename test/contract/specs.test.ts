@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { loadContract } from '../../src/contract/load-contract';
+import { schemaRefs } from './helpers';
 import type { Contract, JsonSchema, Operation } from '../../src/model/types';
 import { SchemaCompiler } from '../../templates/runtime/ajv';
 
@@ -88,7 +89,9 @@ describe('contract: bundled example specs', () => {
 
     const upload = op(c, 'uploadPetPhoto');
     assert.equal(upload.requestBody?.content[0].mediaType, 'multipart/form-data');
-    assert.deepEqual(upload.requestBody?.content[0].encoding, { file: { contentType: 'image/png, image/jpeg' } });
+    assert.deepEqual(upload.requestBody?.content[0].encoding, {
+      file: { contentType: 'image/png, image/jpeg' },
+    });
 
     assert.deepEqual(
       op(c, 'placeOrder').requestBody?.content.map((m) => m.mediaType),
@@ -96,14 +99,22 @@ describe('contract: bundled example specs', () => {
     );
 
     // nullable and readOnly/writeOnly survive conversion
-    const pet = c.schemas.Pet as { allOf: { properties?: Record<string, { type?: unknown; readOnly?: boolean }> }[] };
+    const pet = c.schemas.Pet as {
+      allOf: { properties?: Record<string, { type?: unknown; readOnly?: boolean }> }[];
+    };
     assert.deepEqual(pet.allOf[1].properties?.updatedAt.type, ['string', 'null']);
     assert.equal(pet.allOf[1].properties?.id.readOnly, true);
-    assert.equal((c.schemas.NewPet as { properties: Record<string, { writeOnly?: boolean }> }).properties.microchipCode.writeOnly, true);
+    assert.equal(
+      (c.schemas.NewPet as { properties: Record<string, { writeOnly?: boolean }> }).properties.microchipCode
+        .writeOnly,
+      true,
+    );
     assert.deepEqual((c.schemas.Owner as { type: unknown }).type, ['object', 'null']);
 
     // exactly the deliberately broken example is invalid
-    assert.deepEqual(invalidExamples(c), ['/paths/~1pets~1{petId}/get/responses/200/content/application~1json/examples/brokenWeight/value']);
+    assert.deepEqual(invalidExamples(c), [
+      '/paths/~1pets~1{petId}/get/responses/200/content/application~1json/examples/brokenWeight/value',
+    ]);
   });
 
   it('swagger2 (Swagger 2.0 JSON) maps body, formData, collectionFormat, produces and security', async () => {
@@ -123,12 +134,18 @@ describe('contract: bundled example specs', () => {
     assert.deepEqual([byName.authorId.style, byName.authorId.explode], ['form', true]);
     assert.equal(byName['X-Request-Id'].in, 'header');
     assert.deepEqual(list.security, [{ ApiKey: [] }]);
-    assert.deepEqual(list.responses[0].content[0].examples[0].pointer, '/paths/~1books/get/responses/200/examples/application~1json');
+    assert.deepEqual(
+      list.responses[0].content[0].examples[0].pointer,
+      '/paths/~1books/get/responses/200/examples/application~1json',
+    );
 
     const create = op(c, 'createBook');
     assert.deepEqual(create.security, [{ Basic: [] }]);
     assert.equal(create.requestBody?.required, true);
-    assert.deepEqual(create.requestBody?.content.map((m) => [m.mediaType, m.schema]), [['application/json', { $ref: '#/$defs/NewBook' }]]);
+    assert.deepEqual(
+      create.requestBody?.content.map((m) => [m.mediaType, m.schema]),
+      [['application/json', { $ref: '#/$defs/NewBook' }]],
+    );
 
     const cover = op(c, 'uploadCover');
     assert.deepEqual(cover.requestBody?.content[0], {
@@ -146,7 +163,9 @@ describe('contract: bundled example specs', () => {
     });
     const register = op(c, 'registerUser');
     assert.equal(register.requestBody?.content[0].mediaType, 'application/x-www-form-urlencoded');
-    assert.deepEqual(register.requestBody?.content[0].encoding, { interests: { style: 'form', explode: true } });
+    assert.deepEqual(register.requestBody?.content[0].encoding, {
+      interests: { style: 'form', explode: true },
+    });
     assert.deepEqual(register.security, []);
 
     const getBook = op(c, 'getBook');
@@ -228,7 +247,16 @@ describe('contract: bundled example specs', () => {
     assert.equal(op(c, 'issueToken').requestBody?.content[0].mediaType, 'application/x-www-form-urlencoded');
 
     // names of schemas that came from other files are their component names
-    for (const name of ['Money', 'Currency', 'Category', 'Export', 'PaymentBase', 'Card', 'BankTransfer', 'Payment']) {
+    for (const name of [
+      'Money',
+      'Currency',
+      'Category',
+      'Export',
+      'PaymentBase',
+      'Card',
+      'BankTransfer',
+      'Payment',
+    ]) {
       assert.ok(name in c.schemas, `${name} in schemas`);
     }
     const category = c.schemas.Category as { properties: { children: { items: unknown } } };
@@ -245,11 +273,14 @@ describe('contract: bundled example specs', () => {
   });
 
   it('every $ref in every spec points into Contract.schemas', async () => {
-    for (const name of ['petstore/openapi.yaml', 'swagger2/swagger.json', 'openapi31/openapi.yaml', 'secure/openapi.yaml']) {
+    for (const name of [
+      'petstore/openapi.yaml',
+      'swagger2/swagger.json',
+      'openapi31/openapi.yaml',
+      'secure/openapi.yaml',
+    ]) {
       const c = await loadContract(spec(name));
-      const refs = JSON.stringify(c).match(/"\$ref":"[^"]*"/g) ?? [];
-      for (const ref of refs) {
-        const target = JSON.parse(`{${ref}}`).$ref as string;
+      for (const target of schemaRefs(c)) {
         assert.match(target, /^#\/\$defs\/[A-Za-z0-9_.-]+$/, `${name}: ${target}`);
         assert.ok(target.slice('#/$defs/'.length) in c.schemas, `${name}: ${target} is defined`);
       }

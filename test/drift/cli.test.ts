@@ -20,18 +20,40 @@ interface Run {
 function mockgen(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   const script = `require(${JSON.stringify(mainJs)}).main(process.argv.slice(1)).then((c) => process.exit(c))`;
   return new Promise((resolve) => {
-    execFile(process.execPath, ['-e', script, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, timeout: 30000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ['-e', script, ...args],
+      { env: { ...process.env, NO_COLOR: '1', ...env }, timeout: 30000 },
+      (err, stdout, stderr) => {
+        const code = err
+          ? typeof (err as { code?: unknown }).code === 'number'
+            ? (err as { code: number }).code
+            : -1
+          : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 
 const pet = { id: 1, name: 'Rex', status: 'available', createdAt: '2024-01-01T10:00:00Z' };
 const clean: ExchangeInit[] = [
-  { path: '/v1/pets', query: [['limit', '5']], headers: [['X-Api-Key', 'k-123']], responseHeaders: [['X-Rate-Limit', '10']], responseBody: [pet] },
+  {
+    path: '/v1/pets',
+    query: [['limit', '5']],
+    headers: [['X-Api-Key', 'k-123']],
+    responseHeaders: [['X-Rate-Limit', '10']],
+    responseBody: [pet],
+  },
   { path: '/v1/pets/1', responseBody: pet },
-  { method: 'POST', path: '/v1/pets', headers: [['X-Tenant', 'acme']], body: { name: 'Rex' }, status: 201, responseBody: pet },
+  {
+    method: 'POST',
+    path: '/v1/pets',
+    headers: [['X-Tenant', 'acme']],
+    body: { name: 'Rex' },
+    status: 201,
+    responseBody: pet,
+  },
 ];
 const dirty: ExchangeInit[] = [
   ...clean,
@@ -66,9 +88,20 @@ describe('mockgen drift (CLI)', function () {
   });
 
   it('exits 1 on drift; JSON lists every finding with the exact fields', async () => {
-    const result = await mockgen(['drift', '--spec', spec, '--recordings', file('dirty.har'), '--format', 'json']);
+    const result = await mockgen([
+      'drift',
+      '--spec',
+      spec,
+      '--recordings',
+      file('dirty.har'),
+      '--format',
+      'json',
+    ]);
     assert.equal(result.code, 1, result.stderr);
-    const report = JSON.parse(result.stdout) as { findings: Record<string, unknown>[]; summary: { untestedOperations: string[]; entries: number } };
+    const report = JSON.parse(result.stdout) as {
+      findings: Record<string, unknown>[];
+      summary: { untestedOperations: string[]; entries: number };
+    };
     const email = report.findings.filter((f) => f.pointer === '/owner/email');
     assert.deepEqual(
       email.map((f) => [f.entry, f.kind, f.severity, f.operation]),
@@ -77,7 +110,10 @@ describe('mockgen drift (CLI)', function () {
         [4, 'invalid-response-body', 'error', 'GET /pets/{petId}'],
       ],
     );
-    assert.equal(email[0].message, "GET /pets/{petId} → 200: /owner/email 'n/a' is not a valid email (schema at #/components/schemas/Owner/properties/email/format)");
+    assert.equal(
+      email[0].message,
+      "GET /pets/{petId} → 200: /owner/email 'n/a' is not a valid email (schema at #/components/schemas/Owner/properties/email/format)",
+    );
     const unknown = report.findings.find((f) => f.kind === 'undocumented-path');
     assert.deepEqual([unknown?.entry, unknown?.operation, unknown?.pointer], [5, 'GET /v1/unknown', '']);
     assert.deepEqual(report.summary.untestedOperations, ['GET /animals/{id}', 'GET /strict']);
@@ -85,23 +121,50 @@ describe('mockgen drift (CLI)', function () {
   });
 
   it('groups repeated findings in the text report', async () => {
-    assert.equal(await run(['--spec', spec, '--recordings', file('dirty.har'), '--output', file('report.txt')]), 1);
+    assert.equal(
+      await run(['--spec', spec, '--recordings', file('dirty.har'), '--output', file('report.txt')]),
+      1,
+    );
     assert.match(fs.readFileSync(file('report.txt'), 'utf8'), /invalid-response-body {2}×2 \(entries 3, 4\)/);
   });
 
   it('--fail-on decides which severities fail the run', async () => {
     const out = ['--format', 'json', '--output', file('fail-on.json')];
     assert.equal(await run(['--spec', spec, '--recordings', file('warnings.har'), ...out]), 0);
-    assert.equal(await run(['--spec', spec, '--recordings', file('warnings.har'), '--fail-on', 'warning', ...out]), 1);
-    assert.equal(await run(['--spec', spec, '--recordings', file('dirty.har'), '--fail-on', 'never', ...out]), 0);
-    assert.equal(await run(['--spec', spec, '--recordings', file('warnings.har'), '--fail-on', 'warning', '--no-extra-properties', ...out]), 0);
+    assert.equal(
+      await run(['--spec', spec, '--recordings', file('warnings.har'), '--fail-on', 'warning', ...out]),
+      1,
+    );
+    assert.equal(
+      await run(['--spec', spec, '--recordings', file('dirty.har'), '--fail-on', 'never', ...out]),
+      0,
+    );
+    assert.equal(
+      await run([
+        '--spec',
+        spec,
+        '--recordings',
+        file('warnings.har'),
+        '--fail-on',
+        'warning',
+        '--no-extra-properties',
+        ...out,
+      ]),
+      0,
+    );
   });
 
   it('exits 2 on bad input, with the loader’s message', async () => {
     const badHar = await mockgen(['drift', '--spec', spec, '--recordings', file('broken.har')]);
     assert.equal(badHar.code, 2);
     assert.match(badHar.stderr, /broken\.har/);
-    const badSpec = await mockgen(['drift', '--spec', file('bad-spec.yaml'), '--recordings', file('clean.har')]);
+    const badSpec = await mockgen([
+      'drift',
+      '--spec',
+      file('bad-spec.yaml'),
+      '--recordings',
+      file('clean.har'),
+    ]);
     assert.equal(badSpec.code, 2);
     assert.match(badSpec.stderr, /bad-spec\.yaml/);
   });
@@ -114,41 +177,146 @@ describe('mockgen drift (CLI)', function () {
     await bad(['--spec', spec, '--recordings', file('clean.har'), '--colour'], /--colour/);
     await bad(['--recordings', file('clean.har')], /--spec FILE is required/);
     await bad(['--spec', spec], /--recordings FILE\.har is required/);
-    await bad(['--spec', spec, '--recordings', file('clean.har'), '--format', 'xml'], /Unknown --format 'xml'/);
-    await bad(['--spec', spec, '--recordings', file('clean.har'), '--fail-on', 'info'], /Unknown --fail-on 'info'/);
-    await bad(['--spec', spec, '--recordings', file('clean.har'), '--baseline', file('nope.json')], /Cannot read baseline/);
+    await bad(
+      ['--spec', spec, '--recordings', file('clean.har'), '--format', 'xml'],
+      /Unknown --format 'xml'/,
+    );
+    await bad(
+      ['--spec', spec, '--recordings', file('clean.har'), '--fail-on', 'info'],
+      /Unknown --fail-on 'info'/,
+    );
+    await bad(
+      ['--spec', spec, '--recordings', file('clean.har'), '--baseline', file('nope.json')],
+      /Cannot read baseline/,
+    );
   });
 
   it('baseline: accepted findings no longer fail, new ones do', async () => {
-    const json = () => JSON.parse(fs.readFileSync(file('b.json'), 'utf8')) as { findings: { pointer: string }[]; summary: { baselined: number } };
+    const json = () =>
+      JSON.parse(fs.readFileSync(file('b.json'), 'utf8')) as {
+        findings: { pointer: string }[];
+        summary: { baselined: number };
+      };
     const out = ['--format', 'json', '--output', file('b.json')];
-    assert.equal(await run(['--spec', spec, '--recordings', file('dirty.har'), '--write-baseline', file('baseline.json'), ...out]), 1);
-    const baseline = JSON.parse(fs.readFileSync(file('baseline.json'), 'utf8')) as { fingerprints: { fingerprint: string; count: number }[] };
+    assert.equal(
+      await run([
+        '--spec',
+        spec,
+        '--recordings',
+        file('dirty.har'),
+        '--write-baseline',
+        file('baseline.json'),
+        ...out,
+      ]),
+      1,
+    );
+    const baseline = JSON.parse(fs.readFileSync(file('baseline.json'), 'utf8')) as {
+      fingerprints: { fingerprint: string; count: number }[];
+    };
     assert.ok(baseline.fingerprints.some((f) => f.count === 2));
-    assert.equal(await run(['--spec', spec, '--recordings', file('dirty.har'), '--baseline', file('baseline.json'), ...out]), 0);
+    assert.equal(
+      await run([
+        '--spec',
+        spec,
+        '--recordings',
+        file('dirty.har'),
+        '--baseline',
+        file('baseline.json'),
+        ...out,
+      ]),
+      0,
+    );
     assert.deepEqual(json().findings, []);
     assert.equal(json().summary.baselined, 3);
     // a re-recording with the same drift at other entries is still accepted; a new drift is not
-    fs.writeFileSync(file('again.har'), JSON.stringify(toHar([{ path: '/v1/pets/9', responseBody: { ...pet, owner: { name: 'A', email: 'x' } } }, { path: '/v1/pets/1', responseBody: { ...pet, id: 'one' } }])));
-    assert.equal(await run(['--spec', spec, '--recordings', file('again.har'), '--baseline', file('baseline.json'), ...out]), 1);
+    fs.writeFileSync(
+      file('again.har'),
+      JSON.stringify(
+        toHar([
+          { path: '/v1/pets/9', responseBody: { ...pet, owner: { name: 'A', email: 'x' } } },
+          { path: '/v1/pets/1', responseBody: { ...pet, id: 'one' } },
+        ]),
+      ),
+    );
+    assert.equal(
+      await run([
+        '--spec',
+        spec,
+        '--recordings',
+        file('again.har'),
+        '--baseline',
+        file('baseline.json'),
+        ...out,
+      ]),
+      1,
+    );
     assert.deepEqual(
       json().findings.map((f) => f.pointer),
       ['/id'],
     );
     // the JSON report itself is accepted as a baseline too
-    assert.equal(await run(['--spec', spec, '--recordings', file('dirty.har'), '--format', 'json', '--output', file('report.json')]), 1);
-    assert.equal(await run(['--spec', spec, '--recordings', file('dirty.har'), '--baseline', file('report.json'), ...out]), 0);
+    assert.equal(
+      await run([
+        '--spec',
+        spec,
+        '--recordings',
+        file('dirty.har'),
+        '--format',
+        'json',
+        '--output',
+        file('report.json'),
+      ]),
+      1,
+    );
+    assert.equal(
+      await run([
+        '--spec',
+        spec,
+        '--recordings',
+        file('dirty.har'),
+        '--baseline',
+        file('report.json'),
+        ...out,
+      ]),
+      0,
+    );
   });
 
   it('reads several HAR files (repeated flag) and writes --output', async () => {
-    assert.equal(await run(['--spec', spec, '--recordings', file('clean.har'), '--recordings', file('dirty.har'), '--format', 'json', '--output', file('out.json')]), 1);
-    const report = JSON.parse(fs.readFileSync(file('out.json'), 'utf8')) as { findings: { file: string }[]; summary: { entries: number } };
+    assert.equal(
+      await run([
+        '--spec',
+        spec,
+        '--recordings',
+        file('clean.har'),
+        '--recordings',
+        file('dirty.har'),
+        '--format',
+        'json',
+        '--output',
+        file('out.json'),
+      ]),
+      1,
+    );
+    const report = JSON.parse(fs.readFileSync(file('out.json'), 'utf8')) as {
+      findings: { file: string }[];
+      summary: { entries: number };
+    };
     assert.equal(report.summary.entries, 9);
     assert.ok(report.findings.every((f) => f.file === file('dirty.har')));
   });
 
   it('documents every flag in its usage', () => {
-    for (const flag of ['--spec', '--recordings', '--format', '--output', '--fail-on', '--baseline', '--write-baseline', '--no-extra-properties']) {
+    for (const flag of [
+      '--spec',
+      '--recordings',
+      '--format',
+      '--output',
+      '--fail-on',
+      '--baseline',
+      '--write-baseline',
+      '--no-extra-properties',
+    ]) {
       assert.ok(usage.includes(flag), flag);
     }
   });

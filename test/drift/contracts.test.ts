@@ -15,7 +15,14 @@ const VERSIONS = [
   { name: 'Swagger 2.0', file: path.join(fixtures, 'petstore-20.json'), v2: true },
 ];
 
-const pet = { id: 1, name: 'Rex', status: 'available', owner: { name: 'Ann', email: 'ann@example.com' }, createdAt: '2024-01-01T10:00:00Z', nickname: null };
+const pet = {
+  id: 1,
+  name: 'Rex',
+  status: 'available',
+  owner: { name: 'Ann', email: 'ann@example.com' },
+  createdAt: '2024-01-01T10:00:00Z',
+  nickname: null,
+};
 const list: ExchangeInit = {
   path: '/v1/pets',
   query: [['limit', '10']],
@@ -23,7 +30,14 @@ const list: ExchangeInit = {
   responseHeaders: [['X-Rate-Limit', '99']],
   responseBody: [pet],
 };
-const create: ExchangeInit = { method: 'POST', path: '/v1/pets', headers: [['X-Tenant', 'acme']], body: { name: 'Rex' }, status: 201, responseBody: pet };
+const create: ExchangeInit = {
+  method: 'POST',
+  path: '/v1/pets',
+  headers: [['X-Tenant', 'acme']],
+  body: { name: 'Rex' },
+  status: 201,
+  responseBody: pet,
+};
 const get: ExchangeInit = { path: '/v1/pets/1', responseBody: pet };
 
 interface Case {
@@ -37,36 +51,176 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { kind: 'undocumented-path', name: 'unknown path', clean: get, dirty: { ...get, path: '/v1/owners/1' }, pointer: '' },
-  { kind: 'undocumented-method', name: 'DELETE on /pets', clean: list, dirty: { ...list, method: 'DELETE' }, pointer: '' },
-  { kind: 'missing-required-parameter', name: 'X-Tenant header', clean: create, dirty: { ...create, headers: [] }, pointer: '/headers/x-tenant' },
-  { kind: 'invalid-parameter', name: 'limit above maximum', clean: list, dirty: { ...list, query: [['limit', '1000']] }, pointer: '/query/limit' },
-  { kind: 'invalid-parameter', name: 'status enum', clean: { ...list, query: [['status', 'sold']] }, dirty: { ...list, query: [['status', 'gone']] }, pointer: '/query/status' },
-  { kind: 'invalid-parameter', name: 'petId not an integer', clean: get, dirty: { ...get, path: '/v1/pets/rex' }, pointer: '/path/petId' },
-  { kind: 'invalid-request-body', name: 'empty name', clean: create, dirty: { ...create, body: { name: '' } }, pointer: '/name' },
-  { kind: 'invalid-request-body', name: 'body missing', clean: create, dirty: { ...create, body: undefined }, pointer: '' },
-  { kind: 'undocumented-request-content-type', name: 'XML body', clean: create, dirty: { ...create, body: '<pet/>', bodyType: 'application/xml' }, pointer: '/headers/content-type' },
-  { kind: 'missing-credentials', name: 'no API key', clean: list, dirty: { ...list, headers: [] }, pointer: '/headers/x-api-key' },
-  { kind: 'undocumented-status', name: '500 on getPet', clean: { ...get, status: 404, responseBody: { message: 'no' } }, dirty: { ...get, status: 500, responseBody: { message: 'no' } }, pointer: '' },
-  { kind: 'undocumented-response-content-type', name: 'HTML', clean: get, dirty: { ...get, responseBody: '<p>hi</p>', responseType: 'text/html' }, pointer: '/headers/content-type' },
-  { kind: 'invalid-response-body', name: 'missing required name', clean: get, dirty: { ...get, responseBody: { id: 1 } }, pointer: '/name' },
-  { kind: 'invalid-response-body', name: 'id as string', clean: get, dirty: { ...get, responseBody: { ...pet, id: '1' } }, pointer: '/id' },
-  { kind: 'invalid-response-body', name: 'status enum', clean: get, dirty: { ...get, responseBody: { ...pet, status: 'lost' } }, pointer: '/status' },
-  { kind: 'invalid-response-body', name: 'email format', clean: get, dirty: { ...get, responseBody: { ...pet, owner: { name: 'A', email: 'n/a' } } }, pointer: '/owner/email' },
-  { kind: 'invalid-response-body', name: 'date-time format', clean: get, dirty: { ...get, responseBody: { ...pet, createdAt: '01/02/2024' } }, pointer: '/createdAt' },
-  { kind: 'invalid-response-body', name: 'nullable violated', clean: get, dirty: { ...get, responseBody: { ...pet, nickname: 5 } }, pointer: '/nickname' },
-  { kind: 'invalid-response-body', name: 'additionalProperties false', clean: { path: '/v1/strict', responseBody: { a: 'x' } }, dirty: { path: '/v1/strict', responseBody: { a: 'x', b: 'y' } }, pointer: '/b' },
-  { kind: 'invalid-response-body', name: 'extra property', clean: get, dirty: { ...get, responseBody: { ...pet, colour: 'brown' } }, pointer: '/colour', severity: 'warning' },
+  {
+    kind: 'undocumented-path',
+    name: 'unknown path',
+    clean: get,
+    dirty: { ...get, path: '/v1/owners/1' },
+    pointer: '',
+  },
+  {
+    kind: 'undocumented-method',
+    name: 'DELETE on /pets',
+    clean: list,
+    dirty: { ...list, method: 'DELETE' },
+    pointer: '',
+  },
+  {
+    kind: 'missing-required-parameter',
+    name: 'X-Tenant header',
+    clean: create,
+    dirty: { ...create, headers: [] },
+    pointer: '/headers/x-tenant',
+  },
+  {
+    kind: 'invalid-parameter',
+    name: 'limit above maximum',
+    clean: list,
+    dirty: { ...list, query: [['limit', '1000']] },
+    pointer: '/query/limit',
+  },
+  {
+    kind: 'invalid-parameter',
+    name: 'status enum',
+    clean: { ...list, query: [['status', 'sold']] },
+    dirty: { ...list, query: [['status', 'gone']] },
+    pointer: '/query/status',
+  },
+  {
+    kind: 'invalid-parameter',
+    name: 'petId not an integer',
+    clean: get,
+    dirty: { ...get, path: '/v1/pets/rex' },
+    pointer: '/path/petId',
+  },
+  {
+    kind: 'invalid-request-body',
+    name: 'empty name',
+    clean: create,
+    dirty: { ...create, body: { name: '' } },
+    pointer: '/name',
+  },
+  {
+    kind: 'invalid-request-body',
+    name: 'body missing',
+    clean: create,
+    dirty: { ...create, body: undefined },
+    pointer: '',
+  },
+  {
+    kind: 'undocumented-request-content-type',
+    name: 'XML body',
+    clean: create,
+    dirty: { ...create, body: '<pet/>', bodyType: 'application/xml' },
+    pointer: '/headers/content-type',
+  },
+  {
+    kind: 'missing-credentials',
+    name: 'no API key',
+    clean: list,
+    dirty: { ...list, headers: [] },
+    pointer: '/headers/x-api-key',
+  },
+  {
+    kind: 'undocumented-status',
+    name: '500 on getPet',
+    clean: { ...get, status: 404, responseBody: { message: 'no' } },
+    dirty: { ...get, status: 500, responseBody: { message: 'no' } },
+    pointer: '',
+  },
+  {
+    kind: 'undocumented-response-content-type',
+    name: 'HTML',
+    clean: get,
+    dirty: { ...get, responseBody: '<p>hi</p>', responseType: 'text/html' },
+    pointer: '/headers/content-type',
+  },
+  {
+    kind: 'invalid-response-body',
+    name: 'missing required name',
+    clean: get,
+    dirty: { ...get, responseBody: { id: 1 } },
+    pointer: '/name',
+  },
+  {
+    kind: 'invalid-response-body',
+    name: 'id as string',
+    clean: get,
+    dirty: { ...get, responseBody: { ...pet, id: '1' } },
+    pointer: '/id',
+  },
+  {
+    kind: 'invalid-response-body',
+    name: 'status enum',
+    clean: get,
+    dirty: { ...get, responseBody: { ...pet, status: 'lost' } },
+    pointer: '/status',
+  },
+  {
+    kind: 'invalid-response-body',
+    name: 'email format',
+    clean: get,
+    dirty: { ...get, responseBody: { ...pet, owner: { name: 'A', email: 'n/a' } } },
+    pointer: '/owner/email',
+  },
+  {
+    kind: 'invalid-response-body',
+    name: 'date-time format',
+    clean: get,
+    dirty: { ...get, responseBody: { ...pet, createdAt: '01/02/2024' } },
+    pointer: '/createdAt',
+  },
+  {
+    kind: 'invalid-response-body',
+    name: 'nullable violated',
+    clean: get,
+    dirty: { ...get, responseBody: { ...pet, nickname: 5 } },
+    pointer: '/nickname',
+  },
+  {
+    kind: 'invalid-response-body',
+    name: 'additionalProperties false',
+    clean: { path: '/v1/strict', responseBody: { a: 'x' } },
+    dirty: { path: '/v1/strict', responseBody: { a: 'x', b: 'y' } },
+    pointer: '/b',
+  },
+  {
+    kind: 'invalid-response-body',
+    name: 'extra property',
+    clean: get,
+    dirty: { ...get, responseBody: { ...pet, colour: 'brown' } },
+    pointer: '/colour',
+    severity: 'warning',
+  },
   {
     kind: 'invalid-response-body',
     name: 'oneOf by discriminator',
-    clean: { path: '/v1/animals/3fa85f64-5717-4562-b3fc-2c963f66afa6', responseBody: { kind: 'Dog', barks: true } },
-    dirty: { path: '/v1/animals/3fa85f64-5717-4562-b3fc-2c963f66afa6', responseBody: { kind: 'Dog', meows: true } },
+    clean: {
+      path: '/v1/animals/3fa85f64-5717-4562-b3fc-2c963f66afa6',
+      responseBody: { kind: 'Dog', barks: true },
+    },
+    dirty: {
+      path: '/v1/animals/3fa85f64-5717-4562-b3fc-2c963f66afa6',
+      responseBody: { kind: 'Dog', meows: true },
+    },
     pointer: '/barks',
     only3: true,
   },
-  { kind: 'missing-required-response-header', name: 'X-Rate-Limit', clean: list, dirty: { ...list, responseHeaders: [] }, pointer: '/headers/x-rate-limit', only3: true },
-  { kind: 'unparseable-body', name: 'truncated JSON', clean: get, dirty: { ...get, responseBody: '{"id":1,"na' }, pointer: '' },
+  {
+    kind: 'missing-required-response-header',
+    name: 'X-Rate-Limit',
+    clean: list,
+    dirty: { ...list, responseHeaders: [] },
+    pointer: '/headers/x-rate-limit',
+    only3: true,
+  },
+  {
+    kind: 'unparseable-body',
+    name: 'truncated JSON',
+    clean: get,
+    dirty: { ...get, responseBody: '{"id":1,"na' },
+    pointer: '',
+  },
 ];
 
 describe('drift against loaded contracts (2.0, 3.0, 3.1)', () => {
@@ -106,7 +260,10 @@ describe('drift against loaded contracts (2.0, 3.0, 3.1)', () => {
       checkExchanges(v3, [dirty]).findings[0].message,
       "GET /pets/{petId} → 200: /owner/email 'n/a' is not a valid email (schema at #/components/schemas/Owner/properties/email/format)",
     );
-    assert.match(checkExchanges(v2, [dirty]).findings[0].message, /schema at #\/definitions\/Owner\/properties\/email\/format\)$/);
+    assert.match(
+      checkExchanges(v2, [dirty]).findings[0].message,
+      /schema at #\/definitions\/Owner\/properties\/email\/format\)$/,
+    );
   });
 
   for (const spec of ['specs/petstore/openapi.yaml', 'specs/swagger2/swagger.json']) {

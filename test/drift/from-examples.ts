@@ -12,7 +12,12 @@ export function cleanTraffic(contract: Contract): ExchangeInit[] {
     const request = requestFor(op, contract);
     if (!request) continue;
     for (const response of op.responses) {
-      const status = response.status === 'default' ? 599 : /X/i.test(response.status) ? Number(`${response.status[0]}00`) : Number(response.status);
+      const status =
+        response.status === 'default'
+          ? 599
+          : /X/i.test(response.status)
+            ? Number(`${response.status[0]}00`)
+            : Number(response.status);
       const responseHeaders: [string, string][] = [];
       for (const h of response.headers) {
         if (!h.required) continue;
@@ -58,10 +63,17 @@ function requestFor(op: Operation, contract: Contract): ExchangeInit | undefined
     if (scheme.type === 'apiKey' && scheme.in === 'query') query.push([scheme.name!, 'REDACTED']);
     else if (scheme.type === 'apiKey' && scheme.in === 'cookie') cookies.push([scheme.name!, 'REDACTED']);
     else if (scheme.type === 'apiKey') headers.push([scheme.name!, 'REDACTED']);
-    else if (scheme.type === 'http' && scheme.scheme === 'basic') headers.push(['Authorization', 'Basic REDACTED']);
+    else if (scheme.type === 'http' && scheme.scheme === 'basic')
+      headers.push(['Authorization', 'Basic REDACTED']);
     else headers.push(['Authorization', 'Bearer REDACTED']);
   }
-  const init: ExchangeInit = { method: op.method.toUpperCase(), path: `${contract.basePath}${path}`, query, headers, cookies };
+  const init: ExchangeInit = {
+    method: op.method.toUpperCase(),
+    path: `${contract.basePath}${path}`,
+    query,
+    headers,
+    cookies,
+  };
   if (op.requestBody) {
     const media = op.requestBody.content.find((m) => m.examples.length > 0);
     if (media) {
@@ -77,7 +89,8 @@ function requestFor(op: Operation, contract: Contract): ExchangeInit | undefined
 /** A value that fits a simple schema (parameters and headers without examples). */
 export function sample(schema: JsonSchema, defs: Defs, depth = 0): unknown {
   if (typeof schema !== 'object' || depth > 8) return 'x';
-  if (typeof schema.$ref === 'string') return sample(defs[schema.$ref.slice('#/$defs/'.length)] ?? true, defs, depth + 1);
+  if (typeof schema.$ref === 'string')
+    return sample(defs[schema.$ref.slice('#/$defs/'.length)] ?? true, defs, depth + 1);
   if (schema.example !== undefined) return schema.example;
   if (schema.default !== undefined) return schema.default;
   if (Array.isArray(schema.enum)) return schema.enum[0];
@@ -119,8 +132,10 @@ export function toHar(inits: ExchangeInit[], origin = 'https://api.example.com')
         const query = init.query ?? [];
         const qs = query.length > 0 ? `?${new URLSearchParams(query).toString()}` : '';
         const requestHeaders = [...(init.headers ?? [])];
-        if (init.body !== undefined) requestHeaders.push(['Content-Type', init.bodyType ?? 'application/json']);
-        if ((init.cookies ?? []).length > 0) requestHeaders.push(['Cookie', init.cookies!.map(([n, v]) => `${n}=${v}`).join('; ')]);
+        if (init.body !== undefined)
+          requestHeaders.push(['Content-Type', init.bodyType ?? 'application/json']);
+        if ((init.cookies ?? []).length > 0)
+          requestHeaders.push(['Cookie', init.cookies!.map(([n, v]) => `${n}=${v}`).join('; ')]);
         const responseHeaders = [...(init.responseHeaders ?? [])];
         const responseType = init.responseType ?? 'application/json';
         if (init.responseBody !== undefined) responseHeaders.push(['Content-Type', responseType]);
@@ -136,7 +151,9 @@ export function toHar(inits: ExchangeInit[], origin = 'https://api.example.com')
             cookies: (init.cookies ?? []).map(([name, value]) => ({ name, value })),
             headersSize: -1,
             bodySize: init.body === undefined ? 0 : text(init.body).length,
-            ...(init.body !== undefined ? { postData: { mimeType: init.bodyType ?? 'application/json', text: text(init.body) } } : {}),
+            ...(init.body !== undefined
+              ? { postData: { mimeType: init.bodyType ?? 'application/json', text: text(init.body) } }
+              : {}),
           },
           response: {
             status: init.status ?? 200,
@@ -144,7 +161,14 @@ export function toHar(inits: ExchangeInit[], origin = 'https://api.example.com')
             httpVersion: 'HTTP/1.1',
             headers: headerList(responseHeaders),
             cookies: [],
-            content: init.responseBody === undefined ? { size: 0, mimeType: '' } : { size: text(init.responseBody).length, mimeType: responseType, text: text(init.responseBody) },
+            content:
+              init.responseBody === undefined
+                ? { size: 0, mimeType: '' }
+                : {
+                    size: text(init.responseBody).length,
+                    mimeType: responseType,
+                    text: text(init.responseBody),
+                  },
             redirectURL: '',
             headersSize: -1,
             bodySize: -1,

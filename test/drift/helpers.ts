@@ -1,8 +1,21 @@
-import type { Contract, Exchange, HttpMethod, JsonSchema, Operation, Parameter, ResponseSpec } from '../../src/model/types';
+import type {
+  Contract,
+  Exchange,
+  HttpMethod,
+  JsonSchema,
+  Operation,
+  Parameter,
+  ResponseSpec,
+} from '../../src/model/types';
 
 /** Hand-built model objects for drift tests (no loader involved). */
 
-export function param(name: string, where: Parameter['in'], schema: JsonSchema, extra: Partial<Parameter> = {}): Parameter {
+export function param(
+  name: string,
+  where: Parameter['in'],
+  schema: JsonSchema,
+  extra: Partial<Parameter> = {},
+): Parameter {
   return {
     name,
     in: where,
@@ -18,12 +31,26 @@ export function param(name: string, where: Parameter['in'], schema: JsonSchema, 
   };
 }
 
-export function jsonResponse(status: string, schema?: JsonSchema, extra: Partial<ResponseSpec> = {}): ResponseSpec {
+export function jsonResponse(
+  status: string,
+  schema?: JsonSchema,
+  extra: Partial<ResponseSpec> = {},
+): ResponseSpec {
   return {
     status,
     description: status,
     headers: [],
-    content: schema === undefined ? [] : [{ mediaType: 'application/json', schema, examples: [], pointer: `/responses/${status}/content/application~1json` }],
+    content:
+      schema === undefined
+        ? []
+        : [
+            {
+              mediaType: 'application/json',
+              schema,
+              examples: [],
+              pointer: `/responses/${status}/content/application~1json`,
+            },
+          ],
     pointer: `/responses/${status}`,
     ...extra,
   };
@@ -102,7 +129,9 @@ export function exchange(init: ExchangeInit = {}): Exchange {
       headers: init.responseHeaders ?? [],
     },
   };
-  if (init.body !== undefined) out.request.body = { mimeType: init.bodyType ?? 'application/json', text: text(init.body) };
-  if (init.responseBody !== undefined) out.response.body = { mimeType: init.responseType ?? 'application/json', text: text(init.responseBody) };
+  if (init.body !== undefined)
+    out.request.body = { mimeType: init.bodyType ?? 'application/json', text: text(init.body) };
+  if (init.responseBody !== undefined)
+    out.response.body = { mimeType: init.responseType ?? 'application/json', text: text(init.responseBody) };
   return out;
 }

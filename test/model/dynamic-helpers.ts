@@ -24,7 +24,11 @@ export function response(status: string, schema?: JsonSchema, examples: unknown[
             {
               mediaType: 'application/json',
               ...(schema !== undefined ? { schema } : {}),
-              examples: examples.map((value, i): NamedExample => ({ name: `example-${i}`, value, pointer: '' })),
+              examples: examples.map((value, i): NamedExample => ({
+                name: `example-${i}`,
+                value,
+                pointer: '',
+              })),
               pointer: '',
             },
           ],
@@ -153,7 +157,10 @@ function matchParams(template: string, path: string): Record<string, string> {
 }
 
 /** An unsigned JWT-shaped token with the given header and payload. */
-export function makeJwt(payload: Record<string, unknown>, header: Record<string, unknown> = { alg: 'HS256', typ: 'JWT' }): string {
+export function makeJwt(
+  payload: Record<string, unknown>,
+  header: Record<string, unknown> = { alg: 'HS256', typ: 'JWT' },
+): string {
   const part = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
   return `${part(header)}.${part(payload)}.c2lnbmF0dXJlLW5vdC1jaGVja2Vk`;
 }

@@ -29,7 +29,10 @@ describe('token endpoints: detectTokenEndpoints', () => {
   ];
   for (const [name, tokenUrl, basePath, want] of cases) {
     it(`OAuth2 tokenUrl: ${name}`, () => {
-      assert.deepEqual(detectTokenEndpoints(contract(ops, {}, { basePath, securitySchemes: oauth(tokenUrl) }), []), want);
+      assert.deepEqual(
+        detectTokenEndpoints(contract(ops, {}, { basePath, securitySchemes: oauth(tokenUrl) }), []),
+        want,
+      );
     });
   }
 
@@ -43,12 +46,16 @@ describe('token endpoints: detectTokenEndpoints', () => {
     const other = op('post', '/v2/token', { id: 'otherToken' });
     const session = op('post', '/session', { id: 'session' });
     const matched = [
-      exchange(login, '/login/oauth/access_token', { responseBody: { access_token: 'gho_abc', token_type: 'bearer' } }),
+      exchange(login, '/login/oauth/access_token', {
+        responseBody: { access_token: 'gho_abc', token_type: 'bearer' },
+      }),
       exchange(other, '/v2/token', { responseBody: { token: 'abc' } }),
       exchange(session, '/session', { responseBody: { access_token: 'abc' } }),
       exchange(getToken, '/oauth/token', { responseBody: { access_token: 'abc' } }),
     ];
-    assert.deepEqual(detectTokenEndpoints(contract([login, other, session, getToken]), matched), ['githubToken']);
+    assert.deepEqual(detectTokenEndpoints(contract([login, other, session, getToken]), matched), [
+      'githubToken',
+    ]);
   });
 
   it('documented POSTs to …/token whose response declares access_token', () => {

@@ -13,13 +13,24 @@ const schemas = {
     },
   },
   Pet: { allOf: [{ $ref: '#/$defs/NewPet' }, { type: 'object', properties: { id: { type: 'integer' } } }] },
-  Cat: { type: 'object', required: ['kind'], properties: { kind: { const: 'cat' }, meow: { type: 'string' } } },
-  Dog: { type: 'object', required: ['kind'], properties: { kind: { const: 'dog' }, bark: { type: 'string' } } },
+  Cat: {
+    type: 'object',
+    required: ['kind'],
+    properties: { kind: { const: 'cat' }, meow: { type: 'string' } },
+  },
+  Dog: {
+    type: 'object',
+    required: ['kind'],
+    properties: { kind: { const: 'dog' }, bark: { type: 'string' } },
+  },
 };
 
 describe('value pools: learnValuePools', () => {
   const listPets = op('get', '/pets', {
-    responses: [response('200', { type: 'array', items: { $ref: '#/$defs/Pet' } }), response('default', { type: 'object' })],
+    responses: [
+      response('200', { type: 'array', items: { $ref: '#/$defs/Pet' } }),
+      response('default', { type: 'object' }),
+    ],
   });
   const getAnimal = op('get', '/animals/{id}', {
     responses: [response('200', { oneOf: [{ $ref: '#/$defs/Cat' }, { $ref: '#/$defs/Dog' }] })],
@@ -84,7 +95,12 @@ describe('value pools: learnValuePools', () => {
 
   it('is deterministic', () => {
     const build = () => [
-      exchange(listPets, '/pets', { responseBody: [{ id: 2, name: 'B' }, { id: 1, name: 'A' }] }),
+      exchange(listPets, '/pets', {
+        responseBody: [
+          { id: 2, name: 'B' },
+          { id: 1, name: 'A' },
+        ],
+      }),
     ];
     const c = contract([listPets], schemas);
     assert.deepEqual(learnValuePools(c, build()), learnValuePools(c, build()));

@@ -1,6 +1,12 @@
 import * as assert from 'node:assert/strict';
 import Handlebars from 'handlebars';
-import { analyseDynamic, maskShape, templatize, templatizeHeaders, type DynamicField } from '../../src/model/dynamic';
+import {
+  analyseDynamic,
+  maskShape,
+  templatize,
+  templatizeHeaders,
+  type DynamicField,
+} from '../../src/model/dynamic';
 import type { MatchedExchange } from '../../src/model/types';
 import { STARTED, exchange, makeJwt, op, response } from './dynamic-helpers';
 
@@ -13,7 +19,9 @@ function render(template: string): string {
     };
   for (const name of ['now', 'jwt', 'opaque', 'uuid', 'req']) hbs.registerHelper(name, args(name));
   const known = { now: true, jwt: true, opaque: true, uuid: true, req: true };
-  return hbs.compile(template, { strict: true, noEscape: true, knownHelpersOnly: true, knownHelpers: known })({});
+  return hbs.compile(template, { strict: true, noEscape: true, knownHelpersOnly: true, knownHelpers: known })(
+    {},
+  );
 }
 
 function run(m: MatchedExchange, all: MatchedExchange[] = [m]): { value: any; fields: DynamicField[] } {
@@ -42,7 +50,9 @@ describe('dynamic: templatize', () => {
   });
 
   it('does not take dotted strings without a JSON header for JWTs', () => {
-    const m = exchange(getThing, '/things/1', { responseBody: { version: 'abc.def.ghi', host: 'api.example.com' } });
+    const m = exchange(getThing, '/things/1', {
+      responseBody: { version: 'abc.def.ghi', host: 'api.example.com' },
+    });
     assert.deepEqual(run(m).value, { version: 'abc.def.ghi', host: 'api.example.com' });
   });
 
@@ -174,22 +184,40 @@ describe('dynamic: templatize', () => {
     const pet = exchange(op('get', '/pets/{petId}'), '/pets/7', {
       responseBody: { id: 7, owner: { id: 7 }, name: '7' },
     });
-    assert.deepEqual(run(pet).value, { id: { $tplJson: '{{req "path.petId"}}' }, owner: { id: 7 }, name: '7' });
+    assert.deepEqual(run(pet).value, {
+      id: { $tplJson: '{{req "path.petId"}}' },
+      owner: { id: 7 },
+      name: '7',
+    });
   });
 
   it('templates UUIDs and ids that differ between recordings of the same request', () => {
     const status = op('get', '/status', { id: 'status' });
     const a = exchange(status, '/status', {
-      responseBody: { trace: 'e3b0c442-98fc-4c14-9afb-f4c8996fb924', build: 'b1f2e0a4-1111-4222-8333-944455556666', run_id: 'run_Xy12Ab34Cd' },
+      responseBody: {
+        trace: 'e3b0c442-98fc-4c14-9afb-f4c8996fb924',
+        build: 'b1f2e0a4-1111-4222-8333-944455556666',
+        run_id: 'run_Xy12Ab34Cd',
+      },
     });
     const b = exchange(status, '/status', {
-      responseBody: { trace: '0b3a4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6d', build: 'b1f2e0a4-1111-4222-8333-944455556666', run_id: 'run_Pq98Rs76Tu' },
+      responseBody: {
+        trace: '0b3a4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6d',
+        build: 'b1f2e0a4-1111-4222-8333-944455556666',
+        run_id: 'run_Pq98Rs76Tu',
+      },
     });
     const other = exchange(status, '/status?verbose=1', {
-      responseBody: { trace: 'aaaaaaaa-98fc-4c14-9afb-f4c8996fb924', build: 'cccccccc-1111-4222-8333-944455556666' },
+      responseBody: {
+        trace: 'aaaaaaaa-98fc-4c14-9afb-f4c8996fb924',
+        build: 'cccccccc-1111-4222-8333-944455556666',
+      },
     });
     const analysis = analyseDynamic([a, b, other]);
-    const { value, fields } = templatize(a, a.responseBody, analysis) as { value: any; fields: DynamicField[] };
+    const { value, fields } = templatize(a, a.responseBody, analysis) as {
+      value: any;
+      fields: DynamicField[];
+    };
     assert.deepEqual(value.trace, { $tpl: '{{uuid}}' });
     assert.equal(value.build, 'b1f2e0a4-1111-4222-8333-944455556666');
     assert.match(value.run_id.$tpl, /^\{\{opaque "run_[A-Za-z0-9]{10}"\}\}$/);
@@ -209,7 +237,9 @@ describe('dynamic: templatize', () => {
 
   it('templates per-response request ids even from a single recording', () => {
     const m = exchange(getThing, '/things/1', {
-      responseBody: { meta: { requestId: '5f2b1c9e-1a2b-4c3d-8e9f-0a1b2c3d4e5f', traceId: 'abc123def456ghi' } },
+      responseBody: {
+        meta: { requestId: '5f2b1c9e-1a2b-4c3d-8e9f-0a1b2c3d4e5f', traceId: 'abc123def456ghi' },
+      },
     });
     assert.deepEqual(run(m).value.meta.requestId, { $tpl: '{{uuid}}' });
     assert.match(run(m).value.meta.traceId.$tpl, /^\{\{opaque "[a-z]{3}\d{3}[a-z]{3}\d{3}[a-z]{3}"\}\}$/);
@@ -218,9 +248,18 @@ describe('dynamic: templatize', () => {
   it('leaves ids the state store assigns alone', () => {
     const create = op('post', '/orders', { id: 'createOrder' });
     const body = { item: 'book' };
-    const a = exchange(create, '/orders', { requestBody: body, responseBody: { id: '11111111-98fc-4c14-9afb-f4c8996fb924' } });
-    const b = exchange(create, '/orders', { requestBody: body, responseBody: { id: '22222222-98fc-4c14-9afb-f4c8996fb924' } });
-    assert.equal((templatize(a, a.responseBody, analyseDynamic([a, b])).value as any).id, '11111111-98fc-4c14-9afb-f4c8996fb924');
+    const a = exchange(create, '/orders', {
+      requestBody: body,
+      responseBody: { id: '11111111-98fc-4c14-9afb-f4c8996fb924' },
+    });
+    const b = exchange(create, '/orders', {
+      requestBody: body,
+      responseBody: { id: '22222222-98fc-4c14-9afb-f4c8996fb924' },
+    });
+    assert.equal(
+      (templatize(a, a.responseBody, analyseDynamic([a, b])).value as any).id,
+      '11111111-98fc-4c14-9afb-f4c8996fb924',
+    );
     const resources = {
       resources: [
         {
@@ -237,21 +276,34 @@ describe('dynamic: templatize', () => {
       bindings: new Map([['createOrder', { resource: 'orders', role: 'create' as const }]]),
     };
     const analysis = analyseDynamic([a, b], { resources });
-    assert.equal((templatize(a, a.responseBody, analysis).value as any).id, '11111111-98fc-4c14-9afb-f4c8996fb924');
+    assert.equal(
+      (templatize(a, a.responseBody, analysis).value as any).id,
+      '11111111-98fc-4c14-9afb-f4c8996fb924',
+    );
   });
 
   it('never templates booleans, enums, short strings or plain numbers', () => {
     const schemas = {
       Thing: {
         type: 'object',
-        properties: { status: { type: 'string', enum: ['2024-05-01T10:00:00Z', 'other'] }, kind: { const: 'cus_123456789' } },
+        properties: {
+          status: { type: 'string', enum: ['2024-05-01T10:00:00Z', 'other'] },
+          kind: { const: 'cus_123456789' },
+        },
       },
     };
     const getEnum = op('get', '/things/{thingId}', {
       id: 'getEnum',
       responses: [response('200', { $ref: '#/$defs/Thing' })],
     });
-    const body = { status: '2024-05-01T10:00:00Z', kind: 'cus_123456789', ok: true, n: 5, s: 'ab', nil: null };
+    const body = {
+      status: '2024-05-01T10:00:00Z',
+      kind: 'cus_123456789',
+      ok: true,
+      n: 5,
+      s: 'ab',
+      nil: null,
+    };
     const m = exchange(getEnum, '/things/cus_123456789', { responseBody: body });
     assert.deepEqual(templatize(m, body, analyseDynamic([m], { schemas })).value, body);
   });
@@ -284,7 +336,12 @@ describe('dynamic: templatize', () => {
   it('templates nested arrays and leaves text bodies alone', () => {
     const list = op('get', '/events', { id: 'listEvents' });
     const m = exchange(list, '/events', {
-      responseBody: { data: [{ created: 1714557601, name: 'a' }, { created: 1714557602, name: 'b' }] },
+      responseBody: {
+        data: [
+          { created: 1714557601, name: 'a' },
+          { created: 1714557602, name: 'b' },
+        ],
+      },
     });
     assert.deepEqual(run(m).value.data, [
       { created: { $tplJson: '{{now 1000 "epoch-s"}}' }, name: 'a' },
@@ -343,15 +400,22 @@ describe('dynamic: Handlebars safety', () => {
     });
     const { value } = run(m);
     for (const [key, item] of Object.entries(value as Record<string, any>)) {
-      if (item && typeof item === 'object' && typeof item.$tpl === 'string') assert.doesNotThrow(() => render(item.$tpl), key);
+      if (item && typeof item === 'object' && typeof item.$tpl === 'string')
+        assert.doesNotThrow(() => render(item.$tpl), key);
     }
-    assert.equal(render(value.jwt.$tpl), `jwt(${JSON.stringify([JSON.stringify({ note: 'ends with backslash \\', quote: '"', braces: '}}{{' }), 3600])})`);
+    assert.equal(
+      render(value.jwt.$tpl),
+      `jwt(${JSON.stringify([JSON.stringify({ note: 'ends with backslash \\', quote: '"', braces: '}}{{' }), 3600])})`,
+    );
     assert.equal(value['we"ird'], 'value-1', 'a body field name that cannot be addressed is not echoed');
     assert.equal(value.token, 'tok_"quoted"_abcdef', 'a value with quotes is not taken for a token');
   });
 
   it('keeps a recorded started time that is not a date from breaking anything', () => {
-    const m = exchange(getThing, '/things/1', { responseBody: { created_at: '2024-05-01T10:00:00Z' }, started: 'garbage' });
+    const m = exchange(getThing, '/things/1', {
+      responseBody: { created_at: '2024-05-01T10:00:00Z' },
+      started: 'garbage',
+    });
     assert.deepEqual(run(m).value, { created_at: '2024-05-01T10:00:00Z' });
     assert.equal(STARTED.length, 24);
   });

@@ -7,7 +7,11 @@ const petSchemas = {
   Pet: {
     type: 'object',
     required: ['id', 'name'],
-    properties: { id: { type: 'integer', format: 'int64' }, name: { type: 'string' }, tag: { type: 'string' } },
+    properties: {
+      id: { type: 'integer', format: 'int64' },
+      name: { type: 'string' },
+      tag: { type: 'string' },
+    },
   },
 };
 const pet = { $ref: '#/$defs/Pet' };
@@ -56,14 +60,20 @@ const customerSchemas = {
 function stripe(): Operation[] {
   const customer = { $ref: '#/$defs/customer' };
   return [
-    op('get', '/v1/customers', { id: 'GetCustomers', responses: [response('200', { $ref: '#/$defs/customer_list' })] }),
+    op('get', '/v1/customers', {
+      id: 'GetCustomers',
+      responses: [response('200', { $ref: '#/$defs/customer_list' })],
+    }),
     op('post', '/v1/customers', { id: 'PostCustomers', responses: [response('200', customer)] }),
     op('get', '/v1/customers/search', { id: 'GetCustomersSearch' }),
     op('get', '/v1/customers/{customer}', {
       id: 'GetCustomersCustomer',
       responses: [response('200', { anyOf: [customer, { $ref: '#/$defs/deleted_customer' }] })],
     }),
-    op('post', '/v1/customers/{customer}', { id: 'PostCustomersCustomer', responses: [response('200', customer)] }),
+    op('post', '/v1/customers/{customer}', {
+      id: 'PostCustomersCustomer',
+      responses: [response('200', customer)],
+    }),
     op('delete', '/v1/customers/{customer}', {
       id: 'DeleteCustomersCustomer',
       responses: [response('200', { $ref: '#/$defs/deleted_customer' })],
@@ -101,12 +111,24 @@ describe('resources: detectResources', () => {
     const ops = petstore();
     const byId = new Map(ops.map((o) => [o.id, o]));
     const matched = [
-      exchange(byId.get('listPets')!, '/pets', { responseBody: [{ id: 1, name: 'Rex' }, { id: 2, name: 'Tom' }] }),
+      exchange(byId.get('listPets')!, '/pets', {
+        responseBody: [
+          { id: 1, name: 'Rex' },
+          { id: 2, name: 'Tom' },
+        ],
+      }),
       exchange(byId.get('showPetById')!, '/pets/1', { responseBody: { id: 1, name: 'Rex', tag: 'dog' } }),
-      exchange(byId.get('createPet')!, '/pets', { status: 201, requestBody: { name: 'Kit' }, responseBody: { id: 41, name: 'Kit' } }),
+      exchange(byId.get('createPet')!, '/pets', {
+        status: 201,
+        requestBody: { name: 'Kit' },
+        responseBody: { id: 41, name: 'Kit' },
+      }),
       exchange(byId.get('replacePet')!, '/pets/1', { responseBody: { id: 1, name: 'Rex II' } }),
       exchange(byId.get('deletePet')!, '/pets/2', { status: 204 }),
-      exchange(byId.get('showPetById')!, '/pets/99', { status: 404, responseBody: { id: 99, name: 'ghost' } }),
+      exchange(byId.get('showPetById')!, '/pets/99', {
+        status: 404,
+        responseBody: { id: 99, name: 'ghost' },
+      }),
     ];
     const [resource] = detectResources(contract(ops, petSchemas), matched).resources;
     assert.deepEqual(resource.seed, [
@@ -170,9 +192,15 @@ describe('resources: detectResources', () => {
   });
 
   it('scopes sub-collections by their parent parameters', () => {
-    const repo = { type: 'object', properties: { repoId: { type: 'string', format: 'uuid' }, name: { type: 'string' } } };
+    const repo = {
+      type: 'object',
+      properties: { repoId: { type: 'string', format: 'uuid' }, name: { type: 'string' } },
+    };
     const ops = [
-      op('get', '/users/{userId}/repos', { id: 'listRepos', responses: [response('200', { type: 'array', items: repo })] }),
+      op('get', '/users/{userId}/repos', {
+        id: 'listRepos',
+        responses: [response('200', { type: 'array', items: repo })],
+      }),
       op('post', '/users/{userId}/repos', { id: 'createRepo', responses: [response('201', repo)] }),
       op('get', '/users/{userId}/repos/{repoId}', { id: 'getRepo', responses: [response('200', repo)] }),
       op('patch', '/users/{userId}/repos/{repoId}', { id: 'updateRepo', responses: [response('200', repo)] }),
@@ -182,7 +210,12 @@ describe('resources: detectResources', () => {
     const b = 'e3b0c442-98fc-4c14-9afb-f4c8996fb924';
     const matched = [
       exchange(ops[0], '/users/u1/repos', { responseBody: [{ repoId: a, name: 'one' }] }),
-      exchange(ops[0], '/users/u2/repos', { responseBody: [{ repoId: a, name: 'same id, other user' }, { repoId: b, name: 'two' }] }),
+      exchange(ops[0], '/users/u2/repos', {
+        responseBody: [
+          { repoId: a, name: 'same id, other user' },
+          { repoId: b, name: 'two' },
+        ],
+      }),
     ];
     const { resources } = detectResources(contract(ops), matched);
     assert.equal(resources.length, 1);
@@ -219,14 +252,20 @@ describe('resources: detectResources', () => {
       properties: { id: { type: 'integer' }, number: { type: 'integer' }, title: { type: 'string' } },
     };
     const issues = [
-      op('get', '/repos/{owner}/{repo}/issues', { id: 'listIssues', responses: [response('200', { type: 'array', items: issue })] }),
+      op('get', '/repos/{owner}/{repo}/issues', {
+        id: 'listIssues',
+        responses: [response('200', { type: 'array', items: issue })],
+      }),
       op('post', '/repos/{owner}/{repo}/issues', { id: 'createIssue', responses: [response('201', issue)] }),
       op('get', '/repos/{owner}/{repo}/issues/{issue_number}', {
         id: 'getIssue',
         parameters: [pathParam('owner'), pathParam('repo'), pathParam('issue_number', { type: 'integer' })],
         responses: [response('200', issue)],
       }),
-      op('patch', '/repos/{owner}/{repo}/issues/{issue_number}', { id: 'updateIssue', responses: [response('200', issue)] }),
+      op('patch', '/repos/{owner}/{repo}/issues/{issue_number}', {
+        id: 'updateIssue',
+        responses: [response('200', issue)],
+      }),
     ];
     const [fromNames] = detectResources(contract(issues), []).resources;
     assert.equal(fromNames.idField, 'number');
@@ -234,26 +273,42 @@ describe('resources: detectResources', () => {
 
     const thing = { type: 'object', properties: { id: { type: 'integer' }, slug: { type: 'string' } } };
     const things = [
-      op('get', '/things', { id: 'listThings', responses: [response('200', { type: 'array', items: thing })] }),
+      op('get', '/things', {
+        id: 'listThings',
+        responses: [response('200', { type: 'array', items: thing })],
+      }),
       op('delete', '/things/{key}', { id: 'deleteThing' }),
       op('get', '/things/{key}', { id: 'getThing', responses: [response('200', thing)] }),
     ];
     const [typed] = detectResources(contract(things), []).resources;
     assert.equal(typed.idField, 'id');
-    const recorded = [exchange(things[2], '/things/blue-box', { responseBody: { id: 12, slug: 'blue-box' } })];
+    const recorded = [
+      exchange(things[2], '/things/blue-box', { responseBody: { id: 12, slug: 'blue-box' } }),
+    ];
     const [fromRecordings] = detectResources(contract(things), recorded).resources;
     assert.equal(fromRecordings.idField, 'slug');
-    assert.deepEqual(fromRecordings.idFormat, { kind: 'string', length: 8, alphabet: 'abcdefghijklmnopqrstuvwxyz-' });
+    assert.deepEqual(fromRecordings.idFormat, {
+      kind: 'string',
+      length: 8,
+      alphabet: 'abcdefghijklmnopqrstuvwxyz-',
+    });
   });
 
   it('takes id formats from the schema: uuid, integer examples, patterns', () => {
     const make = (idSchema: Record<string, unknown>) => [
       op('post', '/widgets', {
-        responses: [response('201', { type: 'object', properties: { id: idSchema } }, [{ id: (idSchema.example as unknown) ?? 'x' }])],
+        responses: [
+          response('201', { type: 'object', properties: { id: idSchema } }, [
+            { id: (idSchema.example as unknown) ?? 'x' },
+          ]),
+        ],
       }),
-      op('get', '/widgets/{widgetId}', { responses: [response('200', { type: 'object', properties: { id: idSchema } })] }),
+      op('get', '/widgets/{widgetId}', {
+        responses: [response('200', { type: 'object', properties: { id: idSchema } })],
+      }),
     ];
-    const format = (idSchema: Record<string, unknown>) => detectResources(contract(make(idSchema)), []).resources[0].idFormat;
+    const format = (idSchema: Record<string, unknown>) =>
+      detectResources(contract(make(idSchema)), []).resources[0].idFormat;
     assert.deepEqual(format({ type: 'string', format: 'uuid' }), { kind: 'uuid' });
     assert.deepEqual(format({ type: 'integer', example: 17 }), { kind: 'integer', next: 18 });
     assert.deepEqual(format({ type: 'string', example: 'wid_0a1b2c3d' }), {
@@ -272,12 +327,84 @@ describe('resources: detectResources', () => {
     ];
     const matched = [
       exchange(ops[0], '/notes', {
-        responseBody: { total: 1, items: [{ id: 'n1', text: 'hi' }], next_cursor: 'abc', links: { next: '/notes?page=2' } },
+        responseBody: {
+          total: 1,
+          items: [{ id: 'n1', text: 'hi' }],
+          next_cursor: 'abc',
+          links: { next: '/notes?page=2' },
+        },
       }),
     ];
     const [notes] = detectResources(contract(ops), matched).resources;
-    assert.deepEqual(notes.listEnvelope, { itemsField: 'items', template: { total: 1, next_cursor: null, links: { next: null } } });
+    assert.deepEqual(notes.listEnvelope, {
+      itemsField: 'items',
+      template: { total: 1, next_cursor: null, links: { next: null } },
+    });
     assert.deepEqual(notes.seed, [{ id: 'n1', text: 'hi' }]);
+  });
+
+  it('applies recordings in time order, whatever the file order', () => {
+    const ops = petstore();
+    const byId = new Map(ops.map((o) => [o.id, o]));
+    const matched = [
+      exchange(byId.get('replacePet')!, '/pets/1', {
+        responseBody: { id: 1, name: 'late' },
+        started: '2024-05-01T10:00:09Z',
+      }),
+      exchange(byId.get('showPetById')!, '/pets/1', {
+        responseBody: { id: 1, name: 'early' },
+        started: '2024-05-01T10:00:01Z',
+      }),
+    ];
+    assert.deepEqual(detectResources(contract(ops, petSchemas), matched).resources[0].seed, [
+      { id: 1, name: 'late' },
+    ]);
+  });
+
+  it('keys natural-key collections by login/slug/name and skips envelope-shaped create responses', () => {
+    const user = {
+      type: 'object',
+      properties: { id: { type: 'integer' }, node_id: { type: 'string' }, login: { type: 'string' } },
+    };
+    const labels = {
+      type: 'object',
+      properties: {
+        total_count: { type: 'integer' },
+        labels: { type: 'array', items: { $ref: '#/$defs/label' } },
+      },
+    };
+    const schemas = {
+      label: { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' } } },
+      labels,
+    };
+    const ops = [
+      op('get', '/orgs/{org}/members', { responses: [response('200', { type: 'array', items: user })] }),
+      op('delete', '/orgs/{org}/members/{username}', { responses: [response('204')] }),
+      op('get', '/runners/{runner_id}/labels', { responses: [response('200', { $ref: '#/$defs/labels' })] }),
+      op('post', '/runners/{runner_id}/labels', { responses: [response('200', { $ref: '#/$defs/labels' })] }),
+      op('delete', '/runners/{runner_id}/labels/{name}', {
+        responses: [response('200', { $ref: '#/$defs/labels' })],
+      }),
+    ];
+    const { resources } = detectResources(contract(ops, schemas), []);
+    assert.deepEqual(
+      resources.map((r) => [r.itemPath, r.idField, r.schema]),
+      [
+        ['/orgs/{org}/members/{username}', 'login', user],
+        ['/runners/{runner_id}/labels/{name}', 'name', { $ref: '#/$defs/label' }],
+      ],
+    );
+    assert.equal(resources[1].listEnvelope?.itemsField, 'labels');
+  });
+
+  it('escapes recorded envelope fields that look like template markers', () => {
+    const ops = [op('get', '/notes'), op('post', '/notes'), op('get', '/notes/{id}')];
+    const matched = [exchange(ops[0], '/notes', { responseBody: { meta: { $tpl: 'x' }, items: [] } })];
+    const [notes] = detectResources(contract(ops), matched).resources;
+    assert.deepEqual(notes.listEnvelope, {
+      itemsField: 'items',
+      template: { meta: { $literal: { $tpl: 'x' } } },
+    });
   });
 
   it('is deterministic and names collisions apart', () => {

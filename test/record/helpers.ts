@@ -114,6 +114,15 @@ export function startTarget(): Promise<{ server: http.Server; url: string }> {
       }
     });
   });
+  // An echo protocol over an upgraded connection (what a WebSocket does, without the framing).
+  server.on('upgrade', (req: http.IncomingMessage, socket: import('node:net').Socket) => {
+    if (req.url !== '/echo-socket') {
+      socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\n');
+    socket.pipe(socket);
+  });
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () => {
       resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });

@@ -352,6 +352,46 @@ describe('record: proxy failures and load', function () {
     );
   });
 
+  it('tunnels upgraded (WebSocket-style) connections and records the handshake', async () => {
+    const { recorder, file } = await record('upgrade');
+    const echoed = await new Promise<string>((resolve, reject) => {
+      const req = http.request(`${recorder.url}/echo-socket`, {
+        headers: { Connection: 'Upgrade', Upgrade: 'echo', Authorization: 'Bearer upgrade-secret-token' },
+      });
+      req.on('upgrade', (res, socket) => {
+        assert.equal(res.statusCode, 101);
+        socket.write('ping over the tunnel');
+        socket.once('data', (data: Buffer) => {
+          resolve(data.toString());
+          socket.destroy();
+        });
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    assert.equal(echoed, 'ping over the tunnel');
+    const refused = await new Promise<number>((resolve, reject) => {
+      const req = http.request(`${recorder.url}/elsewhere`, {
+        headers: { Connection: 'Upgrade', Upgrade: 'echo' },
+      });
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    assert.equal(refused, 403);
+    await recorder.stop();
+    const text = fs.readFileSync(file, 'utf8');
+    const entries = (JSON.parse(text) as HarLog).log.entries;
+    assert.deepEqual(
+      entries.map((e) => e.response.status),
+      [101, 403],
+    );
+    assert.ok(!text.includes('upgrade-secret-token'));
+  });
+
   it('--no-redact writes secrets as captured; extra names are redacted', async () => {
     const plain = path.join(tmp, 'plain.har');
     const r1 = await startRecorder({ target: target.url, port: 0, out: plain, redact: { enabled: false } });

@@ -18,8 +18,16 @@ async function child(file: string): Promise<void> {
   const started = process.hrtime.bigint();
   const { exchanges } = await loadHar([file]);
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  const cpu = process.cpuUsage();
   const peakMb = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(JSON.stringify({ exchanges: exchanges.length, ms: Math.round(ms), peakRssMb: Math.round(peakMb) }));
+  process.stdout.write(
+    JSON.stringify({
+      exchanges: exchanges.length,
+      wallMs: Math.round(ms),
+      cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+      peakRssMb: Math.round(peakMb),
+    }),
+  );
 }
 
 async function main(): Promise<void> {

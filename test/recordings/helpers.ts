@@ -74,7 +74,9 @@ export async function writeLargeHar(file: string, count: number): Promise<number
   const out = fs.createWriteStream(file);
   const write = (text: string): Promise<void> =>
     new Promise((resolve) => (out.write(text) ? resolve() : out.once('drain', () => resolve())));
-  await write('{\n  "log": {\n    "version": "1.2",\n    "creator": { "name": "bench", "version": "1" },\n    "entries": [\n');
+  await write(
+    '{\n  "log": {\n    "version": "1.2",\n    "creator": { "name": "bench", "version": "1" },\n    "entries": [\n',
+  );
   const t0 = Date.UTC(2024, 5, 1);
   for (let i = 0; i < count; i++) {
     const body = JSON.stringify({
@@ -90,7 +92,10 @@ export async function writeLargeHar(file: string, count: number): Promise<number
       time: 30 + (i % 50),
       request: {
         method: i % 5 === 0 ? 'POST' : 'GET',
-        url: i % 5 === 0 ? 'https://api.example.com/v1/payments' : `https://api.example.com/v1/payments/pay_${i}?expand=customer`,
+        url:
+          i % 5 === 0
+            ? 'https://api.example.com/v1/payments'
+            : `https://api.example.com/v1/payments/pay_${i}?expand=customer`,
         httpVersion: 'HTTP/1.1',
         cookies: [],
         headers: [
@@ -99,7 +104,9 @@ export async function writeLargeHar(file: string, count: number): Promise<number
           { name: 'X-Request-Id', value: `req_${i}` },
         ],
         queryString: i % 5 === 0 ? [] : [{ name: 'expand', value: 'customer' }],
-        ...(i % 5 === 0 ? { postData: { mimeType: 'application/json', text: '{"amount":1000,"currency":"EUR"}' } } : {}),
+        ...(i % 5 === 0
+          ? { postData: { mimeType: 'application/json', text: '{"amount":1000,"currency":"EUR"}' } }
+          : {}),
         headersSize: -1,
         bodySize: -1,
       },
@@ -120,7 +127,9 @@ export async function writeLargeHar(file: string, count: number): Promise<number
       cache: {},
       timings: { send: 1, wait: 20 + (i % 50), receive: 2 },
     };
-    await write(`      ${JSON.stringify(entry, null, 1).replace(/\n/g, '\n      ')}${i < count - 1 ? ',' : ''}\n`);
+    await write(
+      `      ${JSON.stringify(entry, null, 1).replace(/\n/g, '\n      ')}${i < count - 1 ? ',' : ''}\n`,
+    );
   }
   await write('    ]\n  }\n}\n');
   await new Promise<void>((resolve) => out.end(resolve));

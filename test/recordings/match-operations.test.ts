@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import type { Contract } from '../../src/model/types';
 import { loadHar } from '../../src/recordings/load-har';
-import { createOperationMatcher, documentedBasePaths, matchExchanges } from '../../src/recordings/match-operations';
+import {
+  createOperationMatcher,
+  documentedBasePaths,
+  matchExchanges,
+} from '../../src/recordings/match-operations';
 import { contractOf, exchangeOf, fixture } from './helpers';
 
 const petstore = contractOf(
@@ -37,7 +41,13 @@ describe('recordings/match-operations', () => {
     ['undocumented method', 'PUT', '/v1/pets/7', 'method'],
     ['HEAD is not served by GET', 'HEAD', '/v1/pets', 'method'],
     ['undocumented path', 'GET', '/v1/owners', 'path'],
-    ['other host, documented path: matched (staging)', 'GET', '/v1/pets/1', 'getPet {"petId":"1"}', 'staging.example.com'],
+    [
+      'other host, documented path: matched (staging)',
+      'GET',
+      '/v1/pets/1',
+      'getPet {"petId":"1"}',
+      'staging.example.com',
+    ],
     ['other host, undocumented path', 'GET', '/collect', 'host', 'www.google-analytics.com'],
     ['other host, undocumented method', 'PATCH', '/v1/pets/1', 'host', 'cdn.example.net'],
     ['second server host, port ignored', 'GET', '/v1/nope', 'path', 'eu.example.com:8443'],
@@ -47,20 +57,31 @@ describe('recordings/match-operations', () => {
   }
 
   it('relative servers: any host is fine, reasons are path or method', () => {
-    const contract = contractOf([['get', '/accounts/me', 'me']], { basePath: '/api/v2', servers: ['/api/v2'] });
+    const contract = contractOf([['get', '/accounts/me', 'me']], {
+      basePath: '/api/v2',
+      servers: ['/api/v2'],
+    });
     assert.equal(lookup(contract, 'GET', '/api/v2/accounts/me', 'localhost:3000'), 'me {}');
     assert.equal(lookup(contract, 'GET', '/favicon.ico', 'localhost:3000'), 'path');
   });
 
   it('documented base paths come from basePath and every server URL, longest first', () => {
-    const contract = contractOf([], { basePath: '/v1', servers: ['https://a.example.com/v1/', 'https://b.example.com/api/v1', '/', 'https://c.example.com'] });
+    const contract = contractOf([], {
+      basePath: '/v1',
+      servers: ['https://a.example.com/v1/', 'https://b.example.com/api/v1', '/', 'https://c.example.com'],
+    });
     assert.deepEqual(documentedBasePaths(contract), ['/api/v1', '/v1']);
   });
 
   it('matches exchanges in order, parses bodies, sets aside failed exchanges', () => {
     const exchanges = [
       exchangeOf('GET', '/v1/pets/1', {
-        response: { status: 200, statusText: 'OK', headers: [], body: { mimeType: 'application/json', text: '{"id":1}' } },
+        response: {
+          status: 200,
+          statusText: 'OK',
+          headers: [],
+          body: { mimeType: 'application/json', text: '{"id":1}' },
+        },
       }),
       exchangeOf('POST', '/v1/pets', {
         request: {
@@ -90,7 +111,13 @@ describe('recordings/match-operations', () => {
   });
 
   it('matches the exchanges of a real HAR file', async () => {
-    const contract = contractOf([['get', '/jobs/{jobId}', 'getJob'], ['post', '/jobs', 'createJob']], { basePath: '/v1', servers: ['https://api.example.com/v1'] });
+    const contract = contractOf(
+      [
+        ['get', '/jobs/{jobId}', 'getJob'],
+        ['post', '/jobs', 'createJob'],
+      ],
+      { basePath: '/v1', servers: ['https://api.example.com/v1'] },
+    );
     const recordings = await loadHar([fixture('request-order.har')]);
     const { matched, unmatched } = matchExchanges(contract, recordings);
     assert.equal(unmatched.length, 0);

@@ -28,14 +28,29 @@ describe('recordings/parse-body', () => {
     ['JSON', { mimeType: 'application/json', text: '{"a":[1,2]}' }, { a: [1, 2] }, 'json'],
     ['+json', { mimeType: 'application/problem+json', text: '{"status":404}' }, { status: 404 }, 'json'],
     ['vendor json', { mimeType: 'application/x-amz-json-1.1', text: '{"a":1}' }, { a: 1 }, 'json'],
-    ['ndjson stays text', { mimeType: 'application/x-ndjson', text: '{"a":1}\n{"a":2}\n' }, '{"a":1}\n{"a":2}\n', 'text'],
+    [
+      'ndjson stays text',
+      { mimeType: 'application/x-ndjson', text: '{"a":1}\n{"a":2}\n' },
+      '{"a":1}\n{"a":2}\n',
+      'text',
+    ],
     ['text/json', { mimeType: 'text/json', text: '[true]' }, [true], 'json'],
-    ['JSON with a BOM and spaces', { mimeType: 'application/json', text: '\uFEFF  {"a":1}\n' }, { a: 1 }, 'json'],
+    [
+      'JSON with a BOM and spaces',
+      { mimeType: 'application/json', text: '\uFEFF  {"a":1}\n' },
+      { a: 1 },
+      'json',
+    ],
     ['JSON string value', { mimeType: 'application/json', text: '"hello"' }, 'hello', 'json'],
     ['broken JSON stays text', { mimeType: 'application/json', text: '{"a":' }, '{"a":', 'text'],
     ['unknown type that parses as JSON', { mimeType: '', text: '{"a":1}' }, { a: 1 }, 'json'],
     ['unknown type, plain text', { mimeType: '', text: 'hello' }, 'hello', 'text'],
-    ['text/plain that looks like JSON stays text', { mimeType: 'text/plain', text: '{"a":1}' }, '{"a":1}', 'text'],
+    [
+      'text/plain that looks like JSON stays text',
+      { mimeType: 'text/plain', text: '{"a":1}' },
+      '{"a":1}',
+      'text',
+    ],
     [
       'urlencoded text: decoded, repeated names → arrays',
       { mimeType: 'application/x-www-form-urlencoded', text: 'a=1&b=x+y&b=z%21&c=&d' },
@@ -44,13 +59,22 @@ describe('recordings/parse-body', () => {
     ],
     [
       'urlencoded bracket names nest as the runtime parses them',
-      { mimeType: 'application/x-www-form-urlencoded', text: 'metadata%5Bplan%5D=pro&items[0][price]=p_1&tags[]=a&tags[]=b' },
+      {
+        mimeType: 'application/x-www-form-urlencoded',
+        text: 'metadata%5Bplan%5D=pro&items[0][price]=p_1&tags[]=a&tags[]=b',
+      },
       { metadata: { plan: 'pro' }, items: [{ price: 'p_1' }], tags: ['a', 'b'] },
       'form',
     ],
     [
       'urlencoded params only',
-      { mimeType: 'application/x-www-form-urlencoded', params: [{ name: 'x', value: '1' }, { name: 'x', value: '2' }] },
+      {
+        mimeType: 'application/x-www-form-urlencoded',
+        params: [
+          { name: 'x', value: '1' },
+          { name: 'x', value: '2' },
+        ],
+      },
       { x: ['1', '2'] },
       'form',
     ],
@@ -80,7 +104,12 @@ describe('recordings/parse-body', () => {
       { title: 'Rex', meta: { w: 1 }, file: 'line 1\r\nline 2' },
       'multipart',
     ],
-    ['multipart text without a delimiter stays text', { mimeType: 'multipart/form-data', text: 'garbage' }, 'garbage', 'text'],
+    [
+      'multipart text without a delimiter stays text',
+      { mimeType: 'multipart/form-data', text: 'garbage' },
+      'garbage',
+      'text',
+    ],
     ['XML text', { mimeType: 'application/xml', text: '<a/>' }, '<a/>', 'text'],
     ['binary', { mimeType: 'image/png', base64: 'iVBORw0K' }, undefined, 'binary'],
     ['empty body with a type', { mimeType: 'application/json' }, undefined, 'none'],
@@ -93,7 +122,13 @@ describe('recordings/parse-body', () => {
   }
 
   it('keeps documented bracket names flat', () => {
-    const body: RecordedBody = { mimeType: 'application/x-www-form-urlencoded', text: 'filter[name]=rex&page[size]=2' };
-    assert.deepEqual(parseBody(body, new Set(['filter[name]'])), { 'filter[name]': 'rex', page: { size: '2' } });
+    const body: RecordedBody = {
+      mimeType: 'application/x-www-form-urlencoded',
+      text: 'filter[name]=rex&page[size]=2',
+    };
+    assert.deepEqual(parseBody(body, new Set(['filter[name]'])), {
+      'filter[name]': 'rex',
+      page: { size: '2' },
+    });
   });
 });

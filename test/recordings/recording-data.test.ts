@@ -32,7 +32,12 @@ function matchedOf(exchanges: Exchange[]): MatchedExchange[] {
   return matchExchanges(contract, { exchanges }).matched;
 }
 
-function withResponse(e: Exchange, status: number, headers: [string, string][], body?: Exchange['response']['body']): Exchange {
+function withResponse(
+  e: Exchange,
+  status: number,
+  headers: [string, string][],
+  body?: Exchange['response']['body'],
+): Exchange {
   e.response = { status, statusText: '', headers, ...(body ? { body } : {}) };
   return e;
 }
@@ -45,7 +50,11 @@ describe('model/recording-data', () => {
     const getJob = data.get('getJob');
     assert.ok(getJob);
     assert.equal(getJob.recordings.length, 2);
-    assert.deepEqual(getJob.recordings[0].request, { pathParams: { jobId: 'job_1' }, query: [], headers: {} });
+    assert.deepEqual(getJob.recordings[0].request, {
+      pathParams: { jobId: 'job_1' },
+      query: [],
+      headers: {},
+    });
     assert.deepEqual(
       getJob.recordings[0].responses.map((r) => [(r.json as { status: string }).status, r.entry, r.waitMs]),
       [
@@ -88,7 +97,11 @@ describe('model/recording-data', () => {
       get('/v1/pets?tag=a&limit=2'),
       get('/v1/pets?limit=3&tag=a'),
       get('/v1/pets?limit=2&tag=a', [['accept', 'application/xml']]),
-      get('/v1/pets?limit=2&tag=a', [['x-request-id', 'r1'], ['authorization', 'Bearer x'], ['user-agent', 'sdk/1']]),
+      get('/v1/pets?limit=2&tag=a', [
+        ['x-request-id', 'r1'],
+        ['authorization', 'Bearer x'],
+        ['user-agent', 'sdk/1'],
+      ]),
       post('{"name":"Rex","tag":"dog"}'),
       post('{"tag":"dog","name":"Rex"}'),
       post('{"name":"Tom"}'),
@@ -97,9 +110,30 @@ describe('model/recording-data', () => {
     assert.deepEqual(
       data.get('listPets')?.recordings.map((r) => [r.request.query, r.request.headers, r.responses.length]),
       [
-        [[['limit', '2'], ['tag', 'a']], {}, 3],
-        [[['limit', '3'], ['tag', 'a']], {}, 1],
-        [[['limit', '2'], ['tag', 'a']], { accept: 'application/xml' }, 1],
+        [
+          [
+            ['limit', '2'],
+            ['tag', 'a'],
+          ],
+          {},
+          3,
+        ],
+        [
+          [
+            ['limit', '3'],
+            ['tag', 'a'],
+          ],
+          {},
+          1,
+        ],
+        [
+          [
+            ['limit', '2'],
+            ['tag', 'a'],
+          ],
+          { accept: 'application/xml' },
+          1,
+        ],
       ],
     );
     assert.deepEqual(
@@ -113,20 +147,56 @@ describe('model/recording-data', () => {
   });
 
   it('stores JSON as json (templatized when asked), text as text, binary as base64', () => {
-    const body = (mimeType: string, text?: string, base64?: string) => ({ mimeType, ...(text !== undefined ? { text } : {}), ...(base64 ? { base64 } : {}) });
+    const body = (mimeType: string, text?: string, base64?: string) => ({
+      mimeType,
+      ...(text !== undefined ? { text } : {}),
+      ...(base64 ? { base64 } : {}),
+    });
     const matched = matchedOf([
-      withResponse(exchangeOf('GET', '/v1/pets/1'), 200, [['content-type', 'application/json']], body('application/json', '{"id":1,"t":{"$tpl":"x"}}')),
-      withResponse(exchangeOf('GET', '/v1/pets/2'), 200, [['content-type', 'text/plain']], body('text/plain', 'hello')),
-      withResponse(exchangeOf('GET', '/v1/pets/3'), 200, [['content-type', 'image/png']], body('image/png', undefined, 'iVBORw0K')),
-      withResponse(exchangeOf('GET', '/v1/pets/4'), 200, [['content-type', 'application/json']], body('application/json', '"just a string"')),
-      withResponse(exchangeOf('GET', '/v1/pets/5'), 200, [['content-type', 'application/json']], body('application/json', '{broken')),
+      withResponse(
+        exchangeOf('GET', '/v1/pets/1'),
+        200,
+        [['content-type', 'application/json']],
+        body('application/json', '{"id":1,"t":{"$tpl":"x"}}'),
+      ),
+      withResponse(
+        exchangeOf('GET', '/v1/pets/2'),
+        200,
+        [['content-type', 'text/plain']],
+        body('text/plain', 'hello'),
+      ),
+      withResponse(
+        exchangeOf('GET', '/v1/pets/3'),
+        200,
+        [['content-type', 'image/png']],
+        body('image/png', undefined, 'iVBORw0K'),
+      ),
+      withResponse(
+        exchangeOf('GET', '/v1/pets/4'),
+        200,
+        [['content-type', 'application/json']],
+        body('application/json', '"just a string"'),
+      ),
+      withResponse(
+        exchangeOf('GET', '/v1/pets/5'),
+        200,
+        [['content-type', 'application/json']],
+        body('application/json', '{broken'),
+      ),
       withResponse(exchangeOf('GET', '/v1/pets/6'), 304, [['etag', '"v1"']]),
     ]);
-    const responses = buildRecordingData(matched).get('getPet')?.recordings.map((r) => r.responses[0]);
+    const responses = buildRecordingData(matched)
+      .get('getPet')
+      ?.recordings.map((r) => r.responses[0]);
     assert.deepEqual(
       responses?.map((r) => ({ mediaType: r.mediaType, json: r.json, text: r.text, base64: r.base64 })),
       [
-        { mediaType: 'application/json', json: { id: 1, t: { $literal: { $tpl: 'x' } } }, text: undefined, base64: undefined },
+        {
+          mediaType: 'application/json',
+          json: { id: 1, t: { $literal: { $tpl: 'x' } } },
+          text: undefined,
+          base64: undefined,
+        },
         { mediaType: 'text/plain', json: undefined, text: 'hello', base64: undefined },
         { mediaType: 'image/png', json: undefined, text: undefined, base64: 'iVBORw0K' },
         { mediaType: 'application/json', json: 'just a string', text: undefined, base64: undefined },
@@ -158,7 +228,10 @@ describe('model/recording-data', () => {
 
   it('is deterministic: same input in another order gives the same output', () => {
     const list = [1, 2, 3, 4, 5, 6].map((i) =>
-      withResponse(exchangeOf('GET', `/v1/pets/${i % 3}`), 200, [], { mimeType: 'application/json', text: `{"n":${i}}` }),
+      withResponse(exchangeOf('GET', `/v1/pets/${i % 3}`), 200, [], {
+        mimeType: 'application/json',
+        text: `{"n":${i}}`,
+      }),
     );
     const a = buildRecordingData(matchedOf(list));
     const b = buildRecordingData(matchedOf([...list].reverse()));
@@ -167,7 +240,9 @@ describe('model/recording-data', () => {
 
   describe('orderExchanges', () => {
     it('uses sub-millisecond digits, then file order, then entry; undated entries stay after their predecessor', () => {
-      const at = (file: string, entry: number, startedDateTime: string) => ({ exchange: { ...exchangeOf('GET', '/x'), file, entry, startedDateTime } });
+      const at = (file: string, entry: number, startedDateTime: string) => ({
+        exchange: { ...exchangeOf('GET', '/x'), file, entry, startedDateTime },
+      });
       const items = [
         at('a.har', 0, '2024-06-01T10:00:00.000900Z'),
         at('a.har', 1, '2024-06-01T10:00:00.000100Z'),
@@ -267,8 +342,18 @@ describe('model/recording-data', () => {
 
   it('escapeTemplateMarkers wraps only single-key marker objects, deeply', () => {
     assert.deepEqual(
-      escapeTemplateMarkers({ a: [{ $tplJson: '1' }], b: { $literal: 2 }, c: { $tpl: 'x', other: 1 }, d: null }),
-      { a: [{ $literal: { $tplJson: '1' } }], b: { $literal: { $literal: 2 } }, c: { $tpl: 'x', other: 1 }, d: null },
+      escapeTemplateMarkers({
+        a: [{ $tplJson: '1' }],
+        b: { $literal: 2 },
+        c: { $tpl: 'x', other: 1 },
+        d: null,
+      }),
+      {
+        a: [{ $literal: { $tplJson: '1' } }],
+        b: { $literal: { $literal: 2 } },
+        c: { $tpl: 'x', other: 1 },
+        d: null,
+      },
     );
   });
 });

@@ -20,7 +20,8 @@ function finding(extra: Partial<Finding> = {}): Finding {
     file: 'rec/traffic one.har',
     operation: 'GET /pets/{petId}',
     pointer: '/owner/email',
-    message: "GET /pets/{petId} → 200: /owner/email 'n/a' is not a valid email (schema at #/components/schemas/Owner/properties/email/format)",
+    message:
+      "GET /pets/{petId} → 200: /owner/email 'n/a' is not a valid email (schema at #/components/schemas/Owner/properties/email/format)",
     schemaPointer: '#/components/schemas/Owner/properties/email/format',
     status: 200,
     rule: 'format',
@@ -32,8 +33,23 @@ const findings: Finding[] = [
   finding(),
   finding({ entry: 7 }),
   finding({ entry: 9 }),
-  finding({ kind: 'undocumented-path', operation: `POST /a<b>&"c'`, pointer: '', message: hostile, entry: 11, status: undefined, schemaPointer: undefined, rule: undefined }),
-  finding({ severity: 'warning', pointer: '/nick', message: 'GET /pets/{petId} → 200: /nick is not documented', entry: 4, rule: 'extra-property' }),
+  finding({
+    kind: 'undocumented-path',
+    operation: `POST /a<b>&"c'`,
+    pointer: '',
+    message: hostile,
+    entry: 11,
+    status: undefined,
+    schemaPointer: undefined,
+    rule: undefined,
+  }),
+  finding({
+    severity: 'warning',
+    pointer: '/nick',
+    message: 'GET /pets/{petId} → 200: /nick is not documented',
+    entry: 4,
+    rule: 'extra-property',
+  }),
 ];
 
 const context: ReportContext = {
@@ -68,7 +84,17 @@ function decode(text: string): string {
   assert.doesNotMatch(text, /&(?!(?:amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);)/, `bare & in ${text}`);
   assert.doesNotMatch(text, /</, `bare < in ${text}`);
   return text.replace(/&(amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);/g, (_m, e: string) =>
-    e === 'amp' ? '&' : e === 'lt' ? '<' : e === 'gt' ? '>' : e === 'quot' ? '"' : e === 'apos' ? "'" : String.fromCodePoint(e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10)),
+    e === 'amp'
+      ? '&'
+      : e === 'lt'
+        ? '<'
+        : e === 'gt'
+          ? '>'
+          : e === 'quot'
+            ? '"'
+            : e === 'apos'
+              ? "'"
+              : String.fromCodePoint(e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10)),
   );
 }
 
@@ -106,9 +132,19 @@ function parseXml(xml: string): XmlElement {
 
 describe('reporters', () => {
   it('json: every finding with the exact fields, and the summary', () => {
-    const report = JSON.parse(jsonReport(findings, context)) as { findings: Record<string, unknown>[]; summary: Record<string, unknown> };
+    const report = JSON.parse(jsonReport(findings, context)) as {
+      findings: Record<string, unknown>[];
+      summary: Record<string, unknown>;
+    };
     assert.equal(report.findings.length, findings.length);
-    assert.deepEqual(Object.keys(report.findings[0]).slice(0, 6), ['entry', 'kind', 'severity', 'operation', 'pointer', 'message']);
+    assert.deepEqual(Object.keys(report.findings[0]).slice(0, 6), [
+      'entry',
+      'kind',
+      'severity',
+      'operation',
+      'pointer',
+      'message',
+    ]);
     assert.equal(report.findings[3].message, hostile);
     assert.deepEqual(report.summary.untestedOperations, ['DELETE /pets/{petId}']);
     assert.equal(report.summary.contract, 'specs/api.yaml');
@@ -120,7 +156,10 @@ describe('reporters', () => {
     assert.match(plain, /warning invalid-response-body {2}entry 4/);
     assert.match(plain, /Operation\s+Entries\s+Errors\s+Warnings/);
     assert.match(plain, /GET \/pets\/\{petId\}\s+10\s+3\s+1/);
-    assert.match(plain, /Untested operations \(1, no recording exercised them\):\n {2}DELETE \/pets\/\{petId\}/);
+    assert.match(
+      plain,
+      /Untested operations \(1, no recording exercised them\):\n {2}DELETE \/pets\/\{petId\}/,
+    );
     assert.match(plain, /4 errors, 1 warning in 3 groups\./);
     assert.doesNotMatch(plain, /\u001b/);
     assert.match(textReport(findings, { ...context, color: true }), /\u001b\[31;1merror/);
@@ -153,7 +192,12 @@ describe('reporters', () => {
     const lines = githubReport(findings, context).trimEnd().split('\n');
     assert.equal(lines.length, 3);
     for (const line of lines) assert.match(line, /^::(error|warning) file=[^,:]+,title=[^,:]+::[^\r\n]+$/);
-    assert.equal(lines[0].startsWith('::error file=rec/traffic one.har,title=invalid-response-body%3A GET /pets/{petId} → 200::'), true);
+    assert.equal(
+      lines[0].startsWith(
+        '::error file=rec/traffic one.har,title=invalid-response-body%3A GET /pets/{petId} → 200::',
+      ),
+      true,
+    );
     assert.match(lines[0], /\(3 entries: 3, 7, 9\)$/);
     const hostileLine = lines.find((l) => l.includes('undocumented-path'))!;
     assert.ok(hostileLine.includes('100%25 done%0D%0Anext: a,b'));
@@ -169,16 +213,31 @@ describe('reporters', () => {
       version: string;
       runs: {
         tool: { driver: { rules: { id: string; defaultConfiguration: { level: string } }[] } };
-        results: { ruleId: string; ruleIndex: number; level: string; message: { text: string }; locations: { physicalLocation: { artifactLocation: { uri: string } } }[]; relatedLocations?: { physicalLocation: { artifactLocation: { uri: string } } }[]; partialFingerprints: Record<string, string> }[];
+        results: {
+          ruleId: string;
+          ruleIndex: number;
+          level: string;
+          message: { text: string };
+          locations: { physicalLocation: { artifactLocation: { uri: string } } }[];
+          relatedLocations?: { physicalLocation: { artifactLocation: { uri: string } } }[];
+          partialFingerprints: Record<string, string>;
+        }[];
       }[];
     };
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const Ajv4 = require('ajv-draft-04') as new (options: object) => { compile(schema: object): ((data: unknown) => boolean) & { errors?: unknown } };
+    const Ajv4 = require('ajv-draft-04') as new (options: object) => {
+      compile(schema: object): ((data: unknown) => boolean) & { errors?: unknown };
+    };
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const addFormats = require('ajv-formats') as (ajv: unknown) => void;
     const ajv = new Ajv4({ allErrors: true, strict: false, unicodeRegExp: false });
     addFormats(ajv);
-    const schema = JSON.parse(fs.readFileSync(path.join(process.cwd(), 'test', 'fixtures', 'drift', 'sarif-schema-2.1.0.json'), 'utf8')) as object;
+    const schema = JSON.parse(
+      fs.readFileSync(
+        path.join(process.cwd(), 'test', 'fixtures', 'drift', 'sarif-schema-2.1.0.json'),
+        'utf8',
+      ),
+    ) as object;
     const validate = ajv.compile(schema);
     assert.ok(validate(log), JSON.stringify(validate.errors, null, 2));
     assert.equal(validate({ ...log, version: '2.0' }), false, 'the schema check is real');

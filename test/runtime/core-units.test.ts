@@ -197,8 +197,35 @@ describe('runtime-core: params', () => {
     [
       'query array in bracket form (axios, qs)',
       param('id', 'query', ARRAY, 'form', true),
-      { query: [['id[]', '3'], ['id[1]', '4']] },
+      {
+        query: [
+          ['id[]', '3'],
+          ['id[1]', '4'],
+        ],
+      },
       ['3', '4'],
+    ],
+    [
+      'query deepObject array (Stripe expand[0]=)',
+      param('expand', 'query', { type: 'array', items: STRING }, 'deepObject', true),
+      {
+        query: [
+          ['expand[0]', 'a'],
+          ['expand[1]', 'b'],
+        ],
+      },
+      ['a', 'b'],
+    ],
+    [
+      'query deepObject with indexed arrays inside',
+      param('m', 'query', { type: 'object' }, 'deepObject', true),
+      {
+        query: [
+          ['m[tags][0]', 'x'],
+          ['m[tags][1]', 'y'],
+        ],
+      },
+      { tags: ['x', 'y'] },
     ],
     ['query absent', param('q', 'query', STRING, 'form', true), { query: [['other', '1']] }, undefined],
     [
@@ -400,6 +427,16 @@ describe('runtime-core: bodies', () => {
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
   });
 
+  it('keeps the top level an object even with numeric field names', () => {
+    assert.deepEqual(
+      buildFormObject([
+        ['0', 'a'],
+        ['1', 'b'],
+      ]),
+      { 0: 'a', 1: 'b' },
+    );
+  });
+
   it('keeps declared bracket names flat', () => {
     assert.deepEqual(buildFormObject([['files[]', 'a']], new Set(['files[]'])), { 'files[]': 'a' });
   });
@@ -432,7 +469,9 @@ describe('runtime-core: bodies', () => {
     assert.deepEqual(decodeContentEncoding(zlib.deflateSync(text), 'deflate', 1000), text);
     assert.deepEqual(decodeContentEncoding(zlib.brotliCompressSync(text), 'br', 1000), text);
     assert.deepEqual(decodeContentEncoding(text, 'identity', 1000), text);
-    assert.throws(() => decodeContentEncoding(zlib.gzipSync(Buffer.alloc(5000)), 'gzip', 1000), { kind: 'PAYLOAD_TOO_LARGE' });
+    assert.throws(() => decodeContentEncoding(zlib.gzipSync(Buffer.alloc(5000)), 'gzip', 1000), {
+      kind: 'PAYLOAD_TOO_LARGE',
+    });
     assert.throws(() => decodeContentEncoding(text, 'gzip', 1000), { kind: 'MALFORMED_REQUEST' });
     assert.throws(() => decodeContentEncoding(text, 'zstd', 1000), { kind: 'INVALID_CONTENT_TYPE' });
   });

@@ -242,6 +242,12 @@ describe('runtime-core: the mock server over HTTP', function () {
       assert.equal((await call('GET', '/v1/pets?__code=200&limit=5')).status, 200);
     });
 
+    it('X-Mockgen-Explain says where the answer came from', async () => {
+      const r = await call('GET', '/v1/pets/1', { headers: { 'x-mockgen-explain': '1', prefer: 'example=tom' } });
+      assert.match(r.headers.get('x-mockgen-explain') ?? '', /^source=example:tom; no recordings for getPet/);
+      assert.equal((await call('GET', '/v1/pets/1')).headers.get('x-mockgen-explain'), null);
+    });
+
     it('no 2xx documented → 500 problem', async () => {
       const r = await call('GET', '/v1/broken');
       assert.equal(r.status, 500);

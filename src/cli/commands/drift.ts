@@ -56,7 +56,8 @@ export function parseDriftArgs(argv: string[]): DriftArgs {
   const recordings = [...(values.recordings ?? []), ...positionals];
   if (recordings.length === 0) throw new MockgenError(`--recordings FILE.har is required.\n\n${usage}`);
   const format = values.format ?? 'text';
-  if (!isReportFormat(format)) throw new MockgenError(`Unknown --format '${format}'; use one of ${REPORT_FORMATS.join(', ')}.`);
+  if (!isReportFormat(format))
+    throw new MockgenError(`Unknown --format '${format}'; use one of ${REPORT_FORMATS.join(', ')}.`);
   const failOn = values['fail-on'] ?? 'error';
   if (failOn !== 'error' && failOn !== 'warning' && failOn !== 'never') {
     throw new MockgenError(`Unknown --fail-on '${failOn}'; use error, warning or never.`);
@@ -94,20 +95,33 @@ function parse(argv: string[]) {
 /** The exit code for the findings that count. */
 export function exitCodeFor(findings: Finding[], failOn: FailOn): number {
   if (failOn === 'never') return 0;
-  const failing = findings.some((f) => f.severity === 'error' || (failOn === 'warning' && f.severity === 'warning'));
+  const failing = findings.some(
+    (f) => f.severity === 'error' || (failOn === 'warning' && f.severity === 'warning'),
+  );
   return failing ? 1 : 0;
 }
 
 export async function run(argv: string[]): Promise<number> {
   const args = parseDriftArgs(argv);
   const accepted = args.baseline ? await readBaseline(args.baseline) : undefined;
-  const result = await checkDrift({ spec: args.spec, recordings: args.recordings, extraProperties: args.extraProperties });
+  const result = await checkDrift({
+    spec: args.spec,
+    recordings: args.recordings,
+    extraProperties: args.extraProperties,
+  });
   if (args.writeBaseline) await writeBaseline(args.writeBaseline, result.findings);
-  const { findings, baselined } = accepted ? applyBaseline(result.findings, accepted) : { findings: result.findings, baselined: 0 };
+  const { findings, baselined } = accepted
+    ? applyBaseline(result.findings, accepted)
+    : { findings: result.findings, baselined: 0 };
   const counted = recount(result, findings, baselined);
 
   const toStdout = !args.output;
-  const color = args.format === 'text' && toStdout && process.stdout.isTTY === true && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
+  const color =
+    args.format === 'text' &&
+    toStdout &&
+    process.stdout.isTTY === true &&
+    !process.env.NO_COLOR &&
+    process.env.TERM !== 'dumb';
   const report = REPORTERS[args.format](findings, {
     contractFile: args.spec,
     recordingFiles: args.recordings,
@@ -119,7 +133,9 @@ export async function run(argv: string[]): Promise<number> {
     try {
       await fs.writeFile(args.output, report);
     } catch (err) {
-      throw new MockgenError(`Cannot write the report to ${args.output}: ${(err as Error).message}.`, { file: args.output });
+      throw new MockgenError(`Cannot write the report to ${args.output}: ${(err as Error).message}.`, {
+        file: args.output,
+      });
     }
   } else {
     await writeStdout(report);
@@ -136,7 +152,8 @@ function writeStdout(text: string): Promise<void> {
 
 function toolVersion(): string | undefined {
   try {
-    return (JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version?: string }).version;
+    return (JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version?: string })
+      .version;
   } catch {
     return undefined;
   }
