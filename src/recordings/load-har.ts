@@ -979,7 +979,8 @@ export function isTextualMediaType(mediaType: string): boolean | undefined {
 
 const PSEUDO_HEADER = /^:/;
 
-function toExchange(
+/** One raw HAR entry → Exchange (validated, bodies decoded, redacted unless `redact` is false). */
+export function toExchange(
   raw: unknown,
   index: number,
   file: string,
