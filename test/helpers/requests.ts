@@ -42,7 +42,7 @@ export function validRequest(contract: Contract, op: Operation, seed = 7): Plann
     } else if (media.mediaType === 'multipart/form-data') {
       const boundary = 'mockgen-test-boundary';
       request.body =
-        Object.entries(flatten(value))
+        flatten(value)
           .map(([k, v]) => `--${boundary}\r\ncontent-disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`)
           .join('') + `--${boundary}--\r\n`;
       headers['content-type'] = `multipart/form-data; boundary=${boundary}`;

@@ -243,7 +243,9 @@ describe('runtime-core: the mock server over HTTP', function () {
     });
 
     it('X-Mockgen-Explain says where the answer came from', async () => {
-      const r = await call('GET', '/v1/pets/1', { headers: { 'x-mockgen-explain': '1', prefer: 'example=tom' } });
+      const r = await call('GET', '/v1/pets/1', {
+        headers: { 'x-mockgen-explain': '1', prefer: 'example=tom' },
+      });
       assert.match(r.headers.get('x-mockgen-explain') ?? '', /^source=example:tom; no recordings for getPet/);
       assert.equal((await call('GET', '/v1/pets/1')).headers.get('x-mockgen-explain'), null);
     });

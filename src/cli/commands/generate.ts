@@ -91,11 +91,11 @@ function report(project: ProjectConfig, where: string, fileCount: number, summar
   ];
   if (project.recordings.length > 0) {
     lines.push(
-      `  recordings: ${summary.exchanges} entries, ${summary.matched} matched, ${summary.unmatched} outside the contract (ignored); ` +
-        `${summary.resources} stateful resources, ${summary.dynamicFields} dynamic fields`,
+      `  recordings: ${plural(summary.exchanges, 'entry', 'entries')}, ${summary.matched} matched, ${summary.unmatched} outside the contract (ignored); ` +
+        `${plural(summary.resources, 'stateful resource')}, ${plural(summary.dynamicFields, 'dynamic field')}`,
     );
   } else if (summary.resources > 0) {
-    lines.push(`  ${summary.resources} stateful resources`);
+    lines.push(`  ${plural(summary.resources, 'stateful resource')}`);
   }
   const warnings = summary.diagnostics.filter((d) => d.severity !== 'info');
   for (const d of warnings.slice(0, 10)) {
@@ -133,4 +133,8 @@ function parseSeed(text: string): number {
   const seed = Number(text);
   if (!Number.isInteger(seed)) throw new MockgenError(`--seed must be an integer, got '${text}'`);
   return seed;
+}
+
+function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
 }
