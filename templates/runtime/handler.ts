@@ -49,6 +49,7 @@ import { Router } from './router';
 import { EXPIRED_TOKEN_CHALLENGE, checkSecurity } from './security';
 import { getSession } from './session';
 import { handleResourceRequest } from './state';
+import { conformBody } from './conform';
 import { handleTokenEndpoint, verifyToken } from './tokens';
 import type { Defs, Manifest, OperationData, RouteEntry } from './types';
 import type { RequestValidator } from './validate-request';
@@ -391,8 +392,8 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
       if (token) return token;
       const recorded = findRecordedResponse(op, request, sessionState, manifest);
       const stateful = handleResourceRequest(op, request, sessionState, manifest, recorded);
-      const behaviour = stateful ?? recorded;
-      if (behaviour) return behaviour;
+      if (stateful) return conformBody(op, stateful, defs(), seed());
+      if (recorded) return recorded;
     }
 
     // the documented response

@@ -16,6 +16,8 @@ const secure = contractOf(
     ['get', '/payments', 'listPayments'],
     ['post', '/payments', 'createPayment'],
     ['get', '/payments/{paymentId}', 'getPayment'],
+    ['patch', '/payments/{paymentId}', 'updatePayment'],
+    ['delete', '/payments/{paymentId}', 'cancelPayment'],
     ['get', '/categories', 'listCategories'],
     ['post', '/exports', 'createExport'],
     ['get', '/exports/{exportId}', 'getExport'],
@@ -46,7 +48,7 @@ describe('recordings: app-flow.har (Acme Payments session)', () => {
     const { matched, unmatched, failed } = matchExchanges(secure, recordings);
     assert.equal(unmatched.length, 0);
     assert.equal(failed.length, 0);
-    assert.equal(matched.length, 13);
+    assert.equal(matched.length, 18);
 
     const data = buildRecordingData(matched);
     const exportPolls = data.get('getExport')?.recordings;
@@ -58,6 +60,30 @@ describe('recordings: app-flow.har (Acme Payments session)', () => {
     const createPayment = data.get('createPayment')?.recordings;
     assert.equal(createPayment?.length, 2, 'card and bank transfer are different requests');
     assert.deepEqual(Object.keys(createPayment?.[0].request.headers ?? {}), ['accept', 'content-type']);
+    // the card is read before and after its update (one sequence), the cancelled transfer answers 404
+    const reads = data.get('getPayment')?.recordings ?? [];
+    assert.deepEqual(
+      reads.map((r) => r.responses.map((res) => `${res.status} ${(res.json as { description?: string }).description ?? ''}`)),
+      [['200 Flour, 25 kg', '200 Flour, 25 kg (type 550)'], ['404 '], ['404 ']],
+    );
+    const update = data.get('updatePayment')?.recordings;
+    assert.equal(update?.length, 1);
+    assert.equal(update?.[0].request.headers['content-type'], 'application/merge-patch+json');
+    assert.deepEqual(update?.[0].request.body, { description: 'Flour, 25 kg (type 550)', metadata: { orderRef: 'PO-1042' } });
+    const cancel = data.get('cancelPayment')?.recordings;
+    assert.deepEqual(
+      cancel?.map((r) => [r.request.pathParams.paymentId, r.responses[0].status, r.responses[0].mediaType]),
+      [[reads[2].request.pathParams.paymentId, 204, '']],
+    );
+    const lists = data.get('listPayments')?.recordings;
+    assert.equal(lists?.length, 1, 'the two lists are the same request');
+    assert.deepEqual(
+      lists?.[0].responses.map((r) => (r.json as { data: { id: string }[] }).data.map((p) => p.id)),
+      [
+        [reads[2].request.pathParams.paymentId, reads[0].request.pathParams.paymentId],
+        [reads[0].request.pathParams.paymentId],
+      ],
+    );
     const token = data.get('issueToken')?.recordings[0];
     assert.equal((token?.request.body as Record<string, string>).grant_type, 'client_credentials');
     assert.match(
@@ -91,6 +117,6 @@ describe('recordings: app-flow.har (Acme Payments session)', () => {
       unmatched.map((u) => `${u.exchange.request.method} ${u.exchange.request.path} ${u.reason}`),
       [],
     );
-    assert.equal(matched.length, 13);
+    assert.equal(matched.length, 18);
   });
 });
