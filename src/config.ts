@@ -18,7 +18,13 @@ export interface ProjectConfig {
 
 export const CONFIG_FILES = ['mockgen.config.json', 'mockgen.config.yaml', 'mockgen.config.yml'];
 
-const DEFAULTS = { recordings: [], seed: 1, dynamic: true, redact: [], sequencePolicy: 'repeat-last' } as const;
+const DEFAULTS = {
+  recordings: [],
+  seed: 1,
+  dynamic: true,
+  redact: [],
+  sequencePolicy: 'repeat-last',
+} as const;
 
 /**
  * Reads `mockgen.config.json` (or `.yaml`) in `dir`: either one project
@@ -41,7 +47,13 @@ export function readConfig(dir: string): { file: string; projects: ProjectConfig
   }
   const base = path.dirname(file);
   const entries = isObject(raw) && Array.isArray(raw.projects) ? raw.projects : [raw];
-  const projects = entries.map((entry, i) => toProjectConfig(entry, base, `${file}${entries.length > 1 || Array.isArray((raw as { projects?: unknown }).projects) ? ` /projects/${i}` : ''}`));
+  const projects = entries.map((entry, i) =>
+    toProjectConfig(
+      entry,
+      base,
+      `${file}${entries.length > 1 || Array.isArray((raw as { projects?: unknown }).projects) ? ` /projects/${i}` : ''}`,
+    ),
+  );
   if (projects.length === 0) throw new MockgenError(`${file}: /projects is empty`, { file });
   return { file, projects };
 }
@@ -50,7 +62,8 @@ export function toProjectConfig(entry: unknown, base: string, where: string): Pr
   if (!isObject(entry)) throw new MockgenError(`${where}: expected an object with "spec" and "out"`);
   const str = (key: string): string => {
     const value = entry[key];
-    if (typeof value !== 'string' || value === '') throw new MockgenError(`${where}: "${key}" must be a non-empty string`);
+    if (typeof value !== 'string' || value === '')
+      throw new MockgenError(`${where}: "${key}" must be a non-empty string`);
     return value;
   };
   const list = (key: string): string[] => {
@@ -62,7 +75,8 @@ export function toProjectConfig(entry: unknown, base: string, where: string): Pr
     return items as string[];
   };
   const seed = entry.seed ?? DEFAULTS.seed;
-  if (typeof seed !== 'number' || !Number.isInteger(seed)) throw new MockgenError(`${where}: "seed" must be an integer`);
+  if (typeof seed !== 'number' || !Number.isInteger(seed))
+    throw new MockgenError(`${where}: "seed" must be an integer`);
   const policy = entry.sequencePolicy ?? DEFAULTS.sequencePolicy;
   if (policy !== 'repeat-last' && policy !== 'loop' && policy !== 'fallback') {
     throw new MockgenError(`${where}: "sequencePolicy" must be repeat-last, loop or fallback`);

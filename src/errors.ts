@@ -5,7 +5,13 @@
 export class MockgenError extends Error {
   constructor(
     message: string,
-    readonly details: { file?: string; pointer?: string; line?: number; entry?: number; exitCode?: number } = {},
+    readonly details: {
+      file?: string;
+      pointer?: string;
+      line?: number;
+      entry?: number;
+      exitCode?: number;
+    } = {},
   ) {
     super(message);
     this.name = 'MockgenError';

@@ -27,7 +27,9 @@ export interface GenerateSummary {
 }
 
 /** contract + recordings → the emitted project's files, in memory. Pure apart from reading inputs. */
-export async function planProject(config: ProjectConfig): Promise<{ files: FilePlan; summary: GenerateSummary }> {
+export async function planProject(
+  config: ProjectConfig,
+): Promise<{ files: FilePlan; summary: GenerateSummary }> {
   const contract = await loadContract(config.spec);
   const recordings: Recordings =
     config.recordings.length > 0
@@ -119,7 +121,9 @@ export async function planProject(config: ProjectConfig): Promise<{ files: FileP
 
 /** The key the mock signs its JWTs with: stable per contract and seed, so output is deterministic. */
 function mockSecret(contract: Contract, seed: number): string {
-  return createHash('sha256').update(`mockgen:${contract.title}:${contract.version}:${seed}`).digest('base64url');
+  return createHash('sha256')
+    .update(`mockgen:${contract.title}:${contract.version}:${seed}`)
+    .digest('base64url');
 }
 
 function uniqueFields(fields: DynamicFieldNote[]): DynamicFieldNote[] {
@@ -144,7 +148,9 @@ function seedFromExamples(resources: ResourceSpec[], operations: OperationData[]
       continue;
     }
     spec.unknownIds = 'example';
-    const listOp = operations.find((op) => op.resource?.resource === spec.name && op.resource.role === 'list');
+    const listOp = operations.find(
+      (op) => op.resource?.resource === spec.name && op.resource.role === 'list',
+    );
     const response = listOp?.responses.find((r) => /^2\d\d$/.test(r.status) && r.content.length > 0);
     const example = response?.content.find((m) => m.mediaType.includes('json'))?.examples[0]?.value;
     const items = Array.isArray(example)
@@ -155,7 +161,8 @@ function seedFromExamples(resources: ResourceSpec[], operations: OperationData[]
     if (!Array.isArray(items)) continue;
     const seen = new Set<string>();
     for (const item of items) {
-      const id = item && typeof item === 'object' ? (item as Record<string, unknown>)[spec.idField] : undefined;
+      const id =
+        item && typeof item === 'object' ? (item as Record<string, unknown>)[spec.idField] : undefined;
       if ((typeof id !== 'string' && typeof id !== 'number') || seen.has(String(id))) continue;
       seen.add(String(id));
       spec.seed.push(item);

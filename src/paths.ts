@@ -10,7 +10,8 @@ function findPackageRoot(start: string): string {
     const manifest = path.join(dir, 'package.json');
     if (fs.existsSync(manifest)) {
       try {
-        if ((JSON.parse(fs.readFileSync(manifest, 'utf8')) as { name?: string }).name === 'mockgen') return dir;
+        if ((JSON.parse(fs.readFileSync(manifest, 'utf8')) as { name?: string }).name === 'mockgen')
+          return dir;
       } catch {
         // keep looking
       }

@@ -14,7 +14,10 @@ const RESERVED = new Set(
 
 /** A TypeScript/JavaScript string literal (double-quoted) for any string, safe in any context. */
 export function stringLiteral(value: string): string {
-  return JSON.stringify(value).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029').replace(/</g, '\\u003c');
+  return JSON.stringify(value)
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029')
+    .replace(/</g, '\\u003c');
 }
 
 /** An object property key: a bare identifier when valid, a quoted string otherwise. */

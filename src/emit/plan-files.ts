@@ -125,7 +125,8 @@ function projectPackageJson(manifest: Manifest): object {
     scripts: {
       build: 'tsc -p tsconfig.json',
       prepare: 'tsc -p tsconfig.json',
-      prestart: "node -e \"process.exit(require('fs').existsSync('dist/runtime/main.js') ? 0 : 1)\" || tsc -p tsconfig.json",
+      prestart:
+        "node -e \"process.exit(require('fs').existsSync('dist/runtime/main.js') ? 0 : 1)\" || tsc -p tsconfig.json",
       start: 'node dist/runtime/main.js',
       typecheck: 'tsc -p tsconfig.json --noEmit',
     },
@@ -151,5 +152,10 @@ function json(value: unknown): string {
 }
 
 async function formatTypeScript(source: string): Promise<string> {
-  return prettier.format(source, { parser: 'typescript', printWidth: 110, singleQuote: true, trailingComma: 'all' });
+  return prettier.format(source, {
+    parser: 'typescript',
+    printWidth: 110,
+    singleQuote: true,
+    trailingComma: 'all',
+  });
 }

@@ -3,7 +3,14 @@ import * as path from 'node:path';
 import type { FilePlan } from './plan-files';
 
 /** Files and folders in an output directory that belong to the user, not to mockgen. */
-const KEPT = new Set(['node_modules', 'dist', 'package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml']);
+const KEPT = new Set([
+  'node_modules',
+  'dist',
+  'package-lock.json',
+  'npm-shrinkwrap.json',
+  'yarn.lock',
+  'pnpm-lock.yaml',
+]);
 
 /**
  * Writes the plan into a sibling temporary folder, then swaps it in, so a failure leaves the
@@ -74,6 +81,7 @@ function listFiles(root: string, prefix = ''): string[] {
 /** Joins a planned relative path under `root`, refusing anything that would escape it. */
 function resolveInside(root: string, relative: string): string {
   const file = path.resolve(root, relative);
-  if (!file.startsWith(root + path.sep)) throw new Error(`refusing to write outside the output folder: ${relative}`);
+  if (!file.startsWith(root + path.sep))
+    throw new Error(`refusing to write outside the output folder: ${relative}`);
   return file;
 }

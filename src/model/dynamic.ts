@@ -39,7 +39,10 @@ export interface DynamicOptions {
 
 /** What is learnt across all recordings; pass it to templatize(). Plain data, deterministic. */
 export interface DynamicAnalysis {
-  /** operation id → body pointers whose value differs between recordings of the same request */
+  /**
+   * operation id → body pointers whose value differs between recordings of the same request (values
+   * that also occur in other exchanges are references to stable data and do not count)
+   */
   varying: Map<string, Set<string>>;
   /** operation id → lower-case response header names whose value differs between recordings of the same request */
   varyingHeaders: Map<string, Set<string>>;
@@ -64,6 +67,25 @@ export function analyseDynamic(matched: MatchedExchange[], options: DynamicOptio
     body: Map<string, Set<string>>;
     headers: Map<string, Set<string>>;
   }
+  // A string seen in more than one exchange (an id in a create response, then in a path and a list)
+  // is a reference to stable data; a fresh per-response value never recurs. So a value that differs
+  // between two recordings of the same request only because the data changed in between (a list
+  // before and after a delete: another resource at /data/0) does not make its pointer vary.
+  const exchangesWith = new Map<string, number>();
+  for (const m of matched) {
+    if (m.exchange.failed) continue;
+    const strings = new Set<string>(Object.values(m.pathParams));
+    for (const [, value] of m.exchange.request.query) strings.add(value);
+    const addString = (_pointer: string, value: unknown): void => {
+      if (typeof value === 'string') strings.add(value);
+    };
+    collectLeaves(m.requestBody, '', 0, addString);
+    collectLeaves(m.responseBody, '', 0, addString);
+    for (const value of strings) exchangesWith.set(value, (exchangesWith.get(value) ?? 0) + 1);
+  }
+  const isReference = (value: unknown): boolean =>
+    typeof value === 'string' && (exchangesWith.get(value) ?? 0) > 1;
+
   const groups = new Map<string, Group>();
   for (const m of matched) {
     if (m.exchange.failed) continue;
@@ -77,9 +99,9 @@ export function analyseDynamic(matched: MatchedExchange[], options: DynamicOptio
     let group = groups.get(key);
     if (!group) groups.set(key, (group = { op: m.op.id, count: 0, body: new Map(), headers: new Map() }));
     group.count++;
-    collectLeaves(m.responseBody, '', 0, (pointer, value) =>
-      addTo(group.body, pointer, stableStringify(value)),
-    );
+    collectLeaves(m.responseBody, '', 0, (pointer, value) => {
+      if (!isReference(value)) addTo(group.body, pointer, stableStringify(value));
+    });
     for (const [name, value] of m.exchange.response.headers) addTo(group.headers, name.toLowerCase(), value);
   }
 

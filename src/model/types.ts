@@ -10,7 +10,16 @@
  */
 
 export type HttpMethod = 'get' | 'put' | 'post' | 'delete' | 'options' | 'head' | 'patch' | 'trace';
-export const HTTP_METHODS: readonly HttpMethod[] = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+export const HTTP_METHODS: readonly HttpMethod[] = [
+  'get',
+  'put',
+  'post',
+  'delete',
+  'options',
+  'head',
+  'patch',
+  'trace',
+];
 
 export type JsonSchema = { [keyword: string]: unknown } | boolean;
 export type Defs = Record<string, JsonSchema>;
@@ -48,7 +57,15 @@ export interface Parameter {
   in: ParameterLocation;
   required: boolean;
   /** OpenAPI 3 style; Swagger collectionFormat is mapped (csv→form/explode=false, multi→form/explode=true, ssv→spaceDelimited, pipes→pipeDelimited, tsv→tabDelimited). */
-  style: 'matrix' | 'label' | 'form' | 'simple' | 'spaceDelimited' | 'pipeDelimited' | 'deepObject' | 'tabDelimited';
+  style:
+    | 'matrix'
+    | 'label'
+    | 'form'
+    | 'simple'
+    | 'spaceDelimited'
+    | 'pipeDelimited'
+    | 'deepObject'
+    | 'tabDelimited';
   explode: boolean;
   allowReserved: boolean;
   /** Parameter defined with `content` instead of `schema`: the value is serialised in this media type (usually JSON). */

@@ -115,7 +115,7 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
   const validatorFor = (): RequestValidator => {
     if (!validator) {
       // loaded on first use, like the operation data: Ajv costs startup time
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
+       
       const { RequestValidator } = require('./validate-request') as typeof import('./validate-request');
       validator = new RequestValidator(defs());
     }
@@ -130,7 +130,7 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
   const adminApp = (): AdminApp => {
     if (!admin) {
       // loaded on first use: Express costs startup time and is never on the mock's hot path
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
+       
       const { createAdminApp } = require('./admin') as typeof import('./admin');
       admin = createAdminApp({ manifest, routes: options.routes, extend: options.extend });
     }

@@ -204,7 +204,7 @@ export class ResponseBuilder {
 
   private generate(schema: JsonSchema, seed: number): unknown {
     // loaded on first use: the generator and json-schema-faker cost startup time most mocks never need
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+     
     const { generateValue } = require('./fake') as typeof import('./fake');
     return generateValue(schema, this.defs(), { seed, direction: 'response' });
   }

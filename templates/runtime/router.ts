@@ -99,7 +99,12 @@ export class Router<T> {
     return { methods: node.methods, template: node.template, params };
   }
 
-  private walk(node: Node<T>, segments: string[], index: number, params: Record<string, string>): Node<T> | undefined {
+  private walk(
+    node: Node<T>,
+    segments: string[],
+    index: number,
+    params: Record<string, string>,
+  ): Node<T> | undefined {
     if (index === segments.length) return node.methods ? node : undefined;
     const segment = segments[index];
     const literal = node.literal.get(segment) ?? node.literal.get(safeDecode(segment));

@@ -29,8 +29,13 @@ describe('mockgen generate (CLI)', function () {
     assert.equal((await runCli(['generate', '--spec', PETSTORE, '--out', b])).code, 0);
     const files = listTree(a);
     assert.deepEqual(listTree(b), files);
-    assert.ok(files.includes('package.json') && files.includes('src/routes.ts') && files.includes('data/manifest.json'));
-    for (const file of files) assert.ok(fs.readFileSync(path.join(a, file)).equals(fs.readFileSync(path.join(b, file))), file);
+    assert.ok(
+      files.includes('package.json') &&
+        files.includes('src/routes.ts') &&
+        files.includes('data/manifest.json'),
+    );
+    for (const file of files)
+      assert.ok(fs.readFileSync(path.join(a, file)).equals(fs.readFileSync(path.join(b, file))), file);
   });
 
   it('--check exits 0 on fresh output and 1 listing changed, missing and extra files', async () => {
@@ -82,7 +87,11 @@ describe('mockgen generate (CLI)', function () {
   });
 
   const badInputs: { name: string; file?: string; content?: string; expect: RegExp }[] = [
-    { name: 'a missing file', file: 'nope.yaml', expect: /nope\.yaml.*(no such file|not found|cannot read)/i },
+    {
+      name: 'a missing file',
+      file: 'nope.yaml',
+      expect: /nope\.yaml.*(no such file|not found|cannot read)/i,
+    },
     {
       name: 'a YAML syntax error (with its line)',
       content: 'openapi: 3.0.0\ninfo:\n  title: x\n  version: "1"\npaths:\n  /a: {get: [\n',
@@ -122,11 +131,17 @@ describe('mockgen generate (CLI)', function () {
     const out = path.join(work, 'hostile');
     const marker = '/tmp/pwned';
     fs.rmSync(marker, { force: true });
-    const result = await runCli(['generate', '--spec', path.join(repoRoot, 'test/fixtures/hostile/openapi.yaml'), '--out', out]);
+    const result = await runCli([
+      'generate',
+      '--spec',
+      path.join(repoRoot, 'test/fixtures/hostile/openapi.yaml'),
+      '--out',
+      out,
+    ]);
     assert.equal(result.code, 0, result.stderr);
     assert.deepEqual(fs.readdirSync(work), ['hostile']);
     for (const file of listTree(out)) {
-      assert.match(file, /^[A-Za-z0-9._\/-]+$/, `unsafe file name ${file}`);
+      assert.match(file, /^[A-Za-z0-9._/-]+$/, `unsafe file name ${file}`);
       assert.ok(!file.includes('..'), file);
     }
     linkNodeModules(out);

@@ -27,7 +27,10 @@ function startService(): Promise<{ url: string; close(): Promise<void> }> {
       const send = (status: number, value: unknown) => {
         const json = Buffer.from(JSON.stringify(value));
         const gzip = /gzip/.test(String(req.headers['accept-encoding']));
-        res.writeHead(status, { 'content-type': 'application/json', ...(gzip ? { 'content-encoding': 'gzip' } : {}) });
+        res.writeHead(status, {
+          'content-type': 'application/json',
+          ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+        });
         res.end(gzip ? zlib.gzipSync(json) : json);
       };
       const url = new URL(req.url ?? '/', 'http://service');
@@ -37,7 +40,12 @@ function startService(): Promise<{ url: string; close(): Promise<void> }> {
       }
       if (req.headers.authorization !== `Bearer ${TOKEN}`) return send(401, { error: 'unauthorized' });
       if (url.pathname === '/api/orders' && req.method === 'POST') {
-        const order = { id: `ord_${String(++next).padStart(10, 'A')}`, ...JSON.parse(body), status: 'open', createdAt: new Date().toISOString() };
+        const order = {
+          id: `ord_${String(++next).padStart(10, 'A')}`,
+          ...JSON.parse(body),
+          status: 'open',
+          createdAt: new Date().toISOString(),
+        };
         orders.push(order);
         return send(201, order);
       }
@@ -71,7 +79,10 @@ interface Step {
 }
 
 /** The client flow, run live through the proxy and then against the mock. */
-async function clientFlow(base: string, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }[]> {
+async function clientFlow(
+  base: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: unknown }[]> {
   const results: { status: number; body: unknown }[] = [];
   const steps: Step[] = [
     { method: 'POST', path: '/api/orders', body: { item: 'flour', quantity: 2 } },
@@ -96,7 +107,9 @@ async function clientFlow(base: string, headers: Record<string, string> = {}): P
       body: step.body ? JSON.stringify(step.body) : undefined,
     });
     const type = res.headers.get('content-type') ?? '';
-    const body = type.includes('json') ? await res.json() : Buffer.from(await res.arrayBuffer()).toString('base64');
+    const body = type.includes('json')
+      ? await res.json()
+      : Buffer.from(await res.arrayBuffer()).toString('base64');
     results.push({ status: res.status, body });
   }
   return results;
@@ -104,7 +117,9 @@ async function clientFlow(base: string, headers: Record<string, string> = {}): P
 
 /** Recorded timestamps become fresh: compare everything else exactly. */
 function withoutTimestamps(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value), (key, v) => (key === 'createdAt' && typeof v === 'string' ? '<timestamp>' : v));
+  return JSON.parse(JSON.stringify(value), (key, v) =>
+    key === 'createdAt' && typeof v === 'string' ? '<timestamp>' : v,
+  );
 }
 
 describe('e2e: record a live service, generate a mock from the HAR, replay the client flow', function () {
@@ -138,7 +153,10 @@ describe('e2e: record a live service, generate a mock from the HAR, replay the c
       [201, 200, 200, 404, 200, 200, 200, 200, 200],
     );
     const recorded = fs.readFileSync(har, 'utf8');
-    assert.ok(!recorded.includes('c2lnbmF0dXJlLW9mLXRoZS1yZWFsLXNlcnZpY2U'), 'the bearer token signature is redacted');
+    assert.ok(
+      !recorded.includes('c2lnbmF0dXJlLW9mLXRoZS1yZWFsLXNlcnZpY2U'),
+      'the bearer token signature is redacted',
+    );
 
     mock = await generateAndBoot(['--spec', SPEC, '--recordings', har], path.join(work, 'mock'));
     const replayed = await clientFlow(mock.url);
@@ -146,7 +164,9 @@ describe('e2e: record a live service, generate a mock from the HAR, replay the c
     const created = replayed[0].body as { createdAt: string };
     assert.ok(Math.abs(Date.parse(created.createdAt) - Date.now()) < 60_000, 'createdAt is fresh');
 
-    const emitted = fs.readdirSync(path.join(work, 'mock', 'data', 'ops')).map((f) => fs.readFileSync(path.join(work, 'mock', 'data', 'ops', f), 'utf8'));
+    const emitted = fs
+      .readdirSync(path.join(work, 'mock', 'data', 'ops'))
+      .map((f) => fs.readFileSync(path.join(work, 'mock', 'data', 'ops', f), 'utf8'));
     assert.ok(!emitted.join('').includes('c2lnbmF0dXJlLW9mLXRoZS1yZWFsLXNlcnZpY2U'));
   });
 });

@@ -49,7 +49,8 @@ for (const spec of SPECS) {
           failures.push(`${label}: GET answered ${res.status}: ${text.slice(0, 300)}`);
           continue;
         }
-        const documented = op.responses.find((r) => r.status === String(res.status)) ??
+        const documented =
+          op.responses.find((r) => r.status === String(res.status)) ??
           op.responses.find((r) => r.status === `${String(res.status)[0]}XX`) ??
           op.responses.find((r) => r.status === 'default');
         if (!documented) {
@@ -58,7 +59,8 @@ for (const spec of SPECS) {
         }
         if (res.status < 200 || res.status > 299 || text === '') continue;
         const mediaType = (res.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
-        const media = documented.content.find((m) => m.mediaType === mediaType) ??
+        const media =
+          documented.content.find((m) => m.mediaType === mediaType) ??
           documented.content.find((m) => isJson(m.mediaType) && isJson(mediaType));
         if (!media) {
           failures.push(`${label}: undocumented content type '${mediaType}' for ${res.status}`);

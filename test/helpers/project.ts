@@ -13,14 +13,23 @@ export function tempDir(prefix: string): string {
 }
 
 /** Runs the CLI in-process, capturing what it writes. */
-export async function runCli(args: string[], cwd = repoRoot): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function runCli(
+  args: string[],
+  cwd = repoRoot,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const out: string[] = [];
   const err: string[] = [];
   const writeOut = process.stdout.write.bind(process.stdout);
   const writeErr = process.stderr.write.bind(process.stderr);
   const previousCwd = process.cwd();
-  process.stdout.write = ((chunk: string | Uint8Array) => (out.push(String(chunk)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => (err.push(String(chunk)), true)) as typeof process.stderr.write;
+  process.stdout.write = ((chunk: string | Uint8Array) => (
+    out.push(String(chunk)),
+    true
+  )) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => (
+    err.push(String(chunk)),
+    true
+  )) as typeof process.stderr.write;
   try {
     process.chdir(cwd);
     const code = await main(args);
@@ -41,10 +50,14 @@ export function linkNodeModules(projectDir: string): void {
 /** `tsc -p` the emitted project (strict, as its tsconfig says); returns the diagnostics text ('' when clean). */
 export function compileProject(projectDir: string, noEmit = false): string {
   const tsc = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
-  const result = spawnSync(process.execPath, [tsc, '-p', path.join(projectDir, 'tsconfig.json'), ...(noEmit ? ['--noEmit'] : [])], {
-    cwd: projectDir,
-    encoding: 'utf8',
-  });
+  const result = spawnSync(
+    process.execPath,
+    [tsc, '-p', path.join(projectDir, 'tsconfig.json'), ...(noEmit ? ['--noEmit'] : [])],
+    {
+      cwd: projectDir,
+      encoding: 'utf8',
+    },
+  );
   return result.status === 0 ? '' : `${result.stdout}${result.stderr}` || `tsc exited ${result.status}`;
 }
 
@@ -112,7 +125,8 @@ export async function generateAndBoot(
   env: NodeJS.ProcessEnv = {},
 ): Promise<RunningMock & { generateOutput: string }> {
   const result = await runCli(['generate', ...args, '--out', outDir]);
-  if (result.code !== 0) throw new Error(`generate failed (${result.code}):\n${result.stdout}${result.stderr}`);
+  if (result.code !== 0)
+    throw new Error(`generate failed (${result.code}):\n${result.stdout}${result.stderr}`);
   linkNodeModules(outDir);
   const diagnostics = compileProject(outDir);
   if (diagnostics) throw new Error(`emitted project does not compile:\n${diagnostics}`);

@@ -32,7 +32,9 @@ export function validRequest(contract: Contract, op: Operation, seed = 7): Plann
   };
   const media = op.requestBody?.content.find((m) => isJson(m.mediaType)) ?? op.requestBody?.content[0];
   if (media && (op.requestBody?.required || isJson(media.mediaType))) {
-    const value = media.examples[0]?.value ?? generateValue(media.schema ?? {}, contract.schemas, { seed, direction: 'request' });
+    const value =
+      media.examples[0]?.value ??
+      generateValue(media.schema ?? {}, contract.schemas, { seed, direction: 'request' });
     if (isJson(media.mediaType)) {
       request.body = JSON.stringify(value);
       headers['content-type'] = media.mediaType === '*/*' ? 'application/json' : media.mediaType;
@@ -94,7 +96,9 @@ export function isJson(mediaType: string): boolean {
 function flatten(value: unknown): [string, string][] {
   if (value === null || typeof value !== 'object') return [['value', String(value)]];
   return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) =>
-    Array.isArray(v) ? v.map((item) => [k, String(item)] as [string, string]) : [[k, typeof v === 'object' ? JSON.stringify(v) : String(v)] as [string, string]],
+    Array.isArray(v)
+      ? v.map((item) => [k, String(item)] as [string, string])
+      : [[k, typeof v === 'object' ? JSON.stringify(v) : String(v)] as [string, string]],
   );
 }
 

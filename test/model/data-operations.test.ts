@@ -285,7 +285,7 @@ describe('data: example contracts', () => {
     .filter((file) => fs.existsSync(file));
   let loadContract: ((file: string) => Promise<Contract>) | undefined;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+     
     loadContract = (require('../../src/contract/load-contract') as { loadContract: typeof loadContract })
       .loadContract;
   } catch {

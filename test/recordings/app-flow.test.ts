@@ -6,7 +6,7 @@ import { buildRecordingData } from '../../src/model/recording-data';
 import { loadHar } from '../../src/recordings/load-har';
 import { matchExchanges } from '../../src/recordings/match-operations';
 import { makeAppFlow } from '../fixtures/recordings/make-app-flow';
-import { contractOf, fixture } from './helpers';
+import { contractOf } from './helpers';
 
 /** The operations of specs/secure/openapi.yaml, by hand, so this test does not depend on the contract loader. */
 const secure = contractOf(
@@ -109,7 +109,7 @@ describe('recordings: app-flow.har (Acme Payments session)', () => {
     const loader = path.join(__dirname, '..', '..', 'src', 'contract', 'load-contract.js');
     const spec = path.join(process.cwd(), 'specs', 'secure', 'openapi.yaml');
     if (!fs.existsSync(loader) || !fs.existsSync(spec)) this.skip();
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+     
     const { loadContract } = require(loader) as { loadContract: (file: string) => Promise<Contract> };
     const contract = await loadContract(spec);
     const { matched, unmatched } = matchExchanges(contract, await loadHar([path.join(process.cwd(), 'specs', 'secure', 'recordings', 'app-flow.har')]));

@@ -69,7 +69,9 @@ export async function run(argv: string[]): Promise<number> {
       ];
       if (differing.length > 0) {
         stale++;
-        process.stdout.write(`${where} is stale (${differing.length} files differ):\n${differing.join('\n')}\n`);
+        process.stdout.write(
+          `${where} is stale (${differing.length} files differ):\n${differing.join('\n')}\n`,
+        );
       } else if (!values.quiet) {
         process.stdout.write(`${where} is up to date (${files.size} files)\n`);
       }
@@ -85,7 +87,13 @@ export async function run(argv: string[]): Promise<number> {
   return 0;
 }
 
-function report(project: ProjectConfig, where: string, fileCount: number, summary: GenerateSummary, ms: number): void {
+function report(
+  project: ProjectConfig,
+  where: string,
+  fileCount: number,
+  summary: GenerateSummary,
+  ms: number,
+): void {
   const lines = [
     `${path.basename(project.spec)} → ${where}: ${summary.operations} operations, ${fileCount} files (${ms} ms)`,
   ];
@@ -101,7 +109,8 @@ function report(project: ProjectConfig, where: string, fileCount: number, summar
   for (const d of warnings.slice(0, 10)) {
     lines.push(`  warning: ${d.operation ? `${d.operation}: ` : ''}${d.message} (${d.file}#${d.pointer})`);
   }
-  if (warnings.length > 10) lines.push(`  … and ${warnings.length - 10} more warnings (listed in ${where}/README.md)`);
+  if (warnings.length > 10)
+    lines.push(`  … and ${warnings.length - 10} more warnings (listed in ${where}/README.md)`);
   lines.push(`  next: cd ${where} && npm install && npm start`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }
