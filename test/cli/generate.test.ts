@@ -121,6 +121,31 @@ describe('mockgen generate (CLI)', function () {
     });
   }
 
+  it('templates fresh values from recordings, and --no-dynamic replays them frozen', async () => {
+    const args = [
+      '--spec',
+      path.join(repoRoot, 'specs/secure/openapi.yaml'),
+      '--recordings',
+      path.join(repoRoot, 'specs/secure/recordings/app-flow.har'),
+    ];
+    const live = path.join(work, 'live');
+    const frozen = path.join(work, 'frozen');
+    assert.equal((await runCli(['generate', ...args, '--out', live])).code, 0);
+    assert.equal((await runCli(['generate', ...args, '--out', frozen, '--no-dynamic'])).code, 0);
+    const data = (dir: string) =>
+      fs
+        .readdirSync(path.join(dir, 'data/ops'))
+        .map((f) => fs.readFileSync(path.join(dir, 'data/ops', f), 'utf8'))
+        .join('\n');
+    assert.match(data(live), /"\$tpl(Json)?"/);
+    assert.doesNotMatch(data(frozen), /"\$tpl(Json)?"/);
+    assert.match(fs.readFileSync(path.join(live, 'README.md'), 'utf8'), /Values rendered fresh per response/);
+    assert.doesNotMatch(
+      fs.readFileSync(path.join(frozen, 'README.md'), 'utf8'),
+      /Values rendered fresh per response/,
+    );
+  });
+
   it('rejects unknown flags with exit 2 and the usage', async () => {
     const result = await runCli(['generate', '--spec', PETSTORE, '--bogus']);
     assert.equal(result.code, 2);

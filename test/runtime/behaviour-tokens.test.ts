@@ -66,12 +66,13 @@ function form(fields: Record<string, string>) {
 
 describe('runtime behaviour: tokens', () => {
   describe('verifyToken', () => {
-    const now = Math.floor(Date.now() / 1000);
+    // evaluated when each case runs: the suite may start long after this list is built
+    const now = (): number => Math.floor(Date.now() / 1000);
     const cases: [string, () => string, 'valid' | 'expired' | 'unknown'][] = [
       ['mock-signed JWT', () => issueJwt({ sub: 'x' }, 60, m), 'valid'],
-      ['JWT signed by another key', () => foreignJwt({ sub: 'x', exp: now + 60 }), 'unknown'],
-      ['expired JWT with a foreign signature', () => foreignJwt({ sub: 'x', exp: now - 10 }), 'expired'],
-      ['expired mock-signed JWT', () => foreignJwt({ exp: now - 1 }, m.jwtSecret), 'expired'],
+      ['JWT signed by another key', () => foreignJwt({ sub: 'x', exp: now() + 60 }), 'unknown'],
+      ['expired JWT with a foreign signature', () => foreignJwt({ sub: 'x', exp: now() - 10 }), 'expired'],
+      ['expired mock-signed JWT', () => foreignJwt({ exp: now() - 1 }, m.jwtSecret), 'expired'],
       ['tampered mock JWT', () => issueJwt({ sub: 'x' }, 60, m).replace(/\.[^.]+$/, '.AAAA'), 'unknown'],
       ['registered opaque token', () => issueOpaque('tok_abcdefghijkl'), 'valid'],
       ['opaque token with a lifetime', () => issueOpaque('tok_abcdefghijkl', 60), 'valid'],
