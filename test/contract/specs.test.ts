@@ -231,6 +231,8 @@ describe('contract: bundled example specs', () => {
         'GET /payments',
         'POST /payments',
         'GET /payments/{paymentId}',
+        'PATCH /payments/{paymentId}',
+        'DELETE /payments/{paymentId}',
         'GET /categories',
         'POST /exports',
         'GET /exports/{exportId}',

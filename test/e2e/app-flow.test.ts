@@ -24,16 +24,32 @@ const HAR = 'specs/secure/recordings/app-flow.har';
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 /** what fetch sets itself, and credentials the flow replaces */
-const SKIPPED_HEADERS = new Set(['host', 'content-length', 'connection', 'accept-encoding', 'cookie', 'transfer-encoding']);
+const SKIPPED_HEADERS = new Set([
+  'host',
+  'content-length',
+  'connection',
+  'accept-encoding',
+  'cookie',
+  'transfer-encoding',
+]);
 /** opaque tokens: fresh, keeping their type prefix (`rt_`, `sk_live_`) */
 const OPAQUE_TOKEN_KEY = /(^|_)(access|refresh|id)?_?token$/i;
 
 function decodeJwtPayload(token: string): Record<string, unknown> {
-  return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')) as Record<string, unknown>;
+  return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')) as Record<
+    string,
+    unknown
+  >;
 }
 
 /** Compares a mock body with the recorded one; fresh values must be fresh, everything else equal. */
-function compare(recorded: unknown, actual: unknown, recordedAt: number, pointer: string, problems: string[]): void {
+function compare(
+  recorded: unknown,
+  actual: unknown,
+  recordedAt: number,
+  pointer: string,
+  problems: string[],
+): void {
   if (typeof recorded === 'string' && ISO.test(recorded)) {
     if (typeof actual !== 'string' || !ISO.test(actual)) {
       problems.push(`${pointer}: expected a timestamp, got ${JSON.stringify(actual)}`);
@@ -53,9 +69,13 @@ function compare(recorded: unknown, actual: unknown, recordedAt: number, pointer
     }
     const claims = decodeJwtPayload(actual);
     const recordedClaims = decodeJwtPayload(recorded);
-    if (typeof claims.exp !== 'number' || claims.exp * 1000 <= Date.now()) problems.push(`${pointer}: JWT exp is not in the future`);
+    if (typeof claims.exp !== 'number' || claims.exp * 1000 <= Date.now())
+      problems.push(`${pointer}: JWT exp is not in the future`);
     for (const claim of ['iss', 'sub', 'aud', 'scope']) {
-      if (claim in recordedClaims && JSON.stringify(claims[claim]) !== JSON.stringify(recordedClaims[claim])) {
+      if (
+        claim in recordedClaims &&
+        JSON.stringify(claims[claim]) !== JSON.stringify(recordedClaims[claim])
+      ) {
         problems.push(`${pointer}: JWT claim ${claim} changed`);
       }
     }
@@ -71,7 +91,9 @@ function compare(recorded: unknown, actual: unknown, recordedAt: number, pointer
   }
   if (Array.isArray(recorded)) {
     if (!Array.isArray(actual) || actual.length !== recorded.length) {
-      problems.push(`${pointer}: expected ${recorded.length} items, got ${JSON.stringify(actual)?.slice(0, 200)}`);
+      problems.push(
+        `${pointer}: expected ${recorded.length} items, got ${JSON.stringify(actual)?.slice(0, 200)}`,
+      );
       return;
     }
     recorded.forEach((item, i) => compare(item, actual[i], recordedAt, `${pointer}/${i}`, problems));
@@ -84,11 +106,18 @@ function compare(recorded: unknown, actual: unknown, recordedAt: number, pointer
     }
     const keys = new Set([...Object.keys(recorded), ...Object.keys(actual)]);
     for (const key of keys) {
-      compare((recorded as Record<string, unknown>)[key], (actual as Record<string, unknown>)[key], recordedAt, `${pointer}/${key}`, problems);
+      compare(
+        (recorded as Record<string, unknown>)[key],
+        (actual as Record<string, unknown>)[key],
+        recordedAt,
+        `${pointer}/${key}`,
+        problems,
+      );
     }
     return;
   }
-  if (recorded !== actual) problems.push(`${pointer}: expected ${JSON.stringify(recorded)}, got ${JSON.stringify(actual)}`);
+  if (recorded !== actual)
+    problems.push(`${pointer}: expected ${JSON.stringify(recorded)}, got ${JSON.stringify(actual)}`);
 }
 
 describe('e2e: a recorded app flow replayed against the generated mock', function () {
@@ -99,9 +128,13 @@ describe('e2e: a recorded app flow replayed against the generated mock', functio
 
   before(async function () {
     if (!fs.existsSync(path.join(repoRoot, HAR))) this.skip();
-    entries = (JSON.parse(fs.readFileSync(path.join(repoRoot, HAR), 'utf8')) as { log: { entries: HarEntry[] } }).log.entries;
+    entries = (
+      JSON.parse(fs.readFileSync(path.join(repoRoot, HAR), 'utf8')) as { log: { entries: HarEntry[] } }
+    ).log.entries;
     work = tempDir('flow');
-    mock = await generateAndBoot(['--spec', SPEC, '--recordings', HAR], path.join(work, 'mock'), { MOCKGEN_LATENCY: 'off' });
+    mock = await generateAndBoot(['--spec', SPEC, '--recordings', HAR], path.join(work, 'mock'), {
+      MOCKGEN_LATENCY: 'off',
+    });
   });
 
   after(async () => {
@@ -131,7 +164,9 @@ describe('e2e: a recorded app flow replayed against the generated mock', functio
       const text = await res.text();
       const label = `#${index} ${entry.request.method} ${url.pathname}${url.search}`;
       if (res.status !== entry.response.status) {
-        problems.push(`${label}: status ${res.status}, recorded ${entry.response.status}: ${text.slice(0, 300)}`);
+        problems.push(
+          `${label}: status ${res.status}, recorded ${entry.response.status}: ${text.slice(0, 300)}`,
+        );
         continue;
       }
       const recordedText = entry.response.content.text;
@@ -164,15 +199,21 @@ describe('e2e: a recorded app flow replayed against the generated mock', functio
       body: login.request.postData?.text,
     });
     const { access_token: token } = (await res.json()) as { access_token: string };
-    const secured = entries.find((e) => e.request.headers.some((h) => h.name.toLowerCase() === 'authorization'));
+    const secured = entries.find((e) =>
+      e.request.headers.some((h) => h.name.toLowerCase() === 'authorization'),
+    );
     assert.ok(secured);
     const securedUrl = new URL(secured.request.url);
-    const ok = await fetch(`${mock.url}${securedUrl.pathname}${securedUrl.search}`, { headers: { authorization: `Bearer ${token}` } });
+    const ok = await fetch(`${mock.url}${securedUrl.pathname}${securedUrl.search}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     assert.equal(ok.status, secured.response.status);
 
     const [header, payload] = token.split('.');
     const claims = decodeJwtPayload(token);
-    const expiredPayload = Buffer.from(JSON.stringify({ ...claims, exp: Math.floor(Date.now() / 1000) - 60 })).toString('base64url');
+    const expiredPayload = Buffer.from(
+      JSON.stringify({ ...claims, exp: Math.floor(Date.now() / 1000) - 60 }),
+    ).toString('base64url');
     const expired = await fetch(`${mock.url}${securedUrl.pathname}${securedUrl.search}`, {
       headers: { authorization: `Bearer ${header}.${expiredPayload}.${token.split('.')[2]}` },
     });
@@ -186,15 +227,21 @@ describe('e2e: a recorded app flow replayed against the generated mock', functio
   it('keeps recorded secrets out of the emitted project', () => {
     const har = fs.readFileSync(path.join(repoRoot, HAR), 'utf8');
     const secrets = new Set<string>();
-    for (const match of har.matchAll(/"(?:authorization|cookie|set-cookie)",\s*"value":\s*"([^"]+)"/gi)) secrets.add(match[1]);
+    for (const match of har.matchAll(/"(?:authorization|cookie|set-cookie)",\s*"value":\s*"([^"]+)"/gi))
+      secrets.add(match[1]);
     for (const match of har.matchAll(/(?:client_secret|api_key)=([^&"\s]+)/g)) secrets.add(match[1]);
-    const emitted = listFiles(path.join(work, 'mock')).map((file) => fs.readFileSync(file, 'utf8')).join('\n');
+    const emitted = listFiles(path.join(work, 'mock'))
+      .map((file) => fs.readFileSync(file, 'utf8'))
+      .join('\n');
     for (const secret of secrets) {
       if (/REDACTED/.test(secret)) continue;
       const core = secret.replace(/^(Bearer|Basic)\s+/i, '');
       // a JWT keeps its header and claims but loses its signature
       const signature = JWT.test(core) ? core.split('.')[2] : core;
-      assert.ok(!emitted.includes(signature), `secret ${signature.slice(0, 12)}… reached the emitted project`);
+      assert.ok(
+        !emitted.includes(signature),
+        `secret ${signature.slice(0, 12)}… reached the emitted project`,
+      );
     }
   });
 });

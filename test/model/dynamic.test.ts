@@ -235,6 +235,28 @@ describe('dynamic: templatize', () => {
     assert.equal(alone.build, 'cccccccc-1111-4222-8333-944455556666');
   });
 
+  it('keeps ids that changed between two recordings of a list because the data changed', () => {
+    const list = op('get', '/payments', { id: 'listPayments' });
+    const read = op('get', '/payments/{paymentId}', { id: 'getPayment' });
+    const card = { id: 'pay_rWgshSUWapF2', categoryId: 'cat_flour' };
+    const transfer = { id: 'pay_VHcRn9AMeKij', categoryId: 'cat_rent' };
+    // the same request before and after the transfer was deleted: another payment at /data/0
+    const before = exchange(list, '/payments', { responseBody: { data: [transfer, card] } });
+    const after = exchange(list, '/payments', { responseBody: { data: [card] } });
+    const gone = exchange(read, `/payments/${transfer.id}`, { responseBody: transfer });
+    const all = [before, gone, after];
+    assert.deepEqual(run(before, all).value, { data: [transfer, card] });
+    assert.deepEqual(run(after, all).value, { data: [card] });
+    // ids that occur nowhere else are still fresh per response
+    const x = exchange(list, '/payments', {
+      responseBody: { data: [{ id: 'pay_Xy12Ab34Cd56', categoryId: 'c' }] },
+    });
+    const y = exchange(list, '/payments', {
+      responseBody: { data: [{ id: 'pay_Pq98Rs76Tu54', categoryId: 'c' }] },
+    });
+    assert.match(run(x, [x, y]).value.data[0].id.$tpl, /^\{\{opaque "pay_[A-Za-z0-9]{12}"\}\}$/);
+  });
+
   it('templates per-response request ids even from a single recording', () => {
     const m = exchange(getThing, '/things/1', {
       responseBody: {

@@ -28,14 +28,19 @@ const secure = contractOf(
 
 describe('recordings: app-flow.har (Acme Payments session)', () => {
   it('is what make-app-flow.ts generates', () => {
-    const onDisk: unknown = JSON.parse(fs.readFileSync(path.join(process.cwd(), 'specs', 'secure', 'recordings', 'app-flow.har'), 'utf8'));
+    const onDisk: unknown = JSON.parse(
+      fs.readFileSync(path.join(process.cwd(), 'specs', 'secure', 'recordings', 'app-flow.har'), 'utf8'),
+    );
     assert.deepEqual(onDisk, JSON.parse(JSON.stringify(makeAppFlow())));
   });
 
   it('loads redacted, matches every entry, and yields the polled export as one sequence', async () => {
-    const recordings = await loadHar([path.join(process.cwd(), 'specs', 'secure', 'recordings', 'app-flow.har')], {
-      redact: { securitySchemes: { apiKeyQuery: { type: 'apiKey', in: 'query', name: 'api_key' } } },
-    });
+    const recordings = await loadHar(
+      [path.join(process.cwd(), 'specs', 'secure', 'recordings', 'app-flow.har')],
+      {
+        redact: { securitySchemes: { apiKeyQuery: { type: 'apiKey', in: 'query', name: 'api_key' } } },
+      },
+    );
     const all = JSON.stringify(recordings);
     for (const secret of [
       /cs_live_[A-Za-z0-9]{24}/,
@@ -63,13 +68,18 @@ describe('recordings: app-flow.har (Acme Payments session)', () => {
     // the card is read before and after its update (one sequence), the cancelled transfer answers 404
     const reads = data.get('getPayment')?.recordings ?? [];
     assert.deepEqual(
-      reads.map((r) => r.responses.map((res) => `${res.status} ${(res.json as { description?: string }).description ?? ''}`)),
+      reads.map((r) =>
+        r.responses.map((res) => `${res.status} ${(res.json as { description?: string }).description ?? ''}`),
+      ),
       [['200 Flour, 25 kg', '200 Flour, 25 kg (type 550)'], ['404 '], ['404 ']],
     );
     const update = data.get('updatePayment')?.recordings;
     assert.equal(update?.length, 1);
     assert.equal(update?.[0].request.headers['content-type'], 'application/merge-patch+json');
-    assert.deepEqual(update?.[0].request.body, { description: 'Flour, 25 kg (type 550)', metadata: { orderRef: 'PO-1042' } });
+    assert.deepEqual(update?.[0].request.body, {
+      description: 'Flour, 25 kg (type 550)',
+      metadata: { orderRef: 'PO-1042' },
+    });
     const cancel = data.get('cancelPayment')?.recordings;
     assert.deepEqual(
       cancel?.map((r) => [r.request.pathParams.paymentId, r.responses[0].status, r.responses[0].mediaType]),
@@ -109,10 +119,13 @@ describe('recordings: app-flow.har (Acme Payments session)', () => {
     const loader = path.join(__dirname, '..', '..', 'src', 'contract', 'load-contract.js');
     const spec = path.join(process.cwd(), 'specs', 'secure', 'openapi.yaml');
     if (!fs.existsSync(loader) || !fs.existsSync(spec)) this.skip();
-     
+
     const { loadContract } = require(loader) as { loadContract: (file: string) => Promise<Contract> };
     const contract = await loadContract(spec);
-    const { matched, unmatched } = matchExchanges(contract, await loadHar([path.join(process.cwd(), 'specs', 'secure', 'recordings', 'app-flow.har')]));
+    const { matched, unmatched } = matchExchanges(
+      contract,
+      await loadHar([path.join(process.cwd(), 'specs', 'secure', 'recordings', 'app-flow.har')]),
+    );
     assert.deepEqual(
       unmatched.map((u) => `${u.exchange.request.method} ${u.exchange.request.path} ${u.reason}`),
       [],
