@@ -3,6 +3,7 @@
  * Select parts with BENCH=throughput,github,har,drift,record (default: all). Results: .bench/results.json.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { benchBigHar, benchGithub } from './big-inputs';
 import { benchDrift } from './drift';
@@ -12,12 +13,24 @@ import { repoRoot } from '../test/helpers/project';
 
 async function main(): Promise<void> {
   const parts = new Set((process.env.BENCH ?? 'throughput,github,har,drift,record').split(','));
-  const results: Record<string, unknown> = { node: process.version, cpus: require('node:os').cpus().length };
+  const results: Record<string, unknown> = {
+    node: process.version,
+    cpus: os.cpus().length,
+    // the machine may be shared: 1-minute load average when the bench started and ended
+    loadAverageStart: round1(os.loadavg()[0]),
+  };
+  const started = Date.now();
 
   if (parts.has('throughput')) {
-    const rows = await benchThroughput({ seconds: Number(process.env.BENCH_SECONDS ?? 5) });
+    const rows = await benchThroughput({
+      seconds: Number(process.env.BENCH_SECONDS ?? 4),
+      rounds: Number(process.env.BENCH_ROUNDS ?? 2),
+    });
     results.throughput = rows;
-    console.log('\nThroughput (req/s, 50 connections, same bytes; ratio = mock / bare node:http)');
+    console.log(
+      '\nThroughput (50 connections, same status/headers/bytes; best of interleaved rounds)\n' +
+        'req/s, ratio = mock / bare node:http; cpuUs = server CPU µs per request, cpuRatio = bare / mock',
+    );
     console.table(rows);
   }
   if (parts.has('github')) {
@@ -41,10 +54,16 @@ async function main(): Promise<void> {
     results.record = record;
     console.log('\nRecording proxy overhead:', JSON.stringify(record));
   }
+  results.loadAverageEnd = round1(os.loadavg()[0]);
+  results.seconds = Math.round((Date.now() - started) / 1000);
   const file = path.join(repoRoot, '.bench', 'results.json');
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\nwritten ${path.relative(repoRoot, file)}`);
+}
+
+function round1(n: number): number {
+  return Math.round(n * 10) / 10;
 }
 
 main().catch((err) => {

@@ -706,7 +706,12 @@ class OperationBuilder {
       const record = node as Json;
       if (typeof record.$ref === 'string') {
         const target = refToPointer(record.$ref);
-        const value = target === undefined || active.has(target) ? undefined : getAt(this.ctx.doc, target);
+        let value = target === undefined || active.has(target) ? undefined : getAt(this.ctx.doc, target);
+        // a ref to an Example object (`#/components/examples/X`) means its `value`, as tools read it
+        if (target !== undefined && /^\/components\/examples\/[^/]+$/.test(target)) {
+          const example = asObject(value);
+          if (example && 'value' in example) value = example.value;
+        }
         if (target !== undefined && value !== undefined)
           return resolve(value, new Set(active).add(target), depth + 1);
       }

@@ -115,7 +115,7 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
   const validatorFor = (): RequestValidator => {
     if (!validator) {
       // loaded on first use, like the operation data: Ajv costs startup time
-       
+
       const { RequestValidator } = require('./validate-request') as typeof import('./validate-request');
       validator = new RequestValidator(defs());
     }
@@ -130,11 +130,28 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
   const adminApp = (): AdminApp => {
     if (!admin) {
       // loaded on first use: Express costs startup time and is never on the mock's hot path
-       
+
       const { createAdminApp } = require('./admin') as typeof import('./admin');
       admin = createAdminApp({ manifest, routes: options.routes, extend: options.extend });
     }
     return admin;
+  };
+
+  let healthWire: WireResponse | undefined;
+  /** The admin app's `GET /__mockgen/health` answer (admin.ts), same bytes. */
+  const health = (): WireResponse => {
+    healthWire ??= toWire({
+      status: 200,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: {
+        status: 'ok',
+        title: manifest.title,
+        contractVersion: manifest.contractVersion,
+        operations: options.routes.length,
+      },
+      source: 'admin',
+    });
+    return healthWire;
   };
 
   const loadOperation = (state: RouteState): Promise<OperationData> => {
@@ -188,6 +205,11 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
           return finish(problemWire('MALFORMED_REQUEST', `Unsupported request target: ${truncate(rawPath)}`));
       }
       if (rawPath.startsWith('/__mockgen/') || rawPath === '/__mockgen') {
+        // readiness probes hit the health check first: answered without loading Express (start-up)
+        if (rawPath === '/__mockgen/health' && (method === 'GET' || method === 'HEAD') && !options.extend) {
+          writeWire(req, res, health(), false);
+          return;
+        }
         adminApp()(req, res);
         return;
       }
@@ -391,7 +413,7 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
       const token = handleTokenEndpoint(op, request, manifest, sessionState);
       if (token) return token;
       const recorded = findRecordedResponse(op, request, sessionState, manifest);
-      const stateful = handleResourceRequest(op, request, sessionState, manifest, recorded);
+      const stateful = handleResourceRequest(op, request, sessionState, manifest, recorded, defs());
       if (stateful) return conformBody(op, stateful, defs(), seed());
       if (recorded) return recorded;
     }

@@ -214,6 +214,16 @@ describe('contract: operations', () => {
     );
   });
 
+  it('a $ref to an Example object inside an example value means its value (GitHub contract style)', async () => {
+    const c = await loadContract(path.join(process.cwd(), 'test/fixtures/sdk/example-value-refs.yaml'));
+    const issue = { number: 1347, title: 'Found a bug' };
+    const values = c.operations.map((o) => [o.path, o.responses[0].content[0].examples.map((e) => e.value)]);
+    assert.deepEqual(values, [
+      ['/issues/{n}', [issue]],
+      ['/issues', [[issue, issue]]],
+    ]);
+  });
+
   describe('helpers', () => {
     const bases: [string | undefined, string][] = [
       ['http://localhost:4010/v1', '/v1'],

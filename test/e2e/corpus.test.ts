@@ -9,7 +9,7 @@ import { repoRoot } from '../helpers/project';
  * Prism's conventions (404, 405 + Allow, 401, 400/422) are checked on every booted contract.
  * `node <build>/bench/corpus.js` runs the bigger sweep.
  */
-const SAMPLE = Number(process.env.CORPUS_SAMPLE ?? 15);
+const SAMPLE = Number(process.env.CORPUS_SAMPLE ?? 10);
 const SEED = Number(process.env.CORPUS_SEED ?? 20240601);
 
 describe('e2e: real-world contracts (@readme/oas-examples, seeded sample)', function () {

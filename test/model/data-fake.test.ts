@@ -223,6 +223,21 @@ describe('data: generateValue', () => {
     });
   }
 
+  // AWS contracts (APIs.guru): an unanchored `+` pattern with exact lengths randexp rarely meets by chance
+  for (const schema of [
+    { type: 'string', pattern: '[0-9a-fA-F]+', minLength: 32, maxLength: 32 },
+    { type: 'string', pattern: '^[A-Z]+$', minLength: 20, maxLength: 24 },
+    { type: 'string', pattern: '[a-z0-9]*', minLength: 40 },
+  ]) {
+    it(`generates a string matching both pattern and length: ${JSON.stringify(schema)}`, () => {
+      const validate = check.compile(schema);
+      for (let seed = 1; seed <= 6; seed++) {
+        const value = generateValue(schema, defs, { seed });
+        assert.ok(validate(value), `seed ${seed}: ${JSON.stringify(value)}`);
+      }
+    });
+  }
+
   it('is deterministic: same seed gives the same value whatever ran before', () => {
     const first = generateValue(petUnion, defs, { seed: 7 });
     for (const [, schema] of TRICKY) generateValue(schema, defs, { seed: 99 });

@@ -211,6 +211,11 @@ describe('runtime behaviour: stateful resources', () => {
     assert.deepEqual(ids([['starting_after', '5']]), [6, 7]);
     assert.deepEqual(ids([['status', 'shipped']]), [2, 4, 6]);
     assert.deepEqual(ids([['unrelated', 'x']]), [1, 2, 3, 4, 5, 6, 7]);
+    // GitHub's `state=all`: a wildcard no item holds selects every item; a value items hold still filters
+    assert.deepEqual(ids([['status', 'all']]), [1, 2, 3, 4, 5, 6, 7]);
+    assert.deepEqual(ids([['status', '*']]), [1, 2, 3, 4, 5, 6, 7]);
+    call('create', { body: { item: 'literal', status: 'all' } });
+    assert.deepEqual(ids([['status', 'all']]), [8]);
   });
 
   it('uuid ids, envelope lists with has_more and totals', () => {
@@ -385,6 +390,24 @@ describe('runtime behaviour: stateful resources', () => {
     // a recorded delete removes
     assert.equal(call('delete', { id: '2' }, rec(204)), undefined);
     assert.equal(call('read', { id: '2' })?.status, 404);
+  });
+
+  it('sends a recorded 404 of a resource a recorded delete removed, and overrides a stale recorded read', () => {
+    const { call } = api(orders);
+    const rec = (status: number, body?: unknown): MockResponse => ({
+      status,
+      headers: {},
+      body,
+      source: 'recording:1',
+    });
+    assert.equal(call('delete', { id: '2' }, rec(204)), undefined);
+    // the store agrees that order 2 is gone: production's own 404 body is sent as recorded
+    assert.equal(
+      call('read', { id: '2' }, rec(404, { code: 'not_found', message: 'No such order: 2' })),
+      undefined,
+    );
+    // a recorded read of it from before the delete is stale: the store answers 404
+    assert.equal(call('read', { id: '2' }, rec(200, { id: 2, item: 'pear' }))?.status, 404);
   });
 
   it('ignores operations without a resource binding, and non-object bodies', () => {

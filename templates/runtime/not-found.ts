@@ -1,0 +1,126 @@
+/**
+ * The body of a 404 for a resource the store does not hold, when the contract documents the error
+ * schema but gives no example: a minimal error object shaped by that schema (required properties plus
+ * the usual error fields) that says what is missing, instead of random data an SDK would misread.
+ *
+ *   Stripe   `{ error: { type: 'invalid_request_error', code: 'resource_missing', message: "No such customer: 'cus_1'" } }`
+ *   GitHub   `{ message: "No such issue: '7'", documentation_url: …, status: '404' }`
+ *
+ * The handler repairs the result against the schema afterwards (conform.ts), so what this does not
+ * know how to fill is generated there.
+ */
+import type { Defs, JsonSchema } from './types';
+
+type Json = Record<string, unknown>;
+
+export interface NotFoundFacts {
+  /** e.g. `No such customer: 'cus_1'` */
+  message: string;
+  /** machine code for string `code` fields without an enum */
+  code: string;
+}
+
+const MESSAGE =
+  /^(message|detail|details|error_description|error_message|errormessage|description|msg|reason)$/i;
+const CODE = /^(code|error_code|errorcode|status|status_code|statuscode|type|error_type|kind)$/i;
+const CONTAINER = /^(error|errors|err|fault|problem)$/i;
+/** enum values an error of this kind takes, best first */
+const ENUM_PREFERENCE = [/not.?found/i, /missing|no.?such/i, /invalid.?request/i, /invalid|request/i];
+
+/** `customers` → `customer`, `/v1/customers/{customer}` collection → its noun. */
+export function singularNoun(collectionPath: string): string {
+  const last =
+    collectionPath
+      .split('/')
+      .filter((s) => s !== '' && !s.startsWith('{'))
+      .pop() ?? 'resource';
+  const word = last.replace(/[-_]+/g, ' ');
+  if (/ies$/i.test(word)) return word.slice(0, -3) + 'y';
+  if (/(ss|us)$/i.test(word)) return word;
+  if (/(ss|us|sh|ch|x|z)es$/i.test(word)) return word.slice(0, -2);
+  return word.replace(/s$/i, '');
+}
+
+function deref(schema: JsonSchema | undefined, defs: Defs, depth: number): Json | undefined {
+  let node: unknown = schema;
+  for (let i = 0; i < 16 && node !== null && typeof node === 'object'; i++) {
+    const ref = (node as Json).$ref;
+    if (typeof ref !== 'string' || !ref.startsWith('#/$defs/')) break;
+    node = defs[decodeURIComponent(ref.slice('#/$defs/'.length))];
+  }
+  if (node === null || typeof node !== 'object' || depth > 8) return undefined;
+  const record = node as Json;
+  // the first object-like branch of a composition stands for the whole
+  for (const keyword of ['allOf', 'oneOf', 'anyOf']) {
+    const branches = record[keyword];
+    if (!Array.isArray(branches) || record.properties !== undefined) continue;
+    for (const branch of branches) {
+      const found = deref(branch as JsonSchema, defs, depth + 1);
+      if (found && (found.properties !== undefined || found.type === 'object')) return found;
+    }
+  }
+  return record;
+}
+
+function typesOf(schema: Json): string[] {
+  if (Array.isArray(schema.type)) return schema.type.filter((t): t is string => typeof t === 'string');
+  if (typeof schema.type === 'string') return [schema.type];
+  if (schema.properties !== undefined) return ['object'];
+  return [];
+}
+
+function leaf(name: string, schema: Json, facts: NotFoundFacts): unknown {
+  const types = typesOf(schema);
+  const values = Array.isArray(schema.enum)
+    ? schema.enum
+    : schema.const !== undefined
+      ? [schema.const]
+      : undefined;
+  if (values && values.length > 0) {
+    for (const pattern of ENUM_PREFERENCE) {
+      const found = values.find((v) => typeof v === 'string' && pattern.test(v));
+      if (found !== undefined) return found;
+    }
+    return values.find((v) => v === 404 || v === '404') ?? values[0];
+  }
+  if (types.includes('integer') || types.includes('number')) return CODE.test(name) ? 404 : undefined;
+  if (!types.includes('string') && types.length > 0) return undefined;
+  if (MESSAGE.test(name)) return facts.message;
+  if (/^(status|status_code|statuscode)$/i.test(name)) return '404';
+  if (/^(title)$/i.test(name)) return 'Not Found';
+  if (/^(type)$/i.test(name) && schema.format === 'uri') return 'about:blank';
+  if (CODE.test(name)) return facts.code;
+  return undefined;
+}
+
+/**
+ * A minimal body for `schema` that says `facts`; `undefined` when the schema is not an object.
+ * Properties it cannot fill are left out (the caller repairs required ones).
+ */
+export function notFoundBody(
+  schema: JsonSchema,
+  defs: Defs,
+  facts: NotFoundFacts,
+  depth = 0,
+): Json | undefined {
+  const resolved = deref(schema, defs, 0);
+  if (!resolved || !typesOf(resolved).includes('object') || depth > 4) return undefined;
+  const properties = (resolved.properties ?? {}) as Record<string, JsonSchema>;
+  const required = new Set(Array.isArray(resolved.required) ? (resolved.required as string[]) : []);
+  const out: Json = {};
+  for (const [name, raw] of Object.entries(properties)) {
+    const property = deref(raw, defs, 0);
+    if (!property) continue;
+    const wanted =
+      required.has(name) || MESSAGE.test(name) || CODE.test(name) || CONTAINER.test(name) || name === 'title';
+    if (!wanted) continue;
+    if (typesOf(property).includes('object')) {
+      const nested = notFoundBody(property, defs, facts, depth + 1);
+      if (nested !== undefined) out[name] = nested;
+      continue;
+    }
+    const value = leaf(name, property, facts);
+    if (value !== undefined) out[name] = value;
+  }
+  return out;
+}
