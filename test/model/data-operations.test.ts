@@ -285,7 +285,6 @@ describe('data: example contracts', () => {
     .filter((file) => fs.existsSync(file));
   let loadContract: ((file: string) => Promise<Contract>) | undefined;
   try {
-     
     loadContract = (require('../../src/contract/load-contract') as { loadContract: typeof loadContract })
       .loadContract;
   } catch {

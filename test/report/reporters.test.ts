@@ -224,11 +224,11 @@ describe('reporters', () => {
         }[];
       }[];
     };
-     
+
     const Ajv4 = require('ajv-draft-04') as new (options: object) => {
       compile(schema: object): ((data: unknown) => boolean) & { errors?: unknown };
     };
-     
+
     const addFormats = require('ajv-formats') as (ajv: unknown) => void;
     const ajv = new Ajv4({ allErrors: true, strict: false, unicodeRegExp: false });
     addFormats(ajv);
