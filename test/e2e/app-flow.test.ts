@@ -190,6 +190,15 @@ describe('e2e: a recorded app flow replayed against the generated mock', functio
     assert.deepEqual(b, []);
   });
 
+  it('POST /__mockgen/reset restores the recorded state and sequences, so the flow replays again', async () => {
+    assert.equal((await fetch(`${mock.url}/__mockgen/reset`, { method: 'POST' })).status, 200);
+    assert.deepEqual(await replay('flow-1'), []);
+    const journal = (await (
+      await fetch(`${mock.url}/__mockgen/requests?session=flow-1`)
+    ).json()) as unknown[];
+    assert.equal(journal.length, entries.length);
+  });
+
   it('accepts the token it issued and rejects an expired one with 401', async () => {
     const login = entries.find((e) => e.request.url.endsWith('/token'));
     assert.ok(login, 'the flow logs in');
