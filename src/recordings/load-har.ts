@@ -17,6 +17,7 @@ import { MockgenError } from '../errors';
 import type { Exchange, RecordedBody, Recordings } from '../model/types';
 import type { HarContent, HarCookie, HarEntry, HarHeader, HarPostData, HarPostParam } from './har-types';
 import { redactHarEntry, type RedactOptions } from './redact';
+import { parseQuery } from '../../templates/runtime/params';
 
 export interface LoadHarOptions {
   /** Redaction options, or `false` to keep secrets (tests, trusted local files). Default: redact with defaults. */
@@ -1086,30 +1087,6 @@ function normaliseHost(authority: string, scheme: string): string {
     host = host.slice(0, host.lastIndexOf(':'));
   }
   return host;
-}
-
-function decodeComponent(text: string): string {
-  const plus = text.replace(/\+/g, ' ');
-  try {
-    return decodeURIComponent(plus);
-  } catch {
-    return plus.replace(/%([0-9a-fA-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-  }
-}
-
-/** `a=1&b=&c` → [['a','1'],['b',''],['c','']], decoded as browsers and servers do (`+` is a space). */
-export function parseQuery(query: string): [string, string][] {
-  const out: [string, string][] = [];
-  for (const pair of query.split('&')) {
-    if (pair === '') continue;
-    const eq = pair.indexOf('=');
-    out.push(
-      eq < 0
-        ? [decodeComponent(pair), '']
-        : [decodeComponent(pair.slice(0, eq)), decodeComponent(pair.slice(eq + 1))],
-    );
-  }
-  return out;
 }
 
 function cookiesFromHeader(values: string[]): [string, string][] {

@@ -14,7 +14,7 @@
 import type { RecordedBody } from '../model/types';
 import { buildFormObject } from '../../templates/runtime/body';
 import { isJsonMediaType as isRuntimeJson } from '../../templates/runtime/negotiate';
-import { decodeComponent } from '../../templates/runtime/params';
+import { parseQuery } from '../../templates/runtime/params';
 
 export type BodyKind = 'none' | 'json' | 'form' | 'multipart' | 'text' | 'binary';
 
@@ -37,7 +37,7 @@ export function parseBodyWithKind(
   const mediaType = body.mimeType;
   const { text, params } = body;
   if (mediaType === 'application/x-www-form-urlencoded') {
-    if (text !== undefined) return { kind: 'form', value: buildFormObject(parseFormText(text), flatNames) };
+    if (text !== undefined) return { kind: 'form', value: buildFormObject(parseQuery(text), flatNames) };
     if (params) return { kind: 'form', value: fieldsFromParams(params, flatNames) };
   }
   if (mediaType.startsWith('multipart/')) {
@@ -68,20 +68,6 @@ export function parseBodyWithKind(
     }
   }
   return { kind: 'text', value: text };
-}
-
-function parseFormText(text: string): [string, unknown][] {
-  const out: [string, unknown][] = [];
-  for (const pair of text.split('&')) {
-    if (pair === '') continue;
-    const eq = pair.indexOf('=');
-    out.push(
-      eq < 0
-        ? [decodeComponent(pair), '']
-        : [decodeComponent(pair.slice(0, eq)), decodeComponent(pair.slice(eq + 1))],
-    );
-  }
-  return out;
 }
 
 /** A multipart part's value as the runtime sees it: JSON parts parsed, everything else a string. */
