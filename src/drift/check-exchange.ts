@@ -1,4 +1,4 @@
-import { isRedacted } from '../recordings/redact';
+import { isRedacted, isSecretName } from '../recordings/redact';
 import type {
   Contract,
   Exchange,
@@ -481,32 +481,6 @@ function credentialPointer(security: Operation['security'], schemes: Record<stri
     }
   }
   return '/headers/authorization';
-}
-
-/** Names whose values are credentials (compared lower-case without `-`/`_`), as recordings/redact.ts treats them. */
-const SECRET_NAMES = new Set([
-  'authorization',
-  'proxyauthorization',
-  'apikey',
-  'xapikey',
-  'xauthtoken',
-  'xaccesstoken',
-  'accesstoken',
-  'refreshtoken',
-  'idtoken',
-  'sessiontoken',
-  'authtoken',
-  'token',
-  'clientsecret',
-  'password',
-  'passwd',
-  'secret',
-  'apisecret',
-  'privatekey',
-]);
-
-export function isSecretName(name: string): boolean {
-  return SECRET_NAMES.has(name.toLowerCase().replace(/[-_]/g, ''));
 }
 
 function lastToken(pointer: string): string {

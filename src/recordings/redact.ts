@@ -79,6 +79,13 @@ function normaliseName(name: string): string {
   return name.toLowerCase().replace(/[-_]/g, '');
 }
 
+const SECRET_NAME_SET = new Set(SECRET_NAMES);
+
+/** True for a header, query, form or JSON field name whose value is a credential (built-in names only). */
+export function isSecretName(name: string): boolean {
+  return SECRET_NAME_SET.has(normaliseName(name));
+}
+
 /** True when the value is (or contains) a redaction marker. */
 export function isRedacted(value: unknown): boolean {
   return typeof value === 'string' && value.includes(REDACTED);
