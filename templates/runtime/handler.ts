@@ -27,7 +27,7 @@ import {
   parseBody,
   readBody,
 } from './body';
-import { recordRequest } from './journal';
+import { recordRequestAt } from './journal';
 import { delay, latencyMs } from './latency';
 import { mediaTypeOf } from './negotiate';
 import { parseCookies, parseQuery } from './params';
@@ -48,7 +48,7 @@ import {
 import { Router } from './router';
 import { EXPIRED_TOKEN_CHALLENGE, checkSecurity } from './security';
 import { getSession } from './session';
-import { handleResourceRequest } from './state';
+import { handleResourceRequest, listCacheSlot } from './state';
 import { conformBody } from './conform';
 import { handleTokenEndpoint, verifyToken } from './tokens';
 import type { Defs, Manifest, OperationData, RouteEntry } from './types';
@@ -182,8 +182,7 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
     let session = '';
     const finish = (wire: WireResponse): void => {
       writeWire(req, res, wire, cors);
-      recordRequest({
-        time: new Date(started).toISOString(),
+      recordRequestAt(started, {
         session,
         method,
         url,
@@ -413,8 +412,20 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
       const token = handleTokenEndpoint(op, request, manifest, sessionState);
       if (token) return token;
       const recorded = findRecordedResponse(op, request, sessionState, manifest);
+      // an unchanged list is answered with the bytes sent last time (already conformed)
+      const listSlot = recorded
+        ? undefined
+        : listCacheSlot<WireResponse>(op, request, sessionState, manifest);
+      const listed = listSlot?.get();
+      if (listed) return { status: listed.status, headers: {}, source: listed.source, wire: listed };
       const stateful = handleResourceRequest(op, request, sessionState, manifest, recorded, defs());
-      if (stateful) return conformBody(op, stateful, defs(), seed());
+      if (stateful) {
+        const conformed = conformBody(op, stateful, defs(), seed());
+        if (!listSlot) return conformed;
+        const wire = toWire(conformed);
+        listSlot.set(wire);
+        return { ...conformed, wire };
+      }
       if (recorded) return recorded;
     }
 

@@ -338,10 +338,16 @@ export function toWire(response: MockResponse): WireResponse {
   return { status, headers, body, source: response.source };
 }
 
+/** What is remembered about an immutable object (one entry per object: created resources are many). */
+export interface ImmutableInfo {
+  /** its JSON text, computed on first serialisation */
+  text: string | undefined;
+  /** response schemas (as objects) it is known to validate against (conform.ts) */
+  conforms: object[] | undefined;
+}
+
 /** Objects whose owner promises never to change them (or anything they hold) in place. */
-const immutable = new WeakSet<object>();
-/** Their JSON text, computed on first serialisation. */
-const texts = new WeakMap<object, string>();
+const immutable = new WeakMap<object, ImmutableInfo>();
 let anyImmutable = false;
 
 /**
@@ -351,8 +357,13 @@ let anyImmutable = false;
  * would be served stale: only mark copy-on-write data.
  */
 export function markImmutable(value: object): void {
-  immutable.add(value);
+  if (!immutable.has(value)) immutable.set(value, { text: undefined, conforms: undefined });
   anyImmutable = true;
+}
+
+/** What is remembered about `value` when it was declared immutable (markImmutable), else undefined. */
+export function immutableInfo(value: object): ImmutableInfo | undefined {
+  return immutable.get(value);
 }
 
 /** JSON.stringify(value) (`null` for undefined), reusing the cached text of immutable objects it holds. */
@@ -366,11 +377,11 @@ const IMMUTABLE_SEARCH_DEPTH = 2;
 
 function textOf(value: unknown, depth: number): string | undefined {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  const cached = texts.get(value);
-  if (cached !== undefined) return cached;
-  if (immutable.has(value)) {
-    const text = JSON.stringify(value);
-    if (text !== undefined) texts.set(value, text);
+  const info = immutable.get(value);
+  if (info) {
+    if (info.text !== undefined) return info.text;
+    const text = JSON.stringify(value) as string | undefined;
+    info.text = text;
     return text;
   }
   if (depth >= IMMUTABLE_SEARCH_DEPTH || !holdsImmutable(value, IMMUTABLE_SEARCH_DEPTH - depth)) {

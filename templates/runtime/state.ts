@@ -14,7 +14,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import type { MockRequest, MockResponse } from './context';
 import type { ResourceStore, SessionState, StoredResource } from './session';
 import { markImmutable } from './respond';
-import { formatTime, render } from './templating';
+import { formatTime, hasTemplates, render } from './templating';
 import { shapeToken } from './tokens';
 import { notFoundBody, singularNoun } from './not-found';
 import type { Defs, IdFormat, Manifest, OperationData, ResourceSpec, ResponseData } from './types';
@@ -75,7 +75,7 @@ function idOf(value: unknown, spec: ResourceSpec): string | undefined {
 export function resourceStore(session: SessionState, spec: ResourceSpec): ResourceStore {
   let store = session.resources.get(spec.name);
   if (!store) {
-    store = { items: new Map(), nextInt: spec.idFormat.next ?? 1, diverged: new Set() };
+    store = { items: new Map(), nextInt: spec.idFormat.next ?? 1, diverged: new Set(), version: 0 };
     for (const seed of spec.seed) {
       if (!isRecord(seed)) continue;
       const value = clone(seed);
@@ -92,6 +92,7 @@ export function resourceStore(session: SessionState, spec: ResourceSpec): Resour
 }
 
 function putItem(store: ResourceStore, item: StoredResource): void {
+  store.version++;
   const existing = findItem(store, item.parent, item.id);
   if (existing) {
     existing.value = item.value;
@@ -107,16 +108,34 @@ function findItem(store: ResourceStore, parent: string, id: string): StoredResou
 }
 
 function removeItem(store: ResourceStore, parent: string, id: string): boolean {
-  return store.items.delete(storeKey(parent, id)) || store.items.delete(storeKey(SEED_PARENT, id));
+  const removed = store.items.delete(storeKey(parent, id)) || store.items.delete(storeKey(SEED_PARENT, id));
+  if (removed) store.version++;
+  return removed;
 }
 
-function templateParams(template: string): string[] {
-  return [...template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+/** Replaces a stored resource's value (stored values are never changed in place). */
+function replaceValue(store: ResourceStore, item: StoredResource, value: Json): void {
+  item.value = value;
+  store.version++;
+}
+
+/** Parameter names of path templates (a few per contract, parsed once). */
+const templateParamCache = new Map<string, readonly string[]>();
+
+function templateParams(template: string): readonly string[] {
+  let names = templateParamCache.get(template);
+  if (!names) {
+    names = [...template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+    if (templateParamCache.size < 10_000) templateParamCache.set(template, names);
+  }
+  return names;
 }
 
 /** Values of the collection path's parameters (`/users/{userId}/orders` → `["42"]`). */
 function parentKey(spec: ResourceSpec, request: MockRequest): string {
-  return JSON.stringify(templateParams(spec.collectionPath).map((name) => request.pathParams[name] ?? ''));
+  const names = templateParams(spec.collectionPath);
+  if (names.length === 0) return '[]';
+  return JSON.stringify(names.map((name) => request.pathParams[name] ?? ''));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -379,6 +398,9 @@ function touch(resource: Json, pattern: RegExp, now: number, keep: Json = {}): v
 /** Replaces the example's id where it appears as a URL/path segment in the example's own strings. */
 function relink(resource: Json, oldId: string | undefined, newId: string, fromRequest: Json): void {
   if (!oldId || oldId.length < 1 || oldId === newId) return;
+  // most resources hold no link to themselves: no pattern to build
+  const needle = `/${oldId}`;
+  if (!Object.values(resource).some((value) => typeof value === 'string' && value.includes(needle))) return;
   const escaped = oldId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const segment = new RegExp(`/${escaped}(?=$|[/?#])`, 'g');
   for (const [key, value] of Object.entries(resource)) {
@@ -388,14 +410,20 @@ function relink(resource: Json, oldId: string | undefined, newId: string, fromRe
 }
 
 /** Top-level properties the item schema marks readOnly (when it is inline). */
-function readOnlyFields(spec: ResourceSpec): Set<string> {
-  const fields = new Set<string>();
+const readOnlyCache = new WeakMap<ResourceSpec, ReadonlySet<string>>();
+
+function readOnlyFields(spec: ResourceSpec): ReadonlySet<string> {
+  let fields = readOnlyCache.get(spec);
+  if (fields) return fields;
+  const found = new Set<string>();
   const schema = spec.schema;
   if (isRecord(schema) && isRecord(schema.properties)) {
     for (const [name, property] of Object.entries(schema.properties)) {
-      if (isRecord(property) && property.readOnly === true) fields.add(name);
+      if (isRecord(property) && property.readOnly === true) found.add(name);
     }
   }
+  fields = found;
+  readOnlyCache.set(spec, fields);
   return fields;
 }
 
@@ -433,8 +461,24 @@ function documentsHeader(response: ResponseData | undefined, name: string): bool
   return !!response?.headers.some((h) => h.name.toLowerCase() === name);
 }
 
+/** `/users/{id}/x` → literals `['/users/', '/x']` around names `['id']` (parsed once per template). */
+const pathPartsCache = new Map<string, { literals: string[]; names: string[] }>();
+
 function fillPath(template: string, params: Record<string, string>): string {
-  return template.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(params[name] ?? ''));
+  let parts = pathPartsCache.get(template);
+  if (!parts) {
+    const pieces = template.split(/\{([^}]+)\}/);
+    parts = {
+      literals: pieces.filter((_, i) => i % 2 === 0),
+      names: pieces.filter((_, i) => i % 2 === 1),
+    };
+    if (pathPartsCache.size < 10_000) pathPartsCache.set(template, parts);
+  }
+  let out = parts.literals[0];
+  for (let i = 0; i < parts.names.length; i++) {
+    out += encodeURIComponent(params[parts.names[i]] ?? '') + parts.literals[i + 1];
+  }
+  return out;
 }
 
 function stateResponse(status: number, body: unknown, mediaType: string | undefined): MockResponse {
@@ -784,7 +828,7 @@ function update(ctx: Ctx): MockResponse | undefined {
   }
   next[ctx.spec.idField] = found.value[ctx.spec.idField];
   touch(next, UPDATED_FIELDS, Date.now());
-  found.value = next;
+  replaceValue(ctx.store, found, next);
   ctx.store.diverged.add(ctx.id);
   return itemResponse(ctx.op, [200], next);
 }
@@ -807,7 +851,7 @@ function replace(ctx: Ctx): MockResponse | undefined {
   for (const key of Object.keys(found.value)) {
     if (UPDATED_FIELDS.test(key) && !(key in input)) next[key] = nowLike(found.value[key], Date.now());
   }
-  found.value = next;
+  replaceValue(ctx.store, found, next);
   ctx.store.diverged.add(ctx.id);
   return itemResponse(ctx.op, [200], next);
 }
@@ -930,6 +974,59 @@ export function handleResourceRequest(
     default:
       return undefined;
   }
+}
+
+/** A cached answer, valid while its store keeps the version it was built from. */
+export interface ListCacheSlot<T> {
+  get(): T | undefined;
+  set(answer: T): void;
+}
+
+interface ListCache {
+  version: number;
+  answers: Map<string, unknown>;
+}
+
+const listCaches = new WeakMap<ResourceStore, ListCache>();
+/** distinct list requests (URLs) remembered per store and version */
+const LIST_CACHE_LIMIT = 64;
+
+/**
+ * Where the answer to a list request of a stateful resource may be cached (what the handler sends:
+ * conformed and serialised), or undefined when it may not. A list answer is a function of the
+ * operation, the request URL (parent path parameters, filters, paging; also the seed of a repair)
+ * and the store's contents, so it is reused until the store changes (`ResourceStore.version`).
+ * Not cached: requests with a body, and list envelopes with templates rendered per request.
+ * Only for requests answered from the store (no recorded response chosen for them).
+ */
+export function listCacheSlot<T>(
+  op: OperationData,
+  request: MockRequest,
+  session: SessionState,
+  manifest: Manifest,
+): ListCacheSlot<T> | undefined {
+  const binding = op.resource;
+  if (binding?.role !== 'list' || request.rawBody.length > 0) return undefined;
+  const spec = findSpec(manifest, binding.resource);
+  if (!spec || (spec.listEnvelope && hasTemplates(spec.listEnvelope.template))) return undefined;
+  const store = resourceStore(session, spec);
+  const key = `${op.id}\u0000${request.method}\u0000${request.url}`;
+  const version = store.version;
+  return {
+    get: () => {
+      const cache = listCaches.get(store);
+      return cache && cache.version === version ? (cache.answers.get(key) as T | undefined) : undefined;
+    },
+    set: (answer) => {
+      let cache = listCaches.get(store);
+      if (!cache || cache.version !== version) {
+        cache = { version, answers: new Map() };
+        listCaches.set(store, cache);
+      }
+      if (cache.answers.size >= LIST_CACHE_LIMIT) cache.answers.clear();
+      cache.answers.set(key, answer);
+    },
+  };
 }
 
 /** Every resource of the session's stores, by resource name, in list order (for the admin API). */

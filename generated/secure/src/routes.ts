@@ -4,21 +4,25 @@ import type { RouteEntry } from './runtime/types';
 /** Operations of Acme Payments, in contract order. Their data lives in data/ops/. */
 export const routes: RouteEntry[] = [
   /** POST /oauth/token — Exchange client credentials (or a refresh token) for an access token */
-  { id: 'issueToken', method: 'post', path: '/oauth/token', data: 'ops/1-issueToken.json' },
+  { id: 'issueToken', method: 'post', path: '/oauth/token', data: 'ops/01-issueToken.json' },
   /** GET /accounts/me — The account the token belongs to */
-  { id: 'getMyAccount', method: 'get', path: '/accounts/me', data: 'ops/2-getMyAccount.json' },
+  { id: 'getMyAccount', method: 'get', path: '/accounts/me', data: 'ops/02-getMyAccount.json' },
   /** GET /payments */
-  { id: 'listPayments', method: 'get', path: '/payments', data: 'ops/3-listPayments.json' },
+  { id: 'listPayments', method: 'get', path: '/payments', data: 'ops/03-listPayments.json' },
   /** POST /payments */
-  { id: 'createPayment', method: 'post', path: '/payments', data: 'ops/4-createPayment.json' },
+  { id: 'createPayment', method: 'post', path: '/payments', data: 'ops/04-createPayment.json' },
   /** GET /payments/{paymentId} */
-  { id: 'getPayment', method: 'get', path: '/payments/{paymentId}', data: 'ops/5-getPayment.json' },
+  { id: 'getPayment', method: 'get', path: '/payments/{paymentId}', data: 'ops/05-getPayment.json' },
+  /** PATCH /payments/{paymentId} — Change a payment's description or metadata */
+  { id: 'updatePayment', method: 'patch', path: '/payments/{paymentId}', data: 'ops/06-updatePayment.json' },
+  /** DELETE /payments/{paymentId} — Cancel a pending payment */
+  { id: 'cancelPayment', method: 'delete', path: '/payments/{paymentId}', data: 'ops/07-cancelPayment.json' },
   /** GET /categories — The category tree */
-  { id: 'listCategories', method: 'get', path: '/categories', data: 'ops/6-listCategories.json' },
+  { id: 'listCategories', method: 'get', path: '/categories', data: 'ops/08-listCategories.json' },
   /** POST /exports — Start exporting payments to CSV */
-  { id: 'createExport', method: 'post', path: '/exports', data: 'ops/7-createExport.json' },
+  { id: 'createExport', method: 'post', path: '/exports', data: 'ops/09-createExport.json' },
   /** GET /exports/{exportId} */
-  { id: 'getExport', method: 'get', path: '/exports/{exportId}', data: 'ops/8-getExport.json' },
+  { id: 'getExport', method: 'get', path: '/exports/{exportId}', data: 'ops/10-getExport.json' },
   /** GET /rates — Public exchange rates (API key in the query) */
-  { id: 'getExchangeRates', method: 'get', path: '/rates', data: 'ops/9-getExchangeRates.json' },
+  { id: 'getExchangeRates', method: 'get', path: '/rates', data: 'ops/11-getExchangeRates.json' },
 ];

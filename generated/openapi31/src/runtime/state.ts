@@ -14,9 +14,11 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { MockRequest, MockResponse } from './context';
 import type { ResourceStore, SessionState, StoredResource } from './session';
-import { formatTime, render } from './templating';
+import { markImmutable } from './respond';
+import { formatTime, hasTemplates, render } from './templating';
 import { shapeToken } from './tokens';
-import type { IdFormat, Manifest, OperationData, ResourceSpec, ResponseData } from './types';
+import { notFoundBody, singularNoun } from './not-found';
+import type { Defs, IdFormat, Manifest, OperationData, ResourceSpec, ResponseData } from './types';
 
 type Json = Record<string, unknown>;
 
@@ -24,8 +26,24 @@ function isRecord(value: unknown): value is Json {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+/**
+ * A deep copy of JSON data (plain objects and arrays; other values are kept as they are). Unlike
+ * structuredClone it builds ordinary fast-mode objects, which JSON.stringify serialises 2-3x faster:
+ * stored resources are serialised on every read and list.
+ */
 function clone<T>(value: T): T {
-  return structuredClone(value);
+  if (Array.isArray(value)) return value.map(clone) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return value;
+  const out: Json = {};
+  for (const key of Object.keys(value)) {
+    const copy = clone((value as Json)[key]);
+    if (key === '__proto__')
+      Object.defineProperty(out, key, { value: copy, enumerable: true, writable: true, configurable: true });
+    else out[key] = copy;
+  }
+  return out as T;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -58,7 +76,7 @@ function idOf(value: unknown, spec: ResourceSpec): string | undefined {
 export function resourceStore(session: SessionState, spec: ResourceSpec): ResourceStore {
   let store = session.resources.get(spec.name);
   if (!store) {
-    store = { items: new Map(), nextInt: spec.idFormat.next ?? 1, diverged: new Set() };
+    store = { items: new Map(), nextInt: spec.idFormat.next ?? 1, diverged: new Set(), version: 0 };
     for (const seed of spec.seed) {
       if (!isRecord(seed)) continue;
       const value = clone(seed);
@@ -75,6 +93,7 @@ export function resourceStore(session: SessionState, spec: ResourceSpec): Resour
 }
 
 function putItem(store: ResourceStore, item: StoredResource): void {
+  store.version++;
   const existing = findItem(store, item.parent, item.id);
   if (existing) {
     existing.value = item.value;
@@ -90,16 +109,34 @@ function findItem(store: ResourceStore, parent: string, id: string): StoredResou
 }
 
 function removeItem(store: ResourceStore, parent: string, id: string): boolean {
-  return store.items.delete(storeKey(parent, id)) || store.items.delete(storeKey(SEED_PARENT, id));
+  const removed = store.items.delete(storeKey(parent, id)) || store.items.delete(storeKey(SEED_PARENT, id));
+  if (removed) store.version++;
+  return removed;
 }
 
-function templateParams(template: string): string[] {
-  return [...template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+/** Replaces a stored resource's value (stored values are never changed in place). */
+function replaceValue(store: ResourceStore, item: StoredResource, value: Json): void {
+  item.value = value;
+  store.version++;
+}
+
+/** Parameter names of path templates (a few per contract, parsed once). */
+const templateParamCache = new Map<string, readonly string[]>();
+
+function templateParams(template: string): readonly string[] {
+  let names = templateParamCache.get(template);
+  if (!names) {
+    names = [...template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+    if (templateParamCache.size < 10_000) templateParamCache.set(template, names);
+  }
+  return names;
 }
 
 /** Values of the collection path's parameters (`/users/{userId}/orders` → `["42"]`). */
 function parentKey(spec: ResourceSpec, request: MockRequest): string {
-  return JSON.stringify(templateParams(spec.collectionPath).map((name) => request.pathParams[name] ?? ''));
+  const names = templateParams(spec.collectionPath);
+  if (names.length === 0) return '[]';
+  return JSON.stringify(names.map((name) => request.pathParams[name] ?? ''));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -132,7 +169,12 @@ function generateId(format: IdFormat, store: ResourceStore, sample: string | und
   }
 }
 
-function newId(spec: ResourceSpec, store: ResourceStore, sample: string | undefined, parent = SEED_PARENT): string {
+function newId(
+  spec: ResourceSpec,
+  store: ResourceStore,
+  sample: string | undefined,
+  parent = SEED_PARENT,
+): string {
   for (let attempt = 0; ; attempt++) {
     const id = generateId(spec.idFormat, store, sample);
     if (spec.idFormat.kind === 'integer') store.nextInt = Number(id) + 1;
@@ -357,6 +399,9 @@ function touch(resource: Json, pattern: RegExp, now: number, keep: Json = {}): v
 /** Replaces the example's id where it appears as a URL/path segment in the example's own strings. */
 function relink(resource: Json, oldId: string | undefined, newId: string, fromRequest: Json): void {
   if (!oldId || oldId.length < 1 || oldId === newId) return;
+  // most resources hold no link to themselves: no pattern to build
+  const needle = `/${oldId}`;
+  if (!Object.values(resource).some((value) => typeof value === 'string' && value.includes(needle))) return;
   const escaped = oldId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const segment = new RegExp(`/${escaped}(?=$|[/?#])`, 'g');
   for (const [key, value] of Object.entries(resource)) {
@@ -366,14 +411,20 @@ function relink(resource: Json, oldId: string | undefined, newId: string, fromRe
 }
 
 /** Top-level properties the item schema marks readOnly (when it is inline). */
-function readOnlyFields(spec: ResourceSpec): Set<string> {
-  const fields = new Set<string>();
+const readOnlyCache = new WeakMap<ResourceSpec, ReadonlySet<string>>();
+
+function readOnlyFields(spec: ResourceSpec): ReadonlySet<string> {
+  let fields = readOnlyCache.get(spec);
+  if (fields) return fields;
+  const found = new Set<string>();
   const schema = spec.schema;
   if (isRecord(schema) && isRecord(schema.properties)) {
     for (const [name, property] of Object.entries(schema.properties)) {
-      if (isRecord(property) && property.readOnly === true) fields.add(name);
+      if (isRecord(property) && property.readOnly === true) found.add(name);
     }
   }
+  fields = found;
+  readOnlyCache.set(spec, fields);
   return fields;
 }
 
@@ -411,8 +462,24 @@ function documentsHeader(response: ResponseData | undefined, name: string): bool
   return !!response?.headers.some((h) => h.name.toLowerCase() === name);
 }
 
+/** `/users/{id}/x` → literals `['/users/', '/x']` around names `['id']` (parsed once per template). */
+const pathPartsCache = new Map<string, { literals: string[]; names: string[] }>();
+
 function fillPath(template: string, params: Record<string, string>): string {
-  return template.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(params[name] ?? ''));
+  let parts = pathPartsCache.get(template);
+  if (!parts) {
+    const pieces = template.split(/\{([^}]+)\}/);
+    parts = {
+      literals: pieces.filter((_, i) => i % 2 === 0),
+      names: pieces.filter((_, i) => i % 2 === 1),
+    };
+    if (pathPartsCache.size < 10_000) pathPartsCache.set(template, parts);
+  }
+  let out = parts.literals[0];
+  for (let i = 0; i < parts.names.length; i++) {
+    out += encodeURIComponent(params[parts.names[i]] ?? '') + parts.literals[i + 1];
+  }
+  return out;
 }
 
 function stateResponse(status: number, body: unknown, mediaType: string | undefined): MockResponse {
@@ -424,13 +491,17 @@ function stateResponse(status: number, body: unknown, mediaType: string | undefi
   return response;
 }
 
-/** The documented 404 (its example, rendered), else an RFC 9457 problem. */
+/**
+ * The documented 404: its authored example (rendered), else a minimal error of its schema naming the
+ * missing resource (not-found.ts), else an RFC 9457 problem.
+ */
 function notFound(
   op: OperationData,
   request: MockRequest,
   manifest: Manifest,
   spec: ResourceSpec,
   id: string,
+  defs?: Defs,
 ) {
   const documented =
     op.responses.find((r) => r.status === '404') ??
@@ -438,6 +509,18 @@ function notFound(
     op.responses.find((r) => r.status === 'default');
   const example = firstExample(documented);
   const media = jsonMedia(documented);
+  // no authored example: an error shaped by the documented schema that names what is missing
+  const data =
+    documented?.content.find((m) => m.mediaType === media) ??
+    documented?.content.find((m) => m.mediaType === '*/*');
+  if (defs && media && data?.schema !== undefined && data.examples.every((e) => e.name === '__generated')) {
+    const facts = {
+      message: `No such ${singularNoun(spec.collectionPath)}: '${id}'`,
+      code: 'resource_missing',
+    };
+    const body = notFoundBody(data.schema, defs, facts);
+    if (body) return stateResponse(404, body, media);
+  }
   if (example !== undefined && media) return stateResponse(404, render(example, request, manifest), media);
   return stateResponse(
     404,
@@ -454,7 +537,10 @@ function notFound(
 function itemResponse(op: OperationData, preferred: number[], resource: Json): MockResponse {
   const documented = documented2xx(op, preferred);
   const status = statusOf(documented, preferred[0]);
-  return stateResponse(status, clone(resource), documented ? jsonMedia(documented) : 'application/json');
+  // No copy: a stored value is replaced (copy-on-write), never changed in place, so responses share
+  // it and its JSON text is computed once (markImmutable).
+  markImmutable(resource);
+  return stateResponse(status, resource, documented ? jsonMedia(documented) : 'application/json');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -508,6 +594,8 @@ const NEXT_FIELDS = [
   'next_page_token',
 ];
 
+const WILDCARDS = new Set(['all', 'any', '*']);
+
 function queryParam(request: MockRequest, names: string[]): string | undefined {
   for (const name of names) {
     const pair = request.query.find(([n]) => n === name);
@@ -542,6 +630,9 @@ function listItems(
     if (PAGING_PARAMS.has(name) || pathNames.has(name)) continue;
     // filter only on fields every item has as a scalar, so unrelated parameters do not empty the list
     if (items.length === 0 || !items.every((item) => scalarText(item[name]) !== undefined)) continue;
+    // `state=all` (GitHub, GitLab...): a wildcard no item holds as a value selects them all
+    if (WILDCARDS.has(value.toLowerCase()) && !items.some((item) => scalarText(item[name]) === value))
+      continue;
     items = items.filter((item) => scalarText(item[name]) === value);
   }
   const total = items.length;
@@ -561,7 +652,10 @@ function listItems(
   if (page !== undefined && page >= 1 && limit !== undefined && offset === 0) offset = (page - 1) * limit;
   const end = limit === undefined ? items.length : offset + limit;
   const more = end < items.length;
-  return { items: items.slice(offset, end).map((item) => clone(item)), total, more };
+  // stored values are never changed in place (see itemResponse): the page shares them, no copies
+  const shown = items.slice(offset, end);
+  for (const item of shown) markImmutable(item);
+  return { items: shown, total, more };
 }
 
 function setPath(target: Json, path: string, value: unknown): void {
@@ -618,6 +712,7 @@ interface Ctx {
   store: ResourceStore;
   parent: string;
   id: string | undefined;
+  defs?: Defs;
 }
 
 /** The shape new resources start from: the op's first 2xx example, else the first seed, else {}. */
@@ -675,7 +770,7 @@ function read(ctx: Ctx): MockResponse {
   if (found) return itemResponse(ctx.op, [200], found.value);
   const virtual = virtualItem(ctx);
   if (virtual) return itemResponse(ctx.op, [200], virtual);
-  return notFound(ctx.op, ctx.request, ctx.manifest, ctx.spec, ctx.id ?? '');
+  return notFound(ctx.op, ctx.request, ctx.manifest, ctx.spec, ctx.id ?? '', ctx.defs);
 }
 
 /**
@@ -683,7 +778,8 @@ function read(ctx: Ctx): MockResponse {
  * example carrying that id (Prism-like); it joins the store only once the client changes it.
  */
 function virtualItem(ctx: Ctx): Json | undefined {
-  if (ctx.spec.unknownIds !== 'example' || ctx.id === undefined || ctx.store.diverged.has(ctx.id)) return undefined;
+  if (ctx.spec.unknownIds !== 'example' || ctx.id === undefined || ctx.store.diverged.has(ctx.id))
+    return undefined;
   const value = clone(baseShape(ctx));
   value[ctx.spec.idField] = typedId(ctx.spec, ctx.id, value[ctx.spec.idField]);
   return value;
@@ -709,7 +805,7 @@ function list(ctx: Ctx): MockResponse {
 function update(ctx: Ctx): MockResponse | undefined {
   const found = ctx.id === undefined ? undefined : findItem(ctx.store, ctx.parent, ctx.id);
   if (!found || ctx.id === undefined)
-    return notFound(ctx.op, ctx.request, ctx.manifest, ctx.spec, ctx.id ?? '');
+    return notFound(ctx.op, ctx.request, ctx.manifest, ctx.spec, ctx.id ?? '', ctx.defs);
   let next: Json | undefined;
   if (Array.isArray(ctx.request.body) && ctx.request.mediaType === 'application/json-patch+json') {
     next = applyJsonPatch(found.value, ctx.request.body);
@@ -733,7 +829,7 @@ function update(ctx: Ctx): MockResponse | undefined {
   }
   next[ctx.spec.idField] = found.value[ctx.spec.idField];
   touch(next, UPDATED_FIELDS, Date.now());
-  found.value = next;
+  replaceValue(ctx.store, found, next);
   ctx.store.diverged.add(ctx.id);
   return itemResponse(ctx.op, [200], next);
 }
@@ -743,7 +839,7 @@ function replace(ctx: Ctx): MockResponse | undefined {
   if (!found || ctx.id === undefined) {
     // PUT creates when the contract documents 201 for it
     if (ctx.id !== undefined && ctx.op.responses.some((r) => r.status === '201')) return create(ctx, ctx.id);
-    return notFound(ctx.op, ctx.request, ctx.manifest, ctx.spec, ctx.id ?? '');
+    return notFound(ctx.op, ctx.request, ctx.manifest, ctx.spec, ctx.id ?? '', ctx.defs);
   }
   const input = inputFields(ctx.request, found.value);
   if (!input) return undefined;
@@ -756,7 +852,7 @@ function replace(ctx: Ctx): MockResponse | undefined {
   for (const key of Object.keys(found.value)) {
     if (UPDATED_FIELDS.test(key) && !(key in input)) next[key] = nowLike(found.value[key], Date.now());
   }
-  found.value = next;
+  replaceValue(ctx.store, found, next);
   ctx.store.diverged.add(ctx.id);
   return itemResponse(ctx.op, [200], next);
 }
@@ -764,7 +860,7 @@ function replace(ctx: Ctx): MockResponse | undefined {
 function remove(ctx: Ctx): MockResponse {
   const found = ctx.id === undefined ? undefined : findItem(ctx.store, ctx.parent, ctx.id);
   if (!found || ctx.id === undefined)
-    return notFound(ctx.op, ctx.request, ctx.manifest, ctx.spec, ctx.id ?? '');
+    return notFound(ctx.op, ctx.request, ctx.manifest, ctx.spec, ctx.id ?? '', ctx.defs);
   removeItem(ctx.store, ctx.parent, ctx.id);
   ctx.store.diverged.add(ctx.id);
   const documented = documented2xx(ctx.op, [204, 200, 202]);
@@ -790,7 +886,11 @@ function absorb(ctx: Ctx, recorded: MockResponse): MockResponse | undefined {
       return undefined;
     }
     case 'read':
-      if (ctx.id !== undefined && store.diverged.has(ctx.id)) return read(ctx);
+      if (ctx.id !== undefined && store.diverged.has(ctx.id)) {
+        const answer = read(ctx);
+        // the store agrees with a recorded 404/410 (after a delete): send production's own words for it
+        return !ok && answer.status === recorded.status ? undefined : answer;
+      }
       if (ok && isRecord(body) && ctx.id !== undefined) {
         putItem(store, { id: idOf(body, spec) ?? ctx.id, parent: ctx.parent, value: clone(body) });
       } else if ((recorded.status === 404 || recorded.status === 410) && ctx.id !== undefined) {
@@ -840,6 +940,7 @@ export function handleResourceRequest(
   session: SessionState,
   manifest: Manifest,
   recorded?: MockResponse,
+  defs?: Defs,
 ): MockResponse | undefined {
   const binding = op.resource;
   if (!binding) return undefined;
@@ -853,6 +954,7 @@ export function handleResourceRequest(
     store: resourceStore(session, spec),
     parent: parentKey(spec, request),
     id: request.pathParams[spec.idParam],
+    defs,
   };
   if (recorded) return absorb(ctx, recorded);
   if (binding.role === 'update' || binding.role === 'delete') materialize(ctx);
@@ -873,6 +975,59 @@ export function handleResourceRequest(
     default:
       return undefined;
   }
+}
+
+/** A cached answer, valid while its store keeps the version it was built from. */
+export interface ListCacheSlot<T> {
+  get(): T | undefined;
+  set(answer: T): void;
+}
+
+interface ListCache {
+  version: number;
+  answers: Map<string, unknown>;
+}
+
+const listCaches = new WeakMap<ResourceStore, ListCache>();
+/** distinct list requests (URLs) remembered per store and version */
+const LIST_CACHE_LIMIT = 64;
+
+/**
+ * Where the answer to a list request of a stateful resource may be cached (what the handler sends:
+ * conformed and serialised), or undefined when it may not. A list answer is a function of the
+ * operation, the request URL (parent path parameters, filters, paging; also the seed of a repair)
+ * and the store's contents, so it is reused until the store changes (`ResourceStore.version`).
+ * Not cached: requests with a body, and list envelopes with templates rendered per request.
+ * Only for requests answered from the store (no recorded response chosen for them).
+ */
+export function listCacheSlot<T>(
+  op: OperationData,
+  request: MockRequest,
+  session: SessionState,
+  manifest: Manifest,
+): ListCacheSlot<T> | undefined {
+  const binding = op.resource;
+  if (binding?.role !== 'list' || request.rawBody.length > 0) return undefined;
+  const spec = findSpec(manifest, binding.resource);
+  if (!spec || (spec.listEnvelope && hasTemplates(spec.listEnvelope.template))) return undefined;
+  const store = resourceStore(session, spec);
+  const key = `${op.id}\u0000${request.method}\u0000${request.url}`;
+  const version = store.version;
+  return {
+    get: () => {
+      const cache = listCaches.get(store);
+      return cache && cache.version === version ? (cache.answers.get(key) as T | undefined) : undefined;
+    },
+    set: (answer) => {
+      let cache = listCaches.get(store);
+      if (!cache || cache.version !== version) {
+        cache = { version, answers: new Map() };
+        listCaches.set(store, cache);
+      }
+      if (cache.answers.size >= LIST_CACHE_LIMIT) cache.answers.clear();
+      cache.answers.set(key, answer);
+    },
+  };
 }
 
 /** Every resource of the session's stores, by resource name, in list order (for the admin API). */

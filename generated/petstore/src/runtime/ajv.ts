@@ -24,12 +24,31 @@ export function createAjv(options: { coerceTypes?: boolean | 'array'; allErrors?
     unicodeRegExp: false,
   });
   addFormats(ajv);
-  ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= INT32.min && n <= INT32.max });
+  ajv.addFormat('int32', {
+    type: 'number',
+    validate: (n: number) => Number.isInteger(n) && n >= INT32.min && n <= INT32.max,
+  });
   ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) });
   ajv.addFormat('float', { type: 'number', validate: () => true });
   ajv.addFormat('double', { type: 'number', validate: () => true });
   ajv.addFormat('byte', /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/);
-  for (const lenient of ['binary', 'password', 'base64', 'uuid4', 'decimal', 'int8', 'int16', 'uint8', 'uint32', 'uint64', 'html', 'markdown', 'text', 'phone', 'color']) {
+  for (const lenient of [
+    'binary',
+    'password',
+    'base64',
+    'uuid4',
+    'decimal',
+    'int8',
+    'int16',
+    'uint8',
+    'uint32',
+    'uint64',
+    'html',
+    'markdown',
+    'text',
+    'phone',
+    'color',
+  ]) {
     ajv.addFormat(lenient, () => true);
   }
   return ajv;

@@ -20,8 +20,11 @@ export interface JournalEntry {
 
 const DEFAULT_LIMIT = 10_000;
 
+/** An entry whose `time` is formatted when the journal is read (off the request path). */
+type PendingEntry = Omit<JournalEntry, 'time'> & { timeMs: number };
+
 let capacity: number | undefined;
-let ring: JournalEntry[] = [];
+let ring: (JournalEntry | PendingEntry)[] = [];
 /** index of the oldest entry once the ring is full */
 let start = 0;
 
@@ -34,7 +37,7 @@ function journalLimit(): number {
   return capacity;
 }
 
-export function recordRequest(entry: JournalEntry): void {
+export function recordRequest(entry: JournalEntry | PendingEntry): void {
   const max = journalLimit();
   if (max === 0) return;
   if (ring.length < max) {
@@ -45,12 +48,24 @@ export function recordRequest(entry: JournalEntry): void {
   }
 }
 
+/** Like recordRequest, with the time the request was received in ms since the epoch. */
+export function recordRequestAt(timeMs: number, entry: Omit<JournalEntry, 'time'>): void {
+  (entry as PendingEntry).timeMs = timeMs;
+  recordRequest(entry as PendingEntry);
+}
+
+function copy(entry: JournalEntry | PendingEntry): JournalEntry {
+  if (!('timeMs' in entry)) return { ...entry };
+  const { timeMs, ...rest } = entry;
+  return { time: new Date(timeMs).toISOString(), ...rest };
+}
+
 /** Entries oldest first, optionally only those of one session. Returns copies. */
 export function getJournal(filter?: { session?: string }): JournalEntry[] {
   const ordered = start === 0 ? ring.slice() : ring.slice(start).concat(ring.slice(0, start));
   const session = filter?.session;
   const selected = session === undefined ? ordered : ordered.filter((e) => e.session === session);
-  return selected.map((e) => ({ ...e }));
+  return selected.map(copy);
 }
 
 export function clearJournal(): void {

@@ -25,14 +25,14 @@ import type { RouteEntry } from './types';
 
 // `require`, not `import`: routes.ts exists only in the emitted project, and this file is also
 // type-checked inside mockgen itself, where there is no `../routes` to resolve.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+
 const { routes } = require('../routes') as { routes: RouteEntry[] };
 
 function loadExtension(): MockHandlerOptions['extend'] {
   for (const file of ['extend.js', 'extend.ts']) {
     const candidate = path.join(__dirname, '..', file);
     if (!fs.existsSync(candidate)) continue;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+
     const loaded = require(candidate) as { default?: unknown; extend?: unknown };
     const fn = typeof loaded.default === 'function' ? loaded.default : loaded.extend;
     if (typeof fn === 'function') return fn as MockHandlerOptions['extend'];

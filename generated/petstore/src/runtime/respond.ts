@@ -205,7 +205,7 @@ export class ResponseBuilder {
 
   private generate(schema: JsonSchema, seed: number): unknown {
     // loaded on first use: the generator and json-schema-faker cost startup time most mocks never need
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+
     const { generateValue } = require('./fake') as typeof import('./fake');
     return generateValue(schema, this.defs(), { seed, direction: 'response' });
   }
@@ -321,7 +321,7 @@ export function toWire(response: MockResponse): WireResponse {
     else if (typeof response.body === 'string' && !isJsonMediaType(mediaType) && mediaType !== '') {
       body = Buffer.from(response.body, 'utf8');
     } else {
-      body = Buffer.from(JSON.stringify(response.body) ?? 'null', 'utf8');
+      body = Buffer.from(jsonText(response.body), 'utf8');
     }
   }
   if (NO_BODY_STATUSES.has(status) || (status >= 100 && status < 200)) {
@@ -337,6 +337,87 @@ export function toWire(response: MockResponse): WireResponse {
     headers.push('content-length', String(body?.length ?? 0));
   }
   return { status, headers, body, source: response.source };
+}
+
+/** What is remembered about an immutable object (one entry per object: created resources are many). */
+export interface ImmutableInfo {
+  /** its JSON text, computed on first serialisation */
+  text: string | undefined;
+  /** response schemas (as objects) it is known to validate against (conform.ts) */
+  conforms: object[] | undefined;
+}
+
+/** Objects whose owner promises never to change them (or anything they hold) in place. */
+const immutable = new WeakMap<object, ImmutableInfo>();
+let anyImmutable = false;
+
+/**
+ * Declares that `value` (and everything it holds) will never change in place, so its JSON text can
+ * be computed once and reused by every response that contains it (the stateful store marks its
+ * resources: a list page is then mostly cached text). A value marked by mistake and then changed
+ * would be served stale: only mark copy-on-write data.
+ */
+export function markImmutable(value: object): void {
+  if (!immutable.has(value)) immutable.set(value, { text: undefined, conforms: undefined });
+  anyImmutable = true;
+}
+
+/** What is remembered about `value` when it was declared immutable (markImmutable), else undefined. */
+export function immutableInfo(value: object): ImmutableInfo | undefined {
+  return immutable.get(value);
+}
+
+/** JSON.stringify(value) (`null` for undefined), reusing the cached text of immutable objects it holds. */
+export function jsonText(value: unknown): string {
+  if (!anyImmutable || value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  return textOf(value, 0) ?? 'null';
+}
+
+/** Immutable objects are looked for this deep (a list body, a list envelope): deeper, plain JSON.stringify. */
+const IMMUTABLE_SEARCH_DEPTH = 2;
+
+function textOf(value: unknown, depth: number): string | undefined {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  const info = immutable.get(value);
+  if (info) {
+    if (info.text !== undefined) return info.text;
+    const text = JSON.stringify(value) as string | undefined;
+    info.text = text;
+    return text;
+  }
+  if (depth >= IMMUTABLE_SEARCH_DEPTH || !holdsImmutable(value, IMMUTABLE_SEARCH_DEPTH - depth)) {
+    return JSON.stringify(value);
+  }
+  // same text as JSON.stringify: undefined / functions / symbols are null in arrays, left out in objects
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++)
+      out += `${i === 0 ? '' : ','}${textOf(value[i], depth + 1) ?? 'null'}`;
+    return `${out}]`;
+  }
+  let out = '{';
+  let first = true;
+  for (const key of Object.keys(value)) {
+    const text = textOf((value as Record<string, unknown>)[key], depth + 1);
+    if (text === undefined) continue;
+    out += `${first ? '' : ','}${JSON.stringify(key)}:${text}`;
+    first = false;
+  }
+  return `${out}}`;
+}
+
+/** An array or plain object (no toJSON) holding an immutable object within `levels` levels. */
+function holdsImmutable(value: object, levels: number): boolean {
+  if (!Array.isArray(value)) {
+    const proto = Object.getPrototypeOf(value) as unknown;
+    if ((proto !== Object.prototype && proto !== null) || 'toJSON' in value) return false;
+  }
+  for (const item of Array.isArray(value) ? value : Object.values(value)) {
+    if (item === null || typeof item !== 'object') continue;
+    if (immutable.has(item)) return true;
+    if (levels > 1 && holdsImmutable(item as object, levels - 1)) return true;
+  }
+  return false;
 }
 
 /** A small XML rendering of a JSON value (for XML-only operations); arrays repeat their element. */

@@ -22,6 +22,11 @@ export interface ResourceStore {
   /** integer ids: the next one to hand out */
   nextInt: number;
   /**
+   * Bumped by every change of `items` (a resource put, replaced or removed): answers built from the
+   * store (cached list pages) are valid while it is unchanged.
+   */
+  version: number;
+  /**
    * ids whose state was changed by the mock itself (not by replaying a recording): for them the
    * store, not a recorded read, is the truth.
    */

@@ -1315,7 +1315,7 @@ function generateString(shape: Shape, ctx: Ctx, hint: Hint): string {
       last = randexp(shape.patterns[tries % shape.patterns.length], ctx);
       if (stringFits(last, shape, ctx)) return last;
     }
-    return last;
+    return patternWithLength(shape, ctx) ?? last;
   }
   if (format) {
     let last = '';
@@ -1330,6 +1330,28 @@ function generateString(shape: Shape, ctx: Ctx, hint: Hint): string {
     if (guess !== undefined && stringFits(guess, shape, ctx)) return guess;
   }
   return fitLength(words(ctx.rng, 1 + Math.floor(ctx.rng() * 3)), shape, ctx);
+}
+
+/**
+ * A pattern with length bounds randexp rarely meets by chance (`[0-9a-f]+` with minLength = maxLength = 32):
+ * samples of the pattern concatenated, then cut to a length within the bounds (`X+`, `[a-z]*` and unanchored
+ * patterns still match).
+ */
+function patternWithLength(shape: Shape, ctx: Ctx): string | undefined {
+  const min = shape.minLength ?? 0;
+  const max = shape.maxLength ?? Math.max(min, 64);
+  if (min > max || max > 4096) return undefined;
+  for (const length of [min, max, Math.floor((min + max) / 2)]) {
+    for (let tries = 0; tries < 4; tries++) {
+      let text = '';
+      for (let pieces = 0; [...text].length < length && pieces < length + 4; pieces++) {
+        text += randexp(shape.patterns[pieces % shape.patterns.length], ctx);
+      }
+      const candidate = [...text].slice(0, length).join('');
+      if (stringFits(candidate, shape, ctx)) return candidate;
+    }
+  }
+  return undefined;
 }
 
 function fitLength(text: string, shape: Shape, ctx: Ctx): string {

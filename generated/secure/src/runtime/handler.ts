@@ -28,7 +28,7 @@ import {
   parseBody,
   readBody,
 } from './body';
-import { recordRequest } from './journal';
+import { recordRequestAt } from './journal';
 import { delay, latencyMs } from './latency';
 import { mediaTypeOf } from './negotiate';
 import { parseCookies, parseQuery } from './params';
@@ -49,7 +49,8 @@ import {
 import { Router } from './router';
 import { EXPIRED_TOKEN_CHALLENGE, checkSecurity } from './security';
 import { getSession } from './session';
-import { handleResourceRequest } from './state';
+import { handleResourceRequest, listCacheSlot } from './state';
+import { conformBody } from './conform';
 import { handleTokenEndpoint, verifyToken } from './tokens';
 import type { Defs, Manifest, OperationData, RouteEntry } from './types';
 import type { RequestValidator } from './validate-request';
@@ -115,7 +116,7 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
   const validatorFor = (): RequestValidator => {
     if (!validator) {
       // loaded on first use, like the operation data: Ajv costs startup time
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
+
       const { RequestValidator } = require('./validate-request') as typeof import('./validate-request');
       validator = new RequestValidator(defs());
     }
@@ -130,11 +131,28 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
   const adminApp = (): AdminApp => {
     if (!admin) {
       // loaded on first use: Express costs startup time and is never on the mock's hot path
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
+
       const { createAdminApp } = require('./admin') as typeof import('./admin');
       admin = createAdminApp({ manifest, routes: options.routes, extend: options.extend });
     }
     return admin;
+  };
+
+  let healthWire: WireResponse | undefined;
+  /** The admin app's `GET /__mockgen/health` answer (admin.ts), same bytes. */
+  const health = (): WireResponse => {
+    healthWire ??= toWire({
+      status: 200,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: {
+        status: 'ok',
+        title: manifest.title,
+        contractVersion: manifest.contractVersion,
+        operations: options.routes.length,
+      },
+      source: 'admin',
+    });
+    return healthWire;
   };
 
   const loadOperation = (state: RouteState): Promise<OperationData> => {
@@ -165,8 +183,7 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
     let session = '';
     const finish = (wire: WireResponse): void => {
       writeWire(req, res, wire, cors);
-      recordRequest({
-        time: new Date(started).toISOString(),
+      recordRequestAt(started, {
         session,
         method,
         url,
@@ -188,6 +205,11 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
           return finish(problemWire('MALFORMED_REQUEST', `Unsupported request target: ${truncate(rawPath)}`));
       }
       if (rawPath.startsWith('/__mockgen/') || rawPath === '/__mockgen') {
+        // readiness probes hit the health check first: answered without loading Express (start-up)
+        if (rawPath === '/__mockgen/health' && (method === 'GET' || method === 'HEAD') && !options.extend) {
+          writeWire(req, res, health(), false);
+          return;
+        }
         adminApp()(req, res);
         return;
       }
@@ -391,9 +413,21 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
       const token = handleTokenEndpoint(op, request, manifest, sessionState);
       if (token) return token;
       const recorded = findRecordedResponse(op, request, sessionState, manifest);
-      const stateful = handleResourceRequest(op, request, sessionState, manifest, recorded);
-      const behaviour = stateful ?? recorded;
-      if (behaviour) return behaviour;
+      // an unchanged list is answered with the bytes sent last time (already conformed)
+      const listSlot = recorded
+        ? undefined
+        : listCacheSlot<WireResponse>(op, request, sessionState, manifest);
+      const listed = listSlot?.get();
+      if (listed) return { status: listed.status, headers: {}, source: listed.source, wire: listed };
+      const stateful = handleResourceRequest(op, request, sessionState, manifest, recorded, defs());
+      if (stateful) {
+        const conformed = conformBody(op, stateful, defs(), seed());
+        if (!listSlot) return conformed;
+        const wire = toWire(conformed);
+        listSlot.set(wire);
+        return { ...conformed, wire };
+      }
+      if (recorded) return recorded;
     }
 
     // the documented response

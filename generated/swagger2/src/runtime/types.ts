@@ -34,7 +34,10 @@ export interface SecurityScheme {
   in?: 'header' | 'query' | 'cookie';
   scheme?: string;
   bearerFormat?: string;
-  flows?: Record<string, { tokenUrl?: string; authorizationUrl?: string; refreshUrl?: string; scopes: Record<string, string> }>;
+  flows?: Record<
+    string,
+    { tokenUrl?: string; authorizationUrl?: string; refreshUrl?: string; scopes: Record<string, string> }
+  >;
   openIdConnectUrl?: string;
 }
 export type SecurityRequirement = Record<string, string[]>;
