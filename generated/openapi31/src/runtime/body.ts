@@ -8,7 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import * as zlib from 'node:zlib';
 import busboy from 'busboy';
 import { isJsonMediaType } from './negotiate';
-import { decodeComponent, indexedObjectsToArrays } from './params';
+import { indexedObjectsToArrays, parseQuery } from './params';
 import type { ProblemKind } from './problem';
 
 export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
@@ -168,17 +168,7 @@ export async function parseBody(
     }
   }
   if (mediaType === 'application/x-www-form-urlencoded') {
-    const pairs: [string, unknown][] = [];
-    for (const part of raw.toString('utf8').split('&')) {
-      if (part === '') continue;
-      const eq = part.indexOf('=');
-      pairs.push(
-        eq < 0
-          ? [decodeComponent(part), '']
-          : [decodeComponent(part.slice(0, eq)), decodeComponent(part.slice(eq + 1))],
-      );
-    }
-    return buildFormObject(pairs, flatNames);
+    return buildFormObject(parseQuery(raw.toString('utf8')), flatNames);
   }
   if (mediaType === 'multipart/form-data') return parseMultipart(raw, contentType ?? mediaType, flatNames);
   if (isTextMediaType(mediaType) || mediaType === '') return raw.toString('utf8');
