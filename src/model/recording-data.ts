@@ -22,6 +22,7 @@ import { mediaTypeOf } from '../recordings/load-har';
 import { isRedacted } from '../recordings/redact';
 import type { Exchange, MatchedExchange } from './types';
 import { latencyProfile } from './latency';
+import { HOP_BY_HOP } from '../recordings/headers';
 
 export interface RecordingDataOptions {
   /**
@@ -160,19 +161,6 @@ export function escapeTemplateMarkers(value: unknown): unknown {
 
 // ---------------------------------------------------------------------------------------------
 // Header selection
-
-const HOP_BY_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'trailers',
-  'transfer-encoding',
-  'upgrade',
-]);
 
 const RESPONSE_DROPPED = new Set([
   'date',

@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { MockgenError } from '../errors';
 import type { HarCookie, HarEntry, HarHeader, HarResponse, HarTimings } from '../recordings/har-types';
 import { BodyCapture, toHarContent, toHarPostData } from './capture';
+import { HOP_BY_HOP } from '../recordings/headers';
 
 export interface RecordingProxyOptions {
   /** Base URL of the real API; the request path and query are appended to its path. */
@@ -51,19 +52,6 @@ export interface RecordingProxy {
 
 export const DEFAULT_MAX_BODY_SIZE = 5 * 1024 * 1024;
 export const DEFAULT_TIMEOUT_MS = 30_000;
-
-/** RFC 7230 §6.1 hop-by-hop headers, plus ones the proxy answers itself (`expect`). */
-const HOP_BY_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-]);
 
 /** Raw header pairs (node `rawHeaders`) without hop-by-hop headers and those named in `Connection`. */
 export function withoutHopByHop(rawHeaders: string[], extraDrop: string[] = []): string[] {
