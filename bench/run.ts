@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { benchBigHar, benchGithub } from './big-inputs';
 import { benchDrift } from './drift';
 import { benchRecord } from './record';
-import { benchThroughput } from './throughput';
+import { PINNING, benchThroughput } from './throughput';
 import { repoRoot } from '../test/helpers/project';
 
 async function main(): Promise<void> {
@@ -25,10 +25,12 @@ async function main(): Promise<void> {
     const rows = await benchThroughput({
       seconds: Number(process.env.BENCH_SECONDS ?? 4),
       rounds: Number(process.env.BENCH_ROUNDS ?? 2),
+      warmupSeconds: Number(process.env.BENCH_WARMUP_SECONDS ?? 3),
     });
     results.throughput = rows;
+    results.throughputPinned = PINNING;
     console.log(
-      '\nThroughput (50 connections, same status/headers/bytes; best of interleaved rounds)\n' +
+      `\nThroughput (50 connections, same status/headers/bytes; best of interleaved rounds${PINNING ? '; servers on core 0, autocannon on core 1' : ''})\n` +
         'req/s, ratio = mock / bare node:http; cpuUs = server CPU µs per request, cpuRatio = bare / mock',
     );
     console.table(rows);

@@ -3,18 +3,22 @@
  * each returning the same status, headers and body bytes as the mock, measured in the same run with
  * autocannon in a separate process.
  *
- * The machine may be shared, so every server is warmed up, the three are measured in interleaved
- * rounds (best round counts), and besides requests per second each server's own CPU time per
- * request is reported (from /proc/<pid>/stat): it is much less sensitive to other processes
- * competing for the cores than requests per second are.
+ * The machine may be shared, so every server is warmed up (JIT tiers and caches settle over a few
+ * seconds of load), the three are measured in interleaved rounds (best round counts), and besides
+ * requests per second each server's own CPU time per request is reported (from /proc/<pid>/stat):
+ * it is much less sensitive to other processes competing for the cores than requests per second are.
+ * With two cores or more (and `taskset`), every server runs on core 0 with all its threads (GC and
+ * JIT included) and autocannon on core 1, as if the client were another machine: the load
+ * generator and the server do not compete for a core, and the runs vary less.
  *
  * Routes: a small example (GET /ping), the 6 KB list of a stateful resource (GET /items, built from
  * the store per request: 45 seeded items), and a validated create (POST /items: body validated,
  * resource stored, 201 with Location). The mock is reset before each of its measurements so the list
  * keeps its size and the store does not grow without bound.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   bootProject,
@@ -103,11 +107,12 @@ interface Measure {
 }
 
 export async function benchThroughput(
-  options: { seconds?: number; connections?: number; rounds?: number } = {},
+  options: { seconds?: number; connections?: number; rounds?: number; warmupSeconds?: number } = {},
 ): Promise<ThroughputRow[]> {
   const seconds = options.seconds ?? 4;
   const connections = options.connections ?? 50;
   const rounds = options.rounds ?? 2;
+  const warmup = options.warmupSeconds ?? 3;
   const work = path.join(repoRoot, '.bench', 'throughput');
   fs.rmSync(work, { recursive: true, force: true });
   const out = path.join(work, 'mock');
@@ -136,6 +141,7 @@ export async function benchThroughput(
       bare.push(nodeHttp);
       const express = await startBare('express', sampleFile);
       bare.push(express);
+      for (const pid of [mock.child.pid!, nodeHttp.pid, express.pid]) pin(pid, SERVER_CORE);
       const reset = async (): Promise<void> => {
         const res = await fetch(`${mock.url}/__mockgen/reset`, { method: 'POST' });
         await res.arrayBuffer();
@@ -148,7 +154,7 @@ export async function benchThroughput(
       const best: Record<string, Measure> = {};
       for (const [name, server] of Object.entries(servers)) {
         await server.prepare?.();
-        await load(server, route, 1, connections); // warm-up (JIT, caches, first-use loading)
+        await load(server, route, warmup, connections); // warm-up (JIT, caches, first-use loading)
         best[name] = { rps: 0, cpuUs: Infinity, bytesPerResponse: 0 };
       }
       for (let round = 0; round < rounds; round++) {
@@ -221,6 +227,20 @@ async function startBare(kind: 'http' | 'express', sampleFile: string): Promise<
   return { url: `http://127.0.0.1:${port}`, pid: child.pid!, stop: () => child.kill('SIGKILL') };
 }
 
+const SERVER_CORE = '0';
+const LOAD_CORE = '1';
+/** Whether servers and load generator get a core each (two cores or more, and util-linux `taskset`). */
+export const PINNING =
+  os.cpus().length >= 2 &&
+  spawnSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' }).status === 0;
+
+/** Moves a running process, every thread of it, to `core` (no-op without pinning). */
+function pin(pid: number, core: string): void {
+  if (!PINNING) return;
+  const result = spawnSync('taskset', ['-a', '-p', '-c', core, String(pid)], { stdio: 'ignore' });
+  if (result.status !== 0) throw new Error(`taskset could not pin process ${pid} to core ${core}`);
+}
+
 /** CPU time (user + system) of a process so far, in microseconds. */
 function cpuMicros(pid: number): number {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -252,7 +272,9 @@ async function load(
   if (route.body) args.push('-H', 'content-type=application/json', '-b', route.body);
   args.push(url);
   const cpuBefore = cpuMicros(server.pid);
-  const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child: ChildProcess = PINNING
+    ? spawn('taskset', ['-c', LOAD_CORE, process.execPath, ...args], { stdio: ['ignore', 'pipe', 'ignore'] })
+    : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
   let output = '';
   child.stdout?.on('data', (chunk) => (output += chunk));
   await new Promise((resolve) => child.once('exit', resolve));

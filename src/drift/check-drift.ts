@@ -21,10 +21,19 @@ export function checkExchanges(
   const documented = stats.size;
   let matched = 0;
   let skipped = 0;
-  for (const exchange of exchanges) {
-    const result = checker.check(exchange);
+  const results = exchanges.map((exchange) => checker.check(exchange));
+  const foreign = foreignHosts(contract, exchanges, results);
+  const otherHosts = new Map<string, number>();
+  for (let i = 0; i < exchanges.length; i++) {
+    const exchange = exchanges[i];
+    const result = results[i];
     if (result.skipped) {
       skipped++;
+      continue;
+    }
+    const host = exchange.request.host.toLowerCase();
+    if (!result.op && foreign.has(host) && result.findings.every((f) => f.kind === 'undocumented-path')) {
+      otherHosts.set(host, (otherHosts.get(host) ?? 0) + 1);
       continue;
     }
     if (result.op) matched++;
@@ -50,6 +59,7 @@ export function checkExchanges(
     entries: exchanges.length,
     matched,
     skipped,
+    otherHosts: [...otherHosts].map(([host, entries]) => ({ host, entries })),
     errors: findings.filter((f) => f.severity === 'error').length,
     warnings: findings.filter((f) => f.severity === 'warning').length,
     operations: rows.filter((r, i) => i < documented || r.entries > 0),
@@ -57,6 +67,40 @@ export function checkExchanges(
     baselined: 0,
   };
   return { findings, summary };
+}
+
+/**
+ * Hosts whose traffic is not the API's: a HAR saved from a browser also holds pages, scripts, fonts
+ * and analytics. The API's hosts are those of the contract's servers and those where some recorded
+ * request matched a documented path; an unmatched request to any other host is not drift. When no
+ * request matched at all, no host is known to be the API's and nothing is set aside.
+ */
+function foreignHosts(
+  contract: Contract,
+  exchanges: readonly Exchange[],
+  results: readonly { op?: unknown; findings: readonly { kind: string }[] }[],
+): Set<string> {
+  const api = new Set<string>();
+  for (let i = 0; i < exchanges.length; i++) {
+    const resolved =
+      results[i].op !== undefined || results[i].findings.some((f) => f.kind === 'undocumented-method');
+    if (resolved) api.add(exchanges[i].request.host.toLowerCase());
+  }
+  const foreign = new Set<string>();
+  if (api.size === 0) return foreign;
+  for (const server of contract.servers) {
+    try {
+      const host = new URL(server).host.toLowerCase();
+      if (host !== '') api.add(host);
+    } catch {
+      // a relative server URL names no host
+    }
+  }
+  for (const exchange of exchanges) {
+    const host = exchange.request.host.toLowerCase();
+    if (host !== '' && !api.has(host)) foreign.add(host);
+  }
+  return foreign;
 }
 
 /** Recount the totals of a summary after the baseline removed findings. */

@@ -43,6 +43,11 @@ export interface DriftSummary {
   matched: number;
   /** entries skipped (CORS preflights) */
   skipped: number;
+  /**
+   * Requests set aside because they went to another host than the API's (a browser HAR's pages,
+   * scripts, analytics) and match no documented path: per host, how many. Not drift.
+   */
+  otherHosts: { host: string; entries: number }[];
   errors: number;
   warnings: number;
   /** per documented operation, in contract order, plus one row per undocumented request line */

@@ -59,6 +59,13 @@ export function textReport(findings: Finding[], context: ReportContext): string 
     summary.skipped > 0
       ? `${summary.skipped} CORS preflight ${plural(summary.skipped, 'entry', 'entries')} skipped`
       : '',
+    summary.otherHosts.length > 0
+      ? `${summary.otherHosts.reduce((n, h) => n + h.entries, 0)} ${plural(
+          summary.otherHosts.reduce((n, h) => n + h.entries, 0),
+          'entry',
+          'entries',
+        )} to other hosts than the API's set aside (${summary.otherHosts.map((h) => h.host).join(', ')})`
+      : '',
     summary.baselined > 0
       ? `${summary.baselined} ${plural(summary.baselined, 'finding', 'findings')} accepted by the baseline`
       : '',

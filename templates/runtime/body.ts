@@ -42,17 +42,16 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     const chunks: Buffer[] = [];
     let size = 0;
     let done = false;
+    // the listeners stay: the request object is dropped with the response, and a late 'error'
+    // must still find a listener
     const finish = (error?: Error): void => {
       if (done) return;
       done = true;
-      req.removeListener('data', onData);
-      req.removeListener('end', onEnd);
-      req.removeListener('error', onError);
-      req.removeListener('aborted', onAborted);
       if (error) reject(error);
       else resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
     };
     const onData = (chunk: Buffer): void => {
+      if (done) return;
       size += chunk.length;
       if (size > limit) {
         // stop buffering; the response closes the connection
@@ -145,13 +144,14 @@ export function isTextMediaType(mediaType: string): boolean {
  * The parsed body: JSON value, form fields object, text, or a binary string (latin1: one char per
  * byte, so `maxLength` counts bytes) for other types. Undefined for an empty body.
  * `flatNames`: form field names to keep as they are even when they contain brackets.
+ * Synchronous except for multipart bodies (a promise); throws (or rejects with) a RequestError.
  */
-export async function parseBody(
+export function parseBody(
   raw: Buffer,
   contentType: string | undefined,
   mediaType: string,
   flatNames?: ReadonlySet<string>,
-): Promise<unknown> {
+): unknown {
   if (raw.length === 0) return undefined;
   if (isJsonMediaType(mediaType)) {
     let text = raw.toString('utf8');

@@ -2,6 +2,9 @@
  * The request journal: what the mock received and answered, for verification from tests
  * ("was POST /orders called twice in session X?"). A ring buffer of the most recent entries,
  * bounded by MOCKGEN_JOURNAL_LIMIT (default 10,000; 0 disables the journal).
+ *
+ * Recording sits on every request's path, so it allocates nothing: the ring is a set of columns
+ * (one array per field), and entries are built, with their ISO time, only when the journal is read.
  */
 
 export interface JournalEntry {
@@ -19,13 +22,24 @@ export interface JournalEntry {
 
 const DEFAULT_LIMIT = 10_000;
 
-/** An entry whose `time` is formatted when the journal is read (off the request path). */
-type PendingEntry = Omit<JournalEntry, 'time'> & { timeMs: number };
+interface Ring {
+  capacity: number;
+  /** entries held (≤ capacity) */
+  size: number;
+  /** slot the next entry goes to */
+  next: number;
+  timeMs: Float64Array;
+  status: Uint16Array;
+  durationMs: Float64Array;
+  session: string[];
+  method: string[];
+  url: string[];
+  operationId: (string | undefined)[];
+  source: string[];
+}
 
 let capacity: number | undefined;
-let ring: (JournalEntry | PendingEntry)[] = [];
-/** index of the oldest entry once the ring is full */
-let start = 0;
+let ring: Ring | undefined;
 
 function journalLimit(): number {
   if (capacity === undefined) {
@@ -36,40 +50,98 @@ function journalLimit(): number {
   return capacity;
 }
 
-export function recordRequest(entry: JournalEntry | PendingEntry): void {
+function newRing(size: number): Ring {
+  return {
+    capacity: size,
+    size: 0,
+    next: 0,
+    timeMs: new Float64Array(size),
+    status: new Uint16Array(size),
+    durationMs: new Float64Array(size),
+    session: new Array<string>(size).fill(''),
+    method: new Array<string>(size).fill(''),
+    url: new Array<string>(size).fill(''),
+    operationId: new Array<string | undefined>(size).fill(undefined),
+    source: new Array<string>(size).fill(''),
+  };
+}
+
+/** Records a request received at `timeMs` (ms since the epoch). */
+export function recordRequestAt(timeMs: number, entry: Omit<JournalEntry, 'time'>): void {
+  recordFields(
+    timeMs,
+    entry.session,
+    entry.method,
+    entry.url,
+    entry.operationId,
+    entry.status,
+    entry.source,
+    entry.durationMs,
+  );
+}
+
+export function recordRequest(entry: JournalEntry): void {
+  recordRequestAt(Date.parse(entry.time), entry);
+}
+
+/** The allocation-free form of recordRequestAt, for the request path. */
+export function recordFields(
+  timeMs: number,
+  session: string,
+  method: string,
+  url: string,
+  operationId: string | undefined,
+  status: number,
+  source: string,
+  durationMs: number,
+): void {
   const max = journalLimit();
   if (max === 0) return;
-  if (ring.length < max) {
-    ring.push(entry);
-  } else {
-    ring[start] = entry;
-    start = (start + 1) % max;
-  }
+  if (ring === undefined || ring.capacity !== max) ring = newRing(max);
+  const at = ring.next;
+  ring.timeMs[at] = timeMs;
+  ring.session[at] = session;
+  ring.method[at] = method;
+  ring.url[at] = url;
+  ring.operationId[at] = operationId;
+  ring.status[at] = status;
+  ring.source[at] = source;
+  ring.durationMs[at] = durationMs;
+  ring.next = at + 1 === max ? 0 : at + 1;
+  if (ring.size < max) ring.size++;
 }
 
-/** Like recordRequest, with the time the request was received in ms since the epoch. */
-export function recordRequestAt(timeMs: number, entry: Omit<JournalEntry, 'time'>): void {
-  (entry as PendingEntry).timeMs = timeMs;
-  recordRequest(entry as PendingEntry);
-}
-
-function copy(entry: JournalEntry | PendingEntry): JournalEntry {
-  if (!('timeMs' in entry)) return { ...entry };
-  const { timeMs, ...rest } = entry;
-  return { time: new Date(timeMs).toISOString(), ...rest };
+function entryAt(r: Ring, at: number): JournalEntry {
+  const entry: JournalEntry = {
+    time: new Date(r.timeMs[at]).toISOString(),
+    session: r.session[at],
+    method: r.method[at],
+    url: r.url[at],
+    status: r.status[at],
+    source: r.source[at],
+    durationMs: r.durationMs[at],
+  };
+  const operationId = r.operationId[at];
+  if (operationId !== undefined) entry.operationId = operationId;
+  return entry;
 }
 
 /** Entries oldest first, optionally only those of one session. Returns copies. */
 export function getJournal(filter?: { session?: string }): JournalEntry[] {
-  const ordered = start === 0 ? ring.slice() : ring.slice(start).concat(ring.slice(0, start));
+  const r = ring;
+  if (!r) return [];
   const session = filter?.session;
-  const selected = session === undefined ? ordered : ordered.filter((e) => e.session === session);
-  return selected.map(copy);
+  const out: JournalEntry[] = [];
+  const first = r.size < r.capacity ? 0 : r.next;
+  for (let i = 0; i < r.size; i++) {
+    const at = (first + i) % r.capacity;
+    if (session === undefined || r.session[at] === session) out.push(entryAt(r, at));
+  }
+  return out;
 }
 
 export function clearJournal(): void {
-  ring = [];
-  start = 0;
+  ring = undefined;
 }
 
 /** Overrides MOCKGEN_JOURNAL_LIMIT (tests); clears the journal. `undefined` re-reads the environment. */

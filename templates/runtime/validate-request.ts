@@ -25,6 +25,7 @@ import type { Defs, JsonSchema, OperationData, ParameterData } from './types';
 /** Header parameters OpenAPI says to ignore: they are described by other means. */
 const IGNORED_HEADERS = new Set(['accept', 'content-type', 'authorization']);
 const LOCATIONS = ['path', 'query', 'header', 'cookie'] as const;
+const NO_VIOLATIONS: Violation[] = [];
 
 export type ParameterValues = Record<(typeof LOCATIONS)[number], Record<string, unknown>>;
 
@@ -64,6 +65,9 @@ export class RequestValidator {
     raw: RawParameters,
   ): { values: ParameterValues; violations: Violation[] } {
     const prepared = this.prepareParameters(op);
+    if (prepared.params.length === 0 && !prepared.validate) {
+      return { values: { path: {}, query: {}, header: {}, cookie: {} }, violations: NO_VIOLATIONS };
+    }
     const values: ParameterValues = { path: {}, query: {}, header: {}, cookie: {} };
     const violations: Violation[] = [];
     for (const p of prepared.params) {

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { checkExchanges } from '../../src/drift/check-drift';
 import type { FindingKind } from '../../src/drift/kinds';
 import type { Finding } from '../../src/drift/types';
-import type { Contract } from '../../src/model/types';
+import type { Contract, Exchange } from '../../src/model/types';
 import { contract, exchange, type ExchangeInit, jsonResponse, operation, param } from './helpers';
 
 const ref = (name: string) => ({ $ref: `#/$defs/${name}` });
@@ -476,6 +476,31 @@ describe('drift: details', () => {
     ]);
     assert.deepEqual(result.findings, []);
     assert.equal(result.summary.skipped, 1);
+  });
+
+  it('sets aside unmatched requests to other hosts than the API (a browser HAR), not the API host', () => {
+    const onHost = (entry: number, host: string, path: string): Exchange => {
+      const e = exchange({ ...listOk, path, entry });
+      return { ...e, request: { ...e.request, host, url: `https://${host}${path}` } };
+    };
+    const result = checkExchanges(c, [
+      onHost(0, 'api.test', '/pets'),
+      onHost(1, 'cdn.example.net', '/app.js'),
+      onHost(2, 'analytics.example.org', '/collect'),
+      onHost(3, 'api.test', '/no/such/path'),
+    ]);
+    assert.deepEqual(
+      result.findings.map((f) => [f.entry, f.kind]),
+      [[3, 'undocumented-path']],
+    );
+    assert.deepEqual(result.summary.otherHosts, [
+      { host: 'cdn.example.net', entries: 1 },
+      { host: 'analytics.example.org', entries: 1 },
+    ]);
+    // nothing matched: no host is known to be the API's, everything is reported
+    const none = checkExchanges(c, [onHost(0, 'cdn.example.net', '/app.js')]);
+    assert.equal(none.findings.length, 1);
+    assert.deepEqual(none.summary.otherHosts, []);
   });
 
   it('a failed exchange (no response) is checked on the request side only', () => {

@@ -60,6 +60,7 @@ const context: ReportContext = {
     entries: 12,
     matched: 11,
     skipped: 0,
+    otherHosts: [],
     errors: 4,
     warnings: 1,
     baselined: 0,

@@ -17,8 +17,11 @@ export interface StoredResource {
 
 /** The store of one resource kind (a `ResourceSpec`) inside one session. */
 export interface ResourceStore {
-  /** keyed by `parent + '\u0000' + id`; a Map keeps insertion order, which is the list order */
-  items: Map<string, StoredResource>;
+  /**
+   * by parent (`StoredResource.parent`), then id; Maps keep insertion order, which is the list order
+   * (seed resources, under `*`, first)
+   */
+  items: Map<string, Map<string, StoredResource>>;
   /** integer ids: the next one to hand out */
   nextInt: number;
   /**
@@ -45,6 +48,8 @@ export interface SessionState {
 
 const DEFAULT_SESSION_LIMIT = 1000;
 const sessions = new Map<string, SessionState>();
+/** the most recently used session: already last in the LRU order */
+let latest: SessionState | undefined;
 let sessionLimit: number | undefined;
 
 function limit(): number {
@@ -57,15 +62,18 @@ function limit(): number {
 
 /** The session named `name` ('' = default), created empty on first use. */
 export function getSession(name: string): SessionState {
+  if (latest?.name === name && sessions.get(name) === latest) return latest;
   let session = sessions.get(name);
   if (session) {
     // refresh its place in the LRU order (Map iteration order = insertion order)
     sessions.delete(name);
     sessions.set(name, session);
+    latest = session;
     return session;
   }
   session = { name, resources: new Map(), sequences: new Map(), createdAt: Date.now() };
   sessions.set(name, session);
+  latest = session;
   const max = limit();
   while (sessions.size > max) {
     const oldest = sessions.keys().next().value as string;

@@ -28,7 +28,7 @@ import {
   parseBody,
   readBody,
 } from './body';
-import { recordRequestAt } from './journal';
+import { recordFields } from './journal';
 import { delay, latencyMs } from './latency';
 import { mediaTypeOf } from './negotiate';
 import { parseCookies, parseQuery } from './params';
@@ -82,6 +82,8 @@ interface RouteState {
 }
 
 const EMPTY = Buffer.alloc(0);
+/** routed paths without parameters remembered (a contract has a few hundred; the bound is for odd clients) */
+const STATIC_ROUTE_LIMIT = 4096;
 const successCache = new WeakMap<OperationData, ReturnType<typeof successResponse> | null>();
 
 function cachedSuccess(op: OperationData): ReturnType<typeof successResponse> {
@@ -125,6 +127,7 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
   const builder = new ResponseBuilder(manifest, defs);
 
   const router = new Router<RouteState>();
+  const staticRoutes = new Map<string, Routed>();
   for (const entry of options.routes) router.add(entry.method, entry.path, { entry });
 
   let admin: AdminApp | undefined;
@@ -183,15 +186,7 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
     let session = '';
     const finish = (wire: WireResponse): void => {
       writeWire(req, res, wire, cors);
-      recordRequestAt(started, {
-        session,
-        method,
-        url,
-        operationId: op?.id,
-        status: wire.status,
-        source: wire.source,
-        durationMs: Date.now() - started,
-      });
+      recordFields(started, session, method, url, op?.id, wire.status, wire.source, Date.now() - started);
     };
     try {
       const q = url.indexOf('?');
@@ -230,7 +225,7 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
           ),
         );
       }
-      const found = route(router, normalized, basePath);
+      const found = staticRoutes.get(normalized) ?? route(router, normalized, basePath);
       if (!found) {
         if (options.extend) {
           adminApp()(req, res);
@@ -242,6 +237,14 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
             `The route ${truncate(normalized)} hasn't been found in the specification file`,
           ),
         );
+      }
+      // paths without parameters are routed once (the answer is shared: routes are never changed)
+      if (
+        staticRoutes.size < STATIC_ROUTE_LIMIT &&
+        found.match.template.indexOf('{') === -1 &&
+        !staticRoutes.has(normalized)
+      ) {
+        staticRoutes.set(normalized, found);
       }
       const lower = method.toLowerCase();
       const state =
@@ -385,12 +388,13 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
       const parseAs =
         selection.mediaType && request.mediaType === '' ? selection.mediaType : request.mediaType;
       try {
-        request.body = await parseBody(
+        const parsed = parseBody(
           request.rawBody,
           headerString(request.headers['content-type']),
           parseAs,
           isFormMediaType(parseAs) ? validation.flatFormNames(selection.schema) : undefined,
         );
+        request.body = parsed instanceof Promise ? await parsed : parsed;
       } catch (err) {
         // a body the operation does not document is ignored, however it looks
         if (!(err instanceof RequestError) || selection.mediaType !== undefined) throw err;
@@ -398,10 +402,11 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
     }
 
     // parameters and body against the contract
-    const violations: Violation[] = [];
-    const params = validation.validateParameters(op, request);
-    violations.push(...params.violations);
-    if (op.requestBody) violations.push(...validation.validateBody(op, selection, request.body));
+    let violations = validation.validateParameters(op, request).violations;
+    if (op.requestBody) {
+      const body = validation.validateBody(op, selection, request.body);
+      if (body.length > 0) violations = [...violations, ...body];
+    }
     if (violations.length > 0) {
       const headers = { 'sl-violations': violationsHeader(violations) };
       return buildError(['422', '400'], () => validationProblem(violations), headers);
@@ -421,7 +426,7 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
       if (listed) return { status: listed.status, headers: {}, source: listed.source, wire: listed };
       const stateful = handleResourceRequest(op, request, sessionState, manifest, recorded, defs());
       if (stateful) {
-        const conformed = conformBody(op, stateful, defs(), seed());
+        const conformed = conformBody(op, stateful, defs(), seed);
         if (!listSlot) return conformed;
         const wire = toWire(conformed);
         listSlot.set(wire);

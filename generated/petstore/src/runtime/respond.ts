@@ -302,7 +302,9 @@ export function toWire(response: MockResponse): WireResponse {
       : 500;
   const headers: string[] = [];
   let contentType: string | undefined;
-  for (const [name, value] of Object.entries(response.headers)) {
+  const source = response.headers;
+  for (const name in source) {
+    const value = source[name];
     const key = name.toLowerCase();
     if (FRAMING_HEADERS.has(key)) continue;
     if (key === 'content-type') {

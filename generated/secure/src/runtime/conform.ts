@@ -25,7 +25,7 @@ export function conformBody(
   op: OperationData,
   response: MockResponse,
   defs: Defs,
-  seed: number,
+  seed: () => number,
 ): MockResponse {
   if (response.body === undefined || response.raw !== undefined) return response;
   const documented = documentedResponse(op, response.status);
@@ -42,7 +42,11 @@ export function conformBody(
   if (info?.conforms?.includes(schema as object)) return response;
   // loaded on first use: json-schema-faker stays out of start-up
   fake ??= require('./fake') as typeof import('./fake');
-  const result = fake.repairValue(body, schema, defs, { seed, direction: 'response' });
+  // the common case, a valid body, needs no seed (hashing the request) and no repair context
+  const valid = fake.conformsTo(body, schema, defs, 'response');
+  const result = valid
+    ? { value: body, repaired: false, errors: [] }
+    : fake.repairValue(body, schema, defs, { seed: seed(), direction: 'response' });
   if (result.repaired) return { ...response, body: result.value };
   if (info && result.errors.length === 0) {
     info.conforms ??= [];

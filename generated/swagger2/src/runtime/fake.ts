@@ -57,6 +57,16 @@ export function generateValue(schema: JsonSchema, defs: Defs, options: FakeOptio
   return best === undefined ? null : best;
 }
 
+/** Whether `value` validates against `schema` as seen in `direction` (validators compiled once). */
+export function conformsTo(value: unknown, schema: JsonSchema, defs: Defs, direction: Direction): boolean {
+  try {
+    const view = viewFor(schema, defs, { seed: 0, direction });
+    return view.compiler.compile(view.schema)(value);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Keeps what is valid in `value` (an example from a contract): fills missing required properties,
  * regenerates values of the wrong type/enum/format, drops properties `additionalProperties: false`

@@ -62,10 +62,6 @@ function findSpec(manifest: Manifest, name: string): ResourceSpec | undefined {
 
 const SEED_PARENT = '*';
 
-function storeKey(parent: string, id: string): string {
-  return `${parent}\u0000${id}`;
-}
-
 function idOf(value: unknown, spec: ResourceSpec): string | undefined {
   if (!isRecord(value)) return undefined;
   const id = value[spec.idField];
@@ -77,6 +73,8 @@ export function resourceStore(session: SessionState, spec: ResourceSpec): Resour
   let store = session.resources.get(spec.name);
   if (!store) {
     store = { items: new Map(), nextInt: spec.idFormat.next ?? 1, diverged: new Set(), version: 0 };
+    // seed resources come first in every list
+    store.items.set(SEED_PARENT, new Map());
     for (const seed of spec.seed) {
       if (!isRecord(seed)) continue;
       const value = clone(seed);
@@ -93,23 +91,31 @@ export function resourceStore(session: SessionState, spec: ResourceSpec): Resour
 }
 
 function putItem(store: ResourceStore, item: StoredResource): void {
-  store.version++;
   const existing = findItem(store, item.parent, item.id);
   if (existing) {
+    store.version++;
     existing.value = item.value;
     return;
   }
-  store.items.set(storeKey(item.parent, item.id), item);
+  addItem(store, item);
+}
+
+/** Stores a resource whose id the store does not hold yet. */
+function addItem(store: ResourceStore, item: StoredResource): void {
+  store.version++;
+  let byId = store.items.get(item.parent);
+  if (!byId) store.items.set(item.parent, (byId = new Map()));
+  byId.set(item.id, item);
   const numeric = Number(item.id);
   if (Number.isSafeInteger(numeric) && numeric >= store.nextInt) store.nextInt = numeric + 1;
 }
 
 function findItem(store: ResourceStore, parent: string, id: string): StoredResource | undefined {
-  return store.items.get(storeKey(parent, id)) ?? store.items.get(storeKey(SEED_PARENT, id));
+  return store.items.get(parent)?.get(id) ?? store.items.get(SEED_PARENT)?.get(id);
 }
 
 function removeItem(store: ResourceStore, parent: string, id: string): boolean {
-  const removed = store.items.delete(storeKey(parent, id)) || store.items.delete(storeKey(SEED_PARENT, id));
+  const removed = !!(store.items.get(parent)?.delete(id) || store.items.get(SEED_PARENT)?.delete(id));
   if (removed) store.version++;
   return removed;
 }
@@ -262,7 +268,8 @@ function inputFields(request: MockRequest, like: unknown): Json | undefined {
     }
     return coerceLike(unflattenForm(single), like) as Json;
   }
-  return clone(body);
+  // a JSON body is parsed for this request alone: the resource may keep its objects (no copy)
+  return body;
 }
 
 /** RFC 7396 merge (objects deep, arrays replaced); `null` removes a field for merge-patch bodies. */
@@ -371,10 +378,39 @@ export function applyJsonPatch(document: Json, operations: unknown[]): Json | un
 // ---------------------------------------------------------------------------------------------
 // Server-owned fields
 
-const CREATED_FIELDS =
-  /^(created|createdAt|created_at|creationDate|creation_date|createTime|create_time|createdOn|created_on|dateCreated|date_created|insertedAt|inserted_at)$/;
-const UPDATED_FIELDS =
-  /^(updated|updatedAt|updated_at|modified|modifiedAt|modified_at|lastModified|last_modified|updateTime|update_time|updatedOn|updated_on|lastUpdated|last_updated|dateModified|date_modified)$/;
+const CREATED_FIELDS: ReadonlySet<string> = new Set([
+  'created',
+  'createdAt',
+  'created_at',
+  'creationDate',
+  'creation_date',
+  'createTime',
+  'create_time',
+  'createdOn',
+  'created_on',
+  'dateCreated',
+  'date_created',
+  'insertedAt',
+  'inserted_at',
+]);
+const UPDATED_FIELDS: ReadonlySet<string> = new Set([
+  'updated',
+  'updatedAt',
+  'updated_at',
+  'modified',
+  'modifiedAt',
+  'modified_at',
+  'lastModified',
+  'last_modified',
+  'updateTime',
+  'update_time',
+  'updatedOn',
+  'updated_on',
+  'lastUpdated',
+  'last_updated',
+  'dateModified',
+  'date_modified',
+]);
 
 /** `now` in the format of `sample` (ISO with/without ms, date, epoch s/ms as number or text, HTTP date). */
 function nowLike(sample: unknown, now: number): unknown {
@@ -390,9 +426,9 @@ function nowLike(sample: unknown, now: number): unknown {
   return formatTime(now, 'iso');
 }
 
-function touch(resource: Json, pattern: RegExp, now: number, keep: Json = {}): void {
+function touch(resource: Json, names: ReadonlySet<string>, now: number, keep: Json = {}): void {
   for (const key of Object.keys(resource)) {
-    if (pattern.test(key) && !(key in keep)) resource[key] = nowLike(resource[key], now);
+    if (names.has(key) && !(key in keep)) resource[key] = nowLike(resource[key], now);
   }
 }
 
@@ -534,12 +570,18 @@ function notFound(
   );
 }
 
-function itemResponse(op: OperationData, preferred: number[], resource: Json): MockResponse {
-  const documented = documented2xx(op, preferred);
-  const status = statusOf(documented, preferred[0]);
+function itemResponse(
+  op: OperationData,
+  documented: ResponseData | undefined,
+  fallbackStatus: number,
+  resource: Json,
+  { remember = true }: { remember?: boolean } = {},
+): MockResponse {
+  const status = statusOf(documented, fallbackStatus);
   // No copy: a stored value is replaced (copy-on-write), never changed in place, so responses share
-  // it and its JSON text is computed once (markImmutable).
-  markImmutable(resource);
+  // it and its JSON text is computed once (markImmutable). A resource just created is not
+  // remembered: many are never read again, and a read or list marks it then.
+  if (remember) markImmutable(resource);
   return stateResponse(status, resource, documented ? jsonMedia(documented) : 'application/json');
 }
 
@@ -622,9 +664,11 @@ function listItems(
   request: MockRequest,
 ): { items: Json[]; total: number; more: boolean } {
   const parent = parentKey(spec, request);
-  let items = [...store.items.values()]
-    .filter((item) => item.parent === parent || item.parent === SEED_PARENT)
-    .map((item) => item.value);
+  let items: Json[] = [];
+  for (const key of parent === SEED_PARENT ? [SEED_PARENT] : [SEED_PARENT, parent]) {
+    const byId = store.items.get(key);
+    if (byId) for (const item of byId.values()) items.push(item.value);
+  }
   const pathNames = new Set(templateParams(spec.collectionPath));
   for (const [name, value] of request.query) {
     if (PAGING_PARAMS.has(name) || pathNames.has(name)) continue;
@@ -715,15 +759,28 @@ interface Ctx {
   defs?: Defs;
 }
 
-/** The shape new resources start from: the op's first 2xx example, else the first seed, else {}. */
+/** Base shapes without templates, built once per operation (shared: callers copy before changing). */
+const staticBases = new WeakMap<OperationData, Json>();
+
+/**
+ * The shape new resources start from: the op's first 2xx example (its templates rendered for this
+ * request), else the first seed, else {}. The result is shared and must not be changed in place.
+ */
 function baseShape(ctx: Ctx): Json {
+  const known = staticBases.get(ctx.op);
+  if (known) return known;
   const example = firstExample(documented2xx(ctx.op, [201, 200]));
   if (isRecord(example)) {
     const rendered = render(example, ctx.request, ctx.manifest);
-    if (isRecord(rendered)) return rendered;
+    if (isRecord(rendered)) {
+      if (!hasTemplates(example)) staticBases.set(ctx.op, rendered);
+      return rendered;
+    }
   }
   const seed = ctx.spec.seed.find(isRecord);
-  return seed ? clone(seed) : {};
+  const base = seed ? clone(seed) : {};
+  staticBases.set(ctx.op, base);
+  return base;
 }
 
 function create(ctx: Ctx, forcedId?: string): MockResponse | undefined {
@@ -753,11 +810,14 @@ function create(ctx: Ctx, forcedId?: string): MockResponse | undefined {
   touch(resource, CREATED_FIELDS, now, input);
   touch(resource, UPDATED_FIELDS, now, input);
   relink(resource, scalarText(baseId), id, input);
-  putItem(store, { id, parent: ctx.parent, value: resource });
+  const item = { id, parent: ctx.parent, value: resource };
+  // a forced id may replace a stored resource; otherwise the id was just checked to be free
+  if (forcedId !== undefined) putItem(store, item);
+  else addItem(store, item);
   store.diverged.add(id);
 
   const documented = documented2xx(ctx.op, [201, 200]);
-  const response = itemResponse(ctx.op, [201, 200], resource);
+  const response = itemResponse(ctx.op, documented, 201, resource, { remember: false });
   if (response.status === 201 || documentsHeader(documented, 'location')) {
     const params = { ...ctx.request.pathParams, [spec.idParam]: id };
     response.headers.location = ctx.manifest.basePath + fillPath(spec.itemPath, params);
@@ -767,9 +827,9 @@ function create(ctx: Ctx, forcedId?: string): MockResponse | undefined {
 
 function read(ctx: Ctx): MockResponse {
   const found = ctx.id === undefined ? undefined : findItem(ctx.store, ctx.parent, ctx.id);
-  if (found) return itemResponse(ctx.op, [200], found.value);
+  if (found) return itemResponse(ctx.op, documented2xx(ctx.op, [200]), 200, found.value);
   const virtual = virtualItem(ctx);
-  if (virtual) return itemResponse(ctx.op, [200], virtual);
+  if (virtual) return itemResponse(ctx.op, documented2xx(ctx.op, [200]), 200, virtual);
   return notFound(ctx.op, ctx.request, ctx.manifest, ctx.spec, ctx.id ?? '', ctx.defs);
 }
 
@@ -831,7 +891,7 @@ function update(ctx: Ctx): MockResponse | undefined {
   touch(next, UPDATED_FIELDS, Date.now());
   replaceValue(ctx.store, found, next);
   ctx.store.diverged.add(ctx.id);
-  return itemResponse(ctx.op, [200], next);
+  return itemResponse(ctx.op, documented2xx(ctx.op, [200]), 200, next);
 }
 
 function replace(ctx: Ctx): MockResponse | undefined {
@@ -846,15 +906,15 @@ function replace(ctx: Ctx): MockResponse | undefined {
   const next: Json = { ...input };
   // server-owned fields survive a replace: the id, creation time, read-only properties
   for (const field of readOnlyFields(ctx.spec)) if (field in found.value) next[field] = found.value[field];
-  for (const key of Object.keys(found.value)) if (CREATED_FIELDS.test(key)) next[key] = found.value[key];
+  for (const key of Object.keys(found.value)) if (CREATED_FIELDS.has(key)) next[key] = found.value[key];
   if (typeof found.value.object === 'string') next.object = found.value.object;
   next[ctx.spec.idField] = found.value[ctx.spec.idField];
   for (const key of Object.keys(found.value)) {
-    if (UPDATED_FIELDS.test(key) && !(key in input)) next[key] = nowLike(found.value[key], Date.now());
+    if (UPDATED_FIELDS.has(key) && !(key in input)) next[key] = nowLike(found.value[key], Date.now());
   }
   replaceValue(ctx.store, found, next);
   ctx.store.diverged.add(ctx.id);
-  return itemResponse(ctx.op, [200], next);
+  return itemResponse(ctx.op, documented2xx(ctx.op, [200]), 200, next);
 }
 
 function remove(ctx: Ctx): MockResponse {
@@ -1034,7 +1094,10 @@ export function listCacheSlot<T>(
 export function resourceSnapshot(session: SessionState, manifest: Manifest): Record<string, unknown[]> {
   const out: Record<string, unknown[]> = {};
   for (const spec of manifest.resources) {
-    out[spec.name] = [...resourceStore(session, spec).items.values()].map((item) => clone(item.value));
+    const values: unknown[] = [];
+    for (const byId of resourceStore(session, spec).items.values())
+      for (const item of byId.values()) values.push(clone(item.value));
+    out[spec.name] = values;
   }
   return out;
 }
