@@ -19,7 +19,12 @@ export interface ResponseChoice {
 export interface WireResponse {
   status: number;
   headers: string[];
-  body?: Buffer;
+  /**
+   * A string is sent as UTF-8: a body built for one response is not copied into a Buffer first
+   * (node:http writes it with the head in one piece). Wires kept for reuse hold a Buffer
+   * (`reusableWire`), encoded once.
+   */
+  body?: Buffer | string;
   source: string;
 }
 
@@ -160,7 +165,7 @@ export class ResponseBuilder {
       }
     }
     if (simple && !templated && source.startsWith('example') && !hasTemplates(pickedValue(chosen))) {
-      const wire = toWire(built);
+      const wire = reusableWire(toWire(built));
       if (cache.wire.size < NEGOTIATION_CACHE_LIMIT) cache.wire.set(cacheKey, wire);
       built.wire = wire;
     }
@@ -272,10 +277,14 @@ export function headerText(value: unknown): string | undefined {
   return String(value);
 }
 
-/** Header values must be latin1 without CR/LF: anything else is percent-encoded. */
+/**
+ * Header values are sent as visible ASCII (and tabs): anything else (CR/LF, controls, non-ASCII) is
+ * percent-encoded as UTF-8. RFC 9110 leaves bytes above 0x7f to each client's guess, and node:http
+ * writes a head sent together with a string body as UTF-8, not latin1.
+ */
 export function safeHeaderValue(value: string): string {
-  if (!/[^\t\x20-\x7e\x80-\xff]/.test(value)) return value;
-  return value.replace(/[^\t\x20-\x7e\x80-\xff]/gu, (ch) => encodeURIComponent(ch));
+  if (!/[^\t\x20-\x7e]/.test(value)) return value;
+  return value.replace(/[^\t\x20-\x7e]/gu, (ch) => encodeURIComponent(ch));
 }
 
 function resolveContentType(contentType: string, body: unknown): string {
@@ -313,16 +322,16 @@ export function toWire(response: MockResponse): WireResponse {
     if (Array.isArray(value)) for (const v of value) headers.push(key, safeHeaderValue(String(v)));
     else headers.push(key, safeHeaderValue(String(value)));
   }
-  let body: Buffer | undefined;
+  let body: Buffer | string | undefined;
   const mediaType = mediaTypeOf(contentType) || response.mediaType || '';
   if (response.raw !== undefined) {
-    body = typeof response.raw === 'string' ? Buffer.from(response.raw, 'utf8') : response.raw;
+    body = response.raw;
   } else if (response.body !== undefined) {
     if (Buffer.isBuffer(response.body)) body = response.body;
     else if (typeof response.body === 'string' && !isJsonMediaType(mediaType) && mediaType !== '') {
-      body = Buffer.from(response.body, 'utf8');
+      body = response.body;
     } else {
-      body = Buffer.from(jsonText(response.body), 'utf8');
+      body = jsonText(response.body);
     }
   }
   if (NO_BODY_STATUSES.has(status) || (status >= 100 && status < 200)) {
@@ -335,9 +344,15 @@ export function toWire(response: MockResponse): WireResponse {
       }
       headers.push('content-type', safeHeaderValue(contentType));
     }
-    headers.push('content-length', String(body?.length ?? 0));
+    const length = body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+    headers.push('content-length', String(length));
   }
   return { status, headers, body, source: response.source };
+}
+
+/** `wire` with its body as a Buffer, for a wire that is kept and sent many times. */
+export function reusableWire(wire: WireResponse): WireResponse {
+  return typeof wire.body === 'string' ? { ...wire, body: Buffer.from(wire.body, 'utf8') } : wire;
 }
 
 /** What is remembered about an immutable object (one entry per object: created resources are many). */

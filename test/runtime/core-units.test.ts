@@ -678,6 +678,20 @@ describe('runtime-core: response choice', () => {
       '11',
     ]);
     assert.equal(wire.body?.toString(), '{"ok":true}');
+    // non-ASCII: header values percent-encoded as UTF-8, Content-Length counts the body's UTF-8 bytes
+    const accented = toWire({
+      status: 200,
+      headers: { 'Content-Disposition': 'attachment; filename="naïve €.txt"' },
+      mediaType: 'application/json',
+      body: { name: 'Zoë €' },
+      source: 'test',
+    });
+    assert.deepEqual(accented.headers.slice(0, 2), [
+      'content-disposition',
+      'attachment; filename="na%C3%AFve %E2%82%AC.txt"',
+    ]);
+    assert.equal(accented.headers[accented.headers.indexOf('content-length') + 1], '19');
+    assert.equal(Buffer.byteLength(accented.body ?? ''), 19);
     const empty = toWire({ status: 204, headers: {}, body: { x: 1 }, source: 't' });
     assert.equal(empty.body, undefined);
     assert.deepEqual(empty.headers, []);

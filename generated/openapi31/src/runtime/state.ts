@@ -276,6 +276,7 @@ function inputFields(request: MockRequest, like: unknown): Json | undefined {
 function mergeInto(target: Json, patch: Json, nullDeletes: boolean): Json {
   const out: Json = { ...target };
   for (const [key, value] of Object.entries(patch)) {
+    if (key === '__proto__') continue;
     if (value === null && nullDeletes) delete out[key];
     else if (isRecord(value) && isRecord(out[key]))
       out[key] = mergeInto(out[key] as Json, value, nullDeletes);
@@ -437,7 +438,15 @@ function relink(resource: Json, oldId: string | undefined, newId: string, fromRe
   if (!oldId || oldId.length < 1 || oldId === newId) return;
   // most resources hold no link to themselves: no pattern to build
   const needle = `/${oldId}`;
-  if (!Object.values(resource).some((value) => typeof value === 'string' && value.includes(needle))) return;
+  let linked = false;
+  for (const key in resource) {
+    const value = resource[key];
+    if (typeof value === 'string' && value.includes(needle)) {
+      linked = true;
+      break;
+    }
+  }
+  if (!linked) return;
   const escaped = oldId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const segment = new RegExp(`/${escaped}(?=$|[/?#])`, 'g');
   for (const [key, value] of Object.entries(resource)) {
@@ -791,7 +800,8 @@ function create(ctx: Ctx, forcedId?: string): MockResponse | undefined {
   const readOnly = readOnlyFields(spec);
   const baseId = base[spec.idField];
   const resource: Json = { ...base };
-  for (const [key, value] of Object.entries(input)) if (!readOnly.has(key)) resource[key] = value;
+  // (`__proto__` from JSON.parse is an own key: assigning it would change the resource's prototype)
+  for (const key in input) if (!readOnly.has(key) && key !== '__proto__') resource[key] = input[key];
   const asked = idOf(input, spec);
   let id: string;
   if (forcedId !== undefined) id = forcedId;

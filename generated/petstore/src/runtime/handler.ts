@@ -42,6 +42,7 @@ import {
   responseForCode,
   safeHeaderValue,
   successResponse,
+  reusableWire,
   toWire,
   type BuiltResponse,
   type WireResponse,
@@ -144,17 +145,19 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
   let healthWire: WireResponse | undefined;
   /** The admin app's `GET /__mockgen/health` answer (admin.ts), same bytes. */
   const health = (): WireResponse => {
-    healthWire ??= toWire({
-      status: 200,
-      headers: { 'content-type': 'application/json; charset=utf-8' },
-      body: {
-        status: 'ok',
-        title: manifest.title,
-        contractVersion: manifest.contractVersion,
-        operations: options.routes.length,
-      },
-      source: 'admin',
-    });
+    healthWire ??= reusableWire(
+      toWire({
+        status: 200,
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+        body: {
+          status: 'ok',
+          title: manifest.title,
+          contractVersion: manifest.contractVersion,
+          operations: options.routes.length,
+        },
+        source: 'admin',
+      }),
+    );
     return healthWire;
   };
 
@@ -428,7 +431,7 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
       if (stateful) {
         const conformed = conformBody(op, stateful, defs(), seed);
         if (!listSlot) return conformed;
-        const wire = toWire(conformed);
+        const wire = reusableWire(toWire(conformed));
         listSlot.set(wire);
         return { ...conformed, wire };
       }
@@ -573,7 +576,7 @@ function problemWire(kind: Parameters<typeof problem>[0], detail: string): WireR
   const key = `${kind}\u0000${detail}`;
   const cached = PROBLEM_CACHE.get(key);
   if (cached) return { ...cached };
-  const wire = toWire(problem(kind, detail));
+  const wire = reusableWire(toWire(problem(kind, detail)));
   if (PROBLEM_CACHE.size < 256) PROBLEM_CACHE.set(key, wire);
   return { ...wire };
 }
