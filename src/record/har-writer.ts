@@ -19,7 +19,9 @@ export interface HarWriterOptions {
 export class HarFileWriter {
   private position = 0;
   private count = 0;
-  private queue: Promise<void> = Promise.resolve();
+  /** entries waiting for the next write, with the callbacks of their appends */
+  private pending: { text: string; done: (err?: Error) => void }[] = [];
+  private writing: Promise<void> | undefined;
   private failure?: Error;
   private closed = false;
 
@@ -53,31 +55,48 @@ export class HarFileWriter {
     return this.count;
   }
 
-  /** Queue one entry; resolves when it is on disk (in the OS page cache). Appends are written in call order. */
+  /**
+   * Queue one entry; resolves when it is on disk (in the OS page cache). Appends are written in call
+   * order; entries queued while a write is in flight go out together in the next one (one positional
+   * write, still ending with the closing tail), so a busy proxy does not pay one write per exchange.
+   */
   append(entry: HarEntry): Promise<void> {
     if (this.closed) return Promise.reject(new Error(`HAR file ${this.file} is closed`));
-    const body = `${this.count === 0 ? '\n' : ',\n'}${JSON.stringify(entry)}`;
+    if (this.failure) return Promise.reject(this.failure);
+    const text = `${this.count === 0 ? '\n' : ',\n'}${JSON.stringify(entry)}`;
     this.count += 1;
-    const task = this.queue.then(async () => {
-      if (this.failure) throw this.failure;
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ text, done: (err) => (err ? reject(err) : resolve()) });
+      this.writing ??= this.drain();
+    });
+  }
+
+  /** Writes queued entries until none is left. */
+  private async drain(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending;
+      this.pending = [];
+      let body = '';
+      for (const item of batch) body += item.text;
       const buffer = Buffer.from(body + TAIL);
       try {
+        if (this.failure) throw this.failure;
         await this.handle.write(buffer, 0, buffer.length, this.position);
+        this.position += buffer.length - TAIL.length;
+        for (const item of batch) item.done();
       } catch (err) {
-        this.failure = err as Error;
-        throw err;
+        this.failure ??= err as Error;
+        for (const item of batch) item.done(this.failure);
       }
-      this.position += buffer.length - TAIL.length;
-    });
-    this.queue = task.catch(() => undefined);
-    return task;
+    }
+    this.writing = undefined;
   }
 
   /** Waits for queued appends, syncs and closes the file. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.queue;
+    await this.writing;
     try {
       await this.handle.sync();
     } finally {
