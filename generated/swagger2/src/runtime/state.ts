@@ -181,11 +181,16 @@ function newId(
   sample: string | undefined,
   parent = SEED_PARENT,
 ): string {
+  if (spec.idFormat.kind === 'integer') {
+    // every stored id that reads as an integer is below nextInt (addItem): the next one is free
+    const id = String(store.nextInt);
+    store.nextInt += 1;
+    return id;
+  }
   for (let attempt = 0; ; attempt++) {
     const id = generateId(spec.idFormat, store, sample);
-    if (spec.idFormat.kind === 'integer') store.nextInt = Number(id) + 1;
     // findItem is a map lookup: creating stays O(1) however many resources the store holds
-    if (!findItem(store, parent, id) || (spec.idFormat.kind !== 'integer' && attempt > 20)) return id;
+    if (!findItem(store, parent, id) || attempt > 20) return id;
   }
 }
 
