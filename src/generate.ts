@@ -9,6 +9,7 @@ import { defaultLatency } from './model/latency';
 import { buildOperationData } from './model/operation-data';
 import { buildRecordingData } from './model/recording-data';
 import { detectResources } from './model/resources';
+import { isRpcStyle } from './model/rpc-methods';
 import { detectTokenEndpoints } from './model/token-endpoints';
 import type { Contract, Diagnostic, MatchedExchange, Recordings } from './model/types';
 import { learnValuePools } from './model/value-pools';
@@ -94,6 +95,7 @@ export async function planProject(
     resources,
     tokenEndpoints: [...tokenEndpoints].sort(),
   };
+  if (isRpcStyle(contract)) manifest.rpcMethods = true;
 
   const allDiagnostics = [...contract.diagnostics, ...diagnostics];
   const files = await planFiles({

@@ -1,3 +1,4 @@
+import { asGetExchange, isRpcStyle } from '../model/rpc-methods';
 import { isRedacted, isSecretName } from '../recordings/redact';
 import type {
   Contract,
@@ -5,6 +6,7 @@ import type {
   HeaderSpec,
   MediaTypeSpec,
   Operation,
+  RecordedBody,
   ResponseSpec,
   SecurityScheme,
 } from '../model/types';
@@ -38,6 +40,8 @@ export class DriftChecker {
   readonly index: OperationIndex;
   readonly schemas: SchemaChecker;
   private readonly extraProperties: boolean;
+  /** model/rpc-methods.ts: a form POST to a GET method is checked as that GET */
+  private readonly rpcStyle: boolean;
   /** `in:name` of apiKey parameters: their values never appear in messages */
   private readonly secretParameters = new Set<string>();
 
@@ -48,14 +52,16 @@ export class DriftChecker {
     this.index = new OperationIndex(contract);
     this.schemas = new SchemaChecker(contract.schemas);
     this.extraProperties = options.extraProperties ?? true;
+    this.rpcStyle = isRpcStyle(contract);
     for (const scheme of Object.values(contract.securitySchemes)) {
       if (scheme.type === 'apiKey' && scheme.name)
         this.secretParameters.add(`${scheme.in ?? 'header'}:${scheme.name.toLowerCase()}`);
     }
   }
 
-  check(exchange: Exchange): ExchangeResult {
-    const method = exchange.request.method.toUpperCase();
+  check(recorded: Exchange): ExchangeResult {
+    let exchange = recorded;
+    let method = exchange.request.method.toUpperCase();
     if (
       method === 'OPTIONS' &&
       header(exchange.request.headers, 'access-control-request-method') !== undefined
@@ -64,7 +70,13 @@ export class DriftChecker {
       if (resolution.kind !== 'matched')
         return { findings: [], skipped: true, operation: `${method} ${exchange.request.path}` };
     }
-    const resolution = this.index.resolve(method, exchange.request.path);
+    let resolution = this.index.resolve(method, exchange.request.path);
+    if (resolution.kind === 'undocumented-method' && this.rpcStyle) {
+      // an RPC method's form POST is its GET, as the mock serves it
+      const asGet = asGetExchange(exchange);
+      const viaGet = asGet && this.index.resolve('GET', asGet.request.path);
+      if (asGet && viaGet?.kind === 'matched') [exchange, method, resolution] = [asGet, 'GET', viaGet];
+    }
     if (resolution.kind === 'undocumented-path') {
       const operation = `${method} ${exchange.request.path}`;
       const f = new Findings(exchange, operation, this.contract);
@@ -447,12 +459,19 @@ export function credentialPresent(scheme: SecurityScheme, exchange: Exchange): b
         const m = AUTH_SCHEMES.exec(auth);
         return !m || m[1].toLowerCase() === 'bearer' || m[1].toLowerCase() === 'dpop';
       }
-      return request.query.some(([name]) => name === 'access_token');
+      // RFC 6750 §2.3 query parameter, §2.2 form-encoded body parameter
+      return request.query.some(([name]) => name === 'access_token') || formHasAccessToken(request.body);
     }
     case 'mutualTLS':
       // Client certificates are not in a HAR: nothing to check.
       return true;
   }
+}
+
+function formHasAccessToken(body: RecordedBody | undefined): boolean {
+  if (!body || body.mimeType !== 'application/x-www-form-urlencoded') return false;
+  if (body.params?.some((p) => p.name === 'access_token')) return true;
+  return body.text !== undefined && new URLSearchParams(body.text).has('access_token');
 }
 
 function describeScheme(name: string, scheme: SecurityScheme | undefined): string {

@@ -95,6 +95,7 @@ function renderReadme(model: ProjectModel, routes: RouteEntry[]): string {
       statuses: model.operations[i].responses.map((r) => r.status).join(', '),
     })),
     resources: model.manifest.resources.map((r) => ({ ...r, idDescription: describeId(r) })),
+    rpcMethods: model.manifest.rpcMethods === true,
     dynamicFields: model.dynamicFields,
     diagnostics: model.diagnostics.map((d) => ({
       where: `${d.operation ?? ''} ${d.pointer}`.trim(),

@@ -7,7 +7,8 @@
  *   `basePath` and the path of every `servers[]` URL, longest first) is stripped when present and
  *   tried first, then the path as recorded. A trailing `/` is tolerated as a last resort.
  * - Method must be documented for the matched template (HEAD is not served by GET here: a recorded
- *   HEAD response has no body to replay).
+ *   HEAD response has no body to replay). In an RPC-style contract (model/rpc-methods.ts) a form
+ *   POST to a GET method is matched as that GET, its form fields as query parameters.
  * - Hosts are lenient: when every server URL is absolute, an exchange for another host still matches
  *   when its path does (recordings often come from staging); it is `unmatched: host` only when the
  *   path does not match either (analytics, CDNs, third parties in a browser HAR).
@@ -15,6 +16,7 @@
  */
 import { Router } from '../../templates/runtime/router';
 import type { Contract, Exchange, JsonSchema, MatchedExchange, Operation } from '../model/types';
+import { asGetExchange, isRpcStyle } from '../model/rpc-methods';
 import { parseBody } from './parse-body';
 
 export type UnmatchedReason = 'path' | 'method' | 'host';
@@ -34,12 +36,20 @@ export function matchExchanges(contract: Contract, recordings: { exchanges: Exch
   const lookup = createOperationMatcher(contract);
   const flatNamesByOp = new Map<string, ReadonlySet<string>>();
   const result: MatchResult = { matched: [], unmatched: [], failed: [] };
-  for (const exchange of recordings.exchanges) {
-    if (exchange.failed) {
-      result.failed.push(exchange);
+  const rpcStyle = isRpcStyle(contract);
+  for (const recorded of recordings.exchanges) {
+    if (recorded.failed) {
+      result.failed.push(recorded);
       continue;
     }
-    const found = lookup(exchange.request.method, exchange.request.path, exchange.request.host);
+    let exchange = recorded;
+    let found = lookup(exchange.request.method, exchange.request.path, exchange.request.host);
+    if ('reason' in found && found.reason === 'method' && rpcStyle) {
+      // an RPC method's form POST is its GET, as the mock serves it
+      const asGet = asGetExchange(exchange);
+      const viaGet = asGet && lookup('GET', asGet.request.path, asGet.request.host);
+      if (asGet && viaGet && !('reason' in viaGet)) [exchange, found] = [asGet, viaGet];
+    }
     if ('reason' in found) {
       result.unmatched.push({ exchange, reason: found.reason });
       continue;

@@ -13,6 +13,7 @@ import {
 } from '../../templates/runtime/params';
 import { extractPreferences, parsePrefer } from '../../templates/runtime/prefer';
 import { errorResponse, responseForCode, successResponse, toWire } from '../../templates/runtime/respond';
+import { asLastPage, continuesPagination } from '../../templates/runtime/pagination';
 import { checkSecurity } from '../../templates/runtime/security';
 import type { JsonSchema, OperationData, ParameterData } from '../../templates/runtime/types';
 import { RequestValidator, withoutReadOnlyRequired } from '../../templates/runtime/validate-request';
@@ -399,6 +400,78 @@ describe('runtime-core: security', () => {
       cookies: {},
     });
     assert.deepEqual(hit, { ok: true, bearer: 'tok' });
+  });
+
+  it('an OAuth2 access token may come as RFC 6750 access_token form field or query parameter', () => {
+    const form = (body: string, method = 'POST', mediaType = 'application/x-www-form-urlencoded') => ({
+      headers: {},
+      query: [] as [string, string][],
+      cookies: {},
+      method,
+      mediaType,
+      rawBody: Buffer.from(body),
+    });
+    const oauth = [{ oauth: ['read'] }];
+    assert.deepEqual(checkSecurity(oauth, schemes, form('channel=C1&access_token=xoxb-1')), {
+      ok: true,
+      bearer: 'xoxb-1',
+    });
+    assert.deepEqual(checkSecurity(oauth, schemes, { ...form(''), query: [['access_token', 'q1']] }), {
+      ok: true,
+      bearer: 'q1',
+    });
+    // §2.2: not in a GET body, not in another media type, not empty; never for `http` bearer
+    assert.equal(checkSecurity(oauth, schemes, form('access_token=t', 'GET')).ok, false);
+    assert.equal(checkSecurity(oauth, schemes, form('access_token=t', 'POST', 'text/plain')).ok, false);
+    assert.equal(checkSecurity(oauth, schemes, form('access_token=')).ok, false);
+    assert.equal(checkSecurity(oauth, schemes, form('token=t')).ok, false);
+    assert.equal(checkSecurity([{ bearer: [] }], schemes, form('access_token=t')).ok, false);
+    // the Authorization header decides when it is there
+    const basicHeader = { ...form('access_token=t'), headers: { authorization: basic } };
+    assert.equal(checkSecurity(oauth, schemes, basicHeader).ok, false);
+  });
+});
+
+describe('runtime-core: pagination of documented answers', () => {
+  const continuing: [string, [string, string][], unknown, boolean][] = [
+    ['no parameters', [], undefined, false],
+    ['a cursor', [['cursor', 'dGVhbTpD']], undefined, true],
+    ['an empty cursor', [['cursor', '']], undefined, false],
+    ['a page token', [['pageToken', 'abc']], undefined, true],
+    ['starting_after', [['starting_after', 'cus_1']], undefined, true],
+    ['page 1', [['page', '1']], undefined, false],
+    ['page 2', [['page', '2']], undefined, true],
+    ['limit only', [['limit', '20']], undefined, false],
+    ['a cursor in a form or JSON body', [], { start_cursor: 'x', limit: 2 }, true],
+  ];
+  for (const [name, query, body, expected] of continuing) {
+    it(`continuesPagination: ${name}`, () => assert.equal(continuesPagination(query, body), expected));
+  }
+
+  it('asLastPage empties next-page fields (nested too), clears has_more and copies what it changes', () => {
+    const page = {
+      ok: true,
+      channels: [{ id: 'C1', next: 'not pagination: inside an item' }],
+      has_more: true,
+      response_metadata: { next_cursor: 'dGVhbTpD' },
+      links: { self: '/x', next: { href: '/x?page=2' } },
+      nextPageToken: 'tok',
+      next_page: 3,
+    };
+    const frozen = JSON.stringify(page);
+    assert.deepEqual(asLastPage(page), {
+      ok: true,
+      channels: [{ id: 'C1', next: 'not pagination: inside an item' }],
+      has_more: false,
+      response_metadata: { next_cursor: '' },
+      links: { self: '/x', next: null },
+      nextPageToken: '',
+      next_page: null,
+    });
+    assert.equal(JSON.stringify(page), frozen, 'the cached example is not changed');
+    assert.equal(asLastPage({ ok: true, response_metadata: { next_cursor: '' } }), undefined);
+    assert.equal(asLastPage([{ next: 'x' }]), undefined);
+    assert.equal(asLastPage('text'), undefined);
   });
 });
 

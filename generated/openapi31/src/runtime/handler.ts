@@ -2,7 +2,8 @@
 /**
  * The request pipeline of the mock server, a plain `(req, res)` handler for `node:http`:
  *
- *   route (base path, 404/405/OPTIONS/HEAD) → read body (413) → security (401) → content type (415)
+ *   route (base path, 404/405/OPTIONS/HEAD; an RPC method's form POST as its GET) → read body (413)
+ *   → security (401) → content type (415)
  *   → parse body (400) → validate parameters and body (422/400/default, or a 422 problem)
  *   → token endpoint → recorded exchange → stateful resource → documented response
  *   (Prefer / __code / __example / __dynamic, Accept: 406) → latency → write → journal.
@@ -32,6 +33,7 @@ import { recordFields } from './journal';
 import { delay, latencyMs } from './latency';
 import { mediaTypeOf } from './negotiate';
 import { parseCookies, parseQuery } from './params';
+import { asLastPage, continuesPagination } from './pagination';
 import { extractPreferences, hasPreferences, type Preferences } from './prefer';
 import { problem, validationProblem, type Violation } from './problem';
 import { explainMiss, findRecordedResponse } from './replay';
@@ -250,8 +252,11 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
         staticRoutes.set(normalized, found);
       }
       const lower = method.toLowerCase();
-      const state =
+      let state =
         found.match.methods.get(lower) ?? (lower === 'head' ? found.match.methods.get('get') : undefined);
+      // RPC methods (manifest.rpcMethods): a form POST to a GET method is that GET
+      const tunnelled = !state && manifest.rpcMethods === true && lower === 'post' && postsAsGet(req);
+      if (tunnelled) state = found.match.methods.get('get');
       if (!state) {
         const allow = allowedMethods(found.match.methods);
         if (lower === 'options') return finish(wireFor(optionsResponse(allow)));
@@ -268,21 +273,32 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
         );
       }
       op = state.op ?? (await loadOperation(state));
-      const raw = announcesBody(req)
+      let raw = announcesBody(req)
         ? decodeContentEncoding(await readBody(req, limit), req.headers['content-encoding'], limit)
         : EMPTY;
-      const { prefs, query } = extractPreferences(req.headers.prefer, parseQuery(search));
+      let requestUrl = url;
+      let requestSearch = search;
+      let headers = req.headers;
+      if (tunnelled) {
+        // served as `GET path?query&form`: the form fields are the method's query parameters
+        const form = raw.toString('utf8');
+        requestSearch = search === '' ? form : form === '' ? search : `${search}&${form}`;
+        requestUrl = requestSearch === '' ? rawPath : `${rawPath}?${requestSearch}`;
+        raw = EMPTY;
+        headers = withoutBodyHeaders(req.headers);
+      }
+      const { prefs, query } = extractPreferences(req.headers.prefer, parseQuery(requestSearch));
       const sessionHeader = req.headers['x-mockgen-session'];
       session = typeof sessionHeader === 'string' ? sessionHeader : '';
       const request: MockRequest = {
-        method,
+        method: tunnelled ? 'GET' : method,
         path: found.path,
-        url,
+        url: requestUrl,
         pathParams: found.match.params,
         query,
-        headers: req.headers,
+        headers,
         cookies: parseCookies(req.headers.cookie),
-        mediaType: mediaTypeOf(req.headers['content-type']),
+        mediaType: tunnelled ? '' : mediaTypeOf(req.headers['content-type']),
         rawBody: raw,
         body: undefined,
         session,
@@ -291,7 +307,7 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
       let wire = response.wire ?? toWire(response);
       if (req.headers['x-mockgen-explain'] !== undefined) {
         // debugging aid: where the answer came from and how the request compared with the recordings
-        const explanation = `source=${wire.source}; ${explainMiss(op, request)}`;
+        const explanation = `source=${wire.source}${tunnelled ? ' (POST served as GET: RPC method)' : ''}; ${explainMiss(op, request)}`;
         wire = { ...wire, headers: [...wire.headers, 'x-mockgen-explain', safeHeaderValue(explanation)] };
       }
       const wait = latencyMs(op, manifest, latencyEnv);
@@ -448,13 +464,21 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
           )
         : problem('NO_RESPONSE_DEFINED', `${op.id} documents no 2xx or default response to mock.`);
     }
-    return builder.build(op, choice, {
+    // a documented page announces a next page whatever was asked: a client following it must get an end
+    const continuing = continuesPagination(request.query, request.body);
+    const built = builder.build(op, choice, {
       accept,
       example: prefs.example,
       dynamic: prefs.dynamic,
       request,
       seed,
+      uncached: continuing,
     });
+    if (continuing && built.status >= 200 && built.status < 300) {
+      const last = asLastPage(built.body);
+      if (last !== undefined) return { ...built, body: last, wire: undefined };
+    }
+    return built;
   };
 
   const handler = ((req: IncomingMessage, res: ServerResponse): void => {
@@ -475,6 +499,20 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
 
 function headerString(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** A POST an RPC-style API takes for a GET: form-encoded fields, or no body at all. */
+function postsAsGet(req: IncomingMessage): boolean {
+  const mediaType = mediaTypeOf(req.headers['content-type']);
+  return mediaType === 'application/x-www-form-urlencoded' || (mediaType === '' && !announcesBody(req));
+}
+
+const BODY_HEADERS = new Set(['content-type', 'content-length', 'content-encoding', 'transfer-encoding']);
+
+function withoutBodyHeaders(headers: IncomingMessage['headers']): IncomingMessage['headers'] {
+  const out: IncomingMessage['headers'] = {};
+  for (const [name, value] of Object.entries(headers)) if (!BODY_HEADERS.has(name)) out[name] = value;
+  return out;
 }
 
 function truncate(text: string): string {

@@ -98,6 +98,8 @@ export interface BuildOptions {
   seed: () => number;
   /** extra headers (e.g. WWW-Authenticate) */
   headers?: Record<string, string | string[]>;
+  /** the caller changes the body: build it afresh (no serialised bytes from the cache) */
+  uncached?: boolean;
 }
 
 interface ResponseCache {
@@ -133,7 +135,7 @@ export class ResponseBuilder {
       }
     }
     const chosen = negotiated ? media[negotiated.index] : undefined;
-    const simple = !options.example && !options.dynamic && !options.headers;
+    const simple = !options.example && !options.dynamic && !options.headers && !options.uncached;
     const cacheKey = `${status}\u0000${negotiated?.contentType ?? ''}`;
     if (simple) {
       const cached = cache.wire.get(cacheKey);

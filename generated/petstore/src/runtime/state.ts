@@ -18,6 +18,7 @@ import { markImmutable } from './respond';
 import { formatTime, hasTemplates, render } from './templating';
 import { shapeToken } from './tokens';
 import { notFoundBody, singularNoun } from './not-found';
+import { MORE_FIELDS, NEXT_FIELDS } from './pagination';
 import type { Defs, IdFormat, Manifest, OperationData, ResourceSpec, ResponseData } from './types';
 
 type Json = Record<string, unknown>;
@@ -638,16 +639,6 @@ const TOTAL_FIELDS = [
   'totalElements',
   'total_results',
   'totalResults',
-];
-const MORE_FIELDS = ['has_more', 'hasMore'];
-const NEXT_FIELDS = [
-  'next',
-  'next_page',
-  'nextPage',
-  'next_cursor',
-  'nextCursor',
-  'nextPageToken',
-  'next_page_token',
 ];
 
 const WILDCARDS = new Set(['all', 'any', '*']);

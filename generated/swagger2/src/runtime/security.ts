@@ -3,7 +3,10 @@
  * Security requirements (an OR of ANDs of schemes): are credentials of the right kind present?
  * Like Prism, any well-formed credential is accepted — a mock cannot know real keys. Bearer tokens
  * the mock can tell are expired (its own, or JWTs with a past `exp`) are refused by the handler.
+ * An OAuth2 / OpenID Connect access token is taken where RFC 6750 allows it: the Authorization
+ * header, else an `access_token` form field (a form-encoded body, not GET) or query parameter.
  */
+import { parseQuery } from './params';
 import type { SecurityRequirement, SecurityScheme } from './types';
 
 export interface Credentials {
@@ -11,6 +14,10 @@ export interface Credentials {
   headers: Record<string, string | string[] | undefined>;
   query: [string, string][];
   cookies: Record<string, string>;
+  /** for RFC 6750 §2.2 (`access_token` in a form-encoded body) */
+  method?: string;
+  mediaType?: string;
+  rawBody?: Buffer;
 }
 
 export type SecurityResult =
@@ -68,13 +75,34 @@ function checkScheme(scheme: SecurityScheme, credentials: Credentials): boolean 
     }
     case 'oauth2':
     case 'openIdConnect': {
-      const auth = parseAuthorization(headerValue(credentials, 'authorization'));
+      const header = headerValue(credentials, 'authorization');
+      if (header === '') return accessTokenParameter(credentials) ?? false;
+      const auth = parseAuthorization(header);
       return auth && auth.scheme === 'bearer' ? auth.token : false;
     }
     default:
       // mutualTLS cannot be checked behind a plain HTTP listener
       return true;
   }
+}
+
+/** RFC 6750 §2.3 URI query parameter, else §2.2 form-encoded body parameter `access_token`. */
+function accessTokenParameter(credentials: Credentials): string | undefined {
+  const fromQuery = credentials.query.find(([name, value]) => name === 'access_token' && value !== '');
+  if (fromQuery) return fromQuery[1];
+  const { rawBody } = credentials;
+  if (
+    rawBody === undefined ||
+    rawBody.length === 0 ||
+    credentials.mediaType !== 'application/x-www-form-urlencoded' ||
+    (credentials.method ?? 'GET').toUpperCase() === 'GET'
+  ) {
+    return undefined;
+  }
+  const field = parseQuery(rawBody.toString('utf8')).find(
+    ([name, value]) => name === 'access_token' && value !== '',
+  );
+  return field?.[1];
 }
 
 function headerValue(credentials: Credentials, name: string): string {

@@ -66,6 +66,12 @@ export interface Manifest {
   resources: ResourceSpec[];
   /** Operations (by id) that issue tokens: OAuth2 tokenUrl of the contract, or recorded `/token`-like exchanges. */
   tokenEndpoints: string[];
+  /**
+   * The contract's paths are RPC method names (`/chat.postMessage`; src/model/rpc-methods.ts): a form
+   * POST (or an empty one) to a method documented as GET is served by the GET, its form fields read
+   * as query parameters, as such APIs and their SDKs do. Absent otherwise.
+   */
+  rpcMethods?: true;
 }
 
 export interface ParameterData {
