@@ -94,6 +94,7 @@ export async function planProject(
     sequencePolicy: config.sequencePolicy,
     resources,
     tokenEndpoints: [...tokenEndpoints].sort(),
+    ...(contract.errorSchema !== undefined ? { errorSchema: contract.errorSchema } : {}),
   };
   if (isRpcStyle(contract)) manifest.rpcMethods = true;
 

@@ -5,6 +5,7 @@ import type { Contract } from '../model/types';
 import { checkDocument } from './check-document';
 import { nameFromRef, SchemaConverter } from './convert-schema';
 import { Diagnostics } from './diagnostics';
+import { findErrorSchema } from './error-schema';
 import { asArray, asObject, asString, getAt, isObject, joinPointer, type Json } from './pointer';
 import { readDocument } from './read-document';
 import { scanRefs } from './scan-refs';
@@ -40,6 +41,7 @@ export async function loadContract(file: string): Promise<Contract> {
   const basePath =
     version === '2.0' ? cleanBasePath(asString(bundled.basePath) ?? '') : basePathOf(servers[0]);
   const info = asObject(bundled.info) ?? {};
+  const errorSchema = findErrorSchema(bundled, version, operations, schemas);
   return {
     file,
     openapi: version,
@@ -50,6 +52,7 @@ export async function loadContract(file: string): Promise<Contract> {
     operations,
     securitySchemes,
     schemas: schemas.schemas(),
+    ...(errorSchema !== undefined ? { errorSchema } : {}),
     diagnostics: diagnostics.finish(),
   };
 }

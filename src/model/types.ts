@@ -177,6 +177,8 @@ export interface Contract {
   securitySchemes: Record<string, SecurityScheme>;
   /** Every schema reachable through `$ref`, converted, keyed by the name used in `#/$defs/<name>`. */
   schemas: Defs;
+  /** The `schemas` entry of the contract's error document (contract/error-schema.ts), when it has one. */
+  errorSchema?: string;
   /** Problems found while loading that did not stop it (e.g. invalid examples are added later by model/). */
   diagnostics: Diagnostic[];
 }

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { notFoundBody, singularNoun } from '../../templates/runtime/not-found';
+import { inContractWords } from '../../templates/runtime/conform';
+import { errorBody, notFoundBody, singularNoun } from '../../templates/runtime/not-found';
+import { problem, validationProblem } from '../../templates/runtime/problem';
 import { getSession, resetSessions } from '../../templates/runtime/session';
 import { handleResourceRequest } from '../../templates/runtime/state';
 import type { Defs, JsonSchema, ResourceSpec, ResponseData } from '../../templates/runtime/types';
@@ -148,6 +150,113 @@ describe('runtime behaviour: 404 bodies for resources the store does not hold', 
     assert.deepEqual(
       read([errorResponse([{ name: 'default', value: authored }])], 'cus_gone')?.body,
       authored,
+    );
+  });
+
+  /** OpenAI's `ErrorResponse` (no operation references it): nullable required details. */
+  const openaiDefs: Defs = {
+    ErrorResponse: {
+      type: 'object',
+      required: ['error'],
+      properties: { error: { $ref: '#/$defs/Error' } },
+    },
+    Error: {
+      type: 'object',
+      required: ['type', 'message', 'param', 'code'],
+      properties: {
+        code: { type: ['string', 'null'] },
+        message: { type: 'string' },
+        param: { type: ['string', 'null'] },
+        type: { type: 'string' },
+      },
+    },
+  };
+
+  it('errorBody: other statuses pick their own enum values, titles and codes; nullable required details are null', () => {
+    const facts401 = { status: 401, message: 'No API key', code: 'unauthorized' };
+    assert.deepEqual(errorBody({ $ref: '#/$defs/ErrorResponse' }, openaiDefs, facts401), {
+      error: { code: 'unauthorized', message: 'No API key', param: null, type: 'unauthorized' },
+    });
+    assert.deepEqual(
+      errorBody({ $ref: '#/$defs/problem' }, stripeDefs, { ...facts401, status: 422, message: 'bad' }),
+      { type: 'about:blank', title: 'Unprocessable Content', status: 422, detail: 'bad' },
+    );
+    const kinds = {
+      type: 'object',
+      properties: {
+        kind: { type: 'string', enum: ['not_found', 'authentication_failed', 'invalid_request'] },
+      },
+    };
+    assert.deepEqual(errorBody(kinds, {}, facts401), { kind: 'authentication_failed' });
+    assert.deepEqual(errorBody(kinds, {}, { ...facts401, status: 422 }), { kind: 'invalid_request' });
+  });
+
+  it("inContractWords: the mock's own problems also carry the contract's error document", () => {
+    const m = manifest({ errorSchema: 'ErrorResponse' });
+    const invalid = inContractWords(
+      validationProblem([
+        { location: ['body', 'messages'], severity: 'Error', code: 'type', message: 'must be array' },
+        { location: ['query', 'limit'], severity: 'Error', code: 'minimum', message: 'must be >= 1' },
+      ]),
+      m,
+      openaiDefs,
+      () => 1,
+    );
+    assert.equal(invalid.status, 422);
+    // still a Prism-style problem: the error document's members are extension members
+    assert.equal(invalid.mediaType, 'application/problem+json');
+    const problemBody = invalid.body as Record<string, unknown>;
+    assert.equal(problemBody.status, 422);
+    assert.equal(problemBody.title, 'Invalid request');
+    assert.ok(Array.isArray(problemBody.validation));
+    assert.deepEqual(problemBody.error, {
+      code: 'invalid_request',
+      message: 'Invalid request: body.messages: must be array; query.limit: must be >= 1',
+      param: null,
+      type: 'invalid_request',
+    });
+    const unauthorized = inContractWords(
+      problem('UNAUTHORIZED', 'Send a bearer token.', { headers: { 'www-authenticate': 'Bearer' } }),
+      m,
+      openaiDefs,
+      () => 1,
+    );
+    assert.equal(unauthorized.status, 401);
+    assert.deepEqual(unauthorized.headers, { 'www-authenticate': 'Bearer' });
+    assert.deepEqual((unauthorized.body as { error: unknown }).error, {
+      code: 'unauthorized',
+      message: 'Send a bearer token.',
+      param: null,
+      type: 'unauthorized',
+    });
+    // required fields errorBody cannot fill are generated: the body always validates
+    const sparse = inContractWords(
+      problem('NOT_FOUND', 'gone'),
+      manifest({ errorSchema: 'strict' }),
+      {
+        strict: {
+          type: 'object',
+          required: ['message', 'traceId'],
+          properties: { message: { type: 'string' }, traceId: { type: 'string', minLength: 8 } },
+        },
+      },
+      () => 1,
+    );
+    const body = sparse.body as { message: string; traceId: string; detail: string; status: number };
+    assert.equal(body.message, 'gone');
+    assert.equal(body.detail, 'gone');
+    assert.equal(body.status, 404);
+    assert.ok(body.traceId.length >= 8);
+    // without an error document, or for a response that is not a problem: unchanged
+    const plain = problem('UNAUTHORIZED', 'x');
+    assert.equal(
+      inContractWords(plain, manifest(), openaiDefs, () => 1),
+      plain,
+    );
+    const ok = { status: 200, headers: {}, mediaType: 'application/json', body: { a: 1 }, source: 'state' };
+    assert.equal(
+      inContractWords(ok, m, openaiDefs, () => 1),
+      ok,
     );
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { MockRequest, MockResponse } from '../../templates/runtime/context';
+import type { MockRequest, MockResponse, UploadedFile } from '../../templates/runtime/context';
 import { getSession, resetSessions } from '../../templates/runtime/session';
 import { handleResourceRequest, resourceSnapshot, unflattenForm } from '../../templates/runtime/state';
 import type {
@@ -63,6 +63,7 @@ function api(spec: ResourceSpec, responses: Partial<Record<ResourceBinding['role
       session?: string;
       mediaType?: string;
       params?: Record<string, string>;
+      uploads?: UploadedFile[];
     } = {},
     recorded?: MockResponse,
   ): MockResponse | undefined => {
@@ -75,6 +76,7 @@ function api(spec: ResourceSpec, responses: Partial<Record<ResourceBinding['role
       body: init.body,
       session: init.session ?? '',
       ...(init.mediaType ? { mediaType: init.mediaType } : {}),
+      ...(init.uploads ? { uploads: init.uploads } : {}),
     });
     return handleResourceRequest(ops[role], req, getSession(init.session ?? ''), m, recorded);
   };
@@ -307,6 +309,82 @@ describe('runtime behaviour: stateful resources', () => {
     assert.equal(deleted?.status, 200);
     assert.deepEqual(deleted?.body, { id: c.id, object: 'customer', deleted: true });
     assert.equal(call('read', { id: c.id })?.status, 404);
+  });
+
+  it('uploads: the file is described (name, size, type), not stored; cursor ends; deletion flags', () => {
+    const spec: ResourceSpec = {
+      ...orders,
+      name: 'files',
+      collectionPath: '/files',
+      itemPath: '/files/{fileId}',
+      idParam: 'fileId',
+      idFormat: { kind: 'prefixed', prefix: 'file-', length: 8, alphabet: 'abcdef' },
+      listEnvelope: {
+        itemsField: 'data',
+        template: { object: 'list', data: [], first_id: 'file-abc', last_id: 'file-xyz', has_more: true },
+      },
+      seed: [],
+    };
+    const example = {
+      id: 'file-abc',
+      object: 'file',
+      bytes: 120000,
+      filename: 'salesOverview.pdf',
+      mime_type: 'application/pdf',
+      purpose: 'assistants',
+      size: 'large',
+    };
+    const { call } = api(spec, {
+      create: [response('200', example)],
+      // a generated delete example may say `deleted: false`
+      delete: [response('200', { id: 'file-abc', object: 'file', deleted: false })],
+    });
+    const multipart = 'multipart/form-data';
+    const upload = (body: Json, uploads: UploadedFile[]) =>
+      call('create', { mediaType: multipart, body, uploads })?.body as Json;
+    const a = upload({ file: 'line 1\nline 2\n', purpose: 'fine-tune' }, [
+      { field: 'file', filename: 'train.jsonl', mimeType: 'application/jsonl', size: 14 },
+    ]);
+    assert.deepEqual(
+      { ...a, id: undefined },
+      {
+        ...example,
+        id: undefined,
+        purpose: 'fine-tune',
+        filename: 'train.jsonl',
+        bytes: 14,
+        mime_type: 'application/jsonl',
+      },
+    );
+    assert.equal('file' in a, false, 'the bytes are not a field');
+    // what the request says itself wins; JSON parts (metadata sent as a Blob) stay fields
+    const b = upload({ file: 'x', filename: 'renamed.txt', meta: { team: 'a' } }, [
+      { field: 'file', filename: 'x.txt', mimeType: 'text/plain', size: 1 },
+      { field: 'meta', filename: 'blob', mimeType: 'application/json', size: 12 },
+    ]);
+    assert.equal(b.filename, 'renamed.txt');
+    assert.equal(b.bytes, 1);
+    assert.deepEqual(b.meta, { team: 'a' });
+    // two files: neither is described
+    const c = upload({ image: 'x', mask: 'y' }, [
+      { field: 'image', filename: 'i.png', mimeType: 'image/png', size: 1 },
+      { field: 'mask', filename: 'm.png', mimeType: 'image/png', size: 1 },
+    ]);
+    assert.equal(c.filename, 'salesOverview.pdf');
+    assert.equal('image' in c || 'mask' in c, false);
+
+    const page = call('list', { query: [['limit', '2']] })?.body as Json;
+    assert.deepEqual(
+      [page.first_id, page.last_id, page.has_more],
+      [a.id, b.id, true],
+      'the cursors name the page ends',
+    );
+    const deleted = call('delete', { id: a.id });
+    assert.deepEqual(deleted?.body, { id: a.id, object: 'file', deleted: true });
+    call('delete', { id: b.id });
+    call('delete', { id: c.id });
+    const empty = call('list')?.body as Json;
+    assert.deepEqual([empty.first_id, empty.last_id, empty.has_more], [null, null, false]);
   });
 
   it('PATCH bodies: merge-patch null removes, JSON Patch operations apply', () => {

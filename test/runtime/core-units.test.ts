@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import * as zlib from 'node:zlib';
 import { buildFormObject, bodyLimit, decodeContentEncoding, parseBody } from '../../templates/runtime/body';
+import type { UploadedFile } from '../../templates/runtime/context';
 import { normalizePath } from '../../templates/runtime/handler';
 import { negotiate, parseAccept } from '../../templates/runtime/negotiate';
 import {
@@ -307,6 +308,17 @@ describe('runtime-core: negotiate', () => {
     ['image/png', ['image/*'], 0, 'image/png'],
     ['text/*', ['application/json', 'text/csv'], 1, 'text/csv'],
     ['application/json; charset=utf-8', documented, 0, 'application/json'],
+    // raw bytes (downloads): any documented type, served as documented; an exact or ranked match first
+    ['application/binary', documented, 0, 'application/json'],
+    ['application/octet-stream', ['text/plain'], 0, 'text/plain'],
+    ['application/octet-stream, text/csv;q=0.5', ['application/json', 'text/csv'], 1, 'text/csv'],
+    [
+      'application/octet-stream',
+      ['application/json', 'application/octet-stream'],
+      1,
+      'application/octet-stream',
+    ],
+    ['application/octet-stream;q=0', documented, undefined, undefined],
   ];
   for (const [accept, docs, index, type] of cases) {
     it(`${accept ?? '(none)'} against ${docs.join(', ')}`, () => {
@@ -534,6 +546,31 @@ describe('runtime-core: bodies', () => {
       parseBody(Buffer.from('x'), 'multipart/form-data', 'multipart/form-data') as Promise<unknown>,
       /multipart/,
     );
+  });
+
+  it('reports the file parts of a multipart body: field, filename, media type, size', async () => {
+    const boundary = 'XyZ';
+    const part = (headers: string, content: string) => `--${boundary}\r\n${headers}\r\n\r\n${content}\r\n`;
+    const raw = Buffer.from(
+      part('Content-Disposition: form-data; name="purpose"', 'fine-tune') +
+        part(
+          'Content-Disposition: form-data; name="file"; filename="train.jsonl"\r\nContent-Type: application/JSONL',
+          '{"a":1}\n',
+        ) +
+        part(
+          'Content-Disposition: form-data; name="meta"; filename="blob"\r\nContent-Type: application/json',
+          '{"team":"a"}',
+        ) +
+        `--${boundary}--\r\n`,
+    );
+    const uploads: UploadedFile[] = [];
+    const contentType = `multipart/form-data; boundary=${boundary}`;
+    const body = await parseBody(raw, contentType, 'multipart/form-data', undefined, uploads);
+    assert.deepEqual(body, { purpose: 'fine-tune', file: '{"a":1}\n', meta: { team: 'a' } });
+    assert.deepEqual(uploads, [
+      { field: 'file', filename: 'train.jsonl', mimeType: 'application/jsonl', size: 8 },
+      { field: 'meta', filename: 'blob', mimeType: 'application/json', size: 12 },
+    ]);
   });
 
   it('decodeContentEncoding undoes gzip, deflate and br; bounded; unknown codings refused', () => {

@@ -7,6 +7,7 @@
 import type { IncomingMessage } from 'node:http';
 import * as zlib from 'node:zlib';
 import busboy from 'busboy';
+import type { UploadedFile } from './context';
 import { isJsonMediaType } from './negotiate';
 import { indexedObjectsToArrays, parseQuery } from './params';
 import type { ProblemKind } from './problem';
@@ -145,6 +146,7 @@ export function isTextMediaType(mediaType: string): boolean {
  * The parsed body: JSON value, form fields object, text, or a binary string (latin1: one char per
  * byte, so `maxLength` counts bytes) for other types. Undefined for an empty body.
  * `flatNames`: form field names to keep as they are even when they contain brackets.
+ * `uploads`: receives the file parts of a multipart body (name, size, media type).
  * Synchronous except for multipart bodies (a promise); throws (or rejects with) a RequestError.
  */
 export function parseBody(
@@ -152,6 +154,7 @@ export function parseBody(
   contentType: string | undefined,
   mediaType: string,
   flatNames?: ReadonlySet<string>,
+  uploads?: UploadedFile[],
 ): unknown {
   if (raw.length === 0) return undefined;
   if (isJsonMediaType(mediaType)) {
@@ -170,12 +173,18 @@ export function parseBody(
   if (mediaType === 'application/x-www-form-urlencoded') {
     return buildFormObject(parseQuery(raw.toString('utf8')), flatNames);
   }
-  if (mediaType === 'multipart/form-data') return parseMultipart(raw, contentType ?? mediaType, flatNames);
+  if (mediaType === 'multipart/form-data')
+    return parseMultipart(raw, contentType ?? mediaType, flatNames, uploads);
   if (isTextMediaType(mediaType) || mediaType === '') return raw.toString('utf8');
   return raw.toString('latin1');
 }
 
-function parseMultipart(raw: Buffer, contentType: string, flatNames?: ReadonlySet<string>): Promise<unknown> {
+function parseMultipart(
+  raw: Buffer,
+  contentType: string,
+  flatNames?: ReadonlySet<string>,
+  uploads?: UploadedFile[],
+): Promise<unknown> {
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
@@ -207,12 +216,16 @@ function parseMultipart(raw: Buffer, contentType: string, flatNames?: ReadonlySe
     });
     parser.on('file', (name, stream, info) => {
       const index = pairs.push([name, '']) - 1;
+      const upload: UploadedFile = { field: name, mimeType: info.mimeType.toLowerCase(), size: 0 };
+      if (info.filename) upload.filename = info.filename;
+      uploads?.push(upload);
       const chunks: Buffer[] = [];
       pending.push(
         new Promise((done) => {
           stream.on('data', (chunk: Buffer) => chunks.push(chunk));
           stream.on('close', () => {
             const content = Buffer.concat(chunks);
+            upload.size = content.length;
             // JSON parts sent as files (e.g. `metadata.json`) are objects for validation; other files are binary strings
             let value: unknown = content.toString('latin1');
             if (isJsonMediaType(info.mimeType.toLowerCase())) {

@@ -26,6 +26,20 @@ export interface MockRequest {
   body: unknown;
   /** value of `X-Mockgen-Session`, '' for the default session */
   session: string;
+  /** the file parts of a multipart body, in order (their bytes are in `body` as binary strings) */
+  uploads?: UploadedFile[];
+}
+
+/** What a server learns about an uploaded file besides its bytes. */
+export interface UploadedFile {
+  /** the form field it was sent in */
+  field: string;
+  /** the `filename` of its Content-Disposition, when sent */
+  filename?: string;
+  /** lower-cased media type of the part (`application/octet-stream` when not sent) */
+  mimeType: string;
+  /** size in bytes */
+  size: number;
 }
 
 /** A response decided by a stage, before it is written. */

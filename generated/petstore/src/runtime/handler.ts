@@ -19,7 +19,7 @@
 import { readFile, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as path from 'node:path';
-import type { MockRequest, MockResponse } from './context';
+import type { MockRequest, MockResponse, UploadedFile } from './context';
 import {
   RequestError,
   announcesBody,
@@ -53,7 +53,7 @@ import { Router } from './router';
 import { EXPIRED_TOKEN_CHALLENGE, checkSecurity } from './security';
 import { getSession } from './session';
 import { handleResourceRequest, listCacheSlot } from './state';
-import { conformBody } from './conform';
+import { conformBody, inContractWords } from './conform';
 import { handleTokenEndpoint, verifyToken } from './tokens';
 import type { Defs, Manifest, OperationData, RouteEntry } from './types';
 import type { RequestValidator } from './validate-request';
@@ -315,7 +315,11 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
       finish(wire);
     } catch (err) {
       if (err instanceof RequestError) {
-        const wire = problemWire(err.kind, err.message);
+        // a routed request is refused in the contract's words when it has an error document
+        const wire =
+          op && manifest.errorSchema !== undefined
+            ? toWire(inContractWords(problem(err.kind, err.message), manifest, defs(), () => 0))
+            : problemWire(err.kind, err.message);
         // an unread body (413, aborted upload) must not be parsed as the next request
         if (err.kind === 'PAYLOAD_TOO_LARGE') wire.headers = [...wire.headers, 'connection', 'close'];
         finish(wire);
@@ -348,7 +352,7 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
     ): MockResponse => {
       const choice = errorResponse(op, codes);
       if (!choice) {
-        const response = fallback();
+        const response = inContractWords(fallback(), manifest, defs(), seed);
         return headers ? { ...response, headers: { ...headers, ...response.headers } } : response;
       }
       const example = prefs.example && prefs.code === String(choice.status) ? prefs.example : undefined;
@@ -407,13 +411,16 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
       const parseAs =
         selection.mediaType && request.mediaType === '' ? selection.mediaType : request.mediaType;
       try {
+        const uploads: UploadedFile[] = [];
         const parsed = parseBody(
           request.rawBody,
           headerString(request.headers['content-type']),
           parseAs,
           isFormMediaType(parseAs) ? validation.flatFormNames(selection.schema) : undefined,
+          uploads,
         );
         request.body = parsed instanceof Promise ? await parsed : parsed;
+        if (uploads.length > 0) request.uploads = uploads;
       } catch (err) {
         // a body the operation does not document is ignored, however it looks
         if (!(err instanceof RequestError) || selection.mediaType !== undefined) throw err;
@@ -445,7 +452,7 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
       if (listed) return { status: listed.status, headers: {}, source: listed.source, wire: listed };
       const stateful = handleResourceRequest(op, request, sessionState, manifest, recorded, defs());
       if (stateful) {
-        const conformed = conformBody(op, stateful, defs(), seed);
+        const conformed = conformBody(op, inContractWords(stateful, manifest, defs(), seed), defs(), seed);
         if (!listSlot) return conformed;
         const wire = reusableWire(toWire(conformed));
         listSlot.set(wire);

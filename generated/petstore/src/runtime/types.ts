@@ -72,6 +72,12 @@ export interface Manifest {
    * as query parameters, as such APIs and their SDKs do. Absent otherwise.
    */
   rpcMethods?: true;
+  /**
+   * `$defs` name of the contract's error document: the errors the mock makes up itself (401, 404, 415,
+   * 422...) take its shape for operations that document no error response; without it they are
+   * RFC 9457 problems.
+   */
+  errorSchema?: string;
 }
 
 export interface ParameterData {

@@ -10,6 +10,8 @@
  *   as the Content-Type: an SDK that sends `Accept: application/vnd.github+json` gets
  *   `application/json` back, as from the real API, and parses it as JSON.
  * - A documented wildcard (`*\/*`, `image/*`) takes the concrete type the client asked for.
+ * - Raw bytes (`application/octet-stream`, `application/binary`) accept the first documented type
+ *   when nothing else fits.
  */
 
 export interface MediaRange {
@@ -68,6 +70,9 @@ export function parseAccept(header: string): MediaRange[] {
   return ranges;
 }
 
+/** Ranges that ask for raw bytes: `application/octet-stream`, and `application/binary` as SDKs send it for downloads. */
+const OPAQUE_SUBTYPES = new Set(['octet-stream', 'binary']);
+
 /** How specifically `range` matches the documented `mediaType` (0: not at all). */
 function specificity(range: MediaRange, type: string, subtype: string): number {
   if (range.type === '*' && range.subtype === '*') return 1;
@@ -123,7 +128,14 @@ export function negotiate(accept: string | undefined, documented: readonly strin
       best = candidate;
     }
   }
-  if (!best) return undefined;
+  if (!best) {
+    // a client asking for raw bytes takes any representation as bytes when nothing else fits:
+    // downloads documented as `application/json` or `text/plain` are served, not refused 406
+    const bytes = ranges.some(
+      (range) => range.q > 0 && range.type === 'application' && OPAQUE_SUBTYPES.has(range.subtype),
+    );
+    return bytes ? { index: 0, contentType: documented[0] } : undefined;
+  }
   const documentedType = documented[best.index];
   const concreteRange =
     best.range.type !== '*' && best.range.subtype !== '*' && !best.range.subtype.startsWith('*');

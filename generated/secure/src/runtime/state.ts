@@ -12,7 +12,7 @@
  * instead of undefined.
  */
 import { randomInt, randomUUID } from 'node:crypto';
-import type { MockRequest, MockResponse } from './context';
+import type { MockRequest, MockResponse, UploadedFile } from './context';
 import type { ResourceStore, SessionState, StoredResource } from './session';
 import { markImmutable } from './respond';
 import { formatTime, hasTemplates, render } from './templating';
@@ -262,8 +262,11 @@ function coerceLike(value: unknown, like: unknown): unknown {
   return value;
 }
 
-/** The request body as resource fields: a JSON object, or form fields (nested, typed like `like`). */
-function inputFields(request: MockRequest, like: unknown): Json | undefined {
+/**
+ * The request body as resource fields: a JSON object, or form fields (nested, typed like `like`).
+ * Uploaded files are described, not stored (applyUpload); `ctx` gives the resource's schema for that.
+ */
+function inputFields(request: MockRequest, like: unknown, ctx?: Ctx): Json | undefined {
   const body = request.body;
   if (body === undefined) return {};
   if (!isRecord(body)) return undefined;
@@ -272,10 +275,67 @@ function inputFields(request: MockRequest, like: unknown): Json | undefined {
     for (const [key, value] of Object.entries(body)) {
       single[key] = Array.isArray(value) && !key.endsWith('[]') && value.length === 1 ? value[0] : value;
     }
-    return coerceLike(unflattenForm(single), like) as Json;
+    const input = coerceLike(unflattenForm(single), like) as Json;
+    if (request.uploads) applyUpload(input, request.uploads, fieldKinds(like, ctx));
+    return input;
   }
   // a JSON body is parsed for this request alone: the resource may keep its objects (no copy)
   return body;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Uploads
+
+const UPLOAD_NAME = /^(file_?name|original_?(file_?)?name)$/i;
+const UPLOAD_SIZE = /^(bytes|size|file_?size|size_?(in_?)?bytes|byte_?size|content_?length)$/i;
+const UPLOAD_TYPE = /^(mime_?type|content_?type|media_?type)$/i;
+
+type FieldKind = 'string' | 'number' | 'other';
+
+/** The resource's top-level fields and what they hold: from `like` (a stored value or example) and the item schema. */
+function fieldKinds(like: unknown, ctx: Ctx | undefined): Map<string, FieldKind> {
+  const kinds = new Map<string, FieldKind>();
+  const kindOf = (type: unknown): FieldKind => {
+    const types = Array.isArray(type) ? type : [type];
+    if (types.includes('integer') || types.includes('number')) return 'number';
+    return types.includes('string') ? 'string' : 'other';
+  };
+  let schema: unknown = ctx?.spec.schema;
+  for (let i = 0; i < 8 && isRecord(schema) && typeof schema.$ref === 'string'; i++) {
+    const ref = schema.$ref;
+    schema = ref.startsWith('#/$defs/') ? ctx?.defs?.[decodeURIComponent(ref.slice(8))] : undefined;
+  }
+  if (isRecord(schema) && isRecord(schema.properties)) {
+    for (const [name, property] of Object.entries(schema.properties))
+      kinds.set(name, isRecord(property) ? kindOf(property.type) : 'other');
+  }
+  if (isRecord(like)) {
+    for (const [name, value] of Object.entries(like)) {
+      const kind = typeof value === 'number' ? 'number' : typeof value === 'string' ? 'string' : 'other';
+      if (kind !== 'other' || !kinds.has(name)) kinds.set(name, kind);
+    }
+  }
+  return kinds;
+}
+
+/**
+ * A file's bytes are not a field of the resource made from its upload (a server stores them
+ * elsewhere and describes them): the file parts are dropped from `input`, and with one uploaded
+ * file its name, size and media type fill the resource's fields for them (`filename`,
+ * `bytes` / `size`, `mime_type`...) that the request did not set itself. JSON parts (metadata sent
+ * as a Blob) stay fields.
+ */
+function applyUpload(input: Json, uploads: UploadedFile[], kinds: ReadonlyMap<string, FieldKind>): void {
+  const files = uploads.filter((upload) => typeof input[upload.field] === 'string');
+  for (const upload of files) delete input[upload.field];
+  if (files.length !== 1) return;
+  const [file] = files;
+  for (const [name, kind] of kinds) {
+    if (name in input) continue;
+    if (kind === 'string' && UPLOAD_NAME.test(name) && file.filename) input[name] = file.filename;
+    else if (kind === 'number' && UPLOAD_SIZE.test(name)) input[name] = file.size;
+    else if (kind === 'string' && UPLOAD_TYPE.test(name)) input[name] = file.mimeType;
+  }
 }
 
 /** RFC 7396 merge (objects deep, arrays replaced); `null` removes a field for merge-patch bodies. */
@@ -560,15 +620,13 @@ function notFound(
     op.responses.find((r) => r.status === 'default');
   const example = firstExample(documented);
   const media = jsonMedia(documented);
+  const message = `No such ${singularNoun(spec.collectionPath)}: '${id}'`;
   // no authored example: an error shaped by the documented schema that names what is missing
   const data =
     documented?.content.find((m) => m.mediaType === media) ??
     documented?.content.find((m) => m.mediaType === '*/*');
   if (defs && media && data?.schema !== undefined && data.examples.every((e) => e.name === '__generated')) {
-    const facts = {
-      message: `No such ${singularNoun(spec.collectionPath)}: '${id}'`,
-      code: 'resource_missing',
-    };
+    const facts = { message, code: 'resource_missing' };
     const body = notFoundBody(data.schema, defs, facts);
     if (body) return stateResponse(404, body, media);
   }
@@ -579,7 +637,7 @@ function notFound(
       type: 'about:blank',
       title: 'Not Found',
       status: 404,
-      detail: `${spec.name} ${JSON.stringify(id)} does not exist`,
+      detail: message,
     },
     'application/problem+json',
   );
@@ -640,6 +698,9 @@ const TOTAL_FIELDS = [
   'total_results',
   'totalResults',
 ];
+
+const FIRST_FIELDS = ['first_id', 'firstId'];
+const LAST_FIELDS = ['last_id', 'lastId'];
 
 const WILDCARDS = new Set(['all', 'any', '*']);
 
@@ -737,6 +798,15 @@ function listBody(
   for (const field of TOTAL_FIELDS) if (typeof envelope[field] === 'number') envelope[field] = total;
   for (const field of MORE_FIELDS) if (field in envelope) envelope[field] = more;
   if (!more) for (const field of NEXT_FIELDS) if (field in envelope) envelope[field] = null;
+  // cursors naming the page's ends (`first_id` / `last_id`): the example's ids would point elsewhere
+  for (const [fields, item] of [
+    [FIRST_FIELDS, items[0]],
+    [LAST_FIELDS, items[items.length - 1]],
+  ] as const) {
+    for (const field of fields) {
+      if (field in envelope) envelope[field] = item === undefined ? null : (item[spec.idField] ?? null);
+    }
+  }
   return envelope;
 }
 
@@ -791,7 +861,7 @@ function baseShape(ctx: Ctx): Json {
 function create(ctx: Ctx, forcedId?: string): MockResponse | undefined {
   const { spec, store } = ctx;
   const base = baseShape(ctx);
-  const input = inputFields(ctx.request, base);
+  const input = inputFields(ctx.request, base, ctx);
   if (!input) return undefined;
   const readOnly = readOnlyFields(spec);
   const baseId = base[spec.idField];
@@ -888,7 +958,7 @@ function update(ctx: Ctx): MockResponse | undefined {
       );
     }
   } else {
-    const input = inputFields(ctx.request, found.value);
+    const input = inputFields(ctx.request, found.value, ctx);
     if (!input) return undefined;
     for (const field of readOnlyFields(ctx.spec)) delete input[field];
     next = mergeInto(found.value, input, ctx.request.mediaType === 'application/merge-patch+json');
@@ -907,7 +977,7 @@ function replace(ctx: Ctx): MockResponse | undefined {
     if (ctx.id !== undefined && ctx.op.responses.some((r) => r.status === '201')) return create(ctx, ctx.id);
     return notFound(ctx.op, ctx.request, ctx.manifest, ctx.spec, ctx.id ?? '', ctx.defs);
   }
-  const input = inputFields(ctx.request, found.value);
+  const input = inputFields(ctx.request, found.value, ctx);
   if (!input) return undefined;
   const next: Json = { ...input };
   // server-owned fields survive a replace: the id, creation time, read-only properties
@@ -936,9 +1006,16 @@ function remove(ctx: Ctx): MockResponse {
   const example = firstExample(documented);
   if (example === undefined) return stateResponse(status, clone(found.value), media);
   const body = render(example, ctx.request, ctx.manifest);
-  if (isRecord(body) && ctx.spec.idField in body) body[ctx.spec.idField] = found.value[ctx.spec.idField];
+  if (isRecord(body)) {
+    if (ctx.spec.idField in body) body[ctx.spec.idField] = found.value[ctx.spec.idField];
+    // a deletion status (`{id, deleted: true}`): generated examples may say false
+    for (const key of Object.keys(body)) if (DELETED_FLAGS.test(key) && body[key] === false) body[key] = true;
+  }
   return stateResponse(status, body, media);
 }
+
+/** Boolean fields of a delete response that say the deletion happened. */
+const DELETED_FLAGS = /^(deleted|is_?deleted|success|succeeded|ok|acknowledged)$/i;
 
 /** Brings the store in line with a recorded response; returns the store's answer where it knows better. */
 function absorb(ctx: Ctx, recorded: MockResponse): MockResponse | undefined {
