@@ -63,6 +63,19 @@ describe('e2e: the official GitHub SDK (Octokit) against a mock of api.github.co
     assert.ok(Array.isArray(mine.data));
   });
 
+  it('paginates with Link headers that lead back to the mock, and ends', async () => {
+    const before = seen.length;
+    const forks = await octokit.paginate(octokit.repos.listForks, { ...repo, per_page: 2 });
+    assert.ok(Array.isArray(forks));
+    const pages = seen.slice(before);
+    // the documented example links to api.github.com: followed, it would have left the mock
+    assert.ok(pages.length >= 2, `paginate followed ${pages.length} page(s)`);
+    assert.ok(pages.length <= 3, `paginate followed ${pages.length} pages`);
+    for (const page of pages) assert.ok(page.url.startsWith(mock.url), page.url);
+    assert.match(pages[1].url, /\/repos\/octo-org\/hello-world\/forks\?.*page=2/);
+    assert.match(pages[1].url, /per_page=2/);
+  });
+
   it('serves documented examples with their values, not Example objects, for ids it never held', async () => {
     const issue = await octokit.issues.get({ ...repo, issue_number: 7 });
     assert.equal(issue.status, 200);

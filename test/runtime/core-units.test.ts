@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import * as zlib from 'node:zlib';
+import { localLinks } from '../../templates/runtime/pagination';
 import { buildFormObject, bodyLimit, decodeContentEncoding, parseBody } from '../../templates/runtime/body';
 import type { UploadedFile } from '../../templates/runtime/context';
 import { normalizePath } from '../../templates/runtime/handler';
@@ -805,5 +806,28 @@ describe('runtime-core: response choice', () => {
     const empty = toWire({ status: 204, headers: {}, body: { x: 1 }, source: 't' });
     assert.equal(empty.body, undefined);
     assert.deepEqual(empty.headers, []);
+  });
+});
+
+describe('runtime: Link headers lead back to the mock', () => {
+  const request = (url: string) => ({ url, headers: { host: '127.0.0.1:4010' } });
+  const documented =
+    '<https://api.github.com/resource?page=2>; rel="next", <https://api.github.com/resource?page=5>; rel="last"';
+
+  it('rewrites every link to the requested URL on the mock, with the documented query', () => {
+    assert.equal(
+      localLinks(documented, request('/repos/o/r/forks?per_page=2'), false),
+      '<http://127.0.0.1:4010/repos/o/r/forks?per_page=2&page=2>; rel="next", ' +
+        '<http://127.0.0.1:4010/repos/o/r/forks?per_page=2&page=5>; rel="last"',
+    );
+  });
+
+  it('drops the next link on a page that continues a pagination, and what is not a link', () => {
+    assert.equal(
+      localLinks(documented, request('/repos/o/r/forks?page=2'), true),
+      '<http://127.0.0.1:4010/repos/o/r/forks?page=5>; rel="last"',
+    );
+    assert.equal(localLinks('<https://x.test/?page=2>; rel="next"', request('/a?page=2'), true), undefined);
+    assert.equal(localLinks('not a link', request('/a'), false), undefined);
   });
 });

@@ -7,6 +7,7 @@
  */
 import type { MockRequest, MockResponse } from './context';
 import { isJsonMediaType, mediaTypeOf, negotiate, type Negotiated } from './negotiate';
+import { continuesPagination, localLinks } from './pagination';
 import { problem } from './problem';
 import { hasTemplates, render } from './templating';
 import type { Defs, JsonSchema, Manifest, MediaData, OperationData, ResponseData } from './types';
@@ -155,8 +156,18 @@ export class ResponseBuilder {
     for (const header of response.headers) {
       if (header.value === undefined || SKIPPED_RESPONSE_HEADERS.has(header.name.toLowerCase())) continue;
       if (hasTemplates(header.value)) templated = true;
-      const value = headerText(render(header.value, options.request, this.manifest));
-      if (value !== undefined) headers[header.name.toLowerCase()] = value;
+      let value = headerText(render(header.value, options.request, this.manifest));
+      const name = header.name.toLowerCase();
+      if (name === 'link' && value !== undefined) {
+        // links lead back to the mock, per request (pagination.ts)
+        templated = true;
+        value = localLinks(
+          value,
+          options.request,
+          continuesPagination(options.request.query, options.request.body),
+        );
+      }
+      if (value !== undefined) headers[name] = value;
     }
     const built: BuiltResponse = { status, headers, source };
     if (negotiated) built.mediaType = resolveContentType(negotiated.contentType, body);

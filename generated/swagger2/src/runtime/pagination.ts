@@ -101,3 +101,43 @@ function endPages(value: unknown, depth: number): unknown {
   }
   return copy;
 }
+
+/**
+ * A documented `Link` header (RFC 8288) made to lead back to the mock. Examples carry links to the
+ * real service (`<https://api.github.com/resource?page=2>; rel="next"`): a client that follows them
+ * (Octokit's paginate) would leave the mock. Each link becomes the requested URL on the mock's own
+ * origin (the request's Host), with the query parameters of the documented link (`page=2`) set on it;
+ * a request that continues a pagination gets no `next` link (the last page, as asLastPage).
+ * Parts that are not `<url>; params` are dropped; undefined when nothing is left.
+ */
+export function localLinks(
+  value: string,
+  request: { url: string; headers: Record<string, string | string[] | undefined> },
+  last: boolean,
+): string | undefined {
+  const host = typeof request.headers.host === 'string' ? request.headers.host : '127.0.0.1';
+  let base: URL;
+  try {
+    base = new URL(request.url, `http://${host}`);
+  } catch {
+    return undefined;
+  }
+  const out: string[] = [];
+  const link = /<([^>]*)>((?:\s*;\s*[^,;<]+)*)/g;
+  let m: RegExpExecArray | null;
+  while ((m = link.exec(value)) !== null) {
+    const params = m[2];
+    const rel = /;\s*rel\s*=\s*"?([^";]+)"?/i.exec(params)?.[1].toLowerCase().split(/\s+/) ?? [];
+    if (last && rel.includes('next')) continue;
+    let documented: URL;
+    try {
+      documented = new URL(m[1], 'http://documented.invalid');
+    } catch {
+      continue;
+    }
+    const target = new URL(base.href);
+    documented.searchParams.forEach((v, k) => target.searchParams.set(k, v));
+    out.push(`<${target.href}>${params}`);
+  }
+  return out.length > 0 ? out.join(', ') : undefined;
+}
