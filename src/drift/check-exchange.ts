@@ -1,4 +1,5 @@
 import { asGetExchange, isRpcStyle } from '../model/rpc-methods';
+import { fragmentRequest } from '../recordings/match-operations';
 import { isRedacted, isSecretName } from '../recordings/redact';
 import type {
   Contract,
@@ -70,7 +71,7 @@ export class DriftChecker {
       if (resolution.kind !== 'matched')
         return { findings: [], skipped: true, operation: `${method} ${exchange.request.path}` };
     }
-    let resolution = this.index.resolve(method, exchange.request.path);
+    let resolution = this.index.resolve(method, exchange.request.path, fragmentRequest(exchange));
     if (resolution.kind === 'undocumented-method' && this.rpcStyle) {
       // an RPC method's form POST is its GET, as the mock serves it
       const asGet = asGetExchange(exchange);

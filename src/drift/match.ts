@@ -1,4 +1,4 @@
-import { Router } from '../../templates/runtime/router';
+import { Router, bestByFragment, type FragmentRequest } from '../../templates/runtime/router';
 import type { Contract, Operation } from '../model/types';
 
 export type Resolution =
@@ -26,7 +26,8 @@ export class OperationIndex {
     this.basePaths = [...bases].sort((a, b) => b.length - a.length);
   }
 
-  resolve(method: string, rawPath: string): Resolution {
+  /** `request` (query and headers) chooses among operations sharing the method and path by their `#fragment`. */
+  resolve(method: string, rawPath: string, request?: FragmentRequest): Resolution {
     const path = rawPath.split('?')[0] || '/';
     const lower = method.toLowerCase();
     let methodMiss: Resolution | undefined;
@@ -34,10 +35,18 @@ export class OperationIndex {
       if (base !== '' && path !== base && !path.startsWith(`${base}/`)) continue;
       const rest = path.slice(base.length) || '/';
       const match =
-        this.router.match(rest) ??
-        (rest.length > 1 && rest.endsWith('/') ? this.router.match(rest.replace(/\/+$/, '')) : undefined);
+        this.router.match(rest, lower) ??
+        (rest.length > 1 && rest.endsWith('/')
+          ? this.router.match(rest.replace(/\/+$/, ''), lower)
+          : undefined);
       if (!match) continue;
+      const served = match.methods.has(lower) ? lower : 'get';
       const op = match.methods.get(lower) ?? (lower === 'head' ? match.methods.get('get') : undefined);
+      const alternatives = op && request && this.router.alternatives(served, match);
+      if (request && alternatives) {
+        const best = bestByFragment(alternatives, request);
+        return { kind: 'matched', op: best.value, pathParams: best.params };
+      }
       if (op) return { kind: 'matched', op, pathParams: match.params };
       methodMiss ??= {
         kind: 'undocumented-method',

@@ -78,6 +78,11 @@ export function mediaExamples(
     if (seen.some((value) => deepEqual(value, example.value))) continue;
     seen.push(example.value);
     let value: unknown = example.value;
+    if (media.schema !== undefined && kind === 'json' && typeof value === 'string') {
+      // a JSON body written as JSON text (`"value": "{\"data\": []}"`): served as the value it spells
+      const parsed = parseJsonText(value);
+      if (parsed !== undefined && !ctx.compiler.compile(media.schema)(value)) value = parsed;
+    }
     if (media.schema !== undefined && shouldValidate(value, kind)) {
       const result = repairValue(value, media.schema, ctx.defs, {
         seed: `${seed}:${example.name}`,
@@ -85,7 +90,10 @@ export function mediaExamples(
         compiler: ctx.compiler,
         pools: ctx.pools,
       });
-      if (result.repaired && !(typeof value === 'string' && isRootTypeError(result.errors))) {
+      // a text example checked against an object schema fails on type only: the text is the serialised
+      // body; a JSON body is a JSON value, so a string there is a string
+      const serialised = kind !== 'json' && typeof value === 'string' && isRootTypeError(result.errors);
+      if (result.repaired && !serialised) {
         diagnostics.push(invalidExample(example, where, result.errors, ctx));
         value = result.value;
       }
@@ -189,9 +197,20 @@ function shouldValidate(value: unknown, kind: BodyKind): boolean {
   return true;
 }
 
-/** A text example checked against an object schema fails on type only: the text is the serialised body. */
+/** The example fails on its root type only (a text example checked against an object schema). */
 function isRootTypeError(errors: string[]): boolean {
   return errors.length > 0 && /^\(root\) must be (object|array)/.test(errors[0]);
+}
+
+/** The value of a text holding a JSON object or array; undefined when it holds something else. */
+function parseJsonText(text: string): unknown {
+  const start = text.trimStart()[0];
+  if (start !== '{' && start !== '[') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 function asBody(value: unknown, kind: BodyKind): unknown {

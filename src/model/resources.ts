@@ -350,14 +350,17 @@ function escapeMarkers<T>(value: T): T {
   return out as T;
 }
 
-/** A recorded page had `has_more: true` and a next cursor; the store serves everything on one page. */
+/**
+ * A recorded page had `has_more: true` and a next cursor; the store serves everything on one page.
+ * Nested objects are copied: they belong to the recording or the contract's example, served as well.
+ */
 function resetPagination(value: Record<string, unknown>, depth: number): Record<string, unknown> {
   for (const [key, item] of Object.entries(value)) {
     const n = key.toLowerCase().replace(/[^a-z0-9]/g, '');
     if (n === 'hasmore' || n === 'hasnextpage' || n === 'hasnext') value[key] = false;
     else if (/^next(?:page|cursor|pagetoken|token|url|link|offset|key)?$/.test(n) || n === 'cursor')
       value[key] = null;
-    else if (isObject(item) && depth < 3) resetPagination(item, depth + 1);
+    else if (isObject(item) && depth < 3) value[key] = resetPagination({ ...item }, depth + 1);
   }
   return value;
 }

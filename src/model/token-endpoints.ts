@@ -23,7 +23,7 @@ export function detectTokenEndpoints(contract: Contract, matched: MatchedExchang
       for (const url of [flow?.tokenUrl, flow?.refreshUrl]) {
         if (!url) continue;
         for (const path of candidatePaths(url, contract)) {
-          const op = router.match(path)?.methods.get('post');
+          const op = router.match(path, 'post')?.methods.get('post');
           if (op) found.add(op.id);
         }
       }

@@ -14,7 +14,7 @@
  *   path does not match either (analytics, CDNs, third parties in a browser HAR).
  * - Failed exchanges (HAR `_error`, status 0) are left out of both lists and returned as `failed`.
  */
-import { Router } from '../../templates/runtime/router';
+import { Router, bestByFragment, type FragmentRequest } from '../../templates/runtime/router';
 import type { Contract, Exchange, JsonSchema, MatchedExchange, Operation } from '../model/types';
 import { asGetExchange, isRpcStyle } from '../model/rpc-methods';
 import { parseBody } from './parse-body';
@@ -43,7 +43,12 @@ export function matchExchanges(contract: Contract, recordings: { exchanges: Exch
       continue;
     }
     let exchange = recorded;
-    let found = lookup(exchange.request.method, exchange.request.path, exchange.request.host);
+    let found = lookup(
+      exchange.request.method,
+      exchange.request.path,
+      exchange.request.host,
+      fragmentRequest(exchange),
+    );
     if ('reason' in found && found.reason === 'method' && rpcStyle) {
       // an RPC method's form POST is its GET, as the mock serves it
       const asGet = asGetExchange(exchange);
@@ -66,26 +71,42 @@ export function matchExchanges(contract: Contract, recordings: { exchanges: Exch
   return result;
 }
 
+/** The query and headers of an exchange, for `#fragment` hints (see `fragmentHint`). */
+export function fragmentRequest(exchange: Exchange): FragmentRequest {
+  const headers: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
+  for (const [name, value] of exchange.request.headers) (headers[name.toLowerCase()] ??= []).push(value);
+  return { query: exchange.request.query, headers };
+}
+
 /**
- * A reusable matcher: `(method, path, host?) → operation + decoded path parameters`, or why not.
- * `path` is the raw request path (percent-encoded, no query); `host` is `hostname[:port]`.
+ * A reusable matcher: `(method, path, host?, request?) → operation + decoded path parameters`, or why
+ * not. `path` is the raw request path (percent-encoded, no query); `host` is `hostname[:port]`;
+ * `request` (query and headers) chooses among operations sharing the method and path by their
+ * `#fragment` (AWS `/#Action=A`, `/#Action=B`).
  */
 export function createOperationMatcher(
   contract: Contract,
-): (method: string, path: string, host?: string) => OperationLookup {
+): (method: string, path: string, host?: string, request?: FragmentRequest) => OperationLookup {
   const router = new Router<Operation>();
   for (const op of contract.operations) router.add(op.method, op.path, op);
   const basePaths = documentedBasePaths(contract);
   const hosts = documentedHosts(contract);
 
-  return (method, path, host) => {
+  return (method, path, host, request) => {
     const lower = method.toLowerCase();
     let methodMismatch = false;
     for (const candidate of candidatePaths(path, basePaths)) {
-      const match = router.match(candidate);
+      const match = router.match(candidate, lower);
       if (!match) continue;
       const op = match.methods.get(lower);
-      if (op) return { op, pathParams: match.params, template: match.template };
+      if (op) {
+        const alternatives = request && router.alternatives(lower, match);
+        if (request && alternatives) {
+          const best = bestByFragment(alternatives, request);
+          return { op: best.value, pathParams: best.params, template: best.template };
+        }
+        return { op, pathParams: match.params, template: match.template };
+      }
       methodMismatch = true;
     }
     const foreignHost =

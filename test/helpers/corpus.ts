@@ -10,6 +10,7 @@ import { loadContract } from '../../src/contract/load-contract';
 import { MockgenError } from '../../src/errors';
 import type { Contract, Operation } from '../../src/model/types';
 import { SchemaCompiler } from '../../templates/runtime/ajv';
+import { Router } from '../../templates/runtime/router';
 import { bootProject, linkNodeModules, repoRoot, runCli, tempDir, type RunningMock } from './project';
 import { isJson, validRequest } from './requests';
 
@@ -233,7 +234,12 @@ export async function checkConventions(contract: Contract, mock: RunningMock): P
   const literal = contract.operations.find((o) => !o.path.includes('{'));
   if (literal) {
     const used = new Set(contract.operations.filter((o) => o.path === literal.path).map((o) => o.method));
-    const other = ['patch', 'put', 'delete', 'post', 'get'].find((m) => !used.has(m as Operation['method']));
+    // as in Prism, a template that has the method takes the request (`PATCH /v1/devices` → `PATCH /v1/{name}`)
+    const router = new Router<Operation>();
+    for (const op of contract.operations) router.add(op.method, op.path, op);
+    const other = ['patch', 'put', 'delete', 'post', 'get'].find(
+      (m) => !used.has(m as Operation['method']) && !router.match(literal.path, m)?.methods.has(m),
+    );
     if (other) {
       const wrong = await fetch(`${base}${literal.path}`, { method: other.toUpperCase() });
       await wrong.text();

@@ -357,6 +357,99 @@ describe('data: generateValue', () => {
   });
 });
 
+describe('data: unsatisfiable members', () => {
+  // corpus: gov.bc.ca `{type: integer, enum: ['Full-Time', ...]}`, AWS iotwireless `pattern: ...$\{1,4096\}`
+  const unsatisfiable: Defs = {
+    JobTypeID: { type: 'integer', enum: ['Full-Time', 'Part-Time'] },
+    JobType: {
+      type: 'object',
+      required: ['Caption'],
+      properties: { Caption: { type: 'string' }, ID: { $ref: '#/$defs/JobTypeID' } },
+    },
+    Endpoint: {
+      type: 'object',
+      properties: {
+        ServiceType: { type: 'string', enum: ['LNS', 'CUPS'] },
+        ServerTrust: { type: 'string', pattern: '[^-A-Za-z0-9]\\|=$\\{1,4096\\}', minLength: 1 },
+      },
+    },
+  };
+  const check = new SchemaCompiler(unsatisfiable);
+
+  it('leaves out optional properties no value satisfies, so the rest validates', () => {
+    for (const seed of [1, 2, 3]) {
+      const jobs = generateValue({ type: 'array', items: { $ref: '#/$defs/JobType' } }, unsatisfiable, {
+        seed,
+      });
+      assert.ok(
+        check.compile({ type: 'array', items: { $ref: '#/$defs/JobType' } })(jobs),
+        JSON.stringify(jobs),
+      );
+      const endpoint = generateValue({ $ref: '#/$defs/Endpoint' }, unsatisfiable, { seed }) as Record<
+        string,
+        unknown
+      >;
+      assert.ok(check.compile({ $ref: '#/$defs/Endpoint' })(endpoint), JSON.stringify(endpoint));
+      assert.ok(!('ServerTrust' in endpoint));
+    }
+  });
+
+  it('repairs an example by leaving out what cannot be repaired', () => {
+    const result = repairValue(
+      { Caption: 'Casual', ID: 'Casual' },
+      { $ref: '#/$defs/JobType' },
+      unsatisfiable,
+      {
+        seed: 1,
+      },
+    );
+    assert.deepEqual(result.value, { Caption: 'Casual' });
+  });
+
+  it('keeps a required unsatisfiable property (nothing better exists)', () => {
+    const schema: JsonSchema = {
+      type: 'object',
+      required: ['ID'],
+      properties: { ID: { $ref: '#/$defs/JobTypeID' } },
+    };
+    const value = generateValue(schema, unsatisfiable, { seed: 1 }) as Record<string, unknown>;
+    assert.ok('ID' in value);
+  });
+});
+
+describe('data: oneOf with overlapping open branches', () => {
+  // corpus: peertube `oneOf: [User, UserWithStats]` (UserWithStats = allOf User + counts),
+  // just-eat `oneOf` of three objects without required properties
+  const overlapping: Defs = {
+    User: { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' } } },
+    UserWithStats: {
+      allOf: [{ $ref: '#/$defs/User' }, { type: 'object', properties: { videosCount: { type: 'integer' } } }],
+    },
+    Search: { type: 'object', properties: { Restaurants: { type: 'array' }, area: { type: 'string' } } },
+    External: { type: 'object', properties: { Restaurants: { type: 'array' } } },
+    Web: { type: 'object', properties: { Open: { type: 'array' }, Closed: { type: 'array' } } },
+    // peertube again: a pattern written with JavaScript's slashes, which no string matches
+    Member: { type: 'object', properties: { username: { type: 'string', pattern: '/^[a-z0-9._]+$/' } } },
+    MemberWithStats: {
+      allOf: [{ $ref: '#/$defs/Member' }, { properties: { videosCount: { type: 'integer' } } }],
+    },
+  };
+  const check = new SchemaCompiler(overlapping);
+  const schemas: JsonSchema[] = [
+    { oneOf: [{ $ref: '#/$defs/User' }, { $ref: '#/$defs/UserWithStats' }] },
+    { oneOf: [{ $ref: '#/$defs/Search' }, { $ref: '#/$defs/External' }, { $ref: '#/$defs/Web' }] },
+    { oneOf: [{ $ref: '#/$defs/Member' }, { $ref: '#/$defs/MemberWithStats' }] },
+  ];
+  for (const [i, schema] of schemas.entries()) {
+    it(`gives an object exactly one branch accepts (${i + 1})`, () => {
+      for (const seed of [1, 2, 3, 4]) {
+        const value = generateValue(schema, overlapping, { seed });
+        assert.ok(check.compile(schema)(value), JSON.stringify(value));
+      }
+    });
+  }
+});
+
 describe('data: repairValue', () => {
   const check = new SchemaCompiler(defs);
   const cases: [string, JsonSchema, unknown, (value: Record<string, unknown>) => void][] = [

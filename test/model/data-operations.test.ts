@@ -121,6 +121,37 @@ describe('data: buildOperationData', () => {
     assert.equal(typeof value.price, 'number');
   });
 
+  it('serves a JSON example written as JSON text as the value it spells (corpus: rapidapi, sportsdata.io)', () => {
+    const list = { type: 'array', items: pet };
+    const op = operation('listPets', [
+      response('200', [
+        media('application/json', {
+          schema: list,
+          examples: [
+            { name: 'text', value: '[\r\n  {"id": 1, "name": "Rex"}\r\n]', pointer: '/x/text/value' },
+            { name: 'broken', value: '{"id": 1', pointer: '/x/broken/value' },
+          ],
+        }),
+        media('text/plain', {
+          schema: { type: 'object' },
+          examples: [{ name: 'text', value: '{"id": 1}', pointer: '/y/value' }],
+        }),
+      ]),
+    ]);
+    const { operations, diagnostics } = buildOperationData(contract([op]), { seed: 1 });
+    const [json, text] = operations[0].responses[0].content;
+    assert.deepEqual(json.examples[0].value, [{ id: 1, name: 'Rex' }]);
+    // JSON text that does not parse is repaired, not served as a JSON string
+    assert.ok(Array.isArray(json.examples[1].value));
+    assert.ok(new SchemaCompiler(schemas).compile(list)(json.examples[1].value));
+    assert.deepEqual(
+      diagnostics.map((d) => d.pointer),
+      ['/x/broken/value'],
+    );
+    // a text body is the serialised value: kept as written
+    assert.equal(text.examples[0].value, '{"id": 1}');
+  });
+
   it('generates `__generated` when there is no example, valid, without writeOnly properties in responses', () => {
     const { operations } = buildOperationData(
       contract([operation('getPet', [response('200', [media('application/json', { schema: pet })])])]),

@@ -341,6 +341,13 @@ describe('resources: detectResources', () => {
       template: { total: 1, next_cursor: null, links: { next: null } },
     });
     assert.deepEqual(notes.seed, [{ id: 'n1', text: 'hi' }]);
+    // the recorded page itself (replayed, and the example of the list) keeps its links (corpus: train-travel)
+    assert.deepEqual(matched[0].responseBody, {
+      total: 1,
+      items: [{ id: 'n1', text: 'hi' }],
+      next_cursor: 'abc',
+      links: { next: '/notes?page=2' },
+    });
   });
 
   it('applies recordings in time order, whatever the file order', () => {

@@ -320,6 +320,11 @@ describe('runtime-core: negotiate', () => {
       'application/octet-stream',
     ],
     ['application/octet-stream;q=0', documented, undefined, undefined],
+    // not media ranges (corpus: climate.com documents an `Accept` header parameter of type string)
+    ['ember falcon orbit', documented, 0, 'application/json'],
+    ['json', documented, 0, 'application/json'],
+    ['json, application/xml', documented, 1, 'application/xml'],
+    ['*', documented, 0, 'application/json'],
   ];
   for (const [accept, docs, index, type] of cases) {
     it(`${accept ?? '(none)'} against ${docs.join(', ')}`, () => {
@@ -389,6 +394,11 @@ describe('runtime-core: security', () => {
     ['AND with both', [{ key: [], qkey: [] }], { 'x-key': 'k' }, [['key', 'v']], true],
     ['oauth2 takes a bearer token', [{ oauth: ['read'] }], { authorization: 'bearer t' }, [], true],
     ['unknown scheme name is not checked', [{ nope: [] }], {}, [], true],
+    // a client sending the contract's `Authorization` header parameter and its credentials: fetch joins them
+    ['bearer in a joined header', [{ bearer: [] }], { authorization: 'ember falcon, Bearer t' }, [], true],
+    ['oauth2 in a joined header', [{ oauth: [] }], { authorization: 'x, Bearer t' }, [], true],
+    ['basic in a joined header', [{ basic: [] }], { authorization: `${basic}, Bearer t` }, [], true],
+    ['no bearer in a joined header', [{ bearer: [] }], { authorization: 'a, b c' }, [], false],
   ];
   for (const [name, requirements, headers, query, ok] of cases) {
     it(name, () => {
@@ -696,6 +706,49 @@ describe('runtime-core: validation', () => {
     assert.deepEqual(
       missing.violations.map((v) => [v.location.join('.'), v.message]),
       [['query.limit', "must have required property 'limit'"]],
+    );
+  });
+
+  it('accepts `ids=1,2` for an exploded query array when the items fit (corpus: AWS iotsitewise)', () => {
+    const listOp: OperationData = {
+      ...op,
+      parameters: [
+        {
+          name: 'types',
+          in: 'query',
+          required: true,
+          style: 'form',
+          explode: true,
+          schema: { type: 'array', items: { enum: ['COUNT', 'SUM'] } },
+        },
+        {
+          name: 'names',
+          in: 'query',
+          required: false,
+          style: 'form',
+          explode: true,
+          schema: { type: 'array', items: { type: 'string' } },
+        },
+      ],
+    };
+    const joined = validator.validateParameters(listOp, raw({ query: [['types', 'COUNT,SUM']] }));
+    assert.deepEqual(joined.violations, []);
+    assert.deepEqual(joined.values.query, { types: ['COUNT', 'SUM'] });
+    // a string item may hold a comma: kept whole when it is valid as sent
+    const names = validator.validateParameters(
+      listOp,
+      raw({
+        query: [
+          ['types', 'SUM'],
+          ['names', 'a,b'],
+        ],
+      }),
+    );
+    assert.deepEqual(names.values.query, { types: ['SUM'], names: ['a,b'] });
+    const bad = validator.validateParameters(listOp, raw({ query: [['types', 'COUNT,MAX']] }));
+    assert.deepEqual(
+      bad.violations.map((v) => [v.location.join('.'), v.code]),
+      [['query.types.0', 'enum']],
     );
   });
 

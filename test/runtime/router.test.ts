@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { Router } from '../../templates/runtime/router';
+import { Router, bestByFragment, fragmentHint } from '../../templates/runtime/router';
 
 describe('runtime: router', () => {
   const router = new Router<string>();
@@ -77,5 +77,74 @@ describe('runtime: router', () => {
       'get',
       'put',
     ]);
+  });
+
+  it('prefers a template that has the method over an earlier one that has not (corpus: AWS iotwireless)', () => {
+    // `/things/{Id}` (PATCH, DELETE) and `/things/{Identifier}#identifierType` (GET) are two nodes
+    const aws = new Router<string>();
+    aws.add('patch', '/things/{Id}', 'patch');
+    aws.add('delete', '/things/{Id}', 'delete');
+    aws.add('get', '/things/{Identifier}#identifierType', 'get');
+    aws.add('post', '/pets/mine', 'post mine');
+    aws.add('get', '/pets/{petId}', 'get pet');
+    const get = aws.match('/things/t1', 'get');
+    assert.equal(get?.methods.get('get'), 'get');
+    assert.deepEqual(get?.params, { Identifier: 't1' });
+    assert.equal(aws.match('/things/t1', 'HEAD')?.methods.get('get'), 'get');
+    assert.equal(aws.match('/things/t1', 'patch')?.methods.get('patch'), 'patch');
+    // no template has the method: the first match, for a 405 with Allow
+    assert.deepEqual([...(aws.match('/things/t1', 'put')?.methods.keys() ?? [])], ['patch', 'delete']);
+    assert.equal(aws.match('/pets/mine', 'get')?.methods.get('get'), 'get pet');
+    assert.equal(aws.match('/pets/mine', 'post')?.methods.get('post'), 'post mine');
+  });
+
+  it('lists the operations sharing a method and a path shape, parameters renamed (corpus: AWS sts)', () => {
+    const shared = new Router<string>();
+    shared.add('get', '/#Action=AssumeRole', 'assume');
+    shared.add('get', '/#Action=GetCallerIdentity', 'identity');
+    shared.add('post', '/#Action=AssumeRole', 'post assume');
+    shared.add('get', '/items/{id}', 'by id');
+    shared.add('get', '/items/{slug}', 'by slug');
+    shared.add('get', '/other', 'other');
+    const root = shared.match('/', 'get');
+    assert.equal(root?.methods.get('get'), 'assume'); // the first added keeps the route
+    assert.deepEqual(
+      shared.alternatives('get', root!)?.map((c) => c.value),
+      ['assume', 'identity'],
+    );
+    assert.equal(shared.alternatives('post', root!), undefined);
+    const item = shared.match('/items/abc', 'get')!;
+    assert.deepEqual(
+      shared.alternatives('get', item)?.map((c) => [c.value, c.params]),
+      [
+        ['by id', { id: 'abc' }],
+        ['by slug', { slug: 'abc' }],
+      ],
+    );
+    assert.equal(shared.alternatives('get', shared.match('/other', 'get')!), undefined);
+  });
+
+  it('fragmentHint: query parameters or headers a #fragment names', () => {
+    const request = {
+      query: [
+        ['Action', 'GetCallerIdentity'] as [string, string],
+        ['identifierType', 'x'] as [string, string],
+      ],
+      headers: { 'x-amz-target': 'Svc.List' },
+    };
+    assert.equal(fragmentHint('/#Action=GetCallerIdentity', request), 2);
+    assert.equal(fragmentHint('/#Action=AssumeRole', request), 0);
+    assert.equal(fragmentHint('/#X-Amz-Target=Svc.List', request), 2);
+    assert.equal(fragmentHint('/things/{id}#identifierType', request), 2);
+    assert.equal(fragmentHint('/things/{id}#identifierType&resolution', request), 0);
+    assert.equal(fragmentHint('/things/{id}', request), 1);
+    assert.equal(fragmentHint('/#constructor', request), 0);
+    const candidates = ['/#Action=AssumeRole', '/', '/#Action=GetCallerIdentity'].map((template) => ({
+      value: template,
+      template,
+      params: {},
+    }));
+    assert.equal(bestByFragment(candidates, request).value, '/#Action=GetCallerIdentity');
+    assert.equal(bestByFragment(candidates, { query: [], headers: {} }).value, '/');
   });
 });

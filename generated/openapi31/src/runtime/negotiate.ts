@@ -46,6 +46,9 @@ export function isJsonMediaType(mediaType: string): boolean {
   );
 }
 
+/** RFC 9110 token characters (a media range's type and subtype). */
+const TOKEN = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
+
 export function parseAccept(header: string): MediaRange[] {
   const ranges: MediaRange[] = [];
   let order = 0;
@@ -57,6 +60,8 @@ export function parseAccept(header: string): MediaRange[] {
     // `*` alone is sent by some old clients and means `*/*`
     const type = slash < 0 ? (full === '*' ? '*' : full) : full.slice(0, slash);
     const subtype = slash < 0 ? '*' : full.slice(slash + 1) || '*';
+    // not a media range (`Accept: ember falcon`, a header parameter's value): ignored, as if not sent
+    if ((slash < 0 && full !== '*') || !TOKEN.test(type) || !TOKEN.test(subtype)) continue;
     let q = 1;
     for (let i = 1; i < pieces.length; i++) {
       const param = pieces[i].trim();

@@ -67,8 +67,8 @@ function checkScheme(scheme: SecurityScheme, credentials: Credentials): boolean 
     }
     case 'http': {
       const httpScheme = (scheme.scheme ?? '').toLowerCase();
-      const auth = parseAuthorization(headerValue(credentials, 'authorization'));
-      if (!auth || auth.scheme !== httpScheme) return false;
+      const auth = authorizationFor(headerValue(credentials, 'authorization'), httpScheme);
+      if (!auth) return false;
       if (httpScheme === 'basic') return isBasicCredential(auth.token);
       if (httpScheme === 'bearer') return auth.token;
       return true;
@@ -77,8 +77,8 @@ function checkScheme(scheme: SecurityScheme, credentials: Credentials): boolean 
     case 'openIdConnect': {
       const header = headerValue(credentials, 'authorization');
       if (header === '') return accessTokenParameter(credentials) ?? false;
-      const auth = parseAuthorization(header);
-      return auth && auth.scheme === 'bearer' ? auth.token : false;
+      const auth = authorizationFor(header, 'bearer');
+      return auth ? auth.token : false;
     }
     default:
       // mutualTLS cannot be checked behind a plain HTTP listener
@@ -118,6 +118,22 @@ export function parseAuthorization(value: string): { scheme: string; token: stri
   const token = value.slice(space + 1).trim();
   if (token === '') return undefined;
   return { scheme: value.slice(0, space).toLowerCase(), token };
+}
+
+/**
+ * The credentials of `scheme` in an Authorization value. Also found in a comma-joined list (`x,
+ * Bearer abc`): clients that send the contract's `Authorization` header parameter and their
+ * credentials send two headers, which fetch and proxies join.
+ */
+function authorizationFor(value: string, scheme: string): { scheme: string; token: string } | undefined {
+  if (value.includes(',')) {
+    for (const part of value.split(',')) {
+      const candidate = parseAuthorization(part.trim());
+      if (candidate?.scheme === scheme) return candidate;
+    }
+  }
+  const auth = parseAuthorization(value);
+  return auth?.scheme === scheme ? auth : undefined;
 }
 
 function isBasicCredential(token: string): boolean {

@@ -50,6 +50,12 @@ export function generateValue(schema: JsonSchema, defs: Defs, options: FakeOptio
       if (validate(value)) return value;
       if (attempt === 0) best = value;
     }
+    best = pruneInvalid(best, validate);
+    if (!validate(best)) {
+      // what pruning left may now be repairable (a oneOf its removed members kept ambiguous)
+      const again = repairPasses(best, view.schema, validate, createContext(view, options, 0));
+      if (validate(again)) return again;
+    }
   } catch (err) {
     // A schema we cannot handle must not take the mock down: fall through to the best effort.
     if (process.env.MOCKGEN_DEBUG_FAKE) console.error(err);
@@ -86,8 +92,14 @@ export function repairValue(
     const ctx = createContext(view, options, 0);
     let repaired = repairPasses(value, view.schema, validate, ctx);
     if (!validate(repaired)) {
-      const fresh = generateValue(schema, defs, options);
-      if (validate(fresh)) repaired = fresh;
+      // what the contract wrote is kept where it can be: leave out what no repair fixed, else start afresh
+      let pruned = pruneInvalid(repaired, validate);
+      if (!validate(pruned)) {
+        const again = repairPasses(pruned, view.schema, validate, ctx);
+        if (validate(again)) pruned = again;
+      }
+      const fresh = validate(pruned) ? undefined : generateValue(schema, defs, options);
+      repaired = fresh !== undefined && validate(fresh) ? fresh : pruned;
     }
     return { value: repaired, repaired: true, errors };
   } catch (err) {
@@ -1902,6 +1914,80 @@ function repairPasses(value: unknown, schema: JsonSchema, validate: ValidateFunc
   return current;
 }
 
+/** pruning rounds before a best effort is given up as it is */
+const PRUNE_ROUNDS = 32;
+
+/**
+ * Last resort for a value that no repair made valid (a schema nothing satisfies, e.g. `type: integer`
+ * with string `enum` values, or a pattern no string matches): leaves out the members that still fail,
+ * innermost first, keeping each removal that leaves fewer errors — an optional property whose schema
+ * is unsatisfiable is omitted, so the rest of the body validates.
+ */
+function pruneInvalid(value: unknown, validate: ValidateFunction): unknown {
+  let current = value;
+  for (let round = 0; round < PRUNE_ROUNDS; round++) {
+    if (validate(current)) return current;
+    const errors = validate.errors ?? [];
+    const paths = [...new Set(errors.map((e) => e.instancePath))].filter((p) => p !== '');
+    // innermost first; among siblings the last first, so removing an item does not shift the next
+    paths.sort(
+      (a, b) => b.split('/').length - a.split('/').length || b.localeCompare(a, 'en', { numeric: true }),
+    );
+    // every failing member at once first (a schema that rejects each property of a subtype), then one by one
+    let all: unknown = current;
+    for (const path of paths) all = withoutMember(all, path) ?? all;
+    if (all !== current && validate(all)) return all;
+    if (all !== current && (validate.errors ?? []).length < errors.length) {
+      current = all;
+      continue;
+    }
+    let improved = false;
+    for (const path of paths) {
+      for (let at = path; at !== '' && !improved; at = at.slice(0, at.lastIndexOf('/'))) {
+        const candidate = withoutMember(current, at);
+        if (candidate === undefined) continue;
+        if (validate(candidate)) return candidate;
+        if ((validate.errors ?? []).length < errors.length) {
+          current = candidate;
+          improved = true;
+        }
+      }
+      if (improved) break;
+    }
+    if (!improved) break;
+  }
+  validate(current); // leave `validate.errors` describing the value returned
+  return current;
+}
+
+/** A copy of `value` without the member at JSON pointer `path`; undefined when there is none. */
+function withoutMember(value: unknown, path: string): unknown {
+  const keys = path
+    .split('/')
+    .slice(1)
+    .map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const strip = (node: unknown, i: number): unknown => {
+    const key = keys[i];
+    const last = i === keys.length - 1;
+    if (Array.isArray(node)) {
+      const index = Number(key);
+      if (!Number.isInteger(index) || index < 0 || index >= node.length) return undefined;
+      if (last) return [...node.slice(0, index), ...node.slice(index + 1)];
+      const inner = strip(node[index], i + 1);
+      return inner === undefined ? undefined : node.map((item, j) => (j === index ? inner : item));
+    }
+    if (!isObject(node) || !Object.prototype.hasOwnProperty.call(node, key)) return undefined;
+    if (last) {
+      const copy = { ...node };
+      delete copy[key];
+      return copy;
+    }
+    const inner = strip(node[key], i + 1);
+    return inner === undefined ? undefined : { ...node, [key]: inner };
+  };
+  return strip(value, 0);
+}
+
 function hasErrorAt(path: string, errorPaths: readonly string[]): boolean {
   return errorPaths.some((p) => p === path || p.startsWith(path + '/'));
 }
@@ -1977,7 +2063,8 @@ function coerce(value: unknown, types: string[]): unknown {
 
 /**
  * An object that matches several `oneOf` branches (optional properties of one are the required
- * ones of another) is made to match exactly one by dropping what only the others require.
+ * ones of another) is made to match exactly one by dropping what only the others require, else by
+ * `excludeOtherBranches`.
  */
 function separateOneOf(value: Record<string, unknown>, shape: Shape, ctx: Ctx): Record<string, unknown> {
   let current = value;
@@ -1985,6 +2072,7 @@ function separateOneOf(value: Record<string, unknown>, shape: Shape, ctx: Ctx): 
     if (choice.kind !== 'oneOf') continue;
     const passing = choice.branches.filter((branch) => ctx.compiler.compile(branch)(current));
     if (passing.length < 2) continue;
+    const before = current;
     for (const keep of passing) {
       const own = shapeOf([keep], ctx).required;
       const others = passing.filter((branch) => branch !== keep);
@@ -2005,8 +2093,51 @@ function separateOneOf(value: Record<string, unknown>, shape: Shape, ctx: Ctx): 
         break;
       }
     }
+    if (current === before) current = excludeOtherBranches(current, passing, ctx);
   }
   return current;
+}
+
+/** Values tried for a property only the other branches declare, to make them reject the object. */
+const EXCLUDING_VALUES: unknown[] = [null, false, '', 0, [], {}];
+
+/**
+ * Open object branches that overlap (`oneOf: [User, UserWithStats]` where UserWithStats is
+ * `allOf: [User, {...}]`, or branches with no required property) all accept the same object. Exactly
+ * one accepts it once it carries a property the others declare, with a value they reject, which the
+ * kept branch does not declare (so it allows it as an additional property).
+ */
+function excludeOtherBranches(
+  value: Record<string, unknown>,
+  passing: JsonSchema[],
+  ctx: Ctx,
+): Record<string, unknown> {
+  for (const keep of passing) {
+    const accepts = ctx.compiler.compile(keep);
+    const own = shapeOf([keep], ctx).properties;
+    const candidate = { ...value };
+    for (const other of passing) {
+      if (other === keep) continue;
+      const rejects = ctx.compiler.compile(other);
+      if (!rejects(candidate)) continue;
+      search: for (const name of shapeOf([other], ctx).properties.keys()) {
+        if (own.has(name) || name === '__proto__') continue;
+        const before = Object.prototype.hasOwnProperty.call(candidate, name) ? candidate[name] : undefined;
+        for (const excluding of EXCLUDING_VALUES) {
+          candidate[name] = clone(excluding);
+          if (!rejects(candidate) && accepts(candidate)) break search;
+        }
+        if (before === undefined) delete candidate[name];
+        else candidate[name] = before;
+      }
+    }
+    if (
+      accepts(candidate) &&
+      passing.every((other) => other === keep || !ctx.compiler.compile(other)(candidate))
+    )
+      return candidate;
+  }
+  return value;
 }
 
 /** The branch the value already follows: its discriminator, else a branch it validates, else the closest. */

@@ -49,7 +49,7 @@ import {
   type BuiltResponse,
   type WireResponse,
 } from './respond';
-import { Router } from './router';
+import { Router, fragmentHint, routeShape, type RouteCandidate } from './router';
 import { EXPIRED_TOKEN_CHALLENGE, checkSecurity } from './security';
 import { getSession } from './session';
 import { handleResourceRequest, listCacheSlot } from './state';
@@ -80,6 +80,8 @@ export interface MockHandler {
 
 interface RouteState {
   entry: RouteEntry;
+  /** other operations share its method and path (see `Router.alternatives`) */
+  shared: boolean;
   op?: OperationData;
   loading?: Promise<OperationData>;
 }
@@ -131,7 +133,17 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
 
   const router = new Router<RouteState>();
   const staticRoutes = new Map<string, Routed>();
-  for (const entry of options.routes) router.add(entry.method, entry.path, { entry });
+  const shapes = new Map<string, RouteState[]>();
+  for (const entry of options.routes) {
+    const state: RouteState = { entry, shared: false };
+    router.add(entry.method, entry.path, state);
+    const key = routeShape(entry.method, entry.path);
+    const states = shapes.get(key);
+    if (states) states.push(state);
+    else shapes.set(key, [state]);
+  }
+  for (const states of shapes.values())
+    if (states.length > 1) for (const state of states) state.shared = true;
 
   let admin: AdminApp | undefined;
   const adminApp = (): AdminApp => {
@@ -230,7 +242,9 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
           ),
         );
       }
-      const found = staticRoutes.get(normalized) ?? route(router, normalized, basePath);
+      const lower = method.toLowerCase();
+      const routeKey = `${lower} ${normalized}`;
+      const found = staticRoutes.get(routeKey) ?? route(router, normalized, basePath, lower);
       if (!found) {
         if (options.extend) {
           adminApp()(req, res);
@@ -247,18 +261,23 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
       if (
         staticRoutes.size < STATIC_ROUTE_LIMIT &&
         found.match.template.indexOf('{') === -1 &&
-        !staticRoutes.has(normalized)
+        !staticRoutes.has(routeKey)
       ) {
-        staticRoutes.set(normalized, found);
+        staticRoutes.set(routeKey, found);
       }
-      const lower = method.toLowerCase();
       let state =
         found.match.methods.get(lower) ?? (lower === 'head' ? found.match.methods.get('get') : undefined);
       // RPC methods (manifest.rpcMethods): a form POST to a GET method is that GET
       const tunnelled = !state && manifest.rpcMethods === true && lower === 'post' && postsAsGet(req);
       if (tunnelled) state = found.match.methods.get('get');
       if (!state) {
-        const allow = allowedMethods(found.match.methods);
+        // every method some template of this path has (`/things/{Id}` DELETE, `/things/{Identifier}` GET)
+        const methods = new Set(found.match.methods.keys());
+        for (const other of ROUTED_METHODS) {
+          if (!methods.has(other) && route(router, normalized, basePath, other)?.match.methods.has(other))
+            methods.add(other);
+        }
+        const allow = allowedMethods(methods);
         if (lower === 'options') return finish(wireFor(optionsResponse(allow)));
         return finish(
           wireFor(
@@ -272,6 +291,9 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
           ),
         );
       }
+      const alternatives = state.shared
+        ? router.alternatives(found.match.methods.has(lower) ? lower : 'get', found.match)
+        : undefined;
       op = state.op ?? (await loadOperation(state));
       let raw = announcesBody(req)
         ? decodeContentEncoding(await readBody(req, limit), req.headers['content-encoding'], limit)
@@ -303,6 +325,11 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
         body: undefined,
         session,
       };
+      if (alternatives) {
+        const chosen = await chooseOperation(alternatives, request);
+        op = chosen.op;
+        request.pathParams = chosen.params;
+      }
       const response = await respond(op, request, prefs);
       let wire = response.wire ?? toWire(response);
       if (req.headers['x-mockgen-explain'] !== undefined) {
@@ -335,6 +362,34 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
         res.destroy();
       }
     }
+  };
+
+  /**
+   * Several operations share the method and path (AWS `/#Action=A` and `/#Action=B`, `/items/{id}` and
+   * `/items/{slug}`): the first, in contract order, whose parameters the request satisfies, those whose
+   * `#fragment` names the request's query or headers tried first; else the one with the fewest violations.
+   */
+  const chooseOperation = async (
+    candidates: RouteCandidate<RouteState>[],
+    request: MockRequest,
+  ): Promise<{ op: OperationData; params: Record<string, string> }> => {
+    const ordered = candidates
+      .map((candidate, index) => ({ candidate, index, hint: fragmentHint(candidate.template, request) }))
+      .sort((a, b) => b.hint - a.hint || a.index - b.index);
+    let best: { op: OperationData; params: Record<string, string>; violations: number } | undefined;
+    for (const { candidate } of ordered) {
+      const state = candidate.value;
+      const candidateOp = state.op ?? (await loadOperation(state));
+      const { violations } = validatorFor().validateParameters(candidateOp, {
+        ...request,
+        pathParams: candidate.params,
+      });
+      if (!best || violations.length < best.violations) {
+        best = { op: candidateOp, params: candidate.params, violations: violations.length };
+        if (violations.length === 0) break;
+      }
+    }
+    return best ?? { op: await loadOperation(candidates[0].value), params: candidates[0].params };
   };
 
   /** Security, validation, behaviour stages and the documented response for a routed request. */
@@ -560,30 +615,37 @@ interface Routed {
   path: string;
 }
 
-function route(router: Router<RouteState>, rawPath: string, basePath: string): Routed | undefined {
+function route(
+  router: Router<RouteState>,
+  rawPath: string,
+  basePath: string,
+  method: string,
+): Routed | undefined {
   const candidates: string[] = [];
   if (basePath !== '' && (rawPath === basePath || rawPath.startsWith(`${basePath}/`))) {
     candidates.push(rawPath.slice(basePath.length) || '/');
   }
   candidates.push(rawPath);
   for (const candidate of candidates) {
-    const match = router.match(candidate);
+    const match = router.match(candidate, method);
     if (match) return { match, path: candidate };
   }
   // tolerate a trailing slash the contract does not have
   for (const candidate of candidates) {
     if (candidate.length > 1 && candidate.endsWith('/')) {
       const trimmed = candidate.replace(/\/+$/, '') || '/';
-      const match = router.match(trimmed);
+      const match = router.match(trimmed, method);
       if (match) return { match, path: trimmed };
     }
   }
   return undefined;
 }
 
-function allowedMethods(methods: Map<string, unknown>): string[] {
+const ROUTED_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'trace'];
+
+function allowedMethods(methods: Iterable<string>): string[] {
   const allow = new Set<string>();
-  for (const m of methods.keys()) allow.add(m.toUpperCase());
+  for (const m of methods) allow.add(m.toUpperCase());
   if (allow.has('GET')) allow.add('HEAD');
   allow.add('OPTIONS');
   return [...allow].sort();

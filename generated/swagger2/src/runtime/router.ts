@@ -16,6 +16,14 @@ export interface RouteMatch<T> {
   params: Record<string, string>;
 }
 
+/** One operation a request may be meant for (see `Router.alternatives`). */
+export interface RouteCandidate<T> {
+  value: T;
+  template: string;
+  /** the matched path parameters under this template's names */
+  params: Record<string, string>;
+}
+
 interface SegmentPattern {
   regex: RegExp;
   /** the same pattern with parameters that may contain `/` (final segment spanning the rest of the path) */
@@ -76,13 +84,83 @@ function safeDecode(value: string): string {
   }
 }
 
+/** What `#fragment` hints are checked against: decoded query pairs, lower-case header names. */
+export interface FragmentRequest {
+  query: [string, string][];
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** A template without its `#fragment`, which is never sent: AWS contracts (`/#Action=AssumeRole`,
+ * `/#X-Amz-Target=Service.Action`, `/things/{id}#type`) use it to tell operations on one path apart. */
+export function templatePath(template: string): string {
+  const hash = template.indexOf('#');
+  return hash < 0 ? template : template.slice(0, hash);
+}
+
+/** Parameter names of a template's path, in order. */
+function parameterNames(template: string): string[] {
+  return [...templatePath(template).matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+}
+
+/** Same method and same segments once parameter names and fragments are ignored. */
+export function routeShape(method: string, template: string): string {
+  return `${method} ${templatePath(template).replace(/\{[^}]+\}/g, '{}')}`;
+}
+
+/**
+ * How well a request fits a template's `#fragment` (`#Action=AssumeRole`, `#X-Amz-Target=S.Op`,
+ * `#identifierType&resolution`: query parameters or headers with those names and values):
+ * 2 it names only what the request has, 1 no fragment, 0 the request lacks something it names.
+ */
+export function fragmentHint(template: string, request: FragmentRequest): number {
+  const hash = template.indexOf('#');
+  if (hash < 0) return 1;
+  for (const part of template.slice(hash + 1).split('&')) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    const name = eq < 0 ? part : part.slice(0, eq);
+    const value = eq < 0 ? undefined : part.slice(eq + 1);
+    const lower = name.toLowerCase();
+    const header = Object.prototype.hasOwnProperty.call(request.headers, lower)
+      ? request.headers[lower]
+      : undefined;
+    const sent = [
+      ...request.query.filter(([key]) => key === name).map(([, v]) => v),
+      ...(header === undefined ? [] : Array.isArray(header) ? header : [header]),
+    ];
+    if (sent.length === 0 || (value !== undefined && !sent.includes(value))) return 0;
+  }
+  return 2;
+}
+
+/** The candidate whose `#fragment` fits the request best (`fragmentHint`), the first on ties. */
+export function bestByFragment<T>(
+  candidates: RouteCandidate<T>[],
+  request: FragmentRequest,
+): RouteCandidate<T> {
+  let best = candidates[0];
+  let bestHint = -1;
+  for (const candidate of candidates) {
+    const hint = fragmentHint(candidate.template, request);
+    if (hint > bestHint) [best, bestHint] = [candidate, hint];
+  }
+  return best;
+}
+
 export class Router<T> {
   private readonly root: Node<T> = newNode();
+  /** operations by method and path shape, in the order added */
+  private readonly shapes = new Map<string, { value: T; template: string }[]>();
 
+  /** The first operation added for a method and path keeps the route; later ones are `alternatives`. */
   add(method: string, template: string, value: T): void {
+    const lower = method.toLowerCase();
+    const key = routeShape(lower, template);
+    const shape = this.shapes.get(key);
+    if (shape) shape.push({ value, template });
+    else this.shapes.set(key, [{ value, template }]);
     let node = this.root;
-    // a `#fragment` is never sent: AWS contracts (`/#X-Amz-Target=Service.Action`) use it to tell operations apart
-    for (const segment of splitPath(template.replace(/#.*$/s, ''))) {
+    for (const segment of splitPath(templatePath(template))) {
       const pattern = compileSegment(segment);
       if (!pattern) {
         let next = node.literal.get(segment);
@@ -101,20 +179,46 @@ export class Router<T> {
     }
     node.methods ??= new Map();
     node.template ??= template;
-    node.methods.set(method.toLowerCase(), value);
+    if (!node.methods.has(lower)) node.methods.set(lower, value);
   }
 
-  /** `path` is the raw (still percent-encoded) request path without the base path and query. */
-  match(path: string): RouteMatch<T> | undefined {
+  /**
+   * `path` is the raw (still percent-encoded) request path without the base path and query.
+   * With `method`, a template that has an operation for it wins over an earlier one that has not
+   * (`GET /pets/mine` goes to `GET /pets/{petId}` when `/pets/mine` only has a POST), as in Prism;
+   * HEAD is served by GET.
+   */
+  match(path: string, method?: string): RouteMatch<T> | undefined {
     const segments = splitPath(path);
-    // first segment by segment; only when nothing matches, a final parameter may span several segments
-    for (const span of [false, true]) {
-      const params: Record<string, string> = {};
-      const node = this.walk(this.root, segments, 0, params, span, false);
-      if (node?.methods && node.template !== undefined)
-        return { methods: node.methods, template: node.template, params };
+    const want = method?.toLowerCase();
+    for (const accepted of want === undefined ? ANY : [want, undefined]) {
+      // first segment by segment; only when nothing matches, a final parameter may span several segments
+      for (const span of [false, true]) {
+        const params: Record<string, string> = {};
+        const node = this.walk(this.root, segments, 0, params, span, false, accepted);
+        if (node?.methods && node.template !== undefined)
+          return { methods: node.methods, template: node.template, params };
+      }
     }
     return undefined;
+  }
+
+  /**
+   * Every operation for `method` whose template has the matched one's shape — the same segments with
+   * other parameter names (`/items/{id}`, `/items/{slug}`) or another `#fragment` (`/#Action=A`,
+   * `/#Action=B`) — in the order added, with the path parameters renamed; undefined when there is one.
+   */
+  alternatives(method: string, match: RouteMatch<T>): RouteCandidate<T>[] | undefined {
+    const shape = this.shapes.get(routeShape(method.toLowerCase(), match.template));
+    if (!shape || shape.length < 2) return undefined;
+    const values = parameterNames(match.template).map((name) => match.params[name]);
+    return shape.map(({ value, template }) => {
+      const params: Record<string, string> = {};
+      parameterNames(template).forEach((name, i) => {
+        if (values[i] !== undefined) params[name] = values[i];
+      });
+      return { value, template, params };
+    });
   }
 
   private walk(
@@ -124,18 +228,20 @@ export class Router<T> {
     params: Record<string, string>,
     span: boolean,
     afterLiteral: boolean,
+    /** the method the node must have; undefined: any */
+    want: string | undefined,
   ): Node<T> | undefined {
-    if (index === segments.length) return node.methods ? node : undefined;
+    if (index === segments.length) return accepts(node, want) ? node : undefined;
     const segment = segments[index];
     const literal = node.literal.get(segment) ?? node.literal.get(safeDecode(segment));
     if (literal) {
-      const found = this.walk(literal, segments, index + 1, params, span, true);
+      const found = this.walk(literal, segments, index + 1, params, span, true, want);
       if (found) return found;
     }
     for (const { pattern, node: child } of node.patterns) {
       const m = pattern.regex.exec(segment);
       if (!m) continue;
-      const found = this.walk(child, segments, index + 1, params, span, false);
+      const found = this.walk(child, segments, index + 1, params, span, false, want);
       if (found) {
         pattern.names.forEach((name, i) => (params[name] = safeDecode(m[i + 1])));
         return found;
@@ -146,7 +252,7 @@ export class Router<T> {
     if (span && afterLiteral && segments.length - index > 1 && segments.slice(index).every((s) => s !== '')) {
       const rest = segments.slice(index).join('/');
       for (const { pattern, node: child } of node.patterns) {
-        const m = child.methods ? pattern.spanRegex.exec(rest) : null;
+        const m = accepts(child, want) ? pattern.spanRegex.exec(rest) : null;
         if (!m) continue;
         pattern.names.forEach((name, i) => (params[name] = safeDecode(m[i + 1])));
         return child;
@@ -154,6 +260,13 @@ export class Router<T> {
     }
     return undefined;
   }
+}
+
+const ANY = [undefined];
+
+function accepts(node: Node<unknown>, method: string | undefined): boolean {
+  if (node.methods === undefined) return false;
+  return method === undefined || node.methods.has(method) || (method === 'head' && node.methods.has('get'));
 }
 
 function literalLength(segment: string): number {

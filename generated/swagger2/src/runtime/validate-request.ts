@@ -69,24 +69,14 @@ export class RequestValidator {
     if (prepared.params.length === 0 && !prepared.validate) {
       return { values: { path: {}, query: {}, header: {}, cookie: {} }, violations: NO_VIOLATIONS };
     }
-    const values: ParameterValues = { path: {}, query: {}, header: {}, cookie: {} };
     const violations: Violation[] = [];
-    for (const p of prepared.params) {
-      try {
-        const value = readParameter(p, raw, prepared.queryNames);
-        if (value !== undefined) values[p.param.in][p.param.name] = value;
-      } catch (err) {
-        if (!(err instanceof ParameterDecodeError)) throw err;
-        violations.push({
-          location: [p.param.in, p.param.name],
-          severity: 'Error',
-          code: 'content',
-          message: err.message,
-        });
-      }
-    }
+    let values = readParameters(prepared, raw, violations, false);
     if (prepared.validate && !prepared.validate(values)) {
-      violations.push(...toViolations(prepared.validate.errors ?? [], []));
+      const errors = prepared.validate.errors ?? [];
+      // many clients send `ids=1,2` for an exploded (`ids=1&ids=2`) query array: accepted when that fits
+      const split = splitsCommaLists(prepared, values) ? readParameters(prepared, raw, [], true) : undefined;
+      if (split && prepared.validate(split)) values = split;
+      else violations.push(...toViolations(errors, []));
     }
     return { values, violations };
   }
@@ -180,6 +170,49 @@ export class RequestValidator {
   private formCompilerFor(): SchemaCompiler {
     return (this.formCompiler ??= new SchemaCompiler(this.requestDefinitions(), coercingAjv()));
   }
+}
+
+function readParameters(
+  prepared: PreparedParameters,
+  raw: RawParameters,
+  violations: Violation[],
+  splitCommaLists: boolean,
+): ParameterValues {
+  const values: ParameterValues = { path: {}, query: {}, header: {}, cookie: {} };
+  for (const p of prepared.params) {
+    try {
+      let value = readParameter(p, raw, prepared.queryNames);
+      if (splitCommaLists && isCommaList(p, value)) value = (value as string[])[0].split(',');
+      if (value !== undefined) values[p.param.in][p.param.name] = value;
+    } catch (err) {
+      if (!(err instanceof ParameterDecodeError)) throw err;
+      violations.push({
+        location: [p.param.in, p.param.name],
+        severity: 'Error',
+        code: 'content',
+        message: err.message,
+      });
+    }
+  }
+  return values;
+}
+
+/** An exploded form query array read from one pair holding commas (`ids=1,2`). */
+function isCommaList(p: PreparedParameter, value: unknown): boolean {
+  return (
+    p.param.in === 'query' &&
+    p.shape === 'array' &&
+    p.param.explode &&
+    (p.param.style === 'form' || !p.param.style) &&
+    Array.isArray(value) &&
+    value.length === 1 &&
+    typeof value[0] === 'string' &&
+    value[0].includes(',')
+  );
+}
+
+function splitsCommaLists(prepared: PreparedParameters, values: ParameterValues): boolean {
+  return prepared.params.some((p) => isCommaList(p, values.query[p.param.name]));
 }
 
 const TRUE_KEY = {};
