@@ -28,6 +28,7 @@ import {
   parseBody,
   readBody,
 } from './body';
+import { builtinAdminResponse, unknownAdminResponse } from './admin-routes';
 import { recordFields } from './journal';
 import { delay, latencyMs } from './latency';
 import { mediaTypeOf } from './negotiate';
@@ -156,20 +157,14 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
   };
 
   let healthWire: WireResponse | undefined;
-  /** The admin app's `GET /__mockgen/health` answer (admin.ts), same bytes. */
+  /** `GET /__mockgen/health` (admin-routes.ts), built once. */
   const health = (): WireResponse => {
     healthWire ??= reusableWire(
-      toWire({
-        status: 200,
-        headers: { 'content-type': 'application/json; charset=utf-8' },
-        body: {
-          status: 'ok',
-          title: manifest.title,
-          contractVersion: manifest.contractVersion,
-          operations: options.routes.length,
-        },
-        source: 'admin',
-      }),
+      builtinAdminResponse(
+        { method: 'GET', path: '/__mockgen/health', search: '', headers: {} },
+        manifest,
+        options.routes,
+      )!,
     );
     return healthWire;
   };
@@ -216,12 +211,21 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
           return finish(problemWire('MALFORMED_REQUEST', `Unsupported request target: ${truncate(rawPath)}`));
       }
       if (rawPath.startsWith('/__mockgen/') || rawPath === '/__mockgen') {
-        // readiness probes hit the health check first: answered without loading Express (start-up)
-        if (rawPath === '/__mockgen/health' && (method === 'GET' || method === 'HEAD') && !options.extend) {
-          writeWire(req, res, health(), false);
+        // answered without Express (admin-routes.ts); with a user extension, its Express app decides
+        if (options.extend) {
+          adminApp()(req, res);
           return;
         }
-        adminApp()(req, res);
+        // readiness probes hit the health check first and often: the same bytes every time
+        const wire =
+          rawPath === '/__mockgen/health' && (method === 'GET' || method === 'HEAD')
+            ? health()
+            : (builtinAdminResponse(
+                { method, path: rawPath, search, headers: req.headers },
+                manifest,
+                options.routes,
+              ) ?? unknownAdminResponse(method, rawPath));
+        writeWire(req, res, wire, false);
         return;
       }
       if (

@@ -535,6 +535,37 @@ describe('runtime-core: the mock server over HTTP', function () {
       assert.equal(unknown.status, 404);
       assert.equal(unknown.headers.get('content-type'), 'application/problem+json');
     });
+
+    it('answers every built-in endpoint without loading Express (its prototype swaps slow node:http down)', async () => {
+      const adminModule = require.resolve('../../templates/runtime/admin');
+      delete require.cache[adminModule];
+      await call('GET', '/v1/pets', { headers: { 'x-mockgen-session': 's2' } });
+      await call('GET', '/v1/pets');
+      assert.equal((await call('GET', '/__mockgen/requests?session=s2')).json().length, 1);
+      // as Express routed them: case-insensitive, a trailing slash tolerated, HEAD served by GET
+      assert.equal((await call('GET', '/__mockgen/Routes/')).json().length, routes.length);
+      assert.equal((await call('HEAD', '/__mockgen/requests')).status, 200);
+      const reset = await call('POST', '/__mockgen/reset?session=s2');
+      assert.deepEqual(reset.json(), { status: 'reset', session: 's2' });
+      assert.equal(
+        (await call('GET', '/__mockgen/requests')).json().length,
+        2,
+        'a session reset keeps the journal',
+      );
+      assert.deepEqual(
+        (await call('POST', '/__mockgen/reset', { headers: { 'x-mockgen-session': 's3' } })).json(),
+        {
+          status: 'reset',
+          session: 's3',
+        },
+      );
+      assert.equal((await call('DELETE', '/__mockgen/requests')).status, 204);
+      assert.deepEqual((await call('GET', '/__mockgen/requests')).json(), []);
+      const wrongMethod = await call('GET', '/__mockgen/reset');
+      assert.equal(wrongMethod.status, 404);
+      assert.match(wrongMethod.json().detail, /No admin endpoint GET \/__mockgen\/reset/);
+      assert.equal(require.cache[adminModule], undefined, 'admin.ts (Express) was loaded');
+    });
   });
 });
 
@@ -590,5 +621,23 @@ describe('runtime-core: user extension', () => {
       'https://stoplight.io/prism/errors#NO_PATH_MATCHED_ERROR',
     );
     assert.equal((await fetch(`${base}/v1/pets`)).status, 200);
+  });
+
+  it('serves the built-in admin endpoints through the extension app as without one', async () => {
+    const base = `http://127.0.0.1:${running.port}`;
+    const health = await fetch(`${base}/__mockgen/health`);
+    assert.equal(health.headers.get('content-type'), 'application/json; charset=utf-8');
+    assert.equal(((await health.json()) as { operations: number }).operations, routes.length);
+    assert.deepEqual(await (await fetch(`${base}/__mockgen/reset?session=x`, { method: 'POST' })).json(), {
+      status: 'reset',
+      session: 'x',
+    });
+    assert.equal(
+      ((await (await fetch(`${base}/__mockgen/routes`)).json()) as unknown[]).length,
+      routes.length,
+    );
+    const unknown = await fetch(`${base}/__mockgen/nope`);
+    assert.equal(unknown.status, 404);
+    assert.equal(unknown.headers.get('content-type'), 'application/problem+json');
   });
 });

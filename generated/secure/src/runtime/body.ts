@@ -41,37 +41,37 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     return Promise.reject(tooLarge(limit));
   }
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
+    // most bodies arrive in one chunk: kept as it is, no list and no copy
+    let first: Buffer | undefined;
+    let more: Buffer[] | undefined;
     let size = 0;
     let done = false;
     // the listeners stay: the request object is dropped with the response, and a late 'error'
-    // must still find a listener
-    const finish = (error?: Error): void => {
-      if (done) return;
-      done = true;
-      if (error) reject(error);
-      else resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
-    };
-    const onData = (chunk: Buffer): void => {
+    // must still find a listener. An aborted request is destroyed with an error (ECONNRESET).
+    req.on('data', (chunk: Buffer): void => {
       if (done) return;
       size += chunk.length;
       if (size > limit) {
         // stop buffering; the response closes the connection
+        done = true;
         req.pause();
-        finish(tooLarge(limit));
+        reject(tooLarge(limit));
+      } else if (first === undefined) {
+        first = chunk;
       } else {
-        chunks.push(chunk);
+        (more ??= [first]).push(chunk);
       }
-    };
-    const onEnd = (): void => finish();
-    const onError = (err: Error): void =>
-      finish(new RequestError('MALFORMED_REQUEST', `Reading the body failed: ${err.message}`));
-    const onAborted = (): void =>
-      finish(new RequestError('MALFORMED_REQUEST', 'The client aborted the request'));
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-    req.on('aborted', onAborted);
+    });
+    req.on('end', (): void => {
+      if (done) return;
+      done = true;
+      resolve(more ? Buffer.concat(more, size) : (first ?? EMPTY));
+    });
+    req.on('error', (err: Error): void => {
+      if (done) return;
+      done = true;
+      reject(new RequestError('MALFORMED_REQUEST', `Reading the body failed: ${err.message}`));
+    });
   });
 }
 

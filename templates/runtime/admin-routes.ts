@@ -1,0 +1,114 @@
+/**
+ * The built-in admin endpoints under `/__mockgen/`, answered without Express:
+ *
+ *   GET    /__mockgen/health      200 {status: 'ok', title, contractVersion, operations}
+ *   GET    /__mockgen/routes      the operations the mock serves
+ *   GET    /__mockgen/requests    the request journal, oldest first (`?session=` filters)
+ *   DELETE /__mockgen/requests    clears the journal
+ *   POST   /__mockgen/reset       resets state and sequences: every session, or only the one named by
+ *                                 `?session=` / `X-Mockgen-Session`; a full reset clears the journal too
+ *
+ * Test suites call these between tests, then load the mock. Express swaps the prototypes of the
+ * requests it serves, which leaves node:http's own code slower for every later request (its inline
+ * caches see two shapes of request and response): a mock that served one admin request through
+ * Express answered ~15% fewer requests per second. Express is loaded only for a user extension
+ * (admin.ts), which sees these endpoints there too.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import { clearJournal, getJournal } from './journal';
+import { parseQuery } from './params';
+import { problem } from './problem';
+import { toWire, type WireResponse } from './respond';
+import { resetSessions } from './session';
+import type { Manifest, RouteEntry } from './types';
+
+export interface AdminRequest {
+  /** upper case */
+  method: string;
+  /** the raw path, `/__mockgen/...` */
+  path: string;
+  /** the query string without `?` */
+  search: string;
+  headers: IncomingHttpHeaders;
+}
+
+/** `route` matches the endpoints above (case-insensitive, one trailing slash tolerated, as in Express). */
+export function adminRoute(path: string): string {
+  const lower = path.toLowerCase();
+  return lower.length > 1 && lower.endsWith('/') ? lower.slice(0, -1) : lower;
+}
+
+/**
+ * The answer of a built-in endpoint; undefined when `request` is for none of them (another admin
+ * path, or another method).
+ */
+export function builtinAdminResponse(
+  request: AdminRequest,
+  manifest: Manifest,
+  routes: RouteEntry[],
+): WireResponse | undefined {
+  const route = adminRoute(request.path);
+  const get = request.method === 'GET' || request.method === 'HEAD';
+  if (route === '/__mockgen/health' && get) {
+    return json(200, {
+      status: 'ok',
+      title: manifest.title,
+      contractVersion: manifest.contractVersion,
+      operations: routes.length,
+    });
+  }
+  if (route === '/__mockgen/routes' && get) {
+    return json(
+      200,
+      routes.map((r) => ({
+        id: r.id,
+        method: r.method.toUpperCase(),
+        path: `${manifest.basePath ?? ''}${r.path}`,
+      })),
+    );
+  }
+  if (route === '/__mockgen/requests' && get) {
+    const session = queryValue(request.search, 'session');
+    return json(200, getJournal(session === undefined ? undefined : { session }));
+  }
+  if (route === '/__mockgen/requests' && request.method === 'DELETE') {
+    clearJournal();
+    return toWire({ status: 204, headers: {}, source: 'admin' });
+  }
+  if (route === '/__mockgen/reset' && request.method === 'POST') {
+    const header = request.headers['x-mockgen-session'];
+    const session =
+      queryValue(request.search, 'session') ?? (typeof header === 'string' ? header : undefined);
+    resetSessions(session);
+    if (session === undefined) clearJournal();
+    return json(200, { status: 'reset', session: session ?? null });
+  }
+  return undefined;
+}
+
+/** The 404 of an admin path no endpoint serves. */
+export function unknownAdminResponse(method: string, path: string): WireResponse {
+  return toWire(
+    problem(
+      'NOT_FOUND',
+      `No admin endpoint ${method} ${path}; see GET /__mockgen/health, /__mockgen/routes, /__mockgen/requests, POST /__mockgen/reset.`,
+    ),
+  );
+}
+
+function json(status: number, body: unknown): WireResponse {
+  return toWire({
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+    body,
+    source: 'admin',
+  });
+}
+
+/** The first value of a query parameter given once (Express reads `?a=1&a=2` as an array: ignored). */
+function queryValue(search: string, name: string): string | undefined {
+  const values = parseQuery(search)
+    .filter(([key]) => key === name)
+    .map(([, value]) => value);
+  return values.length === 1 ? values[0] : undefined;
+}
