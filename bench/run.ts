@@ -23,14 +23,14 @@ async function main(): Promise<void> {
 
   if (parts.has('throughput')) {
     const rows = await benchThroughput({
-      seconds: Number(process.env.BENCH_SECONDS ?? 4),
-      rounds: Number(process.env.BENCH_ROUNDS ?? 2),
+      seconds: Number(process.env.BENCH_SECONDS ?? 3),
+      rounds: Number(process.env.BENCH_ROUNDS ?? 5),
       warmupSeconds: Number(process.env.BENCH_WARMUP_SECONDS ?? 3),
     });
     results.throughput = rows;
     results.throughputPinned = PINNING;
     console.log(
-      `\nThroughput (50 connections, same status/headers/bytes; best of interleaved rounds${PINNING ? '; servers on core 0, autocannon on core 1' : ''})\n` +
+      `\nThroughput (50 connections, same status/headers/bytes; ratios: median over rounds of the ratio within a round; req/s, CPU: best round${PINNING ? '; servers on core 0, autocannon on core 1' : ''})\n` +
         'req/s, ratio = mock / bare node:http; cpuUs = server CPU µs per request, cpuRatio = bare / mock',
     );
     console.table(rows);

@@ -4,7 +4,9 @@
  * autocannon in a separate process.
  *
  * The machine may be shared, so every server is warmed up (JIT tiers and caches settle over a few
- * seconds of load), the three are measured in interleaved rounds (best round counts), and besides
+ * seconds of load), the three are measured back to back in each of several rounds, and a ratio is the
+ * median over rounds of the ratio within the round (a lucky bare round is not set against an unlucky
+ * mock round; req/s and CPU columns are the best round of each server). Besides
  * requests per second each server's own CPU time per request is reported (from /proc/<pid>/stat):
  * it is much less sensitive to other processes competing for the cores than requests per second are.
  * With two cores or more (and `taskset`), every server runs on core 0 with all its threads (GC and
@@ -38,9 +40,9 @@ export interface ThroughputRow {
   nodeHttp: number;
   express: number;
   mock: number;
-  /** mock / node:http requests per second */
+  /** mock / node:http requests per second (median over rounds of the ratio within a round) */
   mockRatio: number;
-  /** Express / node:http requests per second */
+  /** Express / node:http requests per second (median of paired rounds) */
   expressRatio: number;
   /** server CPU microseconds per request (best round) */
   nodeHttpCpuUs: number;
@@ -109,9 +111,9 @@ interface Measure {
 export async function benchThroughput(
   options: { seconds?: number; connections?: number; rounds?: number; warmupSeconds?: number } = {},
 ): Promise<ThroughputRow[]> {
-  const seconds = options.seconds ?? 4;
+  const seconds = options.seconds ?? 3;
   const connections = options.connections ?? 50;
-  const rounds = options.rounds ?? 2;
+  const rounds = options.rounds ?? 5;
   const warmup = options.warmupSeconds ?? 3;
   const work = path.join(repoRoot, '.bench', 'throughput');
   fs.rmSync(work, { recursive: true, force: true });
@@ -157,15 +159,27 @@ export async function benchThroughput(
         await load(server, route, warmup, connections); // warm-up (JIT, caches, first-use loading)
         best[name] = { rps: 0, cpuUs: Infinity, bytesPerResponse: 0 };
       }
+      const paired = {
+        mock: [] as number[],
+        express: [] as number[],
+        mockCpu: [] as number[],
+        expressCpu: [] as number[],
+      };
       for (let round = 0; round < rounds; round++) {
+        const measured: Record<string, Measure> = {};
         for (const [name, server] of Object.entries(servers)) {
           await server.prepare?.();
           const m = await load(server, route, seconds, connections);
+          measured[name] = m;
           const b = best[name];
           b.rps = Math.max(b.rps, m.rps);
           b.cpuUs = Math.min(b.cpuUs, m.cpuUs);
           b.bytesPerResponse = m.bytesPerResponse;
         }
+        paired.mock.push(measured.mock.rps / measured.nodeHttp.rps);
+        paired.express.push(measured.express.rps / measured.nodeHttp.rps);
+        paired.mockCpu.push(measured.nodeHttp.cpuUs / measured.mock.cpuUs);
+        paired.expressCpu.push(measured.nodeHttp.cpuUs / measured.express.cpuUs);
       }
       // same bytes on the wire: the mock's responses must not be bigger or smaller than the baselines'
       // (ids and Location of created items grow by a few digits under load)
@@ -181,13 +195,13 @@ export async function benchThroughput(
         nodeHttp: best.nodeHttp.rps,
         express: best.express.rps,
         mock: best.mock.rps,
-        mockRatio: round2(best.mock.rps / best.nodeHttp.rps),
-        expressRatio: round2(best.express.rps / best.nodeHttp.rps),
+        mockRatio: round2(median(paired.mock)),
+        expressRatio: round2(median(paired.express)),
         nodeHttpCpuUs: Math.round(best.nodeHttp.cpuUs),
         expressCpuUs: Math.round(best.express.cpuUs),
         mockCpuUs: Math.round(best.mock.cpuUs),
-        mockCpuRatio: round2(best.nodeHttp.cpuUs / best.mock.cpuUs),
-        expressCpuRatio: round2(best.nodeHttp.cpuUs / best.express.cpuUs),
+        mockCpuRatio: round2(median(paired.mockCpu)),
+        expressCpuRatio: round2(median(paired.expressCpu)),
       });
     } finally {
       for (const server of bare) server.stop();
@@ -294,6 +308,12 @@ async function load(
     cpuUs: cpu / total,
     bytesPerResponse: Math.round(result.throughput.total / total),
   };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 function round2(n: number): number {
