@@ -2,6 +2,7 @@
  * Examples the mock serves: the contract's own (validated, repaired when invalid, each problem a
  * warning) or, when it has none, a generated value named `__generated`.
  */
+import { GENERATED_EVENTS, eventStreamText, isEventStream } from '../../templates/runtime/events';
 import { generateValue, repairValue } from '../../templates/runtime/fake';
 import type { SchemaCompiler } from '../../templates/runtime/ajv';
 import type { ExampleData } from '../../templates/runtime/types';
@@ -105,12 +106,19 @@ export function mediaExamples(
   }
 
   if (examples.length === 0) {
-    const value = generateValue(media.schema ?? defaultSchema(kind), ctx.defs, {
-      seed,
-      direction: ctx.direction,
-      compiler: ctx.compiler,
-      pools: ctx.pools,
-    });
+    const generate = (at: string): unknown =>
+      generateValue(media.schema ?? defaultSchema(kind), ctx.defs, {
+        seed: at,
+        direction: ctx.direction,
+        compiler: ctx.compiler,
+        pools: ctx.pools,
+      });
+    // an event stream's schema is one event's: a short stream of them (runtime/events.ts)
+    const value = isEventStream(media.mediaType.toLowerCase())
+      ? eventStreamText(
+          Array.from({ length: GENERATED_EVENTS }, (_, i) => generate(i === 0 ? seed : `${seed}:${i}`)),
+        )
+      : generate(seed);
     examples.push({ name: GENERATED_EXAMPLE, value: escapeTemplateMarkers(asBody(value, kind)) });
   }
   return { examples, diagnostics };

@@ -6,6 +6,14 @@
  * once and reused.
  */
 import type { MockRequest, MockResponse } from './context';
+import {
+  EVENT_STREAM,
+  GENERATED_EVENTS,
+  asEventStream,
+  eventStreamText,
+  isEventStream,
+  streamRequested,
+} from './events';
 import { isJsonMediaType, mediaTypeOf, negotiate, type Negotiated } from './negotiate';
 import { continuesPagination, localLinks } from './pagination';
 import { problem } from './problem';
@@ -127,11 +135,16 @@ export class ResponseBuilder {
     const media = response.content;
     let negotiated: Negotiated | undefined;
     if (media.length > 0 && !NO_BODY_STATUSES.has(status)) {
-      negotiated = this.negotiateCached(cache, options.accept, media);
+      // `{"stream": true}` asks for the documented event stream whatever the Accept (events.ts)
+      const accept =
+        media.some((m) => isEventStream(m.mediaType)) && streamRequested(options.request)
+          ? EVENT_STREAM
+          : options.accept;
+      negotiated = this.negotiateCached(cache, accept, media);
       if (!negotiated) {
         return problem(
           'NOT_ACCEPTABLE',
-          `Unable to find content for ${options.accept ?? '*/*'}; the ${response.status} response of ${op.id} documents ${media.map((m) => m.mediaType).join(', ')}.`,
+          `Unable to find content for ${accept ?? '*/*'}; the ${response.status} response of ${op.id} documents ${media.map((m) => m.mediaType).join(', ')}.`,
         );
       }
     }
@@ -209,6 +222,14 @@ export class ResponseBuilder {
     }
     const first = media.examples[0];
     if ((options.dynamic || !first) && media.schema !== undefined) {
+      if (isEventStream(media.mediaType)) {
+        // the schema is one event's: a short stream of them
+        const seed = options.seed();
+        const events = Array.from({ length: GENERATED_EVENTS }, (_, i) =>
+          this.generate(media.schema!, seed + i),
+        );
+        return { body: eventStreamText(events), source: 'generated', hasBody: true };
+      }
       return { body: this.generate(media.schema, options.seed()), source: 'generated', hasBody: true };
     }
     if (first) {
@@ -342,6 +363,7 @@ export function toWire(response: MockResponse): WireResponse {
     body = response.raw;
   } else if (response.body !== undefined) {
     if (Buffer.isBuffer(response.body)) body = response.body;
+    else if (isEventStream(mediaType)) body = asEventStream(response.body);
     else if (typeof response.body === 'string' && !isJsonMediaType(mediaType) && mediaType !== '') {
       body = response.body;
     } else {
