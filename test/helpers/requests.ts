@@ -28,7 +28,8 @@ export function validRequest(contract: Contract, op: Operation, seed = 7): Plann
   const search = query.toString();
   const request: PlannedRequest = {
     method: op.method.toUpperCase(),
-    path: `${contract.basePath}${path}${search ? `?${search}` : ''}`,
+    // a template may carry its own query (`/rest?method=flickr.photos.getInfo`)
+    path: `${contract.basePath}${path}${search ? `${path.includes('?') ? '&' : '?'}${search}` : ''}`,
     headers,
   };
   const media = op.requestBody?.content.find((m) => isJson(m.mediaType)) ?? op.requestBody?.content[0];

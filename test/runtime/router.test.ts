@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { Router, bestByFragment, fragmentHint } from '../../templates/runtime/router';
+import { Router, bestByFragment, fragmentHint, templatePath } from '../../templates/runtime/router';
 
 describe('runtime: router', () => {
   const router = new Router<string>();
@@ -139,6 +139,12 @@ describe('runtime: router', () => {
     assert.equal(fragmentHint('/things/{id}#identifierType&resolution', request), 0);
     assert.equal(fragmentHint('/things/{id}', request), 1);
     assert.equal(fragmentHint('/#constructor', request), 0);
+    // a `?query` written into the template (Flickr), percent-encoded or not
+    assert.equal(fragmentHint('/rest?Action=GetCallerIdentity', request), 2);
+    assert.equal(fragmentHint('/rest?Action=Get%43allerIdentity#identifierType', request), 2);
+    assert.equal(fragmentHint('/rest?Action=AssumeRole', request), 0);
+    assert.equal(templatePath('/rest?method=a.b#x'), '/rest');
+    assert.equal(templatePath('/items/{id}#type?x'), '/items/{id}');
     const candidates = ['/#Action=AssumeRole', '/', '/#Action=GetCallerIdentity'].map((template) => ({
       value: template,
       template,

@@ -1,6 +1,6 @@
 /**
  * Operations that share a method and a path (corpus: the AWS query protocol's `GET /#Action=…`, AWS
- * `#identifierType` variants, `/items/{id}` beside `/items/{slug}`): the handler answers with the one
+ * `#identifierType` variants, Flickr's `/rest?method=…`, `/items/{id}` beside `/items/{slug}`): the handler answers with the one
  * the request is meant for. The contract is planned in memory and served in-process over 127.0.0.1.
  */
 import assert from 'node:assert/strict';
@@ -52,6 +52,25 @@ const contract = {
         ],
         responses: {
           200: json({ type: 'object', required: ['thing'], properties: { thing: { type: 'string' } } }),
+        },
+      },
+    },
+    // Flickr: the method is a query parameter written into the path
+    '/rest?method=flickr.photos.getInfo': {
+      get: {
+        operationId: 'PhotosGetInfo',
+        parameters: [query('photo_id', { type: 'string' })],
+        responses: {
+          200: json({ type: 'object', required: ['photo'], properties: { photo: { type: 'string' } } }),
+        },
+      },
+    },
+    '/rest?method=flickr.people.getInfo': {
+      get: {
+        operationId: 'PeopleGetInfo',
+        parameters: [query('user_id', { type: 'string' })],
+        responses: {
+          200: json({ type: 'object', required: ['person'], properties: { person: { type: 'string' } } }),
         },
       },
     },
@@ -156,6 +175,15 @@ describe('runtime: operations sharing a method and a path', function () {
     await put.text();
     assert.equal(put.status, 405);
     assert.equal(put.headers.get('allow'), 'DELETE, GET, HEAD, OPTIONS');
+  });
+
+  it('chooses among `/rest?method=…` operations by the query the template names', async () => {
+    const person = await get('/rest?method=flickr.people.getInfo&user_id=u1');
+    assert.equal(person.status, 200);
+    assert.equal(typeof person.body.person, 'string');
+    const photo = await get('/rest?user_id=u1&photo_id=p1&method=flickr.photos.getInfo');
+    assert.equal(photo.status, 200);
+    assert.equal(typeof photo.body.photo, 'string');
   });
 
   it('chooses among `/items/{id}` and `/items/{slug}` by the path parameter', async () => {

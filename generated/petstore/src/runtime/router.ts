@@ -90,11 +90,21 @@ export interface FragmentRequest {
   headers: Record<string, string | string[] | undefined>;
 }
 
-/** A template without its `#fragment`, which is never sent: AWS contracts (`/#Action=AssumeRole`,
- * `/#X-Amz-Target=Service.Action`, `/things/{id}#type`) use it to tell operations on one path apart. */
-export function templatePath(template: string): string {
+/**
+ * Where a template's hint starts: a `#fragment`, which is never sent (AWS contracts: `/#Action=AssumeRole`,
+ * `/#X-Amz-Target=Service.Action`, `/things/{id}#type`), or a `?query` the client sends (Flickr:
+ * `/rest?method=flickr.photos.getInfo`); both tell operations on one path apart. -1: none.
+ */
+function hintStart(template: string): number {
+  const query = template.indexOf('?');
   const hash = template.indexOf('#');
-  return hash < 0 ? template : template.slice(0, hash);
+  return query < 0 ? hash : hash < 0 ? query : Math.min(query, hash);
+}
+
+/** A template without its `?query` or `#fragment` hint (`hintStart`). */
+export function templatePath(template: string): string {
+  const at = hintStart(template);
+  return at < 0 ? template : template.slice(0, at);
 }
 
 /** Parameter names of a template's path, in order. */
@@ -108,18 +118,19 @@ export function routeShape(method: string, template: string): string {
 }
 
 /**
- * How well a request fits a template's `#fragment` (`#Action=AssumeRole`, `#X-Amz-Target=S.Op`,
- * `#identifierType&resolution`: query parameters or headers with those names and values):
- * 2 it names only what the request has, 1 no fragment, 0 the request lacks something it names.
+ * How well a request fits a template's hint (`#Action=AssumeRole`, `#X-Amz-Target=S.Op`,
+ * `#identifierType&resolution`, `?method=flickr.photos.getInfo`: query parameters or headers with
+ * those names and values): 2 it names only what the request has, 1 no hint, 0 the request lacks
+ * something it names.
  */
 export function fragmentHint(template: string, request: FragmentRequest): number {
-  const hash = template.indexOf('#');
-  if (hash < 0) return 1;
-  for (const part of template.slice(hash + 1).split('&')) {
+  const at = hintStart(template);
+  if (at < 0) return 1;
+  for (const part of template.slice(at + 1).split(/[&#?]/)) {
     if (part === '') continue;
     const eq = part.indexOf('=');
-    const name = eq < 0 ? part : part.slice(0, eq);
-    const value = eq < 0 ? undefined : part.slice(eq + 1);
+    const name = safeDecode(eq < 0 ? part : part.slice(0, eq));
+    const value = eq < 0 ? undefined : safeDecode(part.slice(eq + 1));
     const lower = name.toLowerCase();
     const header = Object.prototype.hasOwnProperty.call(request.headers, lower)
       ? request.headers[lower]
