@@ -406,6 +406,40 @@ describe('data: unsatisfiable members', () => {
     assert.deepEqual(result.value, { Caption: 'Casual' });
   });
 
+  it('keeps a required member whose own optional property no value satisfies, without that property', () => {
+    // corpus: vimeo `video.user` (required, `anyOf: [user, null]`), `user.content_filter` an array with string enum
+    const defs: Defs = {
+      user: {
+        type: 'object',
+        required: ['name'],
+        properties: {
+          name: { type: 'string' },
+          content_filter: { type: 'array', items: { type: 'string' }, enum: ['drugs', 'safe'] },
+        },
+      },
+      folder: {
+        type: 'object',
+        required: ['user'],
+        properties: { user: { anyOf: [{ allOf: [{ $ref: '#/$defs/user' }] }, { type: 'null' }] } },
+      },
+      video: {
+        type: 'object',
+        required: ['name', 'user'],
+        properties: {
+          name: { type: 'string' },
+          user: { anyOf: [{ allOf: [{ $ref: '#/$defs/user' }] }, { type: 'null' }] },
+          parent_folder: { anyOf: [{ allOf: [{ $ref: '#/$defs/folder' }] }, { type: 'null' }] },
+        },
+      },
+    };
+    const valid = new SchemaCompiler(defs).compile({ $ref: '#/$defs/video' });
+    for (const seed of [1, 2, 3]) {
+      const video = generateValue({ $ref: '#/$defs/video' }, defs, { seed }) as Record<string, unknown>;
+      assert.ok(valid(video), `${JSON.stringify(valid.errors)} ${JSON.stringify(video)}`);
+      assert.ok('user' in video);
+    }
+  });
+
   it('keeps a required unsatisfiable property (nothing better exists)', () => {
     const schema: JsonSchema = {
       type: 'object',

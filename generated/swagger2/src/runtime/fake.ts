@@ -1933,9 +1933,12 @@ function pruneInvalid(value: unknown, validate: ValidateFunction): unknown {
     paths.sort(
       (a, b) => b.split('/').length - a.split('/').length || b.localeCompare(a, 'en', { numeric: true }),
     );
-    // every failing member at once first (a schema that rejects each property of a subtype), then one by one
+    // every innermost failing member at once first (a schema that rejects each property of a subtype),
+    // then one by one; a member failing only through one of its own is kept: it may be required
+    // (`video.user`, whose optional `content_filter` no value satisfies, stays without that property)
+    const innermost = paths.filter((p) => !paths.some((q) => q.startsWith(`${p}/`)));
     let all: unknown = current;
-    for (const path of paths) all = withoutMember(all, path) ?? all;
+    for (const path of innermost) all = withoutMember(all, path) ?? all;
     if (all !== current && validate(all)) return all;
     if (all !== current && (validate.errors ?? []).length < errors.length) {
       current = all;
