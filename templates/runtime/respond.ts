@@ -321,10 +321,21 @@ export function safeHeaderValue(value: string): string {
   return value.replace(/[^\t\x20-\x7e]/gu, (ch) => encodeURIComponent(ch));
 }
 
+/** What a documented range such as `image/*` is served as: a common type of the range. */
+const RANGE_TYPES: Record<string, string> = {
+  image: 'image/png',
+  audio: 'audio/mpeg',
+  video: 'video/mp4',
+  font: 'font/woff2',
+  text: 'text/plain',
+};
+
 function resolveContentType(contentType: string, body: unknown): string {
   if (!contentType.includes('*')) return contentType;
-  if (typeof body === 'string') return 'text/plain';
-  if (Buffer.isBuffer(body)) return 'application/octet-stream';
+  const type = contentType.slice(0, contentType.indexOf('/'));
+  if (Object.prototype.hasOwnProperty.call(RANGE_TYPES, type)) return RANGE_TYPES[type];
+  if (typeof body === 'string' && type !== 'application') return 'text/plain';
+  if (typeof body === 'string' || Buffer.isBuffer(body)) return 'application/octet-stream';
   return 'application/json';
 }
 

@@ -165,6 +165,14 @@ describe('runtime behaviour: stateful resources', () => {
     assert.equal((res?.body as Json).status, 404);
   });
 
+  it('serves the example for an unknown id (unknownIds: example), with that id when the id field can hold it', () => {
+    const spec: ResourceSpec = { ...orders, name: 'virtual', unknownIds: 'example' };
+    const { call } = api(spec, { read: [response('200', { id: 7, item: 'plum' })] });
+    assert.deepEqual(call('read', { id: '42' })?.body, { id: 42, item: 'plum' });
+    // corpus (ecwid): a string path parameter for an integer id field keeps the example's id
+    assert.deepEqual(call('read', { id: 'abc' })?.body, { id: 7, item: 'plum' });
+  });
+
   it('isolates sessions and resets to the seed', () => {
     const { call } = api(orders);
     call('create', { body: { item: 'a' }, session: 'alice' });

@@ -14,10 +14,17 @@ import {
   type RawParameters,
 } from '../../templates/runtime/params';
 import { extractPreferences, parsePrefer } from '../../templates/runtime/prefer';
-import { errorResponse, responseForCode, successResponse, toWire } from '../../templates/runtime/respond';
+import {
+  ResponseBuilder,
+  errorResponse,
+  responseForCode,
+  successResponse,
+  toWire,
+} from '../../templates/runtime/respond';
 import { asLastPage, continuesPagination } from '../../templates/runtime/pagination';
 import { checkSecurity } from '../../templates/runtime/security';
-import type { JsonSchema, OperationData, ParameterData } from '../../templates/runtime/types';
+import type { JsonSchema, Manifest, OperationData, ParameterData } from '../../templates/runtime/types';
+import type { MockRequest } from '../../templates/runtime/context';
 import { RequestValidator, withoutReadOnlyRequired } from '../../templates/runtime/validate-request';
 
 const ARRAY: JsonSchema = { type: 'array', items: { type: 'integer' } };
@@ -774,6 +781,8 @@ describe('runtime-core: validation', () => {
       validator.validateBody(op, selection, undefined).map((v) => v.location.join('.')),
       ['body'],
     );
+    // a required body on a GET is not enforced: fetch and browsers cannot send one (corpus: Azure, AWS)
+    assert.deepEqual(validator.validateBody({ ...op, method: 'get' }, selection, undefined), []);
   });
 });
 
@@ -787,6 +796,39 @@ describe('runtime-core: response choice', () => {
     responses: statuses.map(response),
     security: [],
     recordings: [],
+  });
+
+  it('a documented range (image/*, audio/*) is served as a common type of it, never as text/plain', () => {
+    const builder = new ResponseBuilder({ basePath: '', seed: 1 } as Manifest, () => ({}));
+    const served = (mediaType: string, value: unknown, accept?: string): string | undefined => {
+      const data: OperationData = {
+        ...op('200'),
+        responses: [
+          {
+            status: '200',
+            description: '',
+            headers: [],
+            content: [{ mediaType, examples: [{ name: 'a', value }] }],
+          },
+        ],
+      };
+      const request = {
+        method: 'GET',
+        url: '/x',
+        query: [],
+        headers: {},
+        pathParams: {},
+      } as unknown as MockRequest;
+      const choice = successResponse(data)!;
+      return builder.build(data, choice, { accept, request, seed: () => 1 }).mediaType;
+    };
+    assert.equal(served('image/*', 'PNG'), 'image/png');
+    assert.equal(served('audio/*', 'ID3'), 'audio/mpeg');
+    assert.equal(served('video/*', 'mp4'), 'video/mp4');
+    assert.equal(served('image/*', 'GIF', 'image/gif'), 'image/gif');
+    assert.equal(served('application/*', { a: 1 }), 'application/json');
+    assert.equal(served('application/*', 'bytes'), 'application/octet-stream');
+    assert.equal(served('*/*', 'text'), 'text/plain');
   });
 
   it('successResponse: lowest 2xx, then 2XX, then default as 200', () => {

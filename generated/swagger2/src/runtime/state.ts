@@ -917,7 +917,10 @@ function virtualItem(ctx: Ctx): Json | undefined {
   if (ctx.spec.unknownIds !== 'example' || ctx.id === undefined || ctx.store.diverged.has(ctx.id))
     return undefined;
   const value = clone(baseShape(ctx));
-  value[ctx.spec.idField] = typedId(ctx.spec, ctx.id, value[ctx.spec.idField]);
+  const documented = value[ctx.spec.idField];
+  const id = typedId(ctx.spec, ctx.id, documented);
+  // an id the field cannot hold (`abc` for an integer id) leaves the example's own (corpus: ecwid)
+  if (typeof documented !== 'number' || typeof id === 'number') value[ctx.spec.idField] = id;
   return value;
 }
 

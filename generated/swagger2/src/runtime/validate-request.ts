@@ -106,7 +106,10 @@ export class RequestValidator {
   /** Violations of the request body (`body` is the parsed value; undefined when empty). */
   validateBody(op: OperationData, selection: BodySelection, body: unknown): Violation[] {
     if (body === undefined) {
-      return op.requestBody?.required
+      // a GET or HEAD body is one most clients cannot send (fetch, browsers): a required one is not
+      // enforced (corpus: Azure `topQueryStatistics`, AWS `GET …/autoTunes` document one)
+      const method = op.method.toLowerCase();
+      return op.requestBody?.required && method !== 'get' && method !== 'head'
         ? [{ location: ['body'], severity: 'Error', code: 'required', message: 'Body parameter is required' }]
         : [];
     }
