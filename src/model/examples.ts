@@ -2,7 +2,7 @@
  * Examples the mock serves: the contract's own (validated, repaired when invalid, each problem a
  * warning) or, when it has none, a generated value named `__generated`.
  */
-import { GENERATED_EVENTS, eventStreamText, isEventStream } from '../../templates/runtime/events';
+import { generatedEventStream, isEventStream } from '../../templates/runtime/events';
 import { generateValue, repairValue } from '../../templates/runtime/fake';
 import type { SchemaCompiler } from '../../templates/runtime/ajv';
 import type { ExampleData } from '../../templates/runtime/types';
@@ -115,9 +115,7 @@ export function mediaExamples(
       });
     // an event stream's schema is one event's: a short stream of them (runtime/events.ts)
     const value = isEventStream(media.mediaType.toLowerCase())
-      ? eventStreamText(
-          Array.from({ length: GENERATED_EVENTS }, (_, i) => generate(i === 0 ? seed : `${seed}:${i}`)),
-        )
+      ? generatedEventStream((i) => generate(i === 0 ? seed : `${seed}:${i}`))
       : generate(seed);
     examples.push({ name: GENERATED_EXAMPLE, value: escapeTemplateMarkers(asBody(value, kind)) });
   }

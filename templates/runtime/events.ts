@@ -15,7 +15,7 @@ import type { MockRequest } from './context';
 export const EVENT_STREAM = 'text/event-stream';
 
 /** Events generated from a schema: a short stream (the first is what a one-event reader sees). */
-export const GENERATED_EVENTS = 3;
+const GENERATED_EVENTS = 3;
 
 /** The request body asks for a stream (`{"stream": true}`). */
 export function streamRequested(request: MockRequest): boolean {
@@ -31,6 +31,11 @@ export function streamRequested(request: MockRequest): boolean {
 /** Whether a media type is an event stream. */
 export function isEventStream(mediaType: string): boolean {
   return mediaType === EVENT_STREAM;
+}
+
+/** A short stream of generated events: `generate(i)` gives the data of the i-th. */
+export function generatedEventStream(generate: (index: number) => unknown): string {
+  return eventStreamText(Array.from({ length: GENERATED_EVENTS }, (_, i) => generate(i)));
 }
 
 /** Event-stream text of `events`: each one a `data:` field (JSON unless a string) ending in a blank line. */

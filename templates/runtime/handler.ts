@@ -49,7 +49,7 @@ import {
   type BuiltResponse,
   type WireResponse,
 } from './respond';
-import { Router, fragmentHint, routeShape, type RouteCandidate } from './router';
+import { Router, fragmentHint, type RouteCandidate } from './router';
 import { EXPIRED_TOKEN_CHALLENGE, checkSecurity } from './security';
 import { getSession } from './session';
 import { handleResourceRequest, listCacheSlot } from './state';
@@ -133,17 +133,13 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
 
   const router = new Router<RouteState>();
   const staticRoutes = new Map<string, Routed>();
-  const shapes = new Map<string, RouteState[]>();
+  const states: RouteState[] = [];
   for (const entry of options.routes) {
     const state: RouteState = { entry, shared: false };
     router.add(entry.method, entry.path, state);
-    const key = routeShape(entry.method, entry.path);
-    const states = shapes.get(key);
-    if (states) states.push(state);
-    else shapes.set(key, [state]);
+    states.push(state);
   }
-  for (const states of shapes.values())
-    if (states.length > 1) for (const state of states) state.shared = true;
+  for (const state of states) state.shared = router.sharesShape(state.entry.method, state.entry.path);
 
   let admin: AdminApp | undefined;
   const adminApp = (): AdminApp => {

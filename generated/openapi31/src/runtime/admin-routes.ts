@@ -33,8 +33,8 @@ export interface AdminRequest {
   headers: IncomingHttpHeaders;
 }
 
-/** `route` matches the endpoints above (case-insensitive, one trailing slash tolerated, as in Express). */
-export function adminRoute(path: string): string {
+/** The path the endpoints above are matched on (case-insensitive, one trailing slash tolerated, as in Express). */
+function adminRoute(path: string): string {
   const lower = path.toLowerCase();
   return lower.length > 1 && lower.endsWith('/') ? lower.slice(0, -1) : lower;
 }

@@ -6,14 +6,7 @@
  * once and reused.
  */
 import type { MockRequest, MockResponse } from './context';
-import {
-  EVENT_STREAM,
-  GENERATED_EVENTS,
-  asEventStream,
-  eventStreamText,
-  isEventStream,
-  streamRequested,
-} from './events';
+import { EVENT_STREAM, asEventStream, generatedEventStream, isEventStream, streamRequested } from './events';
 import { isJsonMediaType, mediaTypeOf, negotiate, type Negotiated } from './negotiate';
 import { continuesPagination, localLinks } from './pagination';
 import { problem } from './problem';
@@ -222,15 +215,13 @@ export class ResponseBuilder {
     }
     const first = media.examples[0];
     if ((options.dynamic || !first) && media.schema !== undefined) {
-      if (isEventStream(media.mediaType)) {
-        // the schema is one event's: a short stream of them
-        const seed = options.seed();
-        const events = Array.from({ length: GENERATED_EVENTS }, (_, i) =>
-          this.generate(media.schema!, seed + i),
-        );
-        return { body: eventStreamText(events), source: 'generated', hasBody: true };
-      }
-      return { body: this.generate(media.schema, options.seed()), source: 'generated', hasBody: true };
+      const schema = media.schema;
+      const seed = options.seed();
+      // an event stream's schema is one event's: a short stream of them
+      const body = isEventStream(media.mediaType)
+        ? generatedEventStream((i) => this.generate(schema, seed + i))
+        : this.generate(schema, seed);
+      return { body, source: 'generated', hasBody: true };
     }
     if (first) {
       return {

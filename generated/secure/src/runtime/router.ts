@@ -214,6 +214,11 @@ export class Router<T> {
     return undefined;
   }
 
+  /** Whether other operations share the shape of `method template` (see `alternatives`). */
+  sharesShape(method: string, template: string): boolean {
+    return (this.shapes.get(routeShape(method.toLowerCase(), template))?.length ?? 0) > 1;
+  }
+
   /**
    * Every operation for `method` whose template has the matched one's shape — the same segments with
    * other parameter names (`/items/{id}`, `/items/{slug}`) or another `#fragment` (`/#Action=A`,
