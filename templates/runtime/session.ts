@@ -12,6 +12,8 @@ export interface StoredResource {
   /** JSON of the parent path parameter values (e.g. `["octocat","hello"]`), `*` for seed resources (any parent) */
   parent: string;
   value: Record<string, unknown>;
+  /** created by a client of the mock: the store, not a recorded read, is the truth for it */
+  created?: boolean;
 }
 
 /** The store of one resource kind (a `ResourceSpec`) inside one session. */
@@ -30,9 +32,12 @@ export interface ResourceStore {
   version: number;
   /**
    * ids whose state was changed by the mock itself (not by replaying a recording): for them the
-   * store, not a recorded read, is the truth.
+   * store, not a recorded read, is the truth. Resources created through the mock are marked on
+   * themselves instead (`StoredResource.created`; `created` here counts creations and is never
+   * lowered): creating stays one map entry per resource.
    */
   diverged: Set<string>;
+  created: number;
 }
 
 export interface SessionState {

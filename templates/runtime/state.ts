@@ -72,7 +72,13 @@ function idOf(value: unknown, spec: ResourceSpec): string | undefined {
 export function resourceStore(session: SessionState, spec: ResourceSpec): ResourceStore {
   let store = session.resources.get(spec.name);
   if (!store) {
-    store = { items: new Map(), nextInt: spec.idFormat.next ?? 1, diverged: new Set(), version: 0 };
+    store = {
+      items: new Map(),
+      nextInt: spec.idFormat.next ?? 1,
+      diverged: new Set(),
+      created: 0,
+      version: 0,
+    };
     // seed resources come first in every list
     store.items.set(SEED_PARENT, new Map());
     for (const seed of spec.seed) {
@@ -112,6 +118,11 @@ function addItem(store: ResourceStore, item: StoredResource): void {
 
 function findItem(store: ResourceStore, parent: string, id: string): StoredResource | undefined {
   return store.items.get(parent)?.get(id) ?? store.items.get(SEED_PARENT)?.get(id);
+}
+
+/** Whether the mock itself changed the resource `id` (created, updated, replaced or deleted it). */
+function isDiverged(store: ResourceStore, parent: string, id: string): boolean {
+  return store.diverged.has(id) || findItem(store, parent, id)?.created === true;
 }
 
 function removeItem(store: ResourceStore, parent: string, id: string): boolean {
@@ -498,28 +509,6 @@ function touch(resource: Json, names: ReadonlySet<string>, now: number, keep: Js
   }
 }
 
-/** Replaces the example's id where it appears as a URL/path segment in the example's own strings. */
-function relink(resource: Json, oldId: string | undefined, newId: string, fromRequest: Json): void {
-  if (!oldId || oldId.length < 1 || oldId === newId) return;
-  // most resources hold no link to themselves: no pattern to build
-  const needle = `/${oldId}`;
-  let linked = false;
-  for (const key in resource) {
-    const value = resource[key];
-    if (typeof value === 'string' && value.includes(needle)) {
-      linked = true;
-      break;
-    }
-  }
-  if (!linked) return;
-  const escaped = oldId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const segment = new RegExp(`/${escaped}(?=$|[/?#])`, 'g');
-  for (const [key, value] of Object.entries(resource)) {
-    if (key in fromRequest || typeof value !== 'string') continue;
-    resource[key] = value.replace(segment, `/${encodeURIComponent(newId)}`);
-  }
-}
-
 /** Top-level properties the item schema marks readOnly (when it is inline). */
 const readOnlyCache = new WeakMap<ResourceSpec, ReadonlySet<string>>();
 
@@ -575,7 +564,7 @@ function documentsHeader(response: ResponseData | undefined, name: string): bool
 /** `/users/{id}/x` → literals `['/users/', '/x']` around names `['id']` (parsed once per template). */
 const pathPartsCache = new Map<string, { literals: string[]; names: string[] }>();
 
-function fillPath(template: string, params: Record<string, string>): string {
+function fillPath(template: string, params: Record<string, string>, name?: string, value?: string): string {
   let parts = pathPartsCache.get(template);
   if (!parts) {
     const pieces = template.split(/\{([^}]+)\}/);
@@ -587,7 +576,8 @@ function fillPath(template: string, params: Record<string, string>): string {
   }
   let out = parts.literals[0];
   for (let i = 0; i < parts.names.length; i++) {
-    out += encodeURIComponent(params[parts.names[i]] ?? '') + parts.literals[i + 1];
+    const param = parts.names[i] === name ? value : params[parts.names[i]];
+    out += encodeURIComponent(param ?? '') + parts.literals[i + 1];
   }
   return out;
 }
@@ -881,23 +871,98 @@ function create(ctx: Ctx, forcedId?: string): MockResponse | undefined {
     id = newId(spec, store, typeof baseId === 'string' ? baseId : undefined, ctx.parent);
   }
   resource[spec.idField] = typedId(spec, id, baseId);
-  const now = Date.now();
-  touch(resource, CREATED_FIELDS, now, input);
-  touch(resource, UPDATED_FIELDS, now, input);
-  relink(resource, scalarText(baseId), id, input);
-  const item = { id, parent: ctx.parent, value: resource };
-  // a forced id may replace a stored resource; otherwise the id was just checked to be free
-  if (forcedId !== undefined) putItem(store, item);
-  else addItem(store, item);
-  store.diverged.add(id);
+  const shape = baseFacts(base, spec);
+  if (shape.times.length > 0) {
+    // server-owned timestamps: now, in the example's format, unless the client set them
+    const now = Date.now();
+    for (const key of shape.times) if (!(key in input)) resource[key] = nowLike(resource[key], now);
+  }
+  if (shape.links.length > 0 && shape.segment && shape.id !== id) {
+    // the example's links to itself (`/items/42/photos`) point at the new resource
+    const target = `/${encodeURIComponent(id)}`;
+    for (const key of shape.links)
+      if (!(key in input)) resource[key] = (base[key] as string).replace(shape.segment, target);
+  }
+  if (forcedId !== undefined) {
+    // a forced id may replace a stored resource
+    const existing = findItem(store, ctx.parent, id);
+    if (!existing?.created) store.created++;
+    putItem(store, { id, parent: ctx.parent, value: resource, created: true });
+    if (existing) existing.created = true;
+  } else {
+    // the id was just checked to be free
+    addItem(store, { id, parent: ctx.parent, value: resource, created: true });
+    store.created++;
+  }
 
-  const documented = documented2xx(ctx.op, [201, 200]);
-  const response = itemResponse(ctx.op, documented, 201, resource, { remember: false });
-  if (response.status === 201 || documentsHeader(documented, 'location')) {
-    const params = { ...ctx.request.pathParams, [spec.idParam]: id };
-    response.headers.location = ctx.manifest.basePath + fillPath(spec.itemPath, params);
+  const answer = createAnswer(ctx.op);
+  const response = stateResponse(answer.status, resource, answer.mediaType);
+  if (answer.location) {
+    response.headers.location =
+      ctx.manifest.basePath + fillPath(spec.itemPath, ctx.request.pathParams, spec.idParam, id);
   }
   return response;
+}
+
+/** How an operation answers a create: its documented 201/200 (status, JSON media type, a Location). */
+interface CreateAnswer {
+  status: number;
+  mediaType: string | undefined;
+  location: boolean;
+}
+
+const createAnswers = new WeakMap<OperationData, CreateAnswer>();
+
+function createAnswer(op: OperationData): CreateAnswer {
+  let answer = createAnswers.get(op);
+  if (!answer) {
+    const documented = documented2xx(op, [201, 200]);
+    const status = statusOf(documented, 201);
+    answer = {
+      status,
+      mediaType: documented ? jsonMedia(documented) : 'application/json',
+      location: status === 201 || documentsHeader(documented, 'location'),
+    };
+    createAnswers.set(op, answer);
+  }
+  return answer;
+}
+
+/**
+ * What a create changes in the shape it starts from (looked up once per shape): its server-owned
+ * timestamps, and its strings that link to the example's own id (`/items/42/photos`).
+ */
+interface BaseFacts {
+  times: string[];
+  links: string[];
+  /** the example's id as text */
+  id: string | undefined;
+  /** `/<example id>` as a path segment */
+  segment: RegExp | undefined;
+}
+
+const baseFactsCache = new WeakMap<Json, BaseFacts>();
+
+function baseFacts(base: Json, spec: ResourceSpec): BaseFacts {
+  let facts = baseFactsCache.get(base);
+  if (facts) return facts;
+  const times = Object.keys(base).filter((key) => CREATED_FIELDS.has(key) || UPDATED_FIELDS.has(key));
+  const id = scalarText(base[spec.idField]);
+  let links: string[] = [];
+  let segment: RegExp | undefined;
+  if (id) {
+    const escaped = id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const test = new RegExp(`/${escaped}(?=$|[/?#])`);
+    links = Object.keys(base).filter((key) => {
+      const value = base[key];
+      return key !== spec.idField && typeof value === 'string' && test.test(value);
+    });
+    if (links.length > 0) segment = new RegExp(test.source, 'g');
+  }
+  facts = { times, links, id, segment };
+  // a shape rendered per request (templates) is built for this request alone
+  baseFactsCache.set(base, facts);
+  return facts;
 }
 
 function read(ctx: Ctx): MockResponse {
@@ -1031,7 +1096,7 @@ function absorb(ctx: Ctx, recorded: MockResponse): MockResponse | undefined {
       return undefined;
     }
     case 'read':
-      if (ctx.id !== undefined && store.diverged.has(ctx.id)) {
+      if (ctx.id !== undefined && isDiverged(store, ctx.parent, ctx.id)) {
         const answer = read(ctx);
         // the store agrees with a recorded 404/410 (after a delete): send production's own words for it
         return !ok && answer.status === recorded.status ? undefined : answer;
@@ -1043,7 +1108,7 @@ function absorb(ctx: Ctx, recorded: MockResponse): MockResponse | undefined {
       }
       return undefined;
     case 'list':
-      if (store.diverged.size > 0) return list(ctx);
+      if (store.diverged.size > 0 || store.created > 0) return list(ctx);
       if (ok) {
         for (const item of recordedListItems(spec, body)) {
           const id = idOf(item, spec);
@@ -1052,13 +1117,13 @@ function absorb(ctx: Ctx, recorded: MockResponse): MockResponse | undefined {
       }
       return undefined;
     case 'update':
-      if (ctx.id !== undefined && store.diverged.has(ctx.id)) return update(ctx);
+      if (ctx.id !== undefined && isDiverged(store, ctx.parent, ctx.id)) return update(ctx);
       if (ok && isRecord(body) && ctx.id !== undefined && idOf(body, spec) === ctx.id) {
         putItem(store, { id: ctx.id, parent: ctx.parent, value: clone(body) });
       }
       return undefined;
     case 'replace':
-      if (ctx.id !== undefined && store.diverged.has(ctx.id)) return replace(ctx);
+      if (ctx.id !== undefined && isDiverged(store, ctx.parent, ctx.id)) return replace(ctx);
       if (ok && isRecord(body) && ctx.id !== undefined && idOf(body, spec) === ctx.id) {
         putItem(store, { id: ctx.id, parent: ctx.parent, value: clone(body) });
       }

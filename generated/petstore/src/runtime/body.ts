@@ -33,45 +33,54 @@ export function announcesBody(req: IncomingMessage): boolean {
   return req.headers['transfer-encoding'] !== undefined;
 }
 
-/** Reads the whole body; rejects with a 413 RequestError past `limit` bytes. */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  if (!announcesBody(req)) return Promise.resolve(EMPTY);
+/**
+ * Reads the whole body and calls `done` once, without promises (the request pipeline
+ * stays on one tick from the last chunk to the response); a 413 RequestError past `limit` bytes.
+ */
+export function readBody(
+  req: IncomingMessage,
+  limit: number,
+  done: (err: RequestError | undefined, body: Buffer) => void,
+): void {
+  if (!announcesBody(req)) {
+    done(undefined, EMPTY);
+    return;
+  }
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
-    return Promise.reject(tooLarge(limit));
+    done(tooLarge(limit), EMPTY);
+    return;
   }
-  return new Promise((resolve, reject) => {
-    // most bodies arrive in one chunk: kept as it is, no list and no copy
-    let first: Buffer | undefined;
-    let more: Buffer[] | undefined;
-    let size = 0;
-    let done = false;
-    // the listeners stay: the request object is dropped with the response, and a late 'error'
-    // must still find a listener. An aborted request is destroyed with an error (ECONNRESET).
-    req.on('data', (chunk: Buffer): void => {
-      if (done) return;
-      size += chunk.length;
-      if (size > limit) {
-        // stop buffering; the response closes the connection
-        done = true;
-        req.pause();
-        reject(tooLarge(limit));
-      } else if (first === undefined) {
-        first = chunk;
-      } else {
-        (more ??= [first]).push(chunk);
-      }
-    });
-    req.on('end', (): void => {
-      if (done) return;
-      done = true;
-      resolve(more ? Buffer.concat(more, size) : (first ?? EMPTY));
-    });
-    req.on('error', (err: Error): void => {
-      if (done) return;
-      done = true;
-      reject(new RequestError('MALFORMED_REQUEST', `Reading the body failed: ${err.message}`));
-    });
+  // most bodies arrive in one chunk: kept as it is, no list and no copy
+  let first: Buffer | undefined;
+  let more: Buffer[] | undefined;
+  let size = 0;
+  let settled = false;
+  // the listeners stay: the request object is dropped with the response, and a late 'error'
+  // must still find a listener. An aborted request is destroyed with an error (ECONNRESET).
+  req.on('data', (chunk: Buffer): void => {
+    if (settled) return;
+    size += chunk.length;
+    if (size > limit) {
+      // stop buffering; the response closes the connection
+      settled = true;
+      req.pause();
+      done(tooLarge(limit), EMPTY);
+    } else if (first === undefined) {
+      first = chunk;
+    } else {
+      (more ??= [first]).push(chunk);
+    }
+  });
+  req.on('end', (): void => {
+    if (settled) return;
+    settled = true;
+    done(undefined, more ? Buffer.concat(more, size) : (first ?? EMPTY));
+  });
+  req.on('error', (err: Error): void => {
+    if (settled) return;
+    settled = true;
+    done(new RequestError('MALFORMED_REQUEST', `Reading the body failed: ${err.message}`), EMPTY);
   });
 }
 

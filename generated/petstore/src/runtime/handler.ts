@@ -31,7 +31,7 @@ import {
 } from './body';
 import { builtinAdminResponse, unknownAdminResponse } from './admin-routes';
 import { recordFields } from './journal';
-import { delay, latencyMs } from './latency';
+import { latencyMs } from './latency';
 import { mediaTypeOf } from './negotiate';
 import { parseCookies, parseQuery } from './params';
 import { asLastPage, continuesPagination } from './pagination';
@@ -77,6 +77,38 @@ export interface MockHandlerOptions {
 export interface MockHandler {
   (req: IncomingMessage, res: ServerResponse): void;
   readonly manifest: Manifest;
+}
+
+/** The answer with an operation's documented error response for `codes`, else `fallback` in the contract's words. */
+type ErrorBuilder = (
+  codes: string[],
+  fallback: () => MockResponse,
+  headers?: Record<string, string>,
+) => MockResponse;
+
+/** One request on its way through the pipeline. */
+interface Exchange {
+  req: IncomingMessage;
+  res: ServerResponse;
+  started: number;
+  /** upper case */
+  method: string;
+  url: string;
+  /** the operation once routed */
+  op: OperationData | undefined;
+  session: string;
+}
+
+/** A request routed to an operation. */
+interface RoutedRequest {
+  state: RouteState;
+  found: Routed;
+  rawPath: string;
+  search: string;
+  /** an RPC method's form POST served as its GET */
+  tunnelled: boolean;
+  /** other operations the method and path could mean (`Router.alternatives`) */
+  alternatives: RouteCandidate<RouteState>[] | undefined;
 }
 
 interface RouteState {
@@ -186,200 +218,305 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
     return state.loading;
   };
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const started = Date.now();
-    const method = (req.method ?? 'GET').toUpperCase();
-    const url = req.url ?? '/';
-    let op: OperationData | undefined;
-    let session = '';
-    const finish = (wire: WireResponse): void => {
-      writeWire(req, res, wire, cors);
-      recordFields(started, session, method, url, op?.id, wire.status, wire.source, Date.now() - started);
+  const finish = (x: Exchange, wire: WireResponse): void => {
+    writeWire(x.req, x.res, wire, cors);
+    recordFields(
+      x.started,
+      x.session,
+      x.method,
+      x.url,
+      x.op?.id,
+      wire.status,
+      wire.source,
+      Date.now() - x.started,
+    );
+  };
+
+  /** The answer to a request the pipeline gave up on (a RequestError is the client's fault, the rest ours). */
+  const fail = (x: Exchange, err: unknown): void => {
+    if (err instanceof RequestError) {
+      // a routed request is refused in the contract's words when it has an error document
+      const wire =
+        x.op && manifest.errorSchema !== undefined
+          ? toWire(inContractWords(problem(err.kind, err.message), manifest, defs(), () => 0))
+          : problemWire(err.kind, err.message);
+      // an unread body (413, aborted upload) must not be parsed as the next request
+      if (err.kind === 'PAYLOAD_TOO_LARGE') wire.headers = [...wire.headers, 'connection', 'close'];
+      finish(x, wire);
+      return;
+    }
+    if (x.res.headersSent) {
+      x.res.destroy();
+      return;
+    }
+    try {
+      finish(
+        x,
+        wireFor(
+          problem('INTERNAL_ERROR', `The mock failed to answer: ${(err as Error)?.message ?? String(err)}`),
+        ),
+      );
+    } catch (last) {
+      // last resort: the problem itself could not be written
+      process.emitWarning(`mockgen: request failed: ${(last as Error)?.message ?? String(last)}`);
+      x.res.destroy();
+    }
+  };
+
+  /**
+   * Routing, up to the operation (or the answer when there is none). The pipeline runs without
+   * promises once the operation's data is loaded: from the last body chunk to the response in one tick.
+   */
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const x: Exchange = {
+      req,
+      res,
+      started: Date.now(),
+      method: (req.method ?? 'GET').toUpperCase(),
+      url: req.url ?? '/',
+      op: undefined,
+      session: '',
     };
     try {
-      const q = url.indexOf('?');
-      let rawPath = q < 0 ? url : url.slice(0, q);
-      const search = q < 0 ? '' : url.slice(q + 1);
-      if (rawPath.charCodeAt(0) !== 47 /* / */) {
-        const absolute = /^https?:\/\/[^/]*/i.exec(rawPath);
-        if (absolute) rawPath = rawPath.slice(absolute[0].length) || '/';
-        else if (rawPath === '*' && method === 'OPTIONS') return finish(wireFor(optionsResponse(['*'])));
-        else
-          return finish(problemWire('MALFORMED_REQUEST', `Unsupported request target: ${truncate(rawPath)}`));
-      }
-      if (rawPath.startsWith('/__mockgen/') || rawPath === '/__mockgen') {
-        // answered without Express (admin-routes.ts); with a user extension, its Express app decides
-        if (options.extend) {
-          adminApp()(req, res);
-          return;
-        }
-        // readiness probes hit the health check first and often: the same bytes every time
-        const wire =
-          rawPath === '/__mockgen/health' && (method === 'GET' || method === 'HEAD')
-            ? health()
-            : (builtinAdminResponse(
-                { method, path: rawPath, search, headers: req.headers },
-                manifest,
-                options.routes,
-              ) ?? unknownAdminResponse(method, rawPath));
-        writeWire(req, res, wire, false);
-        return;
-      }
-      if (
-        cors &&
-        method === 'OPTIONS' &&
-        req.headers.origin &&
-        req.headers['access-control-request-method']
-      ) {
-        return finish(preflight(req));
-      }
-      const normalized = normalizePath(rawPath);
-      if (normalized === undefined) {
-        return finish(
-          problemWire(
-            'MALFORMED_REQUEST',
-            `The request path is not valid percent-encoding: ${truncate(rawPath)}`,
-          ),
+      const routed = routeRequest(x);
+      if (!routed) return;
+      const state = routed.state;
+      if (state.op) {
+        readRequest(x, routed, state.op);
+      } else {
+        loadOperation(state).then(
+          (op) => readRequest(x, routed, op),
+          (err: unknown) => fail(x, err),
         );
       }
-      const lower = method.toLowerCase();
-      const routeKey = `${lower} ${normalized}`;
-      const found = staticRoutes.get(routeKey) ?? route(router, normalized, basePath, lower);
-      if (!found) {
-        if (options.extend) {
-          adminApp()(req, res);
-          return;
-        }
-        return finish(
-          problemWire(
-            'NO_PATH_MATCHED_ERROR',
-            `The route ${truncate(normalized)} hasn't been found in the specification file`,
-          ),
+    } catch (err) {
+      fail(x, err);
+    }
+  };
+
+  /** The routed operation of a request, or undefined once the request is answered (admin, 404, 405, OPTIONS). */
+  const routeRequest = (x: Exchange): RoutedRequest | undefined => {
+    const { req, res, method, url } = x;
+    const q = url.indexOf('?');
+    let rawPath = q < 0 ? url : url.slice(0, q);
+    const search = q < 0 ? '' : url.slice(q + 1);
+    if (rawPath.charCodeAt(0) !== 47 /* / */) {
+      const absolute = /^https?:\/\/[^/]*/i.exec(rawPath);
+      if (absolute) rawPath = rawPath.slice(absolute[0].length) || '/';
+      else if (rawPath === '*' && method === 'OPTIONS')
+        return void finish(x, wireFor(optionsResponse(['*'])));
+      else
+        return void finish(
+          x,
+          problemWire('MALFORMED_REQUEST', `Unsupported request target: ${truncate(rawPath)}`),
         );
+    }
+    if (rawPath.startsWith('/__mockgen/') || rawPath === '/__mockgen') {
+      // answered without Express (admin-routes.ts); with a user extension, its Express app decides
+      if (options.extend) return void adminApp()(req, res);
+      // readiness probes hit the health check first and often: the same bytes every time
+      const wire =
+        rawPath === '/__mockgen/health' && (method === 'GET' || method === 'HEAD')
+          ? health()
+          : (builtinAdminResponse(
+              { method, path: rawPath, search, headers: req.headers },
+              manifest,
+              options.routes,
+            ) ?? unknownAdminResponse(method, rawPath));
+      writeWire(req, res, wire, false);
+      return undefined;
+    }
+    if (cors && method === 'OPTIONS' && req.headers.origin && req.headers['access-control-request-method']) {
+      return void finish(x, preflight(req));
+    }
+    const normalized = normalizePath(rawPath);
+    if (normalized === undefined) {
+      return void finish(
+        x,
+        problemWire(
+          'MALFORMED_REQUEST',
+          `The request path is not valid percent-encoding: ${truncate(rawPath)}`,
+        ),
+      );
+    }
+    const lower = method.toLowerCase();
+    const routeKey = `${lower} ${normalized}`;
+    const found = staticRoutes.get(routeKey) ?? route(router, normalized, basePath, lower);
+    if (!found) {
+      if (options.extend) return void adminApp()(req, res);
+      return void finish(
+        x,
+        problemWire(
+          'NO_PATH_MATCHED_ERROR',
+          `The route ${truncate(normalized)} hasn't been found in the specification file`,
+        ),
+      );
+    }
+    // paths without parameters are routed once (the answer is shared: routes are never changed)
+    if (
+      staticRoutes.size < STATIC_ROUTE_LIMIT &&
+      found.match.template.indexOf('{') === -1 &&
+      !staticRoutes.has(routeKey)
+    ) {
+      staticRoutes.set(routeKey, found);
+    }
+    let state =
+      found.match.methods.get(lower) ?? (lower === 'head' ? found.match.methods.get('get') : undefined);
+    // RPC methods (manifest.rpcMethods): a form POST to a GET method is that GET
+    const tunnelled = !state && manifest.rpcMethods === true && lower === 'post' && postsAsGet(req);
+    if (tunnelled) state = found.match.methods.get('get');
+    if (!state) {
+      // every method some template of this path has (`/things/{Id}` DELETE, `/things/{Identifier}` GET)
+      const methods = new Set(found.match.methods.keys());
+      for (const other of ROUTED_METHODS) {
+        if (!methods.has(other) && route(router, normalized, basePath, other)?.match.methods.has(other))
+          methods.add(other);
       }
-      // paths without parameters are routed once (the answer is shared: routes are never changed)
-      if (
-        staticRoutes.size < STATIC_ROUTE_LIMIT &&
-        found.match.template.indexOf('{') === -1 &&
-        !staticRoutes.has(routeKey)
-      ) {
-        staticRoutes.set(routeKey, found);
-      }
-      let state =
-        found.match.methods.get(lower) ?? (lower === 'head' ? found.match.methods.get('get') : undefined);
-      // RPC methods (manifest.rpcMethods): a form POST to a GET method is that GET
-      const tunnelled = !state && manifest.rpcMethods === true && lower === 'post' && postsAsGet(req);
-      if (tunnelled) state = found.match.methods.get('get');
-      if (!state) {
-        // every method some template of this path has (`/things/{Id}` DELETE, `/things/{Identifier}` GET)
-        const methods = new Set(found.match.methods.keys());
-        for (const other of ROUTED_METHODS) {
-          if (!methods.has(other) && route(router, normalized, basePath, other)?.match.methods.has(other))
-            methods.add(other);
-        }
-        const allow = allowedMethods(methods);
-        if (lower === 'options') return finish(wireFor(optionsResponse(allow)));
-        return finish(
-          wireFor(
-            problem(
-              'NO_METHOD_MATCHED_ERROR',
-              `The route ${found.match.template} has no ${method} operation.`,
-              {
-                headers: { allow: allow.join(', ') },
-              },
-            ),
+      const allow = allowedMethods(methods);
+      if (lower === 'options') return void finish(x, wireFor(optionsResponse(allow)));
+      return void finish(
+        x,
+        wireFor(
+          problem(
+            'NO_METHOD_MATCHED_ERROR',
+            `The route ${found.match.template} has no ${method} operation.`,
+            {
+              headers: { allow: allow.join(', ') },
+            },
           ),
-        );
+        ),
+      );
+    }
+    const alternatives = state.shared
+      ? router.alternatives(found.match.methods.has(lower) ? lower : 'get', found.match)
+      : undefined;
+    return { state, found, rawPath, search, tunnelled, alternatives };
+  };
+
+  /** Reads the body (413), then serves the request. */
+  const readRequest = (x: Exchange, routed: RoutedRequest, op: OperationData): void => {
+    x.op = op;
+    if (!announcesBody(x.req)) {
+      serve(x, routed, EMPTY);
+      return;
+    }
+    readBody(x.req, limit, (err, raw) => {
+      if (err) return fail(x, err);
+      try {
+        serve(x, routed, decodeContentEncoding(raw, x.req.headers['content-encoding'], limit));
+      } catch (error) {
+        fail(x, error);
       }
-      const alternatives = state.shared
-        ? router.alternatives(found.match.methods.has(lower) ? lower : 'get', found.match)
-        : undefined;
-      op = state.op ?? (await loadOperation(state));
-      let raw = announcesBody(req)
-        ? decodeContentEncoding(await readBody(req, limit), req.headers['content-encoding'], limit)
-        : EMPTY;
-      let requestUrl = url;
-      let requestSearch = search;
-      let headers = req.headers;
-      if (tunnelled) {
-        // served as `GET path?query&form`: the form fields are the method's query parameters
-        const form = raw.toString('utf8');
-        requestSearch = search === '' ? form : form === '' ? search : `${search}&${form}`;
-        requestUrl = requestSearch === '' ? rawPath : `${rawPath}?${requestSearch}`;
-        raw = EMPTY;
-        headers = withoutBodyHeaders(req.headers);
-      }
-      const { prefs, query } = extractPreferences(req.headers.prefer, parseQuery(requestSearch));
-      const sessionHeader = req.headers['x-mockgen-session'];
-      session = typeof sessionHeader === 'string' ? sessionHeader : '';
-      const request: MockRequest = {
-        method: tunnelled ? 'GET' : method,
-        path: found.path,
-        url: requestUrl,
-        pathParams: found.match.params,
-        query,
-        headers,
-        cookies: parseCookies(req.headers.cookie),
-        mediaType: tunnelled ? '' : mediaTypeOf(req.headers['content-type']),
-        rawBody: raw,
-        body: undefined,
-        session,
-      };
-      if (alternatives) {
-        const chosen = await chooseOperation(alternatives, request);
-        op = chosen.op;
-        request.pathParams = chosen.params;
-      }
-      const response = await respond(op, request, prefs);
+    });
+  };
+
+  /** The request as the stages see it, the operation among alternatives, then the answer. */
+  const serve = (x: Exchange, routed: RoutedRequest, body: Buffer): void => {
+    const { req } = x;
+    const { found, rawPath, search, tunnelled, alternatives } = routed;
+    let raw = body;
+    let requestUrl = x.url;
+    let requestSearch = search;
+    let headers = req.headers;
+    if (tunnelled) {
+      // served as `GET path?query&form`: the form fields are the method's query parameters
+      const form = raw.toString('utf8');
+      requestSearch = search === '' ? form : form === '' ? search : `${search}&${form}`;
+      requestUrl = requestSearch === '' ? rawPath : `${rawPath}?${requestSearch}`;
+      raw = EMPTY;
+      headers = withoutBodyHeaders(req.headers);
+    }
+    const { prefs, query } = extractPreferences(req.headers.prefer, parseQuery(requestSearch));
+    const sessionHeader = req.headers['x-mockgen-session'];
+    x.session = typeof sessionHeader === 'string' ? sessionHeader : '';
+    const request: MockRequest = {
+      method: tunnelled ? 'GET' : x.method,
+      path: found.path,
+      url: requestUrl,
+      pathParams: found.match.params,
+      query,
+      headers,
+      cookies: parseCookies(req.headers.cookie),
+      mediaType: tunnelled ? '' : mediaTypeOf(req.headers['content-type']),
+      rawBody: raw,
+      body: undefined,
+      session: x.session,
+    };
+    if (!alternatives) {
+      answer(x, request, prefs, tunnelled);
+      return;
+    }
+    const choose = (): void => {
+      const chosen = chooseOperation(alternatives, request);
+      x.op = chosen.op;
+      request.pathParams = chosen.params;
+      answer(x, request, prefs, tunnelled);
+    };
+    const unloaded = alternatives.filter((candidate) => !candidate.value.op);
+    if (unloaded.length === 0) {
+      choose();
+      return;
+    }
+    Promise.all(unloaded.map((candidate) => loadOperation(candidate.value))).then(
+      () => {
+        try {
+          choose();
+        } catch (err) {
+          fail(x, err);
+        }
+      },
+      (err: unknown) => fail(x, err),
+    );
+  };
+
+  /** The response (a promise only for a multipart body), the explanation header, the latency, the write. */
+  const answer = (x: Exchange, request: MockRequest, prefs: Preferences, tunnelled: boolean): void => {
+    const op = x.op!;
+    const deliver = (response: BuiltResponse): void => {
       let wire = response.wire ?? toWire(response);
-      if (req.headers['x-mockgen-explain'] !== undefined) {
+      if (x.req.headers['x-mockgen-explain'] !== undefined) {
         // debugging aid: where the answer came from and how the request compared with the recordings
         const explanation = `source=${wire.source}${tunnelled ? ' (POST served as GET: RPC method)' : ''}; ${explainMiss(op, request)}`;
         wire = { ...wire, headers: [...wire.headers, 'x-mockgen-explain', safeHeaderValue(explanation)] };
       }
       const wait = latencyMs(op, manifest, latencyEnv);
-      if (wait > 0) await delay(wait);
-      finish(wire);
-    } catch (err) {
-      if (err instanceof RequestError) {
-        // a routed request is refused in the contract's words when it has an error document
-        const wire =
-          op && manifest.errorSchema !== undefined
-            ? toWire(inContractWords(problem(err.kind, err.message), manifest, defs(), () => 0))
-            : problemWire(err.kind, err.message);
-        // an unread body (413, aborted upload) must not be parsed as the next request
-        if (err.kind === 'PAYLOAD_TOO_LARGE') wire.headers = [...wire.headers, 'connection', 'close'];
-        finish(wire);
-        return;
-      }
-      if (!res.headersSent) {
-        finish(
-          wireFor(
-            problem('INTERNAL_ERROR', `The mock failed to answer: ${(err as Error)?.message ?? String(err)}`),
-          ),
-        );
-      } else {
-        res.destroy();
-      }
+      if (wait > 0) setTimeout(() => finish(x, wire), wait);
+      else finish(x, wire);
+    };
+    const response = respond(op, request, prefs);
+    if (!(response instanceof Promise)) {
+      deliver(response);
+      return;
     }
+    response.then(
+      (built) => {
+        try {
+          deliver(built);
+        } catch (err) {
+          fail(x, err);
+        }
+      },
+      (err: unknown) => fail(x, err),
+    );
   };
 
   /**
    * Several operations share the method and path (AWS `/#Action=A` and `/#Action=B`, `/items/{id}` and
    * `/items/{slug}`): the first, in contract order, whose parameters the request satisfies, those whose
    * `#fragment` names the request's query or headers tried first; else the one with the fewest violations.
+   * Every candidate's data is loaded.
    */
-  const chooseOperation = async (
+  const chooseOperation = (
     candidates: RouteCandidate<RouteState>[],
     request: MockRequest,
-  ): Promise<{ op: OperationData; params: Record<string, string> }> => {
+  ): { op: OperationData; params: Record<string, string> } => {
     const ordered = candidates
       .map((candidate, index) => ({ candidate, index, hint: fragmentHint(candidate.template, request) }))
       .sort((a, b) => b.hint - a.hint || a.index - b.index);
     let best: { op: OperationData; params: Record<string, string>; violations: number } | undefined;
     for (const { candidate } of ordered) {
       const state = candidate.value;
-      const candidateOp = state.op ?? (await loadOperation(state));
+      const candidateOp = state.op!;
       const { violations } = validatorFor().validateParameters(candidateOp, {
         ...request,
         pathParams: candidate.params,
@@ -389,22 +526,18 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
         if (violations.length === 0) break;
       }
     }
-    return best ?? { op: await loadOperation(candidates[0].value), params: candidates[0].params };
+    return best ?? { op: candidates[0].value.op!, params: candidates[0].params };
   };
 
   /** Security, validation, behaviour stages and the documented response for a routed request. */
-  const respond = async (
+  const respond = (
     op: OperationData,
     request: MockRequest,
     prefs: Preferences,
-  ): Promise<BuiltResponse> => {
+  ): BuiltResponse | Promise<BuiltResponse> => {
     const accept = headerString(request.headers.accept);
     const seed = (): number => requestSeed(request.method, request.url, request.rawBody);
-    const buildError = (
-      codes: string[],
-      fallback: () => MockResponse,
-      headers?: Record<string, string>,
-    ): MockResponse => {
+    const buildError: ErrorBuilder = (codes, fallback, headers) => {
       const choice = errorResponse(op, codes);
       if (!choice) {
         const response = inContractWords(fallback(), manifest, defs(), seed);
@@ -462,25 +595,50 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
         ),
       );
     }
+    const validated = (): BuiltResponse => respondValidated(op, request, prefs, selection, buildError, seed);
     if (request.rawBody.length > 0) {
       const parseAs =
         selection.mediaType && request.mediaType === '' ? selection.mediaType : request.mediaType;
+      // a body the operation does not document is ignored, however it looks
+      const unparsable = (err: unknown): BuiltResponse => {
+        if (!(err instanceof RequestError) || selection.mediaType !== undefined) throw err;
+        return validated();
+      };
+      const uploads: UploadedFile[] = [];
+      const parsed = (body: unknown): BuiltResponse => {
+        request.body = body;
+        if (uploads.length > 0) request.uploads = uploads;
+        return validated();
+      };
+      let body: unknown;
       try {
-        const uploads: UploadedFile[] = [];
-        const parsed = parseBody(
+        body = parseBody(
           request.rawBody,
           headerString(request.headers['content-type']),
           parseAs,
           isFormMediaType(parseAs) ? validation.flatFormNames(selection.schema) : undefined,
           uploads,
         );
-        request.body = parsed instanceof Promise ? await parsed : parsed;
-        if (uploads.length > 0) request.uploads = uploads;
       } catch (err) {
-        // a body the operation does not document is ignored, however it looks
-        if (!(err instanceof RequestError) || selection.mediaType !== undefined) throw err;
+        return unparsable(err);
       }
+      // multipart bodies are parsed by a stream
+      return body instanceof Promise ? body.then(parsed, unparsable) : parsed(body);
     }
+    return validated();
+  };
+
+  /** Validation and the answer of a request whose body is parsed (`respond`). */
+  const respondValidated = (
+    op: OperationData,
+    request: MockRequest,
+    prefs: Preferences,
+    selection: ReturnType<RequestValidator['selectBody']>,
+    buildError: ErrorBuilder,
+    seed: () => number,
+  ): BuiltResponse => {
+    const validation = validatorFor();
+    const accept = headerString(request.headers.accept);
 
     // parameters and body against the contract
     let violations = validation.validateParameters(op, request).violations;
@@ -543,18 +701,7 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
     return built;
   };
 
-  const handler = ((req: IncomingMessage, res: ServerResponse): void => {
-    handle(req, res).catch((err: unknown) => {
-      // last resort: handle() catches everything it can answer
-      process.emitWarning(`mockgen: request failed: ${(err as Error)?.message ?? String(err)}`);
-      if (!res.headersSent) {
-        res.writeHead(500, { 'content-type': 'text/plain' });
-        res.end('mock server error');
-      } else {
-        res.destroy();
-      }
-    });
-  }) as MockHandler;
+  const handler = ((req: IncomingMessage, res: ServerResponse): void => handle(req, res)) as MockHandler;
   Object.defineProperty(handler, 'manifest', { value: manifest });
   return handler;
 }
