@@ -478,6 +478,58 @@ describe('runtime behaviour: stateful resources', () => {
     assert.equal(call('read', { id: '2' })?.status, 404);
   });
 
+  it('a created resource: links to the example itself follow the new id, client-set fields win, the store answers for it', () => {
+    const { call } = api(orders, {
+      create: [
+        response('201', {
+          id: 42,
+          item: 'example',
+          url: '/v1/orders/42',
+          photos: '/v1/orders/42/photos?page=1',
+          note: 'see /v1/orders/420',
+          updated_at: 1700000000,
+          createdAt: '2020-01-01T00:00:00Z',
+        }),
+      ],
+      replace: [response('200'), response('201')],
+    });
+    const rec = (status: number, body?: unknown): MockResponse => ({
+      status,
+      headers: {},
+      body,
+      source: 'recording:1',
+    });
+    const first = call('create', { body: { item: 'plum' } })?.body as Json;
+    assert.equal(first.id, 3);
+    assert.equal(first.url, '/v1/orders/3');
+    assert.equal(first.photos, '/v1/orders/3/photos?page=1');
+    assert.equal(first.note, 'see /v1/orders/420', 'another id is not a link to the example');
+    assert.ok(Math.abs(first.updated_at - Date.now() / 1000) < 5, 'epoch seconds, as in the example');
+    assert.ok(Math.abs(Date.parse(first.createdAt) - Date.now()) < 5000);
+    // what the client sent is kept as sent, links and timestamps included
+    const second = call('create', {
+      body: { item: 'fig', url: '/elsewhere/42', createdAt: '2001-02-03T04:05:06Z' },
+    })?.body as Json;
+    assert.equal(second.url, '/elsewhere/42');
+    assert.equal(second.createdAt, '2001-02-03T04:05:06Z');
+    assert.equal(second.photos, '/v1/orders/4/photos?page=1');
+    // the same example makes the same links for every create
+    assert.equal((call('create', { body: { item: 'kiwi' } })?.body as Json).url, '/v1/orders/5');
+    // PUT to an unknown id creates it when the contract documents 201 for it
+    const put = call('replace', { id: '77', body: { item: 'lime' } });
+    assert.equal(put?.status, 201);
+    assert.deepEqual([(put?.body as Json).id, (put?.body as Json).item], [77, 'lime']);
+    // for resources the client created, the store, not a recorded read, is the truth
+    const stale = call('read', { id: '3' }, rec(200, { id: 3, item: 'recorded' }));
+    assert.equal((stale?.body as Json).item, 'plum');
+    const put77 = call('read', { id: '77' }, rec(200, { id: 77, item: 'recorded' }));
+    assert.equal((put77?.body as Json).item, 'lime');
+    assert.deepEqual(
+      (call('list', {}, rec(200, [{ id: 1 }]))?.body as Json[]).map((o) => o.id),
+      [1, 2, 3, 4, 5, 77],
+    );
+  });
+
   it('sends a recorded 404 of a resource a recorded delete removed, and overrides a stale recorded read', () => {
     const { call } = api(orders);
     const rec = (status: number, body?: unknown): MockResponse => ({

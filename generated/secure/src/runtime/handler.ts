@@ -730,13 +730,16 @@ function truncate(text: string): string {
 
 /** Percent-encoding checked, dot segments resolved (RFC 3986 §5.2.4); undefined when malformed. */
 export function normalizePath(rawPath: string): string | undefined {
-  if (rawPath.includes('%')) {
+  const encoded = rawPath.includes('%');
+  if (encoded) {
     try {
       decodeURIComponent(rawPath);
     } catch {
       return undefined;
     }
   }
+  // most paths have no dot at all: no pattern to run
+  if (!encoded && !rawPath.includes('.')) return rawPath;
   if (!/(^|\/)(\.|%2e){1,2}(\/|$)/i.test(rawPath)) return rawPath;
   const out: string[] = [];
   const segments = rawPath.split('/');
