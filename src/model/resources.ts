@@ -182,8 +182,12 @@ function buildResource(
   ].filter((s): s is JsonSchema => s !== undefined && !isEnvelope(s));
   const schema = candidates.find(describesObject) ?? candidates[0];
   const view = viewSchema(schema, defs);
+  // an item that is not an object (an array, a string) cannot be stored by id (corpus: mcw.edu)
+  if (view.types.size > 0 && !view.types.has('object')) return undefined;
 
   const idField = chooseIdField(c, view, defs);
+  // nor can a map whose values an id does not fit (`additionalProperties: {type: string}`)
+  if (!view.properties.has(idField) && !acceptsIdMember(view)) return undefined;
   const scopeParams = [...c.collectionPath.matchAll(/\{([^{}]+)\}/g)].map((x) => x[1]);
   const seeded = collectSeed(c, ops, list, idField, scopeParams);
 
@@ -225,6 +229,17 @@ function buildResource(
     spec.seedScopes = seeded.scopes;
   }
   return { spec, ops };
+}
+
+/**
+ * Whether an object of `view` may carry an id member it does not declare: not a map whose values
+ * are constrained (`additionalProperties: {type: string}`). With `additionalProperties: false` the
+ * member is left out of responses (conform.ts) and the store still works by the path's id.
+ */
+function acceptsIdMember(view: SchemaView): boolean {
+  if (view.patternProperties.length > 0 && view.properties.size === 0) return false;
+  const extra = view.additional;
+  return !isObject(extra) || Object.keys(extra).length === 0;
 }
 
 // ---------------------------------------------------------------------------------------------

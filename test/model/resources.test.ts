@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { detectResources } from '../../src/model/resources';
-import type { Operation } from '../../src/model/types';
+import type { JsonSchema, Operation } from '../../src/model/types';
 import { contract, exchange, op, pathParam, response } from './dynamic-helpers';
 
 const petSchemas = {
@@ -105,6 +105,41 @@ describe('resources: detectResources', () => {
       replacePet: 'pets:replace',
       deletePet: 'pets:delete',
     });
+  });
+
+  it('does not store items that cannot hold an id: arrays, maps of constrained values (corpus: mcw.edu)', () => {
+    const collection = (name: string, item: JsonSchema): Operation[] => [
+      op('post', `/${name}`, { id: `create-${name}`, responses: [response('201', item)] }),
+      op('get', `/${name}/{rgdId}`, {
+        id: `read-${name}`,
+        parameters: [pathParam('rgdId', { type: 'integer' })],
+        responses: [response('200', item)],
+      }),
+      op('delete', `/${name}/{rgdId}`, { id: `delete-${name}`, responses: [response('204')] }),
+    ];
+    const { resources } = detectResources(
+      contract(
+        [
+          ...collection('orthologs', { type: 'array', items: pet }),
+          ...collection('maps', { type: 'object', additionalProperties: { type: 'string' } }),
+          ...collection('names', { type: 'string' }),
+          // free-form objects, and objects that forbid members they do not declare, are still stored
+          ...collection('notes', { type: 'object' }),
+          ...collection('closed', {
+            type: 'object',
+            additionalProperties: false,
+            properties: { label: { type: 'string' } },
+          }),
+          ...petstore(),
+        ],
+        petSchemas,
+      ),
+      [],
+    );
+    assert.deepEqual(
+      resources.map((r) => r.collectionPath),
+      ['/closed', '/notes', '/pets'],
+    );
   });
 
   it('seeds recorded resources: deduplicated, latest state wins, deleted ones gone, next id after the largest', () => {

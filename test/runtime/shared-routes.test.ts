@@ -4,12 +4,7 @@
  * the request is meant for. The contract is planned in memory and served in-process over 127.0.0.1.
  */
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { planProject } from '../../src/generate';
-import { startServer, type RunningServer } from '../../templates/runtime/server';
-import type { OperationData, RouteEntry } from '../../templates/runtime/types';
-import { tempDir } from '../helpers/project';
+import { serveContract, type InProcessMock } from '../helpers/in-process';
 
 const json = (schema: object) => ({ description: 'ok', content: { 'application/json': { schema } } });
 const query = (name: string, schema: object, required = true) => ({ name, in: 'query', required, schema });
@@ -99,51 +94,15 @@ const contract = {
 
 describe('runtime: operations sharing a method and a path', function () {
   this.timeout(30_000);
-  let dir: string;
-  let running: RunningServer;
+  let mock: InProcessMock;
   let base: string;
 
   before(async () => {
-    dir = tempDir('shared-routes');
-    const spec = path.join(dir, 'api.json');
-    fs.writeFileSync(spec, JSON.stringify(contract));
-    const { files } = await planProject({
-      spec,
-      recordings: [],
-      out: path.join(dir, 'mock'),
-      seed: 1,
-      dynamic: true,
-      redact: [],
-      sequencePolicy: 'repeat-last',
-    });
-    const routes: RouteEntry[] = [];
-    for (const [name, content] of files) {
-      if (!name.startsWith('data/')) continue;
-      const file = path.join(dir, 'mock', name);
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, content);
-      if (name.startsWith('data/ops/')) {
-        const op = JSON.parse(String(content)) as OperationData;
-        routes.push({ id: op.id, method: op.method, path: op.path, data: name.slice('data/'.length) });
-      }
-    }
-    // contract order, as src/routes.ts lists them
-    const order = Object.values(contract.paths).flatMap((item) =>
-      Object.values(item).flatMap((op) => ('operationId' in op ? [op.operationId] : [])),
-    );
-    routes.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
-    running = await startServer({
-      dataDir: path.join(dir, 'mock', 'data'),
-      routes,
-      port: 0,
-      host: '127.0.0.1',
-    });
-    base = `http://127.0.0.1:${running.port}`;
+    mock = await serveContract('shared-routes', contract);
+    base = mock.base;
   });
-
   after(async () => {
-    await running?.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await mock?.close();
   });
 
   async function get(url: string): Promise<{ status: number; body: Record<string, unknown> }> {
