@@ -1,3 +1,4 @@
+import { isIgnoredHeader } from '../../templates/runtime/params';
 import type { Defs, Exchange, JsonSchema, Parameter } from '../model/types';
 
 /**
@@ -11,11 +12,9 @@ type SchemaObject = { [keyword: string]: unknown };
 export type ParamValue =
   { present: false } | { present: true; value: unknown; raw: string; styleError?: string };
 
-/** Header parameters OpenAPI says to ignore (they are described elsewhere in the contract). */
-const IGNORED_HEADERS = new Set(['accept', 'content-type', 'authorization']);
-
+/** Header parameters not checked (OpenAPI's three, and transport headers clients set themselves). */
 export function isIgnoredHeaderParameter(param: Parameter): boolean {
-  return param.in === 'header' && IGNORED_HEADERS.has(param.name.toLowerCase());
+  return param.in === 'header' && isIgnoredHeader(param.name);
 }
 
 /** The schema with top-level `$ref`s followed (enough to decide how to coerce). */

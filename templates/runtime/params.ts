@@ -7,6 +7,31 @@
  */
 import type { Defs, JsonSchema, ParameterData } from './types';
 
+/**
+ * Header parameters not checked against the contract: the three OpenAPI says to ignore (described
+ * elsewhere in the contract), and transport headers HTTP client stacks set themselves (fetch sends
+ * `Accept-Encoding: gzip, deflate` whatever an operation's `Accept-Encoding` parameter allows;
+ * corpus: conjur). Shared with the drift checker (src/drift/params.ts).
+ */
+const IGNORED_HEADERS = new Set([
+  'accept',
+  'content-type',
+  'authorization',
+  'accept-encoding',
+  'connection',
+  'content-length',
+  'expect',
+  'host',
+  'keep-alive',
+  'te',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+export function isIgnoredHeader(name: string): boolean {
+  return IGNORED_HEADERS.has(name.toLowerCase());
+}
+
 export type ParamShape = 'primitive' | 'array' | 'object';
 
 /** What deserialisation reads from the request. */

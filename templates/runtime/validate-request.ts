@@ -13,6 +13,7 @@ import { isFormMediaType } from './body';
 import { isJsonMediaType } from './negotiate';
 import {
   ParameterDecodeError,
+  isIgnoredHeader,
   declaredProperties,
   prepareParameter,
   readParameter,
@@ -23,7 +24,6 @@ import type { Violation } from './problem';
 import type { Defs, JsonSchema, OperationData, ParameterData } from './types';
 
 /** Header parameters OpenAPI says to ignore: they are described by other means. */
-const IGNORED_HEADERS = new Set(['accept', 'content-type', 'authorization']);
 const LOCATIONS = ['path', 'query', 'header', 'cookie'] as const;
 const NO_VIOLATIONS: Violation[] = [];
 
@@ -124,9 +124,7 @@ export class RequestValidator {
   private prepareParameters(op: OperationData): PreparedParameters {
     let prepared = this.paramCache.get(op);
     if (prepared) return prepared;
-    const params = op.parameters.filter(
-      (p) => !(p.in === 'header' && IGNORED_HEADERS.has(p.name.toLowerCase())),
-    );
+    const params = op.parameters.filter((p) => !(p.in === 'header' && isIgnoredHeader(p.name)));
     const queryNames = new Set(params.filter((p) => p.in === 'query').map((p) => p.name));
     prepared = { params: params.map((p) => prepareParameter(p, this.defs)), queryNames };
     if (params.length > 0) prepared.validate = this.paramCompilerFor().compile(parametersSchema(params));

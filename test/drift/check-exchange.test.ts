@@ -637,6 +637,15 @@ describe('drift: details', () => {
     assert.equal(check(k, { path: '/k', headers: [['X-Key', 'nope']] })[0].kind, 'invalid-parameter');
   });
 
+  it('transport headers the client stack sets are not checked against header parameters', () => {
+    const k = contract([
+      operation('get', '/k', {
+        parameters: [param('Accept-Encoding', 'header', { type: 'string', enum: ['base64'] })],
+      }),
+    ]);
+    assert.deepEqual(check(k, { path: '/k', headers: [['Accept-Encoding', 'gzip, deflate, br']] }), []);
+  });
+
   it('allOf composition: properties of every part are documented, violations inside any part are found', () => {
     const k = contract(
       [
