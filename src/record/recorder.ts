@@ -71,7 +71,8 @@ export async function startRecorder(options: RecorderOptions): Promise<Recorder>
     proxy = await startRecordingProxy({
       ...options,
       onEntry: async (entry) => {
-        const redacted = redactHarEntry(entry, options.redact);
+        // the proxy builds each entry for this call alone: redacted in place, no copy
+        const redacted = redactHarEntry(entry, options.redact, true);
         const index = writer.entries;
         try {
           await writer.append(redacted);

@@ -75,8 +75,19 @@ const SECRET_NAMES = [
 /** Secrets shorter than this are not searched for in free text (too likely to hit innocent data). */
 const MIN_GLOBAL_SECRET_LENGTH = 8;
 
+/** Names seen (header and field names repeat across entries), bounded for odd traffic. */
+const normalised = new Map<string, string>();
+
 function normaliseName(name: string): string {
-  return name.toLowerCase().replace(/[-_]/g, '');
+  let out = normalised.get(name);
+  if (out === undefined) {
+    out = name.toLowerCase().replace(/[-_]/g, '');
+    if (name.length <= 64) {
+      if (normalised.size >= 4096) normalised.clear();
+      normalised.set(name, out);
+    }
+  }
+  return out;
 }
 
 const SECRET_NAME_SET = new Set(SECRET_NAMES);
@@ -355,9 +366,10 @@ function isJsonMediaType(mediaType: string): boolean {
 }
 
 /** Returns a redacted deep copy of a HAR 1.2 entry (the input is not modified). */
-export function redactHarEntry(entry: HarEntry, options: RedactOptions): HarEntry {
+export function redactHarEntry(entry: HarEntry, options: RedactOptions, inPlace = false): HarEntry {
   // HAR entries are JSON: a JSON round trip is the fastest deep copy (and drops what JSON would).
-  const copy = JSON.parse(JSON.stringify(entry)) as HarEntry;
+  // `inPlace`: the caller owns `entry` (the recording proxy builds one per exchange) and gets it back redacted.
+  const copy = inPlace ? entry : (JSON.parse(JSON.stringify(entry)) as HarEntry);
   if (options.enabled === false) return copy;
   const r = new Redactor(options);
   const { request, response } = copy;
