@@ -6,7 +6,7 @@ import { SchemaCompiler } from '../../templates/runtime/ajv';
 import { loadContract } from '../../src/contract/load-contract';
 import type { Contract } from '../../src/model/types';
 import type { JsonSchema } from '../../templates/runtime/types';
-import { generateAndBoot, repoRoot, tempDir, type RunningMock } from '../helpers/project';
+import { bootProject, generateAndBoot, repoRoot, tempDir, type RunningMock } from '../helpers/project';
 
 /**
  * Server-sent events: a contract documenting chat completions as JSON and as `text/event-stream` (as
@@ -118,5 +118,43 @@ describe('e2e: server-sent events (text/event-stream)', function () {
   it('keeps 406 for a client that accepts neither the JSON nor the stream', async () => {
     const res = await fetch(`${mock.url}/v1/ticks`, { headers: { ...AUTH, accept: 'application/xml' } });
     assert.equal(res.status, 406);
+  });
+
+  it('paces events as a streaming API sends them (MOCKGEN_EVENT_INTERVAL), chunked', async () => {
+    const paced = await bootProject(out, { MOCKGEN_EVENT_INTERVAL: '80' });
+    try {
+      const openai = new OpenAI({ apiKey: 'sk-test', baseURL: `${paced.url}/v1`, maxRetries: 0 });
+      const started = Date.now();
+      const stream = await openai.chat.completions.create({
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: 'Say hello' }],
+        stream: true,
+      });
+      const arrivals: number[] = [];
+      for await (const chunk of stream) {
+        assert.equal((chunk as { object: string }).object, 'chat.completion.chunk');
+        arrivals.push(Date.now() - started);
+      }
+      assert.equal(arrivals.length, 3);
+      // each event after the first arrives about one interval after the one before it
+      for (let i = 1; i < arrivals.length; i++)
+        assert.ok(arrivals[i] - arrivals[i - 1] >= 60, String(arrivals));
+
+      const raw = await fetch(`${paced.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { ...AUTH, 'content-type': 'application/json', accept: 'text/event-stream' },
+        body: JSON.stringify({
+          model: 'gpt-4o-mini',
+          messages: [{ role: 'user', content: 'hi' }],
+          stream: true,
+        }),
+      });
+      assert.equal(raw.headers.get('content-length'), null);
+      assert.equal(raw.headers.get('transfer-encoding'), 'chunked');
+      assert.equal(raw.headers.get('cache-control'), 'no-cache');
+      assert.equal(parseEvents(await raw.text()).length, 3);
+    } finally {
+      await paced.stop();
+    }
   });
 });

@@ -6,7 +6,7 @@ import {
   setJournalLimit,
   type JournalEntry,
 } from '../../templates/runtime/journal';
-import { delay, latencyMs, sampleProfile } from '../../templates/runtime/latency';
+import { delay, eventIntervalMs, latencyMs, sampleProfile } from '../../templates/runtime/latency';
 import { explainMiss, findRecordedResponse, matchRecording } from '../../templates/runtime/replay';
 import { getSession, resetSessions } from '../../templates/runtime/session';
 import type { Manifest, OperationData } from '../../templates/runtime/types';
@@ -292,6 +292,15 @@ describe('runtime behaviour: latency', () => {
       }
     });
   }
+
+  it('paces streamed events: MOCKGEN_EVENT_INTERVAL, else a short default, none with latency off', () => {
+    assert.equal(eventIntervalMs({}), 25);
+    assert.equal(eventIntervalMs({ MOCKGEN_LATENCY: 'off' }), 0);
+    assert.equal(eventIntervalMs({ MOCKGEN_LATENCY: 'off', MOCKGEN_EVENT_INTERVAL: '40ms' }), 40);
+    assert.equal(eventIntervalMs({ MOCKGEN_EVENT_INTERVAL: '0' }), 0);
+    assert.equal(eventIntervalMs({ MOCKGEN_EVENT_INTERVAL: '100', MOCKGEN_LATENCY_SCALE: '0.5' }), 50);
+    assert.equal(eventIntervalMs({ MOCKGEN_EVENT_INTERVAL: 'soon' }), 25, 'unreadable: the default');
+  });
 
   it('delay(0) resolves without a timer; delay(n) waits about n ms', async () => {
     let resolved = false;

@@ -29,6 +29,8 @@ export interface WireResponse {
    */
   body?: Buffer | string;
   source: string;
+  /** the body is a server-sent event stream (sent event by event, `writeEvents` in handler.ts) */
+  events?: boolean;
 }
 
 /** A MockResponse that may carry its bytes already (cached documented responses). */
@@ -385,7 +387,9 @@ export function toWire(response: MockResponse): WireResponse {
     const length = body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.length;
     headers.push('content-length', String(length));
   }
-  return { status, headers, body, source: response.source };
+  const wire: WireResponse = { status, headers, body, source: response.source };
+  if (body !== undefined && isEventStream(mediaType)) wire.events = true;
+  return wire;
 }
 
 /** `wire` with its body as a Buffer, for a wire that is kept and sent many times. */

@@ -6,6 +6,8 @@
  *   <ms>                a fixed delay, e.g. `250`
  *   <min>-<max>         uniformly distributed, e.g. `50-200`
  * MOCKGEN_LATENCY_SCALE=<factor> multiplies whatever the mode gives (e.g. 0.1 for fast test runs).
+ * MOCKGEN_EVENT_INTERVAL=<ms> paces the events of a server-sent event stream (default 25; 0 with
+ * latency off: the whole stream in one write).
  */
 import type { LatencyProfile, Manifest, OperationData } from './types';
 
@@ -73,6 +75,27 @@ export function latencyMs(op: OperationData, manifest: Manifest, env?: NodeJS.Pr
   }
   const scaled = ms * config.scale;
   return Number.isFinite(scaled) && scaled > 0 ? Math.round(scaled) : 0;
+}
+
+/** Pause between the events of a server-sent event stream when MOCKGEN_EVENT_INTERVAL does not say. */
+const DEFAULT_EVENT_INTERVAL_MS = 25;
+
+/**
+ * Pause between two events of a streamed response (server-sent events), in ms: MOCKGEN_EVENT_INTERVAL,
+ * else a short default; 0 (one write) when latency is off. Scaled by MOCKGEN_LATENCY_SCALE.
+ */
+export function eventIntervalMs(env: NodeJS.ProcessEnv = process.env): number {
+  const config =
+    env === process.env ? (processConfig ??= parseLatencyConfig(process.env)) : parseLatencyConfig(env);
+  const raw = env.MOCKGEN_EVENT_INTERVAL?.trim();
+  const explicit = raw ? Number(raw.replace(/ms$/i, '')) : NaN;
+  const ms =
+    Number.isFinite(explicit) && explicit >= 0
+      ? explicit
+      : config.mode.kind === 'off'
+        ? 0
+        : DEFAULT_EVENT_INTERVAL_MS;
+  return Math.round(ms * config.scale);
 }
 
 /** Forget the cached process.env configuration (tests, or after changing the environment). */

@@ -31,7 +31,7 @@ import {
 } from './body';
 import { builtinAdminResponse, unknownAdminResponse } from './admin-routes';
 import { recordFields } from './journal';
-import { latencyMs } from './latency';
+import { eventIntervalMs, latencyMs } from './latency';
 import { mediaTypeOf } from './negotiate';
 import { parseCookies, parseQuery } from './params';
 import { asLastPage, continuesPagination } from './pagination';
@@ -218,8 +218,9 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
     return state.loading;
   };
 
+  const eventInterval = eventIntervalMs(env);
   const finish = (x: Exchange, wire: WireResponse): void => {
-    writeWire(x.req, x.res, wire, cors);
+    writeWire(x.req, x.res, wire, cors, wire.events === true ? eventInterval : 0);
     recordFields(
       x.started,
       x.session,
@@ -857,7 +858,13 @@ function violationsHeader(violations: Violation[]): string {
   return text.length > 4096 ? `${text.slice(0, 4093)}...` : text;
 }
 
-function writeWire(req: IncomingMessage, res: ServerResponse, wire: WireResponse, cors: boolean): void {
+function writeWire(
+  req: IncomingMessage,
+  res: ServerResponse,
+  wire: WireResponse,
+  cors: boolean,
+  eventInterval = 0,
+): void {
   if (res.writableEnded || res.destroyed) return;
   let headers = wire.headers;
   const origin = req.headers.origin;
@@ -878,6 +885,43 @@ function writeWire(req: IncomingMessage, res: ServerResponse, wire: WireResponse
     ];
     if (exposed.length > 0) headers.push('access-control-expose-headers', exposed.join(', '));
   }
+  if (eventInterval > 0 && wire.body !== undefined && req.method !== 'HEAD') {
+    writeEvents(res, wire.status, headers, wire.body, eventInterval);
+    return;
+  }
   res.writeHead(wire.status, headers);
   res.end(wire.body);
+}
+
+/**
+ * A server-sent event stream sent as a stream: one event (up to its blank line) at a time,
+ * `interval` ms apart, chunked (no Content-Length), as a streaming API delivers them.
+ */
+function writeEvents(
+  res: ServerResponse,
+  status: number,
+  headers: string[],
+  body: Buffer | string,
+  interval: number,
+): void {
+  const events = (typeof body === 'string' ? body : body.toString('utf8')).split(/(?<=\r?\n\r?\n)/);
+  if (events.length < 2) {
+    res.writeHead(status, headers);
+    res.end(body);
+    return;
+  }
+  const chunked: string[] = [];
+  for (let i = 0; i < headers.length; i += 2) {
+    if (headers[i] !== 'content-length') chunked.push(headers[i], headers[i + 1]);
+  }
+  if (!chunked.includes('cache-control')) chunked.push('cache-control', 'no-cache');
+  res.writeHead(status, chunked);
+  let next = 0;
+  const send = (): void => {
+    if (res.destroyed || res.writableEnded) return;
+    res.write(events[next++]);
+    if (next < events.length) setTimeout(send, interval);
+    else res.end();
+  };
+  send();
 }
