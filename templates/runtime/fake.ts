@@ -1431,7 +1431,19 @@ function safeTest(pattern: string, value: string): boolean {
 }
 
 /** jsf's randexp, driven by our PRNG; jsf options are global, so they are set and restored around the call. */
+/** Repetition bounds beyond this are lowered for generation (`^.{1,2097152}` in seldon's contract hung it). */
+const REPETITION_CAP = 64;
+
+/** `pattern` with every `{n,m}` whose `m` is over the cap bounded near `n`: what it generates still matches. */
+function boundedRepetitions(pattern: string): string {
+  return pattern.replace(/(?<!\\)\{(\d+),(\d+)\}/g, (whole, low: string, high: string) => {
+    const min = Number(low);
+    return Number(high) > REPETITION_CAP ? `{${min},${Math.max(min, REPETITION_CAP)}}` : whole;
+  });
+}
+
 function randexp(pattern: string, ctx: Ctx): string {
+  pattern = boundedRepetitions(pattern);
   const option = JSONSchemaFaker.option as unknown as (name: string, value?: unknown) => unknown;
   const previousRandom = option('random');
   const previousMax = option('defaultRandExpMax');

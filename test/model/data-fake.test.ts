@@ -346,6 +346,16 @@ describe('data: generateValue', () => {
     assert.ok(new SchemaCompiler(wide).compile({ $ref: '#/$defs/S0' })(value));
   });
 
+  it('generates from patterns with huge repetition bounds (corpus: seldon `^.{1,2097152}`)', () => {
+    for (const pattern of ['^.{1,2097152}', '^[a-z]{3,100000}-\\d{2,9999}$', '^x\\{1,99999}$']) {
+      const schema: JsonSchema = { type: 'string', pattern };
+      const value = generateValue(schema, defs, { seed: 3 });
+      assert.equal(typeof value, 'string');
+      assert.ok((value as string).length < 1000, `${pattern}: ${String(value).length} characters`);
+      assert.ok(new SchemaCompiler(defs).compile(schema)(value), `${pattern}: ${String(value)}`);
+    }
+  });
+
   it('never throws on unsatisfiable schemas', () => {
     assert.doesNotThrow(() => generateValue(false, defs, { seed: 1 }));
     assert.doesNotThrow(() =>

@@ -10,15 +10,19 @@ import type { Defs, JsonSchema, ParameterData } from './types';
 
 /**
  * Header parameters not checked against the contract: the three OpenAPI says to ignore (described
- * elsewhere in the contract), and transport headers HTTP client stacks set themselves (fetch sends
+ * elsewhere in the contract); transport headers HTTP client stacks set themselves (fetch sends
  * `Accept-Encoding: gzip, deflate` whatever an operation's `Accept-Encoding` parameter allows;
- * corpus: conjur). Shared with the drift checker (src/drift/params.ts).
+ * corpus: conjur); and the negotiation preferences that, like Accept, are lists a server picks from
+ * (fetch sends `Accept-Language: *`, browsers `en-US,en;q=0.9`; corpus: evetech documents an enum).
+ * Shared with the drift checker (src/drift/params.ts).
  */
 const IGNORED_HEADERS = new Set([
   'accept',
   'content-type',
   'authorization',
+  'accept-charset',
   'accept-encoding',
+  'accept-language',
   'connection',
   'content-length',
   'expect',
