@@ -960,7 +960,7 @@ function baseFacts(base: Json, spec: ResourceSpec): BaseFacts {
     if (links.length > 0) segment = new RegExp(test.source, 'g');
   }
   facts = { times, links, id, segment };
-  // a shape rendered per request (templates) is built for this request alone
+  // a shape rendered per request (templates) is a new object: its entry goes with it
   baseFactsCache.set(base, facts);
   return facts;
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { clearJournal } from '../../templates/runtime/journal';
@@ -639,5 +640,52 @@ describe('runtime-core: user extension', () => {
     const unknown = await fetch(`${base}/__mockgen/nope`);
     assert.equal(unknown.status, 404);
     assert.equal(unknown.headers.get('content-type'), 'application/problem+json');
+  });
+});
+
+describe('runtime-core: a failure while answering is a 500, never a crash', function () {
+  this.timeout(20_000);
+
+  it('answers 500 when an operation first loaded on this request cannot be answered, and keeps serving', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mockgen-broken-op-'));
+    fs.mkdirSync(path.join(dir, 'ops'));
+    fs.copyFileSync(path.join(dataDir, 'manifest.json'), path.join(dir, 'manifest.json'));
+    fs.copyFileSync(path.join(dataDir, 'schemas.json'), path.join(dir, 'schemas.json'));
+    // operation data without its responses: answering it throws inside the pipeline
+    fs.writeFileSync(
+      path.join(dir, 'ops', 'unanswerable.json'),
+      JSON.stringify({
+        id: 'unanswerable',
+        method: 'get',
+        path: '/unanswerable',
+        parameters: [],
+        security: [],
+        recordings: [],
+      }),
+    );
+    const brokenRoutes: RouteEntry[] = [
+      { id: 'unanswerable', method: 'get', path: '/unanswerable', data: 'ops/unanswerable.json' },
+      ...routes,
+    ];
+    const server = await startServer({ dataDir: dir, routes: brokenRoutes, port: 0, host: '127.0.0.1' });
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown): void => void rejections.push(reason);
+    process.on('unhandledRejection', onRejection);
+    try {
+      const base = `http://127.0.0.1:${server.port}`;
+      for (let i = 0; i < 2; i++) {
+        // the first request loads the data asynchronously, the second finds it loaded
+        const res = await fetch(`${base}/v1/unanswerable`);
+        assert.equal(res.status, 500);
+        assert.equal(res.headers.get('content-type'), 'application/problem+json');
+      }
+      assert.equal((await fetch(`${base}/__mockgen/health`)).status, 200);
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.deepEqual(rejections, []);
+    } finally {
+      process.off('unhandledRejection', onRejection);
+      await server.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

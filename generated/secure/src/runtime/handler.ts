@@ -394,13 +394,13 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
     return { state, found, rawPath, search, tunnelled, alternatives };
   };
 
-  /** Reads the body (413), then serves the request. */
+  /**
+   * Reads the body (413), then serves the request. Everything from here on may run in a callback
+   * (the body's last chunk, the operation's data just loaded): a failure is answered here, never
+   * left to become an unhandled rejection.
+   */
   const readRequest = (x: Exchange, routed: RoutedRequest, op: OperationData): void => {
     x.op = op;
-    if (!announcesBody(x.req)) {
-      serve(x, routed, EMPTY);
-      return;
-    }
     readBody(x.req, limit, (err, raw) => {
       if (err) return fail(x, err);
       try {
