@@ -1,7 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-/** The mockgen package root (holds templates/), found from this file in src/ or dist/src/. */
+/**
+ * The mockgen package root (holds templates/), found from this file in src/ or dist/src/: the nearest
+ * package.json that declares the `mockgen` bin, whatever the package is named.
+ */
 export const packageRoot: string = findPackageRoot(__dirname);
 
 function findPackageRoot(start: string): string {
@@ -10,8 +13,8 @@ function findPackageRoot(start: string): string {
     const manifest = path.join(dir, 'package.json');
     if (fs.existsSync(manifest)) {
       try {
-        if ((JSON.parse(fs.readFileSync(manifest, 'utf8')) as { name?: string }).name === 'mockgen')
-          return dir;
+        const bin = (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { bin?: unknown }).bin;
+        if (bin && typeof bin === 'object' && 'mockgen' in bin) return dir;
       } catch {
         // keep looking
       }

@@ -46,13 +46,20 @@ describe('mockgen generate (CLI)', function () {
 
     fs.appendFileSync(path.join(out, 'README.md'), 'hand edit\n');
     fs.rmSync(path.join(out, 'data/manifest.json'));
+    // a file the user added is theirs, not stale output; a file mockgen wrote that it no longer plans is
     fs.writeFileSync(path.join(out, 'data/stray.json'), '{}');
     fs.mkdirSync(path.join(out, 'node_modules'));
+    const manifestFile = path.join(out, '.mockgen-manifest.json');
+    const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as { files: Record<string, string> };
+    manifest.files['data/ops/99-removed.json'] = '0'.repeat(64);
+    fs.writeFileSync(manifestFile, JSON.stringify(manifest));
+    fs.writeFileSync(path.join(out, 'data/ops/99-removed.json'), '{}');
     const stale = await runCli(['generate', '--spec', PETSTORE, '--out', out, '--check']);
     assert.equal(stale.code, 1);
     assert.match(stale.stdout, /changed\s+\S*README\.md/);
     assert.match(stale.stdout, /missing\s+\S*data\/manifest\.json/);
-    assert.match(stale.stdout, /extra\s+\S*data\/stray\.json/);
+    assert.match(stale.stdout, /extra\s+\S*data\/ops\/99-removed\.json/);
+    assert.doesNotMatch(stale.stdout, /stray\.json/);
     assert.doesNotMatch(stale.stdout, /node_modules/);
   });
 

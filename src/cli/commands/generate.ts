@@ -15,6 +15,8 @@ Options:
   --recordings FILE.har   recorded traffic; repeat for several files
   --out DIR               where to write the project (default: mock-server)
   --check                 write nothing; exit 1 listing the files that differ when the output is stale
+  --force                 write into a folder that is not empty and not mockgen's output, replacing
+                          files of the same names (other files are always kept)
   --seed N                seed for generated data (default 1)
   --no-dynamic            replay recorded tokens, timestamps and ids frozen instead of templating them
   --redact NAME           also redact this header / query / field name from recordings; repeatable
@@ -77,8 +79,13 @@ export async function run(argv: string[]): Promise<number> {
       }
       continue;
     }
-    writeOutput(project.out, files);
-    if (!values.quiet) report(project, where, files.size, summary, Date.now() - started);
+    const written = writeOutput(project.out, files, { force: values.force === true });
+    if (!values.quiet) {
+      report(project, where, written.written, summary, Date.now() - started);
+      for (const name of written.replaced) process.stdout.write(`  replaced (--force)  ${where}/${name}\n`);
+      for (const name of written.keptChanged)
+        process.stdout.write(`  kept (changed by hand, no longer generated)  ${where}/${name}\n`);
+    }
   }
   if (values.check && stale > 0) {
     process.stdout.write(`Run \`mockgen generate\` and commit the result.\n`);
@@ -111,7 +118,7 @@ function report(
   }
   if (warnings.length > 10)
     lines.push(`  … and ${warnings.length - 10} more warnings (listed in ${where}/README.md)`);
-  lines.push(`  next: cd ${where} && npm install && npm start`);
+  lines.push(`  next: cd ${where} && npm ci && npm start`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
@@ -126,6 +133,7 @@ function parseFlags(argv: string[]) {
         recordings: { type: 'string', multiple: true },
         out: { type: 'string' },
         check: { type: 'boolean' },
+        force: { type: 'boolean' },
         seed: { type: 'string' },
         'no-dynamic': { type: 'boolean' },
         redact: { type: 'string', multiple: true },
