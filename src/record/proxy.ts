@@ -174,6 +174,28 @@ function problem(res: http.ServerResponse, status: number, title: string, detail
 
 class UpstreamTimeout extends Error {}
 
+/** Why the proxy cannot listen, as a user error for the usual causes. */
+function listenError(err: NodeJS.ErrnoException, port: number, host: string): Error {
+  switch (err.code) {
+    case 'EADDRINUSE':
+      return new MockgenError(`port ${port} is in use on ${host} (EADDRINUSE); choose another with --port.`);
+    case 'EACCES':
+    case 'EPERM':
+      return new MockgenError(
+        `port ${port} on ${host} needs more privileges (${err.code}); choose one above 1023 with --port.`,
+      );
+    case 'EADDRNOTAVAIL':
+      return new MockgenError(`${host} is not an address of this machine (EADDRNOTAVAIL); check --host.`);
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new MockgenError(
+        `--host '${host}' does not resolve (${err.code}); give an address like 127.0.0.1.`,
+      );
+    default:
+      return err;
+  }
+}
+
 /** Starts the proxy; resolves once it listens. */
 export async function startRecordingProxy(options: RecordingProxyOptions): Promise<RecordingProxy> {
   let target: URL;
@@ -561,11 +583,8 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
-      reject(
-        err.code === 'EADDRINUSE'
-          ? new MockgenError(`port ${options.port ?? 8080} is in use; pick another with --port.`)
-          : err,
-      );
+      agent.destroy();
+      reject(listenError(err, options.port ?? 8080, options.host ?? '127.0.0.1'));
     });
     server.listen(options.port ?? 8080, options.host ?? '127.0.0.1', () => resolve());
   });

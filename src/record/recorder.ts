@@ -13,7 +13,7 @@ import { HarFileWriter } from './har-writer';
 import { startRecordingProxy, type ProxyStats, type RecordingProxyOptions } from './proxy';
 
 export interface RecorderOptions extends Omit<RecordingProxyOptions, 'onEntry'> {
-  /** HAR file to write (created or truncated). */
+  /** HAR file to write: created (with its folder) or, when it is a HAR already, appended to; never truncated. */
   out: string;
   /** Redaction applied before an entry is written; `enabled: false` writes secrets as captured. */
   redact: RedactOptions;
@@ -28,8 +28,12 @@ export interface RecorderOptions extends Omit<RecordingProxyOptions, 'onEntry'> 
 
 export interface RecorderSummary extends ProxyStats {
   file: string;
-  /** Entries in the HAR file. */
+  /** Entries written by this run. */
   written: number;
+  /** Entries in the HAR file: `existing` + `written`. */
+  entries: number;
+  /** Entries the file already held (only when appending to an existing HAR). */
+  existing?: number;
   /** Exchanges with drift findings (only with a contract). */
   drifted?: number;
   findings?: number;
@@ -39,6 +43,8 @@ export interface Recorder {
   url: string;
   port: number;
   stats: ProxyStats;
+  /** Entries `out` already held, appended to; `undefined` when the file was created. */
+  existing: number | undefined;
   /** Drains in-flight exchanges (up to `graceMs`), closes the proxy and the file. */
   stop(graceMs?: number): Promise<RecorderSummary>;
 }
@@ -57,51 +63,63 @@ function readVersion(): string {
 }
 
 export async function startRecorder(options: RecorderOptions): Promise<Recorder> {
-  const writer = await HarFileWriter.create(options.out, {
-    creator: CREATOR,
-    comment: `Recorded from ${options.target}${options.redact.enabled === false ? '' : '; secrets redacted'}`,
-  });
+  // Refuse an --out that is not a HAR before anything else happens (read-only).
+  await HarFileWriter.check(options.out);
   // The drift checker (Ajv and friends) is loaded only when there is a contract to check against.
   let watch: DriftWatch | undefined;
   if (options.contract) watch = new (await import('./drift-watch')).DriftWatch(options.contract, options.out);
   const onError = options.onError ?? ((message: string) => process.stderr.write(`${message}\n`));
+  // The port is bound first and the file opened only once it listens: a port in use never touches
+  // the file. Exchanges completing in between wait for it; `undefined` when it could not be opened.
+  let writerOpened: (writer: HarFileWriter | undefined) => void = () => undefined;
+  const writerReady = new Promise<HarFileWriter | undefined>((resolve) => (writerOpened = resolve));
   let writeFailed = false;
-  let proxy;
-  try {
-    proxy = await startRecordingProxy({
-      ...options,
-      onEntry: async (entry) => {
-        // the proxy builds each entry for this call alone: redacted in place, no copy
-        const redacted = redactHarEntry(entry, options.redact, true);
-        const index = writer.entries;
+  const proxy = await startRecordingProxy({
+    ...options,
+    onEntry: async (entry) => {
+      const writer = await writerReady;
+      if (!writer) return;
+      // the proxy builds each entry for this call alone: redacted in place, no copy
+      const redacted = redactHarEntry(entry, options.redact, true);
+      const index = writer.entries;
+      try {
+        await writer.append(redacted);
+      } catch (err) {
+        if (!writeFailed) onError(`mockgen record: cannot write ${options.out}: ${(err as Error).message}`);
+        writeFailed = true;
+        return;
+      }
+      options.onEntry?.(redacted, index);
+      if (watch) {
         try {
-          await writer.append(redacted);
+          const line = watch.check(redacted, index);
+          if (line) options.onDrift?.(line);
         } catch (err) {
-          if (!writeFailed) onError(`mockgen record: cannot write ${options.out}: ${(err as Error).message}`);
-          writeFailed = true;
-          return;
+          onError(`mockgen record: drift check failed for entry ${index}: ${(err as Error).message}`);
         }
-        options.onEntry?.(redacted, index);
-        if (watch) {
-          try {
-            const line = watch.check(redacted, index);
-            if (line) options.onDrift?.(line);
-          } catch (err) {
-            onError(`mockgen record: drift check failed for entry ${index}: ${(err as Error).message}`);
-          }
-        }
-      },
+      }
+    },
+  });
+  let writer: HarFileWriter;
+  try {
+    writer = await HarFileWriter.open(options.out, {
+      creator: CREATOR,
+      comment: `Recorded from ${options.target}${options.redact.enabled === false ? '' : '; secrets redacted'}`,
     });
   } catch (err) {
-    await writer.close();
+    writerOpened(undefined);
+    await proxy.close(0);
     throw err;
   }
+  writerOpened(writer);
+  const existing = writer.existing;
   const running = proxy;
   let stopping: Promise<RecorderSummary> | undefined;
   return {
     url: running.url,
     port: running.port,
     stats: running.stats,
+    existing,
     stop(graceMs?: number): Promise<RecorderSummary> {
       if (stopping && graceMs === 0) void running.close(0);
       stopping ??= (async () => {
@@ -110,7 +128,9 @@ export async function startRecorder(options: RecorderOptions): Promise<Recorder>
         return {
           ...running.stats,
           file: options.out,
-          written: writer.entries,
+          written: writer.entries - (existing ?? 0),
+          entries: writer.entries,
+          ...(existing !== undefined ? { existing } : {}),
           ...(watch ? { drifted: watch.drifted, findings: watch.findings } : {}),
         };
       })();

@@ -16,7 +16,7 @@ after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 describe('record: HAR file writer', () => {
   it('is valid HAR after every append and grows by the entry only', async () => {
     const file = path.join(tmp, 'writer.har');
-    const writer = await HarFileWriter.create(file, { creator: { name: 't', version: '1' } });
+    const writer = await HarFileWriter.open(file, { creator: { name: 't', version: '1' } });
     assert.deepEqual((JSON.parse(fs.readFileSync(file, 'utf8')) as HarLog).log.entries, []);
     let size = fs.statSync(file).size;
     for (let i = 0; i < 5; i++) {

@@ -1,5 +1,7 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 
 export const BINARY = Buffer.from(Array.from({ length: 2048 }, (_, i) => (i * 37 + 11) % 256));
@@ -192,4 +194,54 @@ export function close(server: http.Server | undefined): Promise<void> {
   if (!server) return Promise.resolve();
   server.closeAllConnections();
   return new Promise((resolve) => server.close(() => resolve()));
+}
+
+/** The compiled CLI entry, for tests that spawn `mockgen`. */
+export const MAIN = path.resolve(__dirname, '../../src/cli/main.js');
+
+export interface RecordRun {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Spawns `mockgen record ARGS` (exit code = main()'s return value). */
+export function spawnMockgenRecord(args: string[], cwd?: string): RecordRun {
+  const child = spawn(
+    process.execPath,
+    [
+      '-e',
+      `require(${JSON.stringify(MAIN)}).main(process.argv.slice(1)).then((c) => { process.exitCode = c; })`,
+      'record',
+      ...args,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'], cwd },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, stdout: () => stdout, stderr: () => stderr, exited };
+}
+
+/** Resolves with the proxy URL once a spawned recorder prints its listening line. */
+export function listeningUrl(run: RecordRun): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no listening line: ${run.stderr()}`)), 10_000);
+    const look = (): void => {
+      const match = /(http:\/\/127\.0\.0\.1:\d+) →/.exec(run.stderr());
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    run.child.stderr?.on('data', look);
+    look();
+    void run.exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited ${code}: ${run.stderr()}`));
+    });
+  });
 }

@@ -9,13 +9,15 @@ export const usage = `Usage: mockgen record --target URL [--port N] [--out FILE.
 
 Runs a recording reverse proxy: point your app at http://127.0.0.1:8080 and every request is
 forwarded to the target and written to a HAR 1.2 file as it completes (the file is valid HAR at all
-times). Runs until Ctrl-C / SIGTERM, then prints a summary.
+times). The port is bound before the file is opened; an existing HAR is appended to, never
+truncated. Runs until Ctrl-C / SIGTERM, then prints a summary.
 
 Options:
   --target URL            the real API, e.g. https://api.example.com/v1 (request paths are appended)
   --port N                port to listen on (default 8080; 0 picks a free one)
   --host ADDR             interface to listen on (default 127.0.0.1)
-  --out FILE.har          the HAR file to write, replaced if it exists (default traffic.har)
+  --out FILE.har          the HAR file to write (default traffic.har); an existing HAR is appended
+                          to, its entries kept; a file that is not a HAR is refused, left untouched
   --spec FILE             OpenAPI contract: its apiKey names are redacted too, and each exchange is
                           checked for drift as it passes (one warning line per drifting exchange)
   --redact NAME           also redact this header / query / form / JSON field / cookie name; repeatable
@@ -88,7 +90,8 @@ function formatBytes(bytes: number): string {
 
 export function summaryLine(summary: RecorderSummary): string {
   const parts = [
-    `${summary.written} exchange${summary.written === 1 ? '' : 's'} written to ${displayPath(summary.file)}`,
+    `${summary.written} exchange${summary.written === 1 ? '' : 's'} written to ${displayPath(summary.file)}` +
+      (summary.existing === undefined ? '' : ` (now ${summary.entries} entries)`),
     `${summary.errors} failed`,
     `${formatBytes(summary.bytesSent)} sent, ${formatBytes(summary.bytesReceived)} received`,
   ];
@@ -152,6 +155,10 @@ export async function run(argv: string[]): Promise<number> {
     onError: say,
   });
 
+  if (recorder.existing !== undefined)
+    say(
+      `mockgen record: appending to ${displayPath(out)} (${recorder.existing} entr${recorder.existing === 1 ? 'y' : 'ies'})`,
+    );
   say(
     `mockgen record: ${recorder.url} → ${values.target}, writing ${displayPath(out)}` +
       `${redactEnabled ? ' (secrets redacted)' : ' (NOT redacted)'}${contract ? `, checking drift against ${values.spec}` : ''}. ` +
