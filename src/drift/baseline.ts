@@ -1,5 +1,6 @@
 import * as fs from 'node:fs/promises';
 import { MockgenError } from '../errors';
+import { writeFileAtomic } from '../write-file';
 import type { Finding } from './types';
 
 /**
@@ -128,7 +129,7 @@ export function parseBaseline(data: unknown, file: string): Set<string> {
 
 export async function writeBaseline(file: string, findings: Finding[]): Promise<void> {
   try {
-    await fs.writeFile(file, `${JSON.stringify(buildBaseline(findings), null, 2)}\n`);
+    await writeFileAtomic(file, `${JSON.stringify(buildBaseline(findings), null, 2)}\n`);
   } catch (err) {
     throw new MockgenError(`Cannot write baseline ${file}: ${(err as Error).message}.`, { file });
   }

@@ -1,4 +1,17 @@
+import type { SourcePosition } from '../contract/locate-pointers';
+import type { Severity } from '../drift/kinds';
 import type { DriftSummary, Finding } from '../drift/types';
+
+export type { SourcePosition } from '../contract/locate-pointers';
+
+/** `--fail-on`: the least severe finding that fails the run. */
+export type FailOn = 'error' | 'warning' | 'never';
+
+/** Whether a finding of this severity fails the run (exit 1, a failing JUnit testcase). */
+export function failsRun(severity: Severity, failOn: FailOn): boolean {
+  if (failOn === 'never') return false;
+  return severity === 'error' || failOn === 'warning';
+}
 
 /** What a reporter knows besides the findings. */
 export interface ReportContext {
@@ -11,6 +24,17 @@ export interface ReportContext {
   color?: boolean;
   /** mockgen version, for SARIF/JUnit metadata */
   toolVersion?: string;
+  /** `--fail-on` (default `error`): JUnit marks as failing exactly the testcases that fail the run. */
+  failOn?: FailOn;
+  /** JSON pointer of each documented operation by label: `GET /pets` → `/paths/~1pets/get`. */
+  operationPointers?: Readonly<Record<string, string>>;
+  /** Where pointers of the contract are in its text (`contract/locate-pointers.ts`); SARIF regions read it. */
+  contractPositions?: ReadonlyMap<string, SourcePosition>;
+  /** Folder SARIF URIs are relative to (`%SRCROOT%`, the repository root); else paths stay as given. */
+  sourceRoot?: string;
+  /** When the run started (ISO 8601) and how long it took, for JUnit `timestamp` / `time`. */
+  startedAt?: string;
+  durationMs?: number;
 }
 
 export type Reporter = (findings: Finding[], context: ReportContext) => string;

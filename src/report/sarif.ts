@@ -2,24 +2,30 @@ import * as path from 'node:path';
 import { fingerprint } from '../drift/baseline';
 import { ALL_KINDS } from '../drift/kinds';
 import type { Finding } from '../drift/types';
+import { contractPosition } from './contract-location';
 import { groupFindings, type ReportContext } from './context';
 
 const MAX_ENTRIES_LISTED = 100;
 
+const SRCROOT = '%SRCROOT%';
+
 /**
  * SARIF 2.1.0: rules from the kinds catalogue; one result per group of identical findings (same
- * kind, operation, status and pointer), located in the HAR file, with the contract as a related
- * location and the entry-independent fingerprint as `partialFingerprints`.
+ * kind, operation, status and pointer), located in the contract — where GitHub code scanning can
+ * show it: the line of the schema (or operation) the rule comes from, else line 1 — with the HAR
+ * file as a related location and the entry-independent fingerprint as `partialFingerprints`.
  */
 export function sarifReport(findings: Finding[], context: ReportContext): string {
   const ruleIndex = new Map(ALL_KINDS.map((k, i) => [k.kind as string, i]));
   const multipleFiles = context.recordingFiles.length > 1;
+  const contract = artifactLocation(context.contractFile, context.sourceRoot);
   const results = groupFindings(findings).map((group) => {
     const f = group.first;
     const count = group.findings.length;
     const entries = group.findings
       .slice(0, MAX_ENTRIES_LISTED)
       .map((x) => (multipleFiles ? `${x.file}#${x.entry}` : x.entry));
+    const position: { line: number; column?: number } = contractPosition(f, context) ?? { line: 1 };
     const result: Record<string, unknown> = {
       ruleId: f.kind,
       ruleIndex: ruleIndex.get(f.kind) ?? -1,
@@ -32,7 +38,13 @@ export function sarifReport(findings: Finding[], context: ReportContext): string
       },
       locations: [
         {
-          physicalLocation: { artifactLocation: { uri: toUri(f.file) } },
+          physicalLocation: {
+            artifactLocation: contract,
+            region: {
+              startLine: position.line,
+              ...(position.column !== undefined ? { startColumn: position.column } : {}),
+            },
+          },
           logicalLocations: [
             {
               name: f.operation,
@@ -40,6 +52,15 @@ export function sarifReport(findings: Finding[], context: ReportContext): string
               kind: 'member',
             },
           ],
+        },
+      ],
+      relatedLocations: [
+        {
+          id: 0,
+          physicalLocation: { artifactLocation: artifactLocation(f.file, context.sourceRoot) },
+          message: {
+            text: `recorded in ${f.file}, ${count === 1 ? 'entry' : 'entries'} ${entries.slice(0, 10).join(', ')}${count > 10 ? ', …' : ''}`,
+          },
         },
       ],
       partialFingerprints: { 'mockgenDrift/v1': fingerprint(f) },
@@ -50,17 +71,9 @@ export function sarifReport(findings: Finding[], context: ReportContext): string
         entries,
         ...(f.status !== undefined ? { status: f.status } : {}),
         ...(f.rule !== undefined ? { rule: f.rule } : {}),
+        ...(f.schemaPointer !== undefined ? { schemaPointer: f.schemaPointer } : {}),
       },
     };
-    if (f.schemaPointer) {
-      result.relatedLocations = [
-        {
-          id: 0,
-          physicalLocation: { artifactLocation: { uri: toUri(context.contractFile) } },
-          message: { text: `contract ${f.schemaPointer}` },
-        },
-      ];
-    }
     return result;
   });
   const log = {
@@ -85,8 +98,12 @@ export function sarifReport(findings: Finding[], context: ReportContext): string
           },
         },
         invocations: [{ executionSuccessful: true }],
+        ...(context.sourceRoot !== undefined
+          ? { originalUriBaseIds: { [SRCROOT]: { uri: directoryUri(context.sourceRoot) } } }
+          : {}),
+        columnKind: 'utf16CodeUnits',
         artifacts: [context.contractFile, ...context.recordingFiles].map((file) => ({
-          location: { uri: toUri(file) },
+          location: artifactLocation(file, context.sourceRoot),
         })),
         results,
         properties: {
@@ -97,6 +114,27 @@ export function sarifReport(findings: Finding[], context: ReportContext): string
     ],
   };
   return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+/**
+ * Where a file is, as code scanning wants it: relative to the source root (`%SRCROOT%`, the
+ * repository root) when it lies inside; else a relative path as given, or an absolute `file:` URI.
+ */
+export function artifactLocation(file: string, sourceRoot?: string): { uri: string; uriBaseId?: string } {
+  if (sourceRoot !== undefined) {
+    const relative = path.relative(sourceRoot, path.resolve(sourceRoot, file));
+    if (relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative))
+      return { uri: toUri(relative), uriBaseId: SRCROOT };
+    return { uri: toUri(path.resolve(sourceRoot, file)) };
+  }
+  const uri = toUri(file);
+  return uri.startsWith('file:') ? { uri } : { uri, uriBaseId: SRCROOT };
+}
+
+/** An absolute folder as a `file:` URI ending in `/`, as `originalUriBaseIds` requires. */
+function directoryUri(dir: string): string {
+  const uri = toUri(path.resolve(dir));
+  return uri.endsWith('/') ? uri : `${uri}/`;
 }
 
 /** A file path as a SARIF `uri`: relative paths stay relative (forward slashes), absolute ones become file URIs. */

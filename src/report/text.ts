@@ -35,7 +35,7 @@ export function textReport(findings: Finding[], context: ReportContext): string 
         ? `entry ${entryList(group.findings, multipleFiles)}`
         : `×${count} (entries ${entryList(group.findings, multipleFiles)})`;
     lines.push(`${label} ${paint('2', f.kind)}  ${where}`);
-    lines.push(`        ${f.message}`);
+    lines.push(`        ${printable(f.message)}`);
   }
   if (groups.length > MAX_GROUPS_SHOWN) {
     lines.push(
@@ -48,7 +48,7 @@ export function textReport(findings: Finding[], context: ReportContext): string 
   lines.push('');
   if (summary.untestedOperations.length > 0) {
     lines.push(`Untested operations (${summary.untestedOperations.length}, no recording exercised them):`);
-    for (const op of summary.untestedOperations) lines.push(`  ${op}`);
+    for (const op of summary.untestedOperations) lines.push(`  ${printable(op)}`);
     lines.push('');
   }
   const verdict =
@@ -91,7 +91,12 @@ function table(rows: ReportContext['summary']['operations'], paint: Paint): stri
   }
   rows = [...documented, ...undocumented];
   const header = ['Operation', 'Entries', 'Errors', 'Warnings'];
-  const body = rows.map((r) => [r.operation, String(r.entries), String(r.errors), String(r.warnings)]);
+  const body = rows.map((r) => [
+    printable(r.operation),
+    String(r.entries),
+    String(r.errors),
+    String(r.warnings),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
   const format = (cells: string[]): string =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
@@ -109,6 +114,16 @@ function table(rows: ReportContext['summary']['operations'], paint: Paint): stri
     );
   }
   return out;
+}
+
+/**
+ * Recorded data goes to a terminal: control characters (an ESC starts an ANSI sequence, CR rewrites
+ * the line) are shown as escapes instead of acting.
+ */
+export function printable(value: string): string {
+  return value.replace(/[\u0000-\u0008\u000A-\u001F\u007F-\u009F]/g, (c) =>
+    c === '\n' ? '\\n' : c === '\r' ? '\\r' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 function plural(n: number, one: string, many: string): string {

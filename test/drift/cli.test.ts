@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { run, usage } from '../../src/cli/commands/drift';
 import { isMockgenError } from '../../src/errors';
+import { assertJunit10, parseXml } from '../helpers/xml';
 import { toHar } from './from-examples';
 import type { ExchangeInit } from './helpers';
 
@@ -198,6 +199,7 @@ describe('mockgen drift (CLI)', function () {
         summary: { baselined: number };
       };
     const out = ['--format', 'json', '--output', file('b.json')];
+    // writing a baseline accepts the drift it records: exit 0 although there are errors
     assert.equal(
       await run([
         '--spec',
@@ -205,11 +207,14 @@ describe('mockgen drift (CLI)', function () {
         '--recordings',
         file('dirty.har'),
         '--write-baseline',
-        file('baseline.json'),
+        file('baselines/new/baseline.json'),
         ...out,
       ]),
-      1,
+      0,
     );
+    assert.equal(json().summary.baselined, 0, 'the report still shows what was accepted');
+    assert.ok(json().findings.length > 0);
+    fs.copyFileSync(file('baselines/new/baseline.json'), file('baseline.json'));
     const baseline = JSON.parse(fs.readFileSync(file('baseline.json'), 'utf8')) as {
       fingerprints: { fingerprint: string; count: number }[];
     };
@@ -304,6 +309,120 @@ describe('mockgen drift (CLI)', function () {
     };
     assert.equal(report.summary.entries, 9);
     assert.ok(report.findings.every((f) => f.file === file('dirty.har')));
+  });
+
+  it('--write-baseline exits 0 whatever --fail-on, and the baseline then silences the findings', async () => {
+    const args = ['--spec', spec, '--recordings', file('dirty.har'), '--output', file('wb.txt')];
+    assert.equal(
+      await run([...args, '--fail-on', 'warning', '--write-baseline', file('wb/accepted.json')]),
+      0,
+    );
+    assert.equal(await run(args), 1, 'without the baseline the drift fails');
+    assert.equal(await run([...args, '--fail-on', 'warning', '--baseline', file('wb/accepted.json')]), 0);
+    assert.match(fs.readFileSync(file('wb.txt'), 'utf8'), /No drift found/);
+    assert.deepEqual(
+      fs.readdirSync(file('wb')).filter((f) => f.endsWith('.tmp')),
+      [],
+    );
+  });
+
+  it('--output creates missing folders and replaces the file atomically (no temporary file left)', async () => {
+    const target = file('dir/that/does/not/exist/report.xml');
+    const args = ['--spec', spec, '--recordings', file('dirty.har'), '--format', 'junit', '--output', target];
+    assert.equal(await run(args), 1);
+    assertJunit10(parseXml(fs.readFileSync(target, 'utf8')));
+    fs.writeFileSync(target, 'old report');
+    assert.equal(await run([...args.slice(0, 4), '--format', 'junit', '--output', target]), 1);
+    assert.match(fs.readFileSync(target, 'utf8'), /^<\?xml/);
+    assert.deepEqual(fs.readdirSync(path.dirname(target)), ['report.xml']);
+    // a folder where the file should be: a user error naming the file, and nothing half-written
+    fs.mkdirSync(file('taken/report.xml'), { recursive: true });
+    await assert.rejects(
+      run([...args.slice(0, 6), '--output', file('taken/report.xml')]),
+      (err: unknown) => isMockgenError(err) && /Cannot write the report to .*report\.xml/.test(err.message),
+    );
+    assert.deepEqual(fs.readdirSync(file('taken')), ['report.xml']);
+  });
+
+  it('junit: failing testcases follow --fail-on (warnings pass by default)', async () => {
+    const junit = async (har: string, ...extra: string[]) => {
+      const target = file(`junit-${har}-${extra.join('')}.xml`);
+      const code = await run([
+        '--spec',
+        spec,
+        '--recordings',
+        file(har),
+        '--format',
+        'junit',
+        '--output',
+        target,
+        ...extra,
+      ]);
+      const suites = parseXml(fs.readFileSync(target, 'utf8'));
+      assertJunit10(suites);
+      const cases = suites.children[0].children.filter((c) => c.name === 'testcase');
+      const failing = cases
+        .filter((c) => c.children.some((x) => x.name === 'failure'))
+        .map((c) => c.attrs.name);
+      assert.equal(suites.attrs.failures, String(failing.length));
+      return { code, failing, cases };
+    };
+    const warned = await junit('warnings.har');
+    assert.deepEqual([warned.code, warned.failing], [0, []]);
+    const getPet = warned.cases.find((c) => c.attrs.name === 'GET /pets/{petId}: invalid-response-body');
+    assert.match(getPet?.children[0].text ?? '', /^warning: .*colour/);
+    assert.ok(warned.cases.some((c) => c.attrs.name === 'GET /animals/{id}: untested'));
+    const strict = await junit('warnings.har', '--fail-on', 'warning');
+    assert.deepEqual([strict.code, strict.failing], [1, ['GET /pets/{petId}: invalid-response-body']]);
+    const dirtyRun = await junit('dirty.har');
+    assert.equal(dirtyRun.code, 1);
+    assert.deepEqual(dirtyRun.failing, [
+      'GET /pets/{petId}: invalid-response-body',
+      'GET /v1/unknown: undocumented-path',
+    ]);
+    assert.ok(dirtyRun.cases.some((c) => c.attrs.name === 'GET /pets: conforms to the contract'));
+  });
+
+  it('sarif: results are located on the contract line of the schema they break', async () => {
+    const target = file('drift.sarif');
+    assert.equal(
+      await run(['--spec', spec, '--recordings', file('dirty.har'), '--format', 'sarif', '--output', target]),
+      1,
+    );
+    const log = JSON.parse(fs.readFileSync(target, 'utf8')) as {
+      runs: {
+        results: {
+          ruleId: string;
+          properties: { pointer: string };
+          locations: {
+            physicalLocation: {
+              artifactLocation: { uri: string; uriBaseId?: string };
+              region: { startLine: number; startColumn?: number };
+            };
+          }[];
+        }[];
+      }[];
+    };
+    const lines = fs.readFileSync(spec, 'utf8').split('\n');
+    const results = log.runs[0].results;
+    assert.ok(results.length >= 2);
+    for (const r of results) {
+      const location = r.locations[0].physicalLocation;
+      assert.deepEqual(location.artifactLocation, {
+        uri: path.relative(process.cwd(), spec).split(path.sep).join('/'),
+        uriBaseId: '%SRCROOT%',
+      });
+      assert.ok(location.region.startLine >= 1 && location.region.startLine <= lines.length);
+    }
+    const email = results.find((r) => r.properties.pointer === '/owner/email')!;
+    const region = email.locations[0].physicalLocation.region;
+    assert.match(lines[region.startLine - 1], /^ {8}email: \{ type: string, format: email \}/);
+    assert.equal(
+      lines[region.startLine - 1].slice(region.startColumn! - 1, region.startColumn! + 5),
+      'format',
+    );
+    const unknown = results.find((r) => r.ruleId === 'undocumented-path')!;
+    assert.equal(lines[unknown.locations[0].physicalLocation.region.startLine - 1], 'paths:');
   });
 
   it('documents every flag in its usage', () => {

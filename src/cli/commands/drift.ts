@@ -1,13 +1,19 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { applyBaseline, readBaseline, writeBaseline } from '../../drift/baseline';
+import { locatePointers, type SourcePosition } from '../../contract/locate-pointers';
 import { checkDrift, recount } from '../../drift/check-drift';
+import { operationLabel } from '../../drift/match';
 import type { Finding } from '../../drift/types';
 import { MockgenError } from '../../errors';
+import type { Contract } from '../../model/types';
 import { packageRoot } from '../../paths';
 import { isReportFormat, REPORT_FORMATS, REPORTERS, type ReportFormat } from '../../report';
+import { failsRun, type FailOn } from '../../report/context';
+import { contractPointers } from '../../report/contract-location';
+import { writeFileAtomic } from '../../write-file';
 
 export const usage = `mockgen drift — check recorded traffic against the contract
 
@@ -18,18 +24,17 @@ Options:
   --spec FILE              OpenAPI 2.0 / 3.0 / 3.1 contract (YAML or JSON)
   --recordings FILE.har    HAR file(s) to check; repeat the flag or list several files after it
   --format FORMAT          text (default) | json | junit | github | sarif
-  --output FILE            write the report to FILE instead of stdout
+  --output FILE            write the report to FILE instead of stdout (folders created, written atomically)
   --fail-on LEVEL          error (default) | warning | never: findings at or above LEVEL exit 1
+                           (and, in JUnit, are failing testcases)
   --baseline FILE          accepted findings (from --write-baseline); only new ones count
-  --write-baseline FILE    write the current findings as a baseline to FILE
+  --write-baseline FILE    write the current findings as the accepted baseline to FILE and exit 0
   --no-extra-properties    do not warn about undocumented properties where the schema allows them
   --verbose                stack traces for internal errors
 
-Exit codes: 0 no drift, 1 drift at or above --fail-on, 2 bad input or tool failure.
+Exit codes: 0 no drift (or --write-baseline written), 1 drift at or above --fail-on, 2 bad input or tool failure.
 Operations no recording exercised are listed (summary.untestedOperations in JSON) but never fail the run.
 `;
-
-type FailOn = 'error' | 'warning' | 'never';
 
 export interface DriftArgs {
   spec: string;
@@ -94,15 +99,12 @@ function parse(argv: string[]) {
 
 /** The exit code for the findings that count. */
 export function exitCodeFor(findings: Finding[], failOn: FailOn): number {
-  if (failOn === 'never') return 0;
-  const failing = findings.some(
-    (f) => f.severity === 'error' || (failOn === 'warning' && f.severity === 'warning'),
-  );
-  return failing ? 1 : 0;
+  return findings.some((f) => failsRun(f.severity, failOn)) ? 1 : 0;
 }
 
 export async function run(argv: string[]): Promise<number> {
   const args = parseDriftArgs(argv);
+  const startedAt = new Date();
   const accepted = args.baseline ? await readBaseline(args.baseline) : undefined;
   const result = await checkDrift({
     spec: args.spec,
@@ -122,16 +124,29 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.isTTY === true &&
     !process.env.NO_COLOR &&
     process.env.TERM !== 'dumb';
+  const operationPointers = Object.fromEntries(
+    result.contract.operations.map((op) => [operationLabel(op), op.pointer]),
+  );
   const report = REPORTERS[args.format](findings, {
     contractFile: args.spec,
     recordingFiles: args.recordings,
     summary: counted.summary,
     color,
     toolVersion: toolVersion(),
+    failOn: args.failOn,
+    operationPointers,
+    ...(args.format === 'sarif'
+      ? {
+          contractPositions: await contractPositions(result.contract, findings, operationPointers),
+          sourceRoot: sourceRoot(process.cwd()),
+        }
+      : {}),
+    startedAt: startedAt.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    durationMs: Date.now() - startedAt.getTime(),
   });
   if (args.output) {
     try {
-      await fs.writeFile(args.output, report);
+      await writeFileAtomic(args.output, report);
     } catch (err) {
       throw new MockgenError(`Cannot write the report to ${args.output}: ${(err as Error).message}.`, {
         file: args.output,
@@ -140,7 +155,35 @@ export async function run(argv: string[]): Promise<number> {
   } else {
     await writeStdout(report);
   }
+  // Writing a baseline accepts the drift it records: the run that writes it succeeds.
+  if (args.writeBaseline) return 0;
   return exitCodeFor(findings, args.failOn);
+}
+
+/** Where the findings' schemas and operations are in the contract's text (SARIF regions). */
+async function contractPositions(
+  contract: Contract,
+  findings: Finding[],
+  operationPointers: Record<string, string>,
+): Promise<Map<string, SourcePosition>> {
+  const wanted = new Set<string>();
+  for (const f of findings) for (const p of contractPointers(f, operationPointers)) wanted.add(p);
+  if (wanted.size === 0) return new Map();
+  try {
+    return locatePointers(await fs.readFile(contract.file, 'utf8'), wanted);
+  } catch {
+    return new Map(); // the contract was read a moment ago; without its text, results sit on line 1
+  }
+}
+
+/** The repository root (the nearest folder up with `.git`), where code scanning resolves paths; else `dir`. */
+function sourceRoot(dir: string): string {
+  for (let at = path.resolve(dir); ;) {
+    if (existsSync(path.join(at, '.git'))) return at;
+    const parent = path.dirname(at);
+    if (parent === at) return path.resolve(dir);
+    at = parent;
+  }
 }
 
 function writeStdout(text: string): Promise<void> {
