@@ -27,12 +27,14 @@ interface Served {
 }
 
 const children = new Set<ChildProcess>();
+/** TMPDIR of every child: its mockgen-serve-* folder goes with the test's folder, even after a SIGKILL */
+let childTmp = '';
 
 /** Spawns the real CLI (`node bin/mockgen.js serve ...`); resolves once it says where it listens. */
 async function serve(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Served> {
   const child = spawn(process.execPath, [BIN, 'serve', ...args], {
     cwd: repoRoot,
-    env: { ...process.env, MOCKGEN_LATENCY: 'off', ...env },
+    env: { ...process.env, MOCKGEN_LATENCY: 'off', TMPDIR: childTmp, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.add(child);
@@ -85,6 +87,7 @@ function runToExit(args: string[]): Promise<{ code: number | null; stdout: strin
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, 'serve', ...args], {
       cwd: repoRoot,
+      env: { ...process.env, TMPDIR: childTmp },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.add(child);
@@ -103,18 +106,20 @@ function mockgenTempFolders(dir: string): string[] {
 describe('mockgen serve (CLI)', function () {
   this.timeout(60_000);
   let work: string;
-  beforeEach(() => (work = tempDir('serve-test')));
+  beforeEach(() => (childTmp = work = tempDir('serve-test')));
   afterEach(async () => {
     for (const child of children) {
       const gone = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGKILL');
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
       await gone;
+      clearTimeout(timer);
     }
     fs.rmSync(work, { recursive: true, force: true });
   });
 
   it('serves the contract without a project: a schema-valid GET, health 200, 404 for an unknown path', async () => {
-    const mock = await serve(['--spec', PETSTORE, '--port', '0'], { TMPDIR: work });
+    const mock = await serve(['--spec', PETSTORE, '--port', '0'], {});
     assert.match(mock.stdout(), /Petstore listening on http:\/\/127\.0\.0\.1:\d+\/v1 \(12 operations\)/);
 
     const health = await fetch(`${mock.origin}/__mockgen/health`);
@@ -232,7 +237,7 @@ describe('mockgen serve (CLI)', function () {
   });
 
   it('SIGTERM closes the server, removes the temporary folder and exits 0', async () => {
-    const mock = await serve(['--spec', PETSTORE, '--port', '0', '--watch'], { TMPDIR: work });
+    const mock = await serve(['--spec', PETSTORE, '--port', '0', '--watch'], {});
     const [folder] = mockgenTempFolders(work);
     assert.ok(folder, 'a mockgen-serve-* folder while serving');
     assert.ok(fs.existsSync(path.join(work, folder, '1', 'data', 'manifest.json')));
