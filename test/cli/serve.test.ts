@@ -311,21 +311,28 @@ describe('mockgen serve: watchFiles', () => {
   beforeEach(() => (work = tempDir('watch-test')));
   afterEach(() => fs.rmSync(work, { recursive: true, force: true }));
 
+  const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+  /** waits (up to 5 s, the machine may be busy) until `calls` has an entry, then a little longer for strays */
+  async function settled(calls: string[][]): Promise<void> {
+    for (const deadline = Date.now() + 5000; calls.length === 0 && Date.now() < deadline;) await sleep(20);
+    await sleep(400);
+  }
+
   it('reports a burst of writes and an atomic rename once, and ignores other files in the folder', async () => {
     const file = path.join(work, 'api.yaml');
     fs.writeFileSync(file, 'a: 1\n');
     const calls: string[][] = [];
-    const watcher = watchFiles([file], (changed) => calls.push(changed), 100);
+    const watcher = watchFiles([file], (changed) => calls.push(changed), 300);
     try {
       fs.writeFileSync(path.join(work, 'other.yaml'), 'x: 1\n');
-      await new Promise((r) => setTimeout(r, 250));
+      await sleep(600);
       assert.deepEqual(calls, []);
 
       fs.writeFileSync(file, 'a: 2\n');
       fs.appendFileSync(file, 'b: 3\n');
       fs.writeFileSync(`${file}.tmp`, 'a: 4\n');
       fs.renameSync(`${file}.tmp`, file);
-      await new Promise((r) => setTimeout(r, 400));
+      await settled(calls);
       assert.deepEqual(calls, [[file]]);
     } finally {
       watcher.close();
@@ -343,11 +350,11 @@ describe('mockgen serve: watchFiles', () => {
     watcher.update([b]);
     fs.writeFileSync(a, '2');
     fs.writeFileSync(b, '2');
-    await new Promise((r) => setTimeout(r, 300));
+    await settled(calls);
     assert.deepEqual(calls, [[b]]);
     watcher.close();
     fs.writeFileSync(b, '3');
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(300);
     assert.equal(calls.length, 1);
   });
 });

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { toProjectConfig } from '../../config';
@@ -59,45 +60,47 @@ export async function run(argv: string[]): Promise<number> {
   const signalled = new Promise<NodeJS.Signals>((resolve) => (onSignal = resolve));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  const planStarted = Date.now();
   const mock = await startLiveMock({ project, port, host }).catch((err: unknown) => {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     throw err;
   });
   const first = mock.version();
-  const shownHost = host.includes(':') ? `[${host}]` : host;
-  say(
-    `${first.title || 'mock'} listening on http://${shownHost}:${mock.port}${first.basePath} ` +
-      `(${operations(first)}) from ${specName}` +
-      `${values.watch ? `, watching ${first.summary.inputs.length} file${first.summary.inputs.length === 1 ? '' : 's'}` : ''}. ` +
-      'Ctrl-C to stop.',
-  );
 
   let stopping = false;
   let watcher: FileWatcher | undefined;
   if (values.watch) {
-    watcher = watchFiles(
-      first.summary.inputs,
-      () => {
-        mock.reload().then(
-          (version) => {
-            if (stopping) return;
-            // a `$ref` added or dropped changes what there is to watch
-            watcher?.update(version.summary.inputs);
-            say(`reloaded ${specName} (${operations(version)}); state reset`);
-          },
-          (err: unknown) => {
-            if (stopping) return;
-            const message = isMockgenError(err) ? err.message : String((err as Error)?.stack ?? err);
-            process.stderr.write(
-              `mockgen serve: ${message}\nmockgen serve: still serving the previous version of ${specName}; fix the file to reload.\n`,
-            );
-          },
-        );
-      },
-      WATCH_DEBOUNCE_MS,
-    );
+    const reload = (): void => {
+      mock.reload().then(
+        (version) => {
+          if (stopping) return;
+          // a `$ref` added or dropped changes what there is to watch
+          watcher?.update(version.summary.inputs);
+          say(`reloaded ${specName} (${operations(version)}); state reset`);
+        },
+        (err: unknown) => {
+          if (stopping) return;
+          const message = isMockgenError(err) ? err.message : String((err as Error)?.stack ?? err);
+          process.stderr.write(
+            `mockgen serve: ${message}\nmockgen serve: still serving the previous version of ${specName}; fix the file to reload.\n`,
+          );
+        },
+      );
+    };
+    // watching starts before the "listening" line, so a change made on seeing it is noticed; one
+    // made while the first plan was read is caught by its time
+    watcher = watchFiles(first.summary.inputs, reload, WATCH_DEBOUNCE_MS);
+    if (first.summary.inputs.some((file) => modifiedSince(file, planStarted))) reload();
   }
+
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  const watching = first.summary.inputs.length;
+  say(
+    `${first.title || 'mock'} listening on http://${shownHost}:${mock.port}${first.basePath} ` +
+      `(${operations(first)}) from ${specName}` +
+      `${values.watch ? `, watching ${watching} file${watching === 1 ? '' : 's'}` : ''}. Ctrl-C to stop.`,
+  );
 
   const signal = await signalled;
   stopping = true;
@@ -113,6 +116,14 @@ export async function run(argv: string[]): Promise<number> {
   process.off('SIGINT', force);
   process.off('SIGTERM', force);
   return 0;
+}
+
+function modifiedSince(file: string, time: number): boolean {
+  try {
+    return fs.statSync(file).mtimeMs >= time;
+  } catch {
+    return false;
+  }
 }
 
 function operations(version: ServedVersion): string {
