@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import type { Manifest, OperationData, ResourceSpec } from '../templates/runtime/types';
+import type { Manifest, OperationData, ResourceSpec, RouteEntry } from '../templates/runtime/types';
 import type { ProjectConfig } from './config';
 import { loadContract } from './contract/load-contract';
-import { planFiles, type DynamicFieldNote, type FilePlan } from './emit/plan-files';
+import { planFiles, planRoutes, type DynamicFieldNote, type FilePlan } from './emit/plan-files';
 import { analyseDynamic, templatize, templatizeHeaders } from './model/dynamic';
 import { defaultLatency } from './model/latency';
 import { buildOperationData } from './model/operation-data';
@@ -25,12 +25,17 @@ export interface GenerateSummary {
   resources: number;
   dynamicFields: number;
   diagnostics: Diagnostic[];
+  /** every local file read, absolute: the contract's (root first, then `$ref`ed files), then the recordings */
+  inputs: string[];
 }
 
-/** contract + recordings → the emitted project's files, in memory. Pure apart from reading inputs. */
+/**
+ * contract + recordings → the emitted project's files, in memory, and its route table (what
+ * `src/routes.ts` lists; `data` paths are relative to `data/`). Pure apart from reading inputs.
+ */
 export async function planProject(
   config: ProjectConfig,
-): Promise<{ files: FilePlan; summary: GenerateSummary }> {
+): Promise<{ files: FilePlan; routes: RouteEntry[]; summary: GenerateSummary }> {
   const contract = await loadContract(config.spec);
   const recordings: Recordings =
     config.recordings.length > 0
@@ -110,6 +115,7 @@ export async function planProject(
   });
   return {
     files,
+    routes: planRoutes(operations),
     summary: {
       operations: operations.length,
       exchanges: recordings.exchanges.length,
@@ -118,6 +124,10 @@ export async function planProject(
       resources: resources.length,
       dynamicFields: dynamicFields.length,
       diagnostics: allDiagnostics,
+      inputs: [
+        ...(contract.files ?? [path.resolve(config.spec)]),
+        ...config.recordings.map((f) => path.resolve(f)),
+      ],
     },
   };
 }

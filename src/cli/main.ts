@@ -7,6 +7,7 @@ const COMMANDS: Record<string, () => CommandModule> = {
   generate: () => require('./commands/generate') as CommandModule,
   drift: () => require('./commands/drift') as CommandModule,
   record: () => require('./commands/record') as CommandModule,
+  serve: () => require('./commands/serve') as CommandModule,
 };
 
 const HELP = `mockgen — contract-driven API mocks
@@ -15,6 +16,7 @@ Usage:
   mockgen generate [--spec FILE] [--recordings FILE.har ...] [--out DIR] [--check]
   mockgen drift --spec FILE --recordings FILE.har [--format text|json|junit|github|sarif]
   mockgen record --target URL [--port N] --out FILE.har [--spec FILE]
+  mockgen serve --spec FILE [--recordings FILE.har ...] [--port N] [--watch]
 
 Run \`mockgen <command> --help\` for the options of a command.
 `;

@@ -29,7 +29,9 @@ export async function loadContract(file: string): Promise<Contract> {
   const { version, doc } = checkDocument(read.value, file, diagnostics);
   // Bundling only has work to do when some $ref leaves the document; skipping it saves seconds on big contracts.
   const scan = scanRefs(doc, file);
-  const bundled = scan.external ? await bundle(file, doc, read.value as Json) : doc;
+  const { doc: bundled, files } = scan.external
+    ? await bundle(file, doc, read.value as Json)
+    : { doc, files: [path.resolve(file)] };
   const nameHints = new Map(scan.externalRefs.map(({ ref, pointer }) => [pointer, nameFromRef(ref)]));
   validateDocument(bundled, version, diagnostics);
 
@@ -54,6 +56,7 @@ export async function loadContract(file: string): Promise<Contract> {
     schemas: schemas.schemas(),
     ...(errorSchema !== undefined ? { errorSchema } : {}),
     diagnostics: diagnostics.finish(),
+    files,
   };
 }
 
@@ -66,12 +69,14 @@ interface RefParserError extends Error {
 
 /**
  * swagger-parser `bundle`: external files are pulled in and every `$ref` becomes internal. Circular
- * refs stay refs. Unresolvable refs are reported with the pointer where they occur.
+ * refs stay refs. Unresolvable refs are reported with the pointer where they occur. Also gives the
+ * local files it read (the root file first), for `mockgen serve --watch`.
  */
-async function bundle(file: string, doc: Json, original: Json): Promise<Json> {
+async function bundle(file: string, doc: Json, original: Json): Promise<{ doc: Json; files: string[] }> {
   const absolute = path.resolve(file);
+  const parser = new SwaggerParser();
   try {
-    const result = await SwaggerParser.bundle(
+    const result = await parser.bundle(
       absolute,
       doc as never,
       {
@@ -81,7 +86,8 @@ async function bundle(file: string, doc: Json, original: Json): Promise<Json> {
     );
     if (!isObject(result))
       throw new MockgenError(`${file}: bundling the contract produced no document`, { file });
-    return result;
+    const files = parser.$refs.paths('file').map((source) => path.resolve(source));
+    return { doc: result, files: [absolute, ...files.filter((source) => source !== absolute)] };
   } catch (err) {
     if (err instanceof MockgenError) throw err;
     const errors: RefParserError[] = Array.isArray((err as { errors?: unknown }).errors)

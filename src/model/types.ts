@@ -181,6 +181,8 @@ export interface Contract {
   errorSchema?: string;
   /** Problems found while loading that did not stop it (e.g. invalid examples are added later by model/). */
   diagnostics: Diagnostic[];
+  /** Local files the contract was read from, absolute: the root file first, then every file a `$ref` reached. */
+  files?: string[];
 }
 
 // ---------------------------------------------------------------------------------------------
