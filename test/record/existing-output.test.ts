@@ -223,11 +223,15 @@ describe('record: the recorder with an existing HAR', function () {
       assert.equal(summary.existing, 2);
     }
     const urls = (i: number): string => `${target.url}/json?i=${i}`;
-    assert.deepEqual(seen, [
-      ['old 0', 'old 1', urls(0)],
-      ['old 0', 'old 1', urls(0), urls(1)],
-      ['old 0', 'old 1', urls(0), urls(1), urls(2)],
-    ]);
+    // Entries that finish during a write go out together in the next one, so under load one read
+    // may already see two new entries: every read is the old entries, then a prefix of the new ones.
+    const all = ['old 0', 'old 1', urls(0), urls(1), urls(2)];
+    assert.ok(seen.length >= 1);
+    for (const snapshot of seen) {
+      assert.ok(snapshot.length >= 3, JSON.stringify(snapshot));
+      assert.deepEqual(snapshot, all.slice(0, snapshot.length));
+    }
+    assert.deepEqual(seen[seen.length - 1], all);
   });
 
   it('a busy port leaves an existing HAR byte-identical and creates nothing', async () => {
