@@ -126,6 +126,8 @@ function describeId(resource: ResourceSpec): string {
 const PROJECT_FILES: [string, string][] = [
   ['tsconfig.json', 'tsconfig.json'],
   ['gitignore', '.gitignore'],
+  ['Dockerfile', 'Dockerfile'],
+  ['dockerignore', '.dockerignore'],
 ];
 
 function readTemplate(name: string): string {

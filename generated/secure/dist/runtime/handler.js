@@ -58,6 +58,7 @@ const path = __importStar(require("node:path"));
 const body_1 = require("./body");
 const admin_routes_1 = require("./admin-routes");
 const journal_1 = require("./journal");
+const request_log_1 = require("./request-log");
 const latency_1 = require("./latency");
 const negotiate_1 = require("./negotiate");
 const params_1 = require("./params");
@@ -93,6 +94,9 @@ function createMockHandler(options) {
     const basePath = (manifest.basePath ?? '').replace(/\/+$/, '');
     const limit = (0, body_1.bodyLimit)(env);
     const cors = !/^(0|off|false|no)$/i.test(env.MOCKGEN_CORS ?? '');
+    const logOption = options.log ?? (0, request_log_1.requestLogEnabled)(env);
+    /** undefined unless logging: the only cost of the log when it is off is testing this */
+    const requestLog = logOption === true ? (0, request_log_1.stdoutRequestLog)() : logOption || undefined;
     let defsCache;
     const defs = () => {
         if (!defsCache) {
@@ -159,6 +163,8 @@ function createMockHandler(options) {
     };
     const eventInterval = (0, latency_1.eventIntervalMs)(env);
     const finish = (x, wire) => {
+        if (requestLog !== undefined)
+            requestLog.watch(x.res, x.method, x.url, x.started, wire.source);
         writeWire(x.req, x.res, wire, cors, wire.events === true ? eventInterval : 0);
         (0, journal_1.recordFields)(x.started, x.session, x.method, x.url, x.op?.id, wire.status, wire.source, Date.now() - x.started);
     };
@@ -235,12 +241,17 @@ function createMockHandler(options) {
         }
         if (rawPath.startsWith('/__mockgen/') || rawPath === '/__mockgen') {
             // answered without Express (admin-routes.ts); with a user extension, its Express app decides
-            if (options.extend)
+            if (options.extend) {
+                if (requestLog !== undefined)
+                    requestLog.watch(res, method, url, x.started, 'admin');
                 return void adminApp()(req, res);
+            }
             // readiness probes hit the health check first and often: the same bytes every time
             const wire = rawPath === '/__mockgen/health' && (method === 'GET' || method === 'HEAD')
                 ? health()
                 : ((0, admin_routes_1.builtinAdminResponse)({ method, path: rawPath, search, headers: req.headers }, manifest, options.routes) ?? (0, admin_routes_1.unknownAdminResponse)(method, rawPath));
+            if (requestLog !== undefined)
+                requestLog.watch(res, method, url, x.started, wire.source);
             writeWire(req, res, wire, false);
             return undefined;
         }
@@ -255,8 +266,11 @@ function createMockHandler(options) {
         const routeKey = `${lower} ${normalized}`;
         const found = staticRoutes.get(routeKey) ?? route(router, normalized, basePath, lower);
         if (!found) {
-            if (options.extend)
+            if (options.extend) {
+                if (requestLog !== undefined)
+                    requestLog.watch(res, method, url, x.started, 'extension');
                 return void adminApp()(req, res);
+            }
             return void finish(x, problemWire('NO_PATH_MATCHED_ERROR', `The route ${truncate(normalized)} hasn't been found in the specification file`));
         }
         // paths without parameters are routed once (the answer is shared: routes are never changed)

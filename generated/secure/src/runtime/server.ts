@@ -21,6 +21,8 @@ export interface StartServerOptions {
   host?: string;
   env?: NodeJS.ProcessEnv;
   extend?: MockHandlerOptions['extend'];
+  /** the request log (request-log.ts); default MOCKGEN_LOG */
+  log?: MockHandlerOptions['log'];
 }
 
 export interface RunningServer {
@@ -35,6 +37,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     routes: options.routes,
     env: options.env,
     extend: options.extend,
+    log: options.log,
   });
   const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 120_000 }, handler);
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {

@@ -50,6 +50,7 @@ async function startServer(options) {
         routes: options.routes,
         env: options.env,
         extend: options.extend,
+        log: options.log,
     });
     const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 120_000 }, handler);
     server.on('clientError', (err, socket) => {

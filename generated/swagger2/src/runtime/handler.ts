@@ -31,6 +31,7 @@ import {
 } from './body';
 import { builtinAdminResponse, unknownAdminResponse } from './admin-routes';
 import { recordFields } from './journal';
+import { RequestLog, requestLogEnabled, stdoutRequestLog } from './request-log';
 import { eventIntervalMs, latencyMs } from './latency';
 import { mediaTypeOf } from './negotiate';
 import { parseCookies, parseQuery } from './params';
@@ -72,6 +73,8 @@ export interface MockHandlerOptions {
    * requests that match no operation are passed to the app too before the 404.
    */
   extend?: (app: import('express').Express) => void;
+  /** one line per request (request-log.ts): `true` to stdout, or that log; default MOCKGEN_LOG */
+  log?: boolean | RequestLog;
 }
 
 export interface MockHandler {
@@ -142,6 +145,9 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
   const basePath = (manifest.basePath ?? '').replace(/\/+$/, '');
   const limit = bodyLimit(env);
   const cors = !/^(0|off|false|no)$/i.test(env.MOCKGEN_CORS ?? '');
+  const logOption = options.log ?? requestLogEnabled(env);
+  /** undefined unless logging: the only cost of the log when it is off is testing this */
+  const requestLog = logOption === true ? stdoutRequestLog() : logOption || undefined;
 
   let defsCache: Defs | undefined;
   const defs = (): Defs => {
@@ -220,6 +226,7 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
 
   const eventInterval = eventIntervalMs(env);
   const finish = (x: Exchange, wire: WireResponse): void => {
+    if (requestLog !== undefined) requestLog.watch(x.res, x.method, x.url, x.started, wire.source);
     writeWire(x.req, x.res, wire, cors, wire.events === true ? eventInterval : 0);
     recordFields(
       x.started,
@@ -314,7 +321,10 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
     }
     if (rawPath.startsWith('/__mockgen/') || rawPath === '/__mockgen') {
       // answered without Express (admin-routes.ts); with a user extension, its Express app decides
-      if (options.extend) return void adminApp()(req, res);
+      if (options.extend) {
+        if (requestLog !== undefined) requestLog.watch(res, method, url, x.started, 'admin');
+        return void adminApp()(req, res);
+      }
       // readiness probes hit the health check first and often: the same bytes every time
       const wire =
         rawPath === '/__mockgen/health' && (method === 'GET' || method === 'HEAD')
@@ -324,6 +334,7 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
               manifest,
               options.routes,
             ) ?? unknownAdminResponse(method, rawPath));
+      if (requestLog !== undefined) requestLog.watch(res, method, url, x.started, wire.source);
       writeWire(req, res, wire, false);
       return undefined;
     }
@@ -344,7 +355,10 @@ export function createMockHandler(options: MockHandlerOptions): MockHandler {
     const routeKey = `${lower} ${normalized}`;
     const found = staticRoutes.get(routeKey) ?? route(router, normalized, basePath, lower);
     if (!found) {
-      if (options.extend) return void adminApp()(req, res);
+      if (options.extend) {
+        if (requestLog !== undefined) requestLog.watch(res, method, url, x.started, 'extension');
+        return void adminApp()(req, res);
+      }
       return void finish(
         x,
         problemWire(
