@@ -163,6 +163,15 @@ describe('the packed package, installed into a fresh project', function () {
     ok(tsc, 'tsc against the shipped types');
   });
 
+  it('emits a project whose `npm ci && npm test` type-checks and smoke-tests it', () => {
+    const copy = path.join(work, 'mock-dev');
+    fs.cpSync(path.join(app, 'mock'), copy, { recursive: true });
+    ok(run(npm, ['ci', '--prefer-offline'], copy), 'npm ci');
+    const test = run(npm, ['test'], copy);
+    ok(test, 'npm test in the emitted project');
+    assert.match(test.stdout, /smoke: ok/);
+  });
+
   it('emits a project that `npm ci --omit=dev` installs and `npm start` serves, without a compiler', async () => {
     const mock = path.join(app, 'mock');
     ok(run(npm, ['ci', '--omit=dev', '--prefer-offline'], mock), 'npm ci --omit=dev');
