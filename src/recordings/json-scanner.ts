@@ -94,7 +94,8 @@ export class JsonValueCapture {
   /**
    * Consumes the value's bytes from `chunk[from]` on (the first call starts at the value's first
    * byte). Returns the index just after the value when it ends in this chunk, else -1: the rest of
-   * the chunk belongs to the value; write the next chunk from 0.
+   * the chunk belongs to the value; write the next chunk from 0. The chunk may be overwritten once
+   * this returns -1 (what is kept of it is copied); after an index, `result()` must be called first.
    */
   write(chunk: Buffer, from: number): number {
     const n = chunk.length;
@@ -139,7 +140,8 @@ export class JsonValueCapture {
       }
       j++;
     }
-    this.parts.push(chunk.subarray(from, n));
+    // a copy: callers may reuse their buffer for the next chunk (record/existing-har.ts does)
+    this.parts.push(Buffer.from(chunk.subarray(from, n)));
     return -1;
   }
 

@@ -80,6 +80,23 @@ describe('recordings/json-scanner', () => {
       assert.deepEqual(got?.result, { ok: true, value: { a: '}' }, end: { line: 1, col: 11 } });
     });
 
+    it('keeps a copy of a chunk it is not done with: the caller may reuse one buffer for every chunk', () => {
+      const json = `{"a":"${'x'.repeat(50)}\\"","b":[1,"ü",3]}`;
+      const bytes = Buffer.from(`${json},`);
+      const buffer = Buffer.alloc(7);
+      const c = new JsonValueCapture(bytes[0], 1, 1);
+      let end = -1;
+      for (let at = 0; end < 0; at += buffer.length) {
+        const n = bytes.copy(buffer, 0, at, at + buffer.length);
+        end = c.write(buffer.subarray(0, n), 0);
+      }
+      assert.deepEqual(c.result(), {
+        ok: true,
+        value: JSON.parse(json),
+        end: { line: 1, col: 1 + json.length },
+      });
+    });
+
     it('does not end before its closing byte (an unterminated string or container)', () => {
       for (const json of ['"abc', '"abc\\"', '{"a":[1,2]', '[{"a":"]"}', '-12']) {
         const bytes = Buffer.from(json);

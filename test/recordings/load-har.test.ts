@@ -366,6 +366,20 @@ describe('recordings/load-har', () => {
       );
     });
 
+    it('finds the same entries when the caller reuses one buffer for every chunk', () => {
+      const want = (JSON.parse(tricky) as { log: { entries: unknown[] } }).log.entries;
+      const bytes = Buffer.from(tricky);
+      for (const size of [1, 5, 64]) {
+        const seen: unknown[] = [];
+        const scanner = new HarEntryScanner('t.har', (raw) => seen.push(raw));
+        const buffer = Buffer.alloc(size);
+        for (let at = 0; at < bytes.length; at += size)
+          scanner.write(buffer.subarray(0, bytes.copy(buffer, 0, at, at + size)));
+        scanner.end();
+        assert.deepEqual(seen, want, `a buffer of ${size}`);
+      }
+    });
+
     it('handles pretty-printed input with a BOM and reports positions after multi-line entries', () => {
       const pretty = JSON.stringify(JSON.parse(tricky), null, 2).replace(/\n {2}\}\n\}$/, '\n  },\n}');
       const lastLine = pretty.split('\n').length;
