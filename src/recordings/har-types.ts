@@ -1,7 +1,8 @@
 /**
  * HAR 1.2 as raw JSON (http://www.softwareishard.com/blog/har-12-spec/), the shape written by
- * browsers, proxies and `mockgen record`. Only `recordings/load-har.ts`, `recordings/redact.ts` and
- * `record/` read or write it; every later stage works on `Exchange` (model/types.ts).
+ * browsers, proxies and `mockgen record`. Only the HAR loader (`recordings/load-har.ts` and the files
+ * it is made of), `recordings/redact.ts` and `record/` read or write it; every later stage works on
+ * `Exchange` (model/types.ts).
  *
  * Custom fields start with `_` as the spec requires. mockgen uses:
  * - `HarEntry._error`: the proxy could not get a response (then `response.status` is 0);
