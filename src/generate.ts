@@ -103,7 +103,7 @@ export async function planProject(
   };
   if (isRpcStyle(contract)) manifest.rpcMethods = true;
 
-  const allDiagnostics = [...contract.diagnostics, ...diagnostics];
+  const allDiagnostics = [...contract.diagnostics, ...(recordings.diagnostics ?? []), ...diagnostics];
   const files = await planFiles({
     manifest,
     schemas: contract.schemas,

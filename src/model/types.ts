@@ -233,6 +233,8 @@ export interface Exchange {
 export interface Recordings {
   files: string[];
   exchanges: Exchange[];
+  /** what the loader left out of entries it could not replay faithfully (hostile or broken recordings) */
+  diagnostics?: Diagnostic[];
 }
 
 /** An exchange matched to the operation it exercises (recordings/match-operations.ts). */

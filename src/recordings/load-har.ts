@@ -12,7 +12,7 @@
  * tool stored them encoded or already decoded, legacy charsets), redact secrets (redact.ts, unless
  * `redact: false`), then convert.
  */
-import type { Exchange, Recordings } from '../model/types';
+import type { Diagnostic, Exchange, Recordings } from '../model/types';
 import type { RedactOptions } from './redact';
 import { scanHarFile } from './read-har-entries';
 import { toExchange } from './to-exchange';
@@ -31,10 +31,20 @@ export interface LoadHarOptions {
 /** Loads HAR files in order; exchanges keep file order, then entry order. */
 export async function loadHar(files: string[], options: LoadHarOptions = {}): Promise<Recordings> {
   const exchanges: Exchange[] = [];
+  const diagnostics: Diagnostic[] = [];
   for (const file of files) {
     await scanHarFile(file, (raw, index) => {
-      exchanges.push(toExchange(raw, index, file, options.redact));
+      const warn = (pointer: string, message: string): void => {
+        diagnostics.push({
+          severity: 'warning',
+          code: 'sanitised-recording',
+          file,
+          pointer,
+          message: `entry ${index}: ${message}`,
+        });
+      };
+      exchanges.push(toExchange(raw, index, file, options.redact, warn));
     });
   }
-  return { files: [...files], exchanges };
+  return { files: [...files], exchanges, diagnostics };
 }

@@ -9,24 +9,61 @@ import type { HarContent, HarPostData } from './har-types';
 import { mediaTypeOf } from './media-type';
 import { redactHarEntry, type RedactOptions } from './redact';
 import { EntryReader, normaliseEntry } from './validate-entry';
+import { jsonDepth, MAX_JSON_DEPTH } from './json-value';
 import { parseQuery } from '../../templates/runtime/params';
 
 const PSEUDO_HEADER = /^:/;
+/** RFC 9110 field names (`token`); HTTP/2 pseudo-headers (`:path`) are read, then dropped. */
+const HEADER_NAME = /^:?[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** What Node's http module accepts in a header value: no CR, LF, NUL or other controls but tab, latin-1 only. */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+/** Names that are keys of every object's prototype: a header by such a name would be served as garbage. */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** One raw HAR entry → Exchange (validated, bodies decoded, redacted unless `redact` is false). */
+/** Something the loader left out of an entry, and why (shown by `generate` as a warning). */
+export type SanitiseWarning = (pointer: string, message: string) => void;
+
+/**
+ * One raw HAR entry → Exchange (validated, bodies decoded, redacted unless `redact` is false).
+ * What a mock could not replay faithfully is sanitised, each omission reported through `warn`:
+ * headers with names that are not HTTP tokens or are prototype keys, or with values Node cannot
+ * send; a response status outside 100–599 (the entry is marked failed, so it is not replayed).
+ * A JSON body nested deeper than MAX_JSON_DEPTH is refused (a MockgenError naming the entry).
+ */
 export function toExchange(
   raw: unknown,
   index: number,
   file: string,
   redact: RedactOptions | false | undefined,
+  warn: SanitiseWarning = () => undefined,
 ): Exchange {
   const reader = new EntryReader(file, index);
   let entry = normaliseEntry(raw, reader);
   if (redact !== false) entry = redactHarEntry(entry, redact ?? {});
   const { request, response } = entry;
 
-  const requestHeaders = request.headers.map((h): [string, string] => [h.name.toLowerCase(), h.value]);
-  const responseHeaders = response.headers.map((h): [string, string] => [h.name.toLowerCase(), h.value]);
+  const cleanHeaders = (headers: { name: string; value: string }[], where: string): [string, string][] => {
+    const kept: [string, string][] = [];
+    headers.forEach((h, i) => {
+      const name = h.name.trim();
+      const reason = !HEADER_NAME.test(name)
+        ? 'is not an HTTP header name'
+        : PROTOTYPE_KEYS.has(name.toLowerCase())
+          ? 'is a reserved object key'
+          : !HEADER_VALUE.test(h.value)
+            ? 'has a value with characters HTTP cannot carry (control characters or non-latin-1)'
+            : undefined;
+      if (reason)
+        warn(
+          `/log/entries/${index}/${where}/headers/${i}`,
+          `header ${JSON.stringify(h.name)} ${reason}; left out`,
+        );
+      else kept.push([name.toLowerCase(), h.value]);
+    });
+    return kept;
+  };
+  const requestHeaders = cleanHeaders(request.headers, 'request');
+  const responseHeaders = cleanHeaders(response.headers, 'response');
   const target = splitUrl(request.url);
   const hostHeader =
     requestHeaders.find(([n]) => n === ':authority')?.[1] ??
@@ -73,6 +110,24 @@ export function toExchange(
   const responseBody = toRecordedBody(response.content);
   if (responseBody) exchange.response.body = responseBody;
   if (entry._error !== undefined || response.status === 0) exchange.failed = true;
+  else if (!Number.isInteger(response.status) || response.status < 100 || response.status > 599) {
+    warn(
+      `/log/entries/${index}/response/status`,
+      `status ${response.status} is not an HTTP status (100–599); the entry is not replayed`,
+    );
+    exchange.failed = true;
+  }
+  for (const [body, where] of [
+    [requestBody, 'request/postData/text'],
+    [responseBody, 'response/content/text'],
+  ] as const) {
+    if (body?.text !== undefined && /^\s*[[{]/.test(body.text) && jsonDepth(body.text) > MAX_JSON_DEPTH) {
+      reader.fail(
+        `/${where}`,
+        `the body nests deeper than ${MAX_JSON_DEPTH} levels, more than mockgen replays`,
+      );
+    }
+  }
   return exchange;
 }
 
