@@ -1,8 +1,8 @@
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { readConfig, toProjectConfig, type ProjectConfig } from '../../config';
 import { compareOutput, writeOutput } from '../../emit/write-output';
 import { MockgenError } from '../../errors';
+import { parseCommandFlags, PROJECT_OPTIONS } from '../flags';
 import { planProject, type GenerateSummary } from '../../generate';
 
 export const usage = `Usage: mockgen generate [--spec FILE] [--recordings FILE.har ...] [--out DIR] [options]
@@ -123,27 +123,20 @@ function report(
 }
 
 function parseFlags(argv: string[]) {
-  try {
-    return parseArgs({
+  return parseCommandFlags(
+    {
       args: argv,
       strict: true,
       allowPositionals: false,
       options: {
-        spec: { type: 'string' },
-        recordings: { type: 'string', multiple: true },
+        ...PROJECT_OPTIONS,
         out: { type: 'string' },
         check: { type: 'boolean' },
         force: { type: 'boolean' },
-        seed: { type: 'string' },
-        'no-dynamic': { type: 'boolean' },
-        redact: { type: 'string', multiple: true },
-        'sequence-policy': { type: 'string' },
-        quiet: { type: 'boolean' },
       },
-    });
-  } catch (err) {
-    throw new MockgenError(`${(err as Error).message}\n\n${usage}`);
-  }
+    },
+    usage,
+  );
 }
 
 function parseSeed(text: string): number {

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { toProjectConfig } from '../../config';
 import { isMockgenError, MockgenError } from '../../errors';
+import { parseCommandFlags, PROJECT_OPTIONS } from '../flags';
 import { startLiveMock, type ServedVersion } from '../../serve/live-mock';
 import { watchFiles, type FileWatcher } from '../../serve/watch-files';
 
@@ -131,27 +131,20 @@ function operations(version: ServedVersion): string {
 }
 
 function parseFlags(argv: string[]) {
-  try {
-    return parseArgs({
+  return parseCommandFlags(
+    {
       args: argv,
       strict: true,
       allowPositionals: false,
       options: {
-        spec: { type: 'string' },
-        recordings: { type: 'string', multiple: true },
+        ...PROJECT_OPTIONS,
         port: { type: 'string' },
         host: { type: 'string' },
         watch: { type: 'boolean' },
-        seed: { type: 'string' },
-        'no-dynamic': { type: 'boolean' },
-        redact: { type: 'string', multiple: true },
-        'sequence-policy': { type: 'string' },
-        quiet: { type: 'boolean' },
       },
-    });
-  } catch (err) {
-    throw new MockgenError(`${(err as Error).message}\n\n${usage}`);
-  }
+    },
+    usage,
+  );
 }
 
 /** `--port` wins over `PORT`, as the emitted project reads `PORT`. */
