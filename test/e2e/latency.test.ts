@@ -102,11 +102,15 @@ describe('e2e: latency modelled from recorded timings', function () {
       try {
         await measure(`${mock.url}/ping`, 2); // warm-up
         const delays = await measure(`${mock.url}/ping`, 16);
+        // the same round trip without a modelled delay, measured in the same run: on a loaded machine
+        // scheduling adds its own tens of ms, which is not the mock's latency model
+        const overhead = await measure(`${mock.url}/__mockgen/health`, 16);
+        const slack = Math.max(0, overhead[overhead.length - 1] - 20);
         const median = delays[Math.floor(delays.length / 2)];
         assert.ok(delays[0] >= mode.min, `fastest ${delays[0].toFixed(1)} ms < ${mode.min} ms`);
         assert.ok(
-          delays[delays.length - 1] <= mode.max,
-          `slowest ${delays[delays.length - 1].toFixed(1)} ms > ${mode.max} ms`,
+          delays[delays.length - 1] <= mode.max + slack,
+          `slowest ${delays[delays.length - 1].toFixed(1)} ms > ${mode.max} ms + ${slack.toFixed(1)} ms scheduling`,
         );
         assert.ok(
           median >= mode.median[0] && median <= mode.median[1],
