@@ -1,5 +1,5 @@
-import type { ErrorObject, ValidateFunction } from '../../templates/runtime/ajv';
-import { SchemaCompiler } from '../../templates/runtime/ajv';
+import type { ErrorObject, ValidateFunction } from '../../templates/runtime/core/ajv';
+import { SchemaCompiler } from '../../templates/runtime/core/ajv';
 import type { Defs, JsonSchema } from '../model/types';
 import {
   childPointer,

@@ -4,10 +4,10 @@
  * request, per-response ids are fresh. Everything else (enums, short strings, booleans, numbers
  * that are not epochs) is replayed as recorded.
  *
- * The output is the template language of templates/runtime/types.ts (`$tpl`, `$tplJson`,
+ * The output is the template language of templates/runtime/core/types.ts (`$tpl`, `$tplJson`,
  * `$literal` and the helpers `now jwt opaque uuid req`); nothing else may be emitted.
  */
-import type { ResourceBinding, ResourceSpec, TemplatedValue } from '../../templates/runtime/types';
+import type { ResourceBinding, ResourceSpec, TemplatedValue } from '../../templates/runtime/core/types';
 import type { Defs, JsonSchema, MatchedExchange } from './types';
 import {
   isObject,

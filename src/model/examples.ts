@@ -2,10 +2,10 @@
  * Examples the mock serves: the contract's own (validated, repaired when invalid, each problem a
  * warning) or, when it has none, a generated value named `__generated`.
  */
-import { generatedEventStream, isEventStream } from '../../templates/runtime/events';
+import { generatedEventStream, isEventStream } from '../../templates/runtime/core/events';
 import { generateValue, repairValue } from '../../templates/runtime/fake';
-import type { SchemaCompiler } from '../../templates/runtime/ajv';
-import type { ExampleData } from '../../templates/runtime/types';
+import type { SchemaCompiler } from '../../templates/runtime/core/ajv';
+import type { ExampleData } from '../../templates/runtime/core/types';
 import type {
   Defs,
   Diagnostic,
@@ -113,7 +113,7 @@ export function mediaExamples(
         compiler: ctx.compiler,
         pools: ctx.pools,
       });
-    // an event stream's schema is one event's: a short stream of them (runtime/events.ts)
+    // an event stream's schema is one event's: a short stream of them (runtime/core/events.ts)
     const value = isEventStream(media.mediaType.toLowerCase())
       ? generatedEventStream((i) => generate(i === 0 ? seed : `${seed}:${i}`))
       : generate(seed);

@@ -4,7 +4,7 @@
  * (a collection path with list/create next to an item path `collection/{param}`), refined by
  * recordings (which property holds the id, what ids look like, the list envelope, seed data).
  */
-import type { IdFormat, ResourceBinding, ResourceSpec } from '../../templates/runtime/types';
+import type { IdFormat, ResourceBinding, ResourceSpec } from '../../templates/runtime/core/types';
 import { isUuid, singularOf, words } from './dynamic';
 import type {
   Contract,

@@ -4,7 +4,7 @@
  * recorded POSTs to `…/token` answered with an `access_token`, and documented POSTs to `…/token`
  * whose success response declares `access_token`.
  */
-import { Router } from '../../templates/runtime/router';
+import { Router } from '../../templates/runtime/core/router';
 import type { Contract, MatchedExchange, Operation } from './types';
 import { isObject, viewSchema } from './value-pools';
 

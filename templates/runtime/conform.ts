@@ -5,11 +5,11 @@
  * Errors the mock makes up where the operation documents none also carry the contract's own error
  * document when it has one (inContractWords), as extension members of the problem.
  */
-import type { MockResponse } from './context';
+import type { MockResponse } from './core/context';
 import { errorBody } from './not-found';
-import { PROBLEM_MEDIA_TYPE } from './problem';
+import { PROBLEM_MEDIA_TYPE } from './core/problem';
 import { immutableInfo } from './respond';
-import type { Defs, Manifest, OperationData, ResponseData } from './types';
+import type { Defs, Manifest, OperationData, ResponseData } from './core/types';
 
 /** Schemas remembered per immutable body (a resource is read through a few operations at most). */
 const CONFORMS_LIMIT = 8;

@@ -12,8 +12,8 @@
  * or readOnly/writeOnly.
  */
 import { JSONSchemaFaker } from 'json-schema-faker';
-import { createAjv, SchemaCompiler, type ErrorObject, type ValidateFunction } from './ajv';
-import type { Defs, JsonSchema } from './types';
+import { createAjv, SchemaCompiler, type ErrorObject, type ValidateFunction } from './core/ajv';
+import type { Defs, JsonSchema } from './core/types';
 
 export type Direction = 'response' | 'request';
 

@@ -18,7 +18,7 @@
 import { readFile, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as path from 'node:path';
-import type { MockRequest, MockResponse, UploadedFile } from './context';
+import type { MockRequest, MockResponse, UploadedFile } from './core/context';
 import {
   RequestError,
   announcesBody,
@@ -31,11 +31,11 @@ import {
 import { builtinAdminResponse, unknownAdminResponse } from './admin-routes';
 import { recordFields } from './journal';
 import { eventIntervalMs, latencyMs } from './latency';
-import { mediaTypeOf } from './negotiate';
+import { mediaTypeOf } from './core/negotiate';
 import { parseCookies, parseQuery } from './params';
 import { asLastPage, continuesPagination } from './pagination';
-import { extractPreferences, hasPreferences, type Preferences } from './prefer';
-import { problem, validationProblem, type Violation } from './problem';
+import { extractPreferences, hasPreferences, type Preferences } from './core/prefer';
+import { problem, validationProblem, type Violation } from './core/problem';
 import { explainMiss, findRecordedResponse } from './replay';
 import {
   ResponseBuilder,
@@ -49,13 +49,13 @@ import {
   type BuiltResponse,
   type WireResponse,
 } from './respond';
-import { Router, fragmentHint, type RouteCandidate } from './router';
+import { Router, fragmentHint, type RouteCandidate } from './core/router';
 import { EXPIRED_TOKEN_CHALLENGE, checkSecurity } from './security';
 import { getSession } from './session';
 import { handleResourceRequest, listCacheSlot } from './state';
 import { conformBody, inContractWords } from './conform';
 import { handleTokenEndpoint, verifyToken } from './tokens';
-import type { Defs, Manifest, OperationData, RouteEntry } from './types';
+import type { Defs, Manifest, OperationData, RouteEntry } from './core/types';
 import type { RequestValidator } from './validate-request';
 
 /** Express-compatible request handler (the admin app); typed loosely so Express stays off this module's imports. */

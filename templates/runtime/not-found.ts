@@ -10,7 +10,7 @@
  * The caller repairs the result against the schema afterwards (conform.ts), so what this does not
  * know how to fill is generated there.
  */
-import type { Defs, JsonSchema } from './types';
+import type { Defs, JsonSchema } from './core/types';
 
 type Json = Record<string, unknown>;
 

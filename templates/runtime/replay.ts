@@ -20,10 +20,10 @@
  * over, `fallback` answers undefined so the pipeline falls back to examples. A recording with a
  * single response always repeats it.
  */
-import type { MockRequest, MockResponse } from './context';
+import type { MockRequest, MockResponse } from './core/context';
 import type { SessionState } from './session';
 import { render } from './templating';
-import type { Manifest, OperationData, RecordedResponseData, RecordingData } from './types';
+import type { Manifest, OperationData, RecordedResponseData, RecordingData } from './core/types';
 
 export const MIN_SCORE = -3;
 

@@ -4,13 +4,19 @@
  * from the schema), rendered and serialised to bytes. Responses without templates are serialised
  * once and reused.
  */
-import type { MockRequest, MockResponse } from './context';
-import { EVENT_STREAM, asEventStream, generatedEventStream, isEventStream, streamRequested } from './events';
-import { isJsonMediaType, mediaTypeOf, negotiate, type Negotiated } from './negotiate';
+import type { MockRequest, MockResponse } from './core/context';
+import {
+  EVENT_STREAM,
+  asEventStream,
+  generatedEventStream,
+  isEventStream,
+  streamRequested,
+} from './core/events';
+import { isJsonMediaType, mediaTypeOf, negotiate, type Negotiated } from './core/negotiate';
 import { continuesPagination, localLinks } from './pagination';
-import { problem } from './problem';
+import { problem } from './core/problem';
 import { hasTemplates, render } from './templating';
-import type { Defs, JsonSchema, Manifest, MediaData, OperationData, ResponseData } from './types';
+import type { Defs, JsonSchema, Manifest, MediaData, OperationData, ResponseData } from './core/types';
 
 export interface ResponseChoice {
   response: ResponseData;

@@ -11,14 +11,14 @@
  * instead of undefined.
  */
 import { randomInt, randomUUID } from 'node:crypto';
-import type { MockRequest, MockResponse, UploadedFile } from './context';
+import type { MockRequest, MockResponse, UploadedFile } from './core/context';
 import type { ResourceStore, SessionState, StoredResource } from './session';
 import { markImmutable } from './respond';
 import { formatTime, hasTemplates, render } from './templating';
 import { shapeToken } from './tokens';
 import { notFoundBody, singularNoun } from './not-found';
 import { MORE_FIELDS, NEXT_FIELDS } from './pagination';
-import type { Defs, IdFormat, Manifest, OperationData, ResourceSpec, ResponseData } from './types';
+import type { Defs, IdFormat, Manifest, OperationData, ResourceSpec, ResponseData } from './core/types';
 
 type Json = Record<string, unknown>;
 

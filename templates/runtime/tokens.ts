@@ -4,10 +4,10 @@
  * endpoint (RFC 6749 §4/§5) for operations with `issuesTokens`.
  */
 import { createHmac, randomBytes, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
-import type { MockRequest, MockResponse } from './context';
+import type { MockRequest, MockResponse } from './core/context';
 import type { SessionState } from './session';
 import { render } from './templating';
-import type { Manifest, OperationData } from './types';
+import type { Manifest, OperationData } from './core/types';
 
 // ---------------------------------------------------------------------------------------------
 // JWT

@@ -1,4 +1,4 @@
-import { SchemaCompiler } from '../../templates/runtime/ajv';
+import { SchemaCompiler } from '../../templates/runtime/core/ajv';
 import { generateValue } from '../../templates/runtime/fake';
 import type { Contract, JsonSchema, Operation, Parameter } from '../../src/model/types';
 

@@ -1,7 +1,7 @@
 import Ajv2020 from 'ajv/dist/2020';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { selfContained } from './self-contained';
+import { selfContained } from './schema';
 import type { Defs, JsonSchema } from './types';
 
 export type { ErrorObject, ValidateFunction };
