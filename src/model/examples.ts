@@ -3,7 +3,7 @@
  * warning) or, when it has none, a generated value named `__generated`.
  */
 import { generatedEventStream, isEventStream } from '../../templates/runtime/core/events';
-import { generateValue, repairValue } from '../../templates/runtime/fake';
+import { generateValue, repairValue } from '../../templates/runtime/core/fake';
 import type { SchemaCompiler } from '../../templates/runtime/core/ajv';
 import type { ExampleData } from '../../templates/runtime/core/types';
 import type {

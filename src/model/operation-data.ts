@@ -11,7 +11,7 @@ import type {
   RequestBodyData,
   ResponseData,
 } from '../../templates/runtime/core/types';
-import { SharedDefsCompiler } from '../../templates/runtime/fake';
+import { SharedDefsCompiler } from '../../templates/runtime/core/fake';
 import { exampleSeed, headerValue, mediaExamples, type ExampleContext } from './examples';
 import type { Contract, Diagnostic, Operation, ValuePools } from './types';
 

@@ -13,7 +13,7 @@ import type { Defs, Manifest, OperationData, ResponseData } from './core/types';
 
 /** Schemas remembered per immutable body (a resource is read through a few operations at most). */
 const CONFORMS_LIMIT = 8;
-let fake: typeof import('./fake') | undefined;
+let fake: typeof import('./core/fake') | undefined;
 
 export function documentedResponse(op: OperationData, status: number): ResponseData | undefined {
   const code = String(status);
@@ -46,7 +46,7 @@ export function conformBody(
     typeof schema === 'object' && body !== null && typeof body === 'object' ? immutableInfo(body) : undefined;
   if (info?.conforms?.includes(schema as object)) return response;
   // loaded on first use: json-schema-faker stays out of start-up
-  fake ??= require('./fake') as typeof import('./fake');
+  fake ??= require('./core/fake') as typeof import('./core/fake');
   // the common case, a valid body, needs no seed (hashing the request) and no repair context
   const valid = fake.conformsTo(body, schema, defs, 'response');
   const result = valid
@@ -116,7 +116,7 @@ export function inContractWords(
   const status = response.status;
   const schema = { $ref: `#/$defs/${name}` };
   const facts = { status, message, code: ERROR_CODES[status] ?? `http_${status}` };
-  fake ??= require('./fake') as typeof import('./fake');
+  fake ??= require('./core/fake') as typeof import('./core/fake');
   const body = fake.repairValue(errorBody(schema, defs, facts) ?? {}, schema, defs, {
     seed: seed(),
     direction: 'response',

@@ -243,7 +243,7 @@ export class ResponseBuilder {
   private generate(schema: JsonSchema, seed: number): unknown {
     // loaded on first use: the generator and json-schema-faker cost startup time most mocks never need
 
-    const { generateValue } = require('./fake') as typeof import('./fake');
+    const { generateValue } = require('./core/fake') as typeof import('./core/fake');
     return generateValue(schema, this.defs(), { seed, direction: 'response' });
   }
 
