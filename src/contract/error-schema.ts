@@ -1,5 +1,5 @@
 import type { Operation } from '../model/types';
-import { isJsonMediaType } from '../../templates/runtime/core/negotiate';
+import { isJsonMediaType } from '../../templates/runtime/core/media-types';
 import type { OpenApiVersion, SchemaConverter } from './convert-schema';
 import { child, getAt, isObject, type Json } from './pointer';
 

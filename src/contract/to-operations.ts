@@ -27,6 +27,7 @@ import {
   refToPointer,
 } from './pointer';
 import type { RefResolver } from './resolve';
+import { mediaTypeOf } from '../../templates/runtime/core/media-types';
 import { toSecurityRequirements } from './security';
 
 export interface OperationContext {
@@ -158,11 +159,6 @@ export function derivedId(method: string, path: string): string {
 
 function label(method: string, path: string): string {
   return `${method.toUpperCase()} ${path}`;
-}
-
-/** Lower-cased media type without parameters. */
-export function normaliseMediaType(raw: string): string {
-  return raw.split(';')[0].trim().toLowerCase();
 }
 
 class OperationBuilder {
@@ -377,10 +373,10 @@ class OperationBuilder {
     const xExamples = asObject(p['x-examples']) ?? {};
     const mediaTypes = this.consumes();
     for (const key of Object.keys(xExamples)) {
-      if (!mediaTypes.includes(normaliseMediaType(key))) mediaTypes.push(normaliseMediaType(key));
+      if (!mediaTypes.includes(mediaTypeOf(key))) mediaTypes.push(mediaTypeOf(key));
     }
     const content = mediaTypes.map((mediaType): MediaTypeSpec => {
-      const exampleKey = Object.keys(xExamples).find((k) => normaliseMediaType(k) === mediaType);
+      const exampleKey = Object.keys(xExamples).find((k) => mediaTypeOf(k) === mediaType);
       const examples: NamedExample[] =
         exampleKey !== undefined
           ? [
@@ -594,11 +590,11 @@ class OperationBuilder {
         r.schema !== undefined ? this.ctx.schemas.convert(r.schema, child(pointer, 'schema')) : undefined;
       const mediaTypes = [...this.produces()];
       for (const key of Object.keys(examplesByMime)) {
-        const mediaType = normaliseMediaType(key);
+        const mediaType = mediaTypeOf(key);
         if (!mediaTypes.includes(mediaType)) mediaTypes.push(mediaType);
       }
       for (const mediaType of mediaTypes) {
-        const exampleKey = Object.keys(examplesByMime).find((k) => normaliseMediaType(k) === mediaType);
+        const exampleKey = Object.keys(examplesByMime).find((k) => mediaTypeOf(k) === mediaType);
         const examples: NamedExample[] =
           exampleKey !== undefined
             ? [
@@ -628,7 +624,7 @@ class OperationBuilder {
 
   private mediaType(key: string, raw: unknown, pointer: string): MediaTypeSpec {
     const resolved = this.ctx.refs.resolveObject(raw, pointer);
-    const mediaType = normaliseMediaType(key);
+    const mediaType = mediaTypeOf(key);
     if (!resolved) return { mediaType, examples: [], pointer };
     const m = resolved.value;
     const at = resolved.pointer;
@@ -781,9 +777,9 @@ function containsRef(value: unknown, depth: number): boolean {
 
 function mediaList(raw: unknown): string[] | undefined {
   if (!Array.isArray(raw)) return undefined;
-  const list = [
-    ...new Set(raw.filter((m): m is string => typeof m === 'string').map(normaliseMediaType)),
-  ].filter((m) => m !== '');
+  const list = [...new Set(raw.filter((m): m is string => typeof m === 'string').map(mediaTypeOf))].filter(
+    (m) => m !== '',
+  );
   return list.length > 0 ? list : undefined;
 }
 

@@ -27,14 +27,6 @@ export function showValue(value: unknown): string {
   return String(value);
 }
 
-/** JSON Schema type name of a value (`integer` for whole numbers). */
-export function jsonType(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
-  return typeof value;
-}
-
 export function withArticle(type: string): string {
   return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }

@@ -1,14 +1,8 @@
 import type { ErrorObject, ValidateFunction } from '../../templates/runtime/core/ajv';
 import { SchemaCompiler } from '../../templates/runtime/core/ajv';
 import type { Defs, JsonSchema } from '../model/types';
-import {
-  childPointer,
-  escapePointerToken,
-  jsonType,
-  showValue,
-  unescapePointerToken,
-  withArticle,
-} from './describe';
+import { childPointer, escapePointerToken, showValue, unescapePointerToken, withArticle } from './describe';
+import { jsonType } from '../../templates/runtime/core/json';
 
 /** One way a value breaks its schema, located in the value and in the schema. */
 export interface Violation {

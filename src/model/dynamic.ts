@@ -9,14 +9,8 @@
  */
 import type { ResourceBinding, ResourceSpec, TemplatedValue } from '../../templates/runtime/core/types';
 import type { Defs, JsonSchema, MatchedExchange } from './types';
-import {
-  isObject,
-  itemSchema,
-  propertySchema,
-  responseSchemaOf,
-  stableStringify,
-  viewSchema,
-} from './value-pools';
+import { itemSchema, propertySchema, responseSchemaOf, viewSchema } from './value-pools';
+import { isRecord, stableStringify } from '../../templates/runtime/core/json';
 
 export type DynamicKind =
   'jwt' | 'opaque-token' | 'timestamp' | 'epoch' | 'duration' | 'uuid' | 'id' | 'echo';
@@ -142,7 +136,7 @@ function collectLeaves(
   if (depth > MAX_DEPTH) return;
   if (Array.isArray(value))
     value.forEach((item, i) => collectLeaves(item, `${pointer}/${i}`, depth + 1, add));
-  else if (isObject(value)) {
+  else if (isRecord(value)) {
     for (const [key, item] of Object.entries(value))
       collectLeaves(item, `${pointer}/${escapePointer(key)}`, depth + 1, add);
   } else if (typeof value === 'string' || typeof value === 'number') add(pointer, value);
@@ -223,7 +217,7 @@ function visit(
     const view = viewSchema(schema, ctx.analysis.schemas, value);
     return value.map((item, i) => visit(ctx, item, `${pointer}/${i}`, key, itemSchema(view, i), depth + 1));
   }
-  if (isObject(value)) {
+  if (isRecord(value)) {
     if (TEMPLATE_MARKERS.some((marker) => Object.prototype.hasOwnProperty.call(value, marker))) {
       return { $literal: value };
     }
@@ -368,7 +362,7 @@ function indexRequest(m: MatchedExchange): RequestIndex {
     if (depth > MAX_DEPTH) return;
     if (Array.isArray(value))
       value.forEach((item, i) => walk(item, `${pointer}/${i}`, [...path, String(i)], key, depth + 1));
-    else if (isObject(value)) {
+    else if (isRecord(value)) {
       for (const [k, item] of Object.entries(value))
         walk(item, `${pointer}/${escapePointer(k)}`, [...path, k], k, depth + 1);
     } else if ((typeof value === 'string' || typeof value === 'number') && path.every(isPlainPathSegment)) {
@@ -381,7 +375,7 @@ function indexRequest(m: MatchedExchange): RequestIndex {
       }
     }
   };
-  if (isObject(m.requestBody) || Array.isArray(m.requestBody)) walk(m.requestBody, '', [], undefined, 0);
+  if (isRecord(m.requestBody) || Array.isArray(m.requestBody)) walk(m.requestBody, '', [], undefined, 0);
   const headers = new Map<string, string>();
   for (const [name, value] of m.exchange.request.headers) {
     const lower = name.toLowerCase();
@@ -644,7 +638,7 @@ export function parseJwt(value: string): { alg: string; payload: Record<string, 
   const [header, payload] = value.split('.');
   const h = decodeJsonPart(header);
   const p = decodeJsonPart(payload);
-  if (!isObject(h) || typeof h.alg !== 'string' || !isObject(p)) return undefined;
+  if (!isRecord(h) || typeof h.alg !== 'string' || !isRecord(p)) return undefined;
   return { alg: h.alg, payload: p };
 }
 

@@ -2,7 +2,13 @@
  * Examples the mock serves: the contract's own (validated, repaired when invalid, each problem a
  * warning) or, when it has none, a generated value named `__generated`.
  */
-import { generatedEventStream, isEventStream } from '../../templates/runtime/core/events';
+import { generatedEventStream } from '../../templates/runtime/core/events';
+import {
+  isEventStreamMediaType,
+  isXmlMediaType,
+  isFormMediaType,
+  isMultipartMediaType,
+} from '../../templates/runtime/core/media-types';
 import { generateValue, repairValue } from '../../templates/runtime/core/fake';
 import type { SchemaCompiler } from '../../templates/runtime/core/ajv';
 import type { ExampleData } from '../../templates/runtime/core/types';
@@ -15,6 +21,7 @@ import type {
   NamedExample,
   ValuePools,
 } from './types';
+import { deepEqual, isRecord } from '../../templates/runtime/core/json';
 
 export const GENERATED_EXAMPLE = '__generated';
 
@@ -38,9 +45,11 @@ export type BodyKind = 'json' | 'xml' | 'text' | 'binary' | 'form';
 
 export function bodyKind(mediaType: string): BodyKind {
   const type = mediaType.toLowerCase();
+  // JSON-like, wider than isJsonMediaType on purpose: `application/x-ndjson` and `application/jsonl`
+  // examples are JSON values too, and a contract's "anything" (`*/*`, none) is answered with JSON.
   if (type === '*/*' || type === '' || type.includes('json')) return 'json';
-  if (type.endsWith('/xml') || type.endsWith('+xml')) return 'xml';
-  if (type === 'application/x-www-form-urlencoded' || type.startsWith('multipart/')) return 'form';
+  if (isXmlMediaType(type)) return 'xml';
+  if (isFormMediaType(type) || isMultipartMediaType(type)) return 'form';
   if (
     type.startsWith('text/') ||
     type === 'application/javascript' ||
@@ -114,7 +123,7 @@ export function mediaExamples(
         pools: ctx.pools,
       });
     // an event stream's schema is one event's: a short stream of them (runtime/core/events.ts)
-    const value = isEventStream(media.mediaType.toLowerCase())
+    const value = isEventStreamMediaType(media.mediaType)
       ? generatedEventStream((i) => generate(i === 0 ? seed : `${seed}:${i}`))
       : generate(seed);
     examples.push({ name: GENERATED_EXAMPLE, value: escapeTemplateMarkers(asBody(value, kind)) });
@@ -264,20 +273,6 @@ function uniqueName(name: string, taken: Set<string>): string {
   return unique;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function decodeToken(token: string): string {
   return token.replace(/~1/g, '/').replace(/~0/g, '~');
-}
-
-function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  return ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }

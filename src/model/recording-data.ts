@@ -18,7 +18,7 @@
  * - Failed exchanges (no response) are skipped.
  */
 import type { LatencyProfile, RecordedResponseData, RecordingData } from '../../templates/runtime/core/types';
-import { mediaTypeOf } from '../recordings/load-har';
+import { harMediaTypeOf } from '../recordings/load-har';
 import { isRedacted } from '../recordings/redact';
 import type { Exchange, MatchedExchange } from './types';
 import { latencyProfile } from './latency';
@@ -124,7 +124,7 @@ function recordedResponse(m: MatchedExchange, options: RecordingDataOptions): Re
   const out: RecordedResponseData = {
     status: response.status,
     headers: selectResponseHeaders(response.headers),
-    mediaType: body?.mimeType || (contentType !== undefined ? mediaTypeOf(contentType) : ''),
+    mediaType: body?.mimeType || (contentType !== undefined ? harMediaTypeOf(contentType) : ''),
     entry: m.exchange.entry,
     waitMs: m.exchange.waitMs,
   };

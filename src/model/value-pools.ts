@@ -5,6 +5,7 @@
  * Also home of the small "walk a value alongside its schema" helpers that dynamic.ts and
  * resources.ts share: `$ref` following, `allOf` merging and best-fit `oneOf`/`anyOf` branches.
  */
+import { isJsonOrAnyMediaType } from '../../templates/runtime/core/media-types';
 import { isJwt, isRequestIdName, isSecretName, isTokenName } from './dynamic';
 import type {
   Contract,
@@ -15,6 +16,7 @@ import type {
   Operation,
   ValuePools,
 } from './types';
+import { isRecord, jsonType, stableStringify } from '../../templates/runtime/core/json';
 
 const REF_PREFIX = '#/$defs/';
 /** distinct values kept per key */
@@ -67,7 +69,7 @@ function emptyView(): SchemaView {
 }
 
 export function refName(schema: unknown): string | undefined {
-  if (!isObject(schema)) return undefined;
+  if (!isRecord(schema)) return undefined;
   const ref = schema.$ref;
   if (typeof ref !== 'string' || !ref.startsWith(REF_PREFIX)) return undefined;
   return ref.slice(REF_PREFIX.length).replace(/~1/g, '/').replace(/~0/g, '~');
@@ -78,7 +80,7 @@ export function refName(schema: unknown): string | undefined {
  * none of them). Cycles through `$ref`/`allOf` are cut.
  */
 export function viewSchema(schema: JsonSchema | undefined, defs: Defs, value?: unknown): SchemaView {
-  if (!isObject(schema)) return emptyView();
+  if (!isRecord(schema)) return emptyView();
   // views that do not depend on the value (no union was chosen from) are cached: walking big
   // recordings looks up the same schemas again and again
   let caches = viewCache.get(defs);
@@ -109,7 +111,7 @@ function mergeInto(
   depth: number,
   state: { valueDependent: boolean },
 ): void {
-  if (!isObject(schema) || depth > MAX_DEPTH) return;
+  if (!isRecord(schema) || depth > MAX_DEPTH) return;
   const name = refName(schema);
   if (name !== undefined) {
     if (visiting.has(name) || !(name in defs)) return;
@@ -121,14 +123,14 @@ function mergeInto(
   const type = schema.type;
   if (typeof type === 'string') view.types.add(type);
   else if (Array.isArray(type)) for (const t of type) if (typeof t === 'string') view.types.add(t);
-  if (isObject(schema.properties)) {
+  if (isRecord(schema.properties)) {
     for (const [key, sub] of Object.entries(schema.properties)) {
       if (!view.properties.has(key)) view.properties.set(key, { schema: sub as JsonSchema, declaredIn });
     }
   }
   if (Array.isArray(schema.required))
     for (const r of schema.required) if (typeof r === 'string') view.required.add(r);
-  if (isObject(schema.patternProperties)) {
+  if (isRecord(schema.patternProperties)) {
     for (const [source, sub] of Object.entries(schema.patternProperties)) {
       const re = safeRegex(source);
       if (re) view.patternProperties.push([re, sub as JsonSchema]);
@@ -197,7 +199,7 @@ function fitScore(view: SchemaView, value: unknown, defs: Defs): number {
   if (view.enumValues !== undefined) {
     score += view.enumValues.some((e) => sameJson(e, value)) ? 10 : -100;
   }
-  if (isObject(value)) {
+  if (isRecord(value)) {
     for (const key of Object.keys(value)) {
       const prop = view.properties.get(key);
       if (prop) {
@@ -233,12 +235,6 @@ export function itemSchema(view: SchemaView, index: number): JsonSchema | undefi
 // ---------------------------------------------------------------------------------------------
 // Documented response schemas
 
-const JSON_MEDIA = /^application\/(?:[\w.+-]*\+)?json$|^text\/json$/;
-
-export function isJsonMedia(mediaType: string): boolean {
-  return JSON_MEDIA.test(mediaType) || mediaType.endsWith('+json') || mediaType === '*/*';
-}
-
 /** The documented response media for a recorded status and media type: exact code, then `2XX`, then `default`. */
 export function responseMedia(op: Operation, status: number, mediaType: string): MediaTypeSpec | undefined {
   const code = String(status);
@@ -254,7 +250,7 @@ export function responseMedia(op: Operation, status: number, mediaType: string):
 export function pickMedia(content: MediaTypeSpec[], mediaType: string): MediaTypeSpec | undefined {
   return (
     content.find((c) => c.mediaType === mediaType) ??
-    content.find((c) => isJsonMedia(c.mediaType) && c.mediaType !== '*/*') ??
+    content.find((c) => isJsonOrAnyMediaType(c.mediaType) && c.mediaType !== '*/*') ??
     content.find((c) => c.mediaType === '*/*') ??
     content[0]
   );
@@ -291,14 +287,14 @@ export function learnValuePools(contract: Contract, matched: MatchedExchange[]):
     const view = viewSchema(schema, contract.schemas, value);
     if (Array.isArray(value)) {
       value.forEach((item, i) => {
-        if (isObject(item) || Array.isArray(item)) walk(item, itemSchema(view, i), depth + 1);
+        if (isRecord(item) || Array.isArray(item)) walk(item, itemSchema(view, i), depth + 1);
       });
       return;
     }
-    if (!isObject(value)) return;
+    if (!isRecord(value)) return;
     for (const [key, child] of Object.entries(value)) {
       const childSchema = propertySchema(view, key);
-      if (isObject(child) || Array.isArray(child)) {
+      if (isRecord(child) || Array.isArray(child)) {
         walk(child, childSchema, depth + 1);
         continue;
       }
@@ -314,7 +310,7 @@ export function learnValuePools(contract: Contract, matched: MatchedExchange[]):
 
   for (const m of matched) {
     const body = m.responseBody;
-    if (!isObject(body) && !Array.isArray(body)) continue;
+    if (!isRecord(body) && !Array.isArray(body)) continue;
     if (m.exchange.failed) continue;
     walk(body, responseSchemaOf(m), 0);
   }
@@ -337,29 +333,8 @@ function poolable(key: string, value: unknown): boolean {
 // ---------------------------------------------------------------------------------------------
 // Small shared helpers
 
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-export function jsonType(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
-  return typeof value;
-}
-
 export function sameJson(a: unknown, b: unknown): boolean {
   return a === b || stableStringify(a) === stableStringify(b);
-}
-
-/** JSON with object keys sorted: a canonical key for a value. */
-export function stableStringify(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
-  if (isObject(value)) {
-    const keys = Object.keys(value).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${stableStringify(value[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }
 
 function safeRegex(source: string): RegExp | undefined {

@@ -18,6 +18,8 @@ import type { Exchange, RecordedBody, Recordings } from '../model/types';
 import type { HarContent, HarCookie, HarEntry, HarHeader, HarPostData, HarPostParam } from './har-types';
 import { redactHarEntry, type RedactOptions } from './redact';
 import { parseQuery } from '../../templates/runtime/params';
+import { mediaTypeOf } from '../../templates/runtime/core/media-types';
+import { isRecord } from '../../templates/runtime/core/json';
 
 export interface LoadHarOptions {
   /** Redaction options, or `false` to keep secrets (tests, trusted local files). Default: redact with defaults. */
@@ -425,7 +427,7 @@ export class HarEntryScanner {
       frame.state = 'colon';
     } else {
       if (target.kind === 'value' && target.expect) {
-        const ok = target.expect === 'array' ? Array.isArray(value) : isPlainObject(value);
+        const ok = target.expect === 'array' ? Array.isArray(value) : isRecord(value);
         if (!ok) {
           throw this.error(
             c.line,
@@ -590,10 +592,6 @@ function escapePointer(token: string): string {
   return token.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function kindOf(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
@@ -625,7 +623,7 @@ class EntryReader {
   }
 
   object(value: unknown, path: string): Record<string, unknown> {
-    if (!isPlainObject(value))
+    if (!isRecord(value))
       this.fail(path, `expected an object, got ${value === undefined ? 'nothing' : kindOf(value)}`);
     return value;
   }
@@ -743,7 +741,7 @@ function headerValue(headers: { name: string; value: string }[], name: string): 
 
 /** Decoded bytes of a body as text (for textual media types) or base64. */
 function encodeBody(bytes: Buffer, contentType: string): { text: string; encoding?: 'base64' } {
-  const mediaType = mediaTypeOf(contentType);
+  const mediaType = harMediaTypeOf(contentType);
   const textual = isTextualMediaType(mediaType);
   if (textual !== false) {
     const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType)?.[1]?.toLowerCase();
@@ -858,7 +856,7 @@ function decompress(bytes: Buffer, contentEncoding: string, contentType: string)
     codings.length === 0 &&
     bytes[0] === 0x1f &&
     bytes[1] === 0x8b &&
-    isTextualMediaType(mediaTypeOf(contentType))
+    isTextualMediaType(harMediaTypeOf(contentType))
   ) {
     codings.push('gzip'); // compressed but the header was dropped
   }
@@ -919,8 +917,9 @@ function normalisePostData(post: Record<string, unknown>, headers: HarHeader[], 
 
 // ---------------------------------------------------------------------------------------------
 
-export function mediaTypeOf(contentType: string): string {
-  const mediaType = contentType.split(';')[0].trim().toLowerCase();
+/** A HAR's media type: `mediaTypeOf`, with Chrome's `x-unknown` (no Content-Type) as none. */
+export function harMediaTypeOf(contentType: string): string {
+  const mediaType = mediaTypeOf(contentType);
   return mediaType === 'x-unknown' ? '' : mediaType;
 }
 
@@ -1044,7 +1043,7 @@ export function toExchange(
 }
 
 function toRecordedBody(content: HarContent | HarPostData): RecordedBody | undefined {
-  const mimeType = mediaTypeOf(content.mimeType ?? '');
+  const mimeType = harMediaTypeOf(content.mimeType ?? '');
   const params =
     'params' in content && content.params && content.params.length > 0 ? content.params : undefined;
   if ((content.text === undefined || content.text === '') && !params) return undefined;

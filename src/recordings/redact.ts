@@ -25,6 +25,7 @@
  */
 import type { SecurityScheme } from '../model/types';
 import type { HarCookie, HarEntry, HarHeader, HarPostData } from './har-types';
+import { isFormMediaType, isJsonMediaType, mediaTypeOf } from '../../templates/runtime/core/media-types';
 
 export type { HarEntry } from './har-types';
 
@@ -282,14 +283,14 @@ class Redactor {
   }
 
   postData(post: HarPostData): void {
-    const mediaType = post.mimeType.split(';')[0].trim().toLowerCase();
+    const mediaType = mediaTypeOf(post.mimeType);
     for (const param of post.params ?? []) {
       if (param.value !== undefined && param.fileName === undefined && this.isSecretName(param.name)) {
         param.value = this.secret(param.value);
       }
     }
     if (post.text === undefined || post.encoding === 'base64') return;
-    if (mediaType === 'application/x-www-form-urlencoded') post.text = this.pairs(post.text);
+    if (isFormMediaType(mediaType)) post.text = this.pairs(post.text);
     else if (isJsonMediaType(mediaType)) post.text = this.jsonText(post.text);
   }
 
@@ -361,10 +362,6 @@ function safeDecode(text: string): string {
   }
 }
 
-function isJsonMediaType(mediaType: string): boolean {
-  return mediaType === 'application/json' || mediaType.endsWith('+json') || mediaType.endsWith('/json');
-}
-
 /** Returns a redacted deep copy of a HAR 1.2 entry (the input is not modified). */
 export function redactHarEntry(entry: HarEntry, options: RedactOptions, inPlace = false): HarEntry {
   // HAR entries are JSON: a JSON round trip is the fastest deep copy (and drops what JSON would).
@@ -387,9 +384,9 @@ export function redactHarEntry(entry: HarEntry, options: RedactOptions, inPlace 
   if (request.postData) r.postData(request.postData);
   const content = response.content;
   if (content && content.text !== undefined && content.encoding !== 'base64') {
-    const mediaType = (content.mimeType ?? '').split(';')[0].trim().toLowerCase();
+    const mediaType = mediaTypeOf(content.mimeType);
     if (isJsonMediaType(mediaType)) content.text = r.jsonText(content.text);
-    else if (mediaType === 'application/x-www-form-urlencoded') content.text = r.pairs(content.text);
+    else if (isFormMediaType(mediaType)) content.text = r.pairs(content.text);
   }
 
   // Then the sweep: any secret seen above, wherever else it appears as text.

@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import * as zlib from 'node:zlib';
 import busboy from 'busboy';
 import type { UploadedFile } from './core/context';
-import { isJsonMediaType } from './core/negotiate';
+import { isJsonMediaType } from './core/media-types';
 import { indexedObjectsToArrays, parseQuery } from './params';
 import type { ProblemKind } from './core/problem';
 

@@ -6,6 +6,7 @@
  * document when it has one (inContractWords), as extension members of the problem.
  */
 import type { MockResponse } from './core/context';
+import { isJsonMediaType } from './core/media-types';
 import { errorBody } from './not-found';
 import { PROBLEM_MEDIA_TYPE } from './core/problem';
 import { immutableInfo } from './respond';
@@ -34,7 +35,7 @@ export function conformBody(
   const documented = documentedResponse(op, response.status);
   const media =
     documented?.content.find((m) => m.mediaType === response.mediaType) ??
-    documented?.content.find((m) => m.mediaType === 'application/json' || m.mediaType.endsWith('+json')) ??
+    documented?.content.find((m) => isJsonMediaType(m.mediaType)) ??
     // a range the store answers as JSON (state.ts `jsonMedia`; corpus: mcw.edu documents `*/*`)
     documented?.content.find((m) => m.mediaType === '*/*');
   if (!media?.schema) return response;

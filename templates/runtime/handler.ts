@@ -31,7 +31,7 @@ import {
 import { builtinAdminResponse, unknownAdminResponse } from './admin-routes';
 import { recordFields } from './journal';
 import { eventIntervalMs, latencyMs } from './latency';
-import { mediaTypeOf } from './core/negotiate';
+import { FORM_URLENCODED, mediaTypeOf } from './core/media-types';
 import { parseCookies, parseQuery } from './params';
 import { asLastPage, continuesPagination } from './pagination';
 import { extractPreferences, hasPreferences, type Preferences } from './core/prefer';
@@ -54,7 +54,8 @@ import { EXPIRED_TOKEN_CHALLENGE, checkSecurity } from './security';
 import { getSession } from './session';
 import { handleResourceRequest, listCacheSlot } from './state';
 import { conformBody, inContractWords } from './conform';
-import { handleTokenEndpoint, verifyToken } from './tokens';
+import { handleTokenEndpoint } from './token-endpoint';
+import { verifyToken } from './tokens';
 import type { Defs, Manifest, OperationData, RouteEntry } from './core/types';
 import type { RequestValidator } from './validate-request';
 
@@ -723,7 +724,7 @@ function headerString(value: string | string[] | undefined): string | undefined 
 /** A POST an RPC-style API takes for a GET: form-encoded fields, or no body at all. */
 function postsAsGet(req: IncomingMessage): boolean {
   const mediaType = mediaTypeOf(req.headers['content-type']);
-  return mediaType === 'application/x-www-form-urlencoded' || (mediaType === '' && !announcesBody(req));
+  return mediaType === FORM_URLENCODED || (mediaType === '' && !announcesBody(req));
 }
 
 const BODY_HEADERS = new Set(['content-type', 'content-length', 'content-encoding', 'transfer-encoding']);

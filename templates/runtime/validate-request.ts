@@ -10,7 +10,7 @@
 import type Ajv2020 from 'ajv/dist/2020';
 import { SchemaCompiler, createAjv, type ErrorObject, type ValidateFunction } from './core/ajv';
 import { isFormMediaType } from './body';
-import { isJsonMediaType } from './core/negotiate';
+import { isJsonMediaType } from './core/media-types';
 import {
   ParameterDecodeError,
   isIgnoredHeader,

@@ -13,7 +13,8 @@ import { findRecordedResponse } from '../../templates/runtime/replay';
 import { Router } from '../../templates/runtime/core/router';
 import { getSession, resetSessions } from '../../templates/runtime/session';
 import { handleResourceRequest } from '../../templates/runtime/state';
-import { handleTokenEndpoint, verifyToken } from '../../templates/runtime/tokens';
+import { handleTokenEndpoint } from '../../templates/runtime/token-endpoint';
+import { verifyToken } from '../../templates/runtime/tokens';
 import type { OperationData, ResourceSpec } from '../../templates/runtime/core/types';
 import { manifest, op, recorded, recording } from '../fixtures/runtime-behaviour/helpers';
 

@@ -12,8 +12,6 @@
  */
 import type { MockRequest } from './context';
 
-export const EVENT_STREAM = 'text/event-stream';
-
 /** Events generated from a schema: a short stream (the first is what a one-event reader sees). */
 const GENERATED_EVENTS = 3;
 
@@ -26,11 +24,6 @@ export function streamRequested(request: MockRequest): boolean {
     !Array.isArray(body) &&
     (body as { stream?: unknown }).stream === true
   );
-}
-
-/** Whether a media type is an event stream. */
-export function isEventStream(mediaType: string): boolean {
-  return mediaType === EVENT_STREAM;
 }
 
 /** A short stream of generated events: `generate(i)` gives the data of the i-th. */

@@ -12,6 +12,7 @@
  * - Raw bytes (`application/octet-stream`, `application/binary`) accept the first documented type
  *   when nothing else fits.
  */
+import { isJsonMediaType } from './media-types';
 
 export interface MediaRange {
   type: string;
@@ -26,23 +27,6 @@ export interface Negotiated {
   index: number;
   /** the Content-Type to send (may still be a wildcard when both sides were wildcards) */
   contentType: string;
-}
-
-/** Lower-cased `type/subtype` of a Content-Type or media type, without parameters. */
-export function mediaTypeOf(value: string | undefined): string {
-  if (!value) return '';
-  const semi = value.indexOf(';');
-  return (semi < 0 ? value : value.slice(0, semi)).trim().toLowerCase();
-}
-
-/** `application/json`, `text/json`, any `+json` structured suffix (`application/problem+json`). */
-export function isJsonMediaType(mediaType: string): boolean {
-  return (
-    mediaType === 'application/json' ||
-    mediaType === 'text/json' ||
-    mediaType.endsWith('+json') ||
-    mediaType === 'application/x-json'
-  );
 }
 
 /** RFC 9110 token characters (a media range's type and subtype). */

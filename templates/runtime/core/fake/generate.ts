@@ -1,6 +1,7 @@
 import { SchemaCompiler, type ValidateFunction } from '../ajv';
 import type { Defs, JsonSchema } from '../types';
-import { clone, deepEqual, isObject, stableKey, typeMatches } from './helpers';
+import { cloneJson, deepEqual, isRecord, stableStringify } from '../json';
+import { typeMatches } from './helpers';
 import {
   DEFAULT_EXTRA_ITEMS,
   MAX_DEPTH,
@@ -128,7 +129,7 @@ function branchOrder(choice: Choice, ctx: Ctx, minimal: boolean): number[] {
   const order = Array.from({ length: n }, (_, i) => (start + i) % n);
   const cost = (index: number): number => {
     const branch = choice.branches[index];
-    if (!isObject(branch)) return branch === false ? 9 : 0;
+    if (!isRecord(branch)) return branch === false ? 9 : 0;
     if (branch.type === 'null') return minimal ? -1 : 5;
     if (minimal && typeof branch.$ref === 'string') {
       const name = refName(branch.$ref);
@@ -140,7 +141,7 @@ function branchOrder(choice: Choice, ctx: Ctx, minimal: boolean): number[] {
 }
 
 export function discriminatorFor(discriminator: Discriminator, branch: JsonSchema): string | undefined {
-  if (!isObject(branch) || typeof branch.$ref !== 'string') return undefined;
+  if (!isRecord(branch) || typeof branch.$ref !== 'string') return undefined;
   const name = refName(branch.$ref) ?? lastSegment(branch.$ref);
   for (const [key, target] of Object.entries(discriminator.mapping)) {
     if (target === name || lastSegment(target) === name) return key;
@@ -162,7 +163,7 @@ export function generateShape(
   discriminatorValue?: { property: string; value: string },
 ): unknown {
   if (shape.impossible) return undefined;
-  if (shape.hasConst) return clone(shape.constValue);
+  if (shape.hasConst) return cloneJson(shape.constValue);
   if (shape.enumValues) return pickEnum(shape, ctx, minimal);
   if (depth >= MAX_DEPTH) return emptyOf(shape);
 
@@ -206,7 +207,7 @@ export function pickEnum(shape: Shape, ctx: Ctx, minimal: boolean): unknown {
   const pool = typed.length > 0 ? typed : values;
   const nonNull = pool.filter((v) => v !== null);
   const candidates = minimal || nonNull.length === 0 ? pool : nonNull;
-  return clone(candidates[Math.floor(ctx.rng() * candidates.length)]);
+  return cloneJson(candidates[Math.floor(ctx.rng() * candidates.length)]);
 }
 
 /** Schema-level `example`/`examples` make values realistic; used for about half of the leaves. */
@@ -234,7 +235,7 @@ function fromPools(
     const start = Math.floor(ctx.rng() * pool.length);
     for (let i = 0; i < pool.length && i < 16; i++) {
       const candidate = pool[(start + i) % pool.length];
-      if (candidate !== undefined && validate(candidate)) return { found: true, value: clone(candidate) };
+      if (candidate !== undefined && validate(candidate)) return { found: true, value: cloneJson(candidate) };
     }
   }
   return { found: false };
@@ -455,12 +456,12 @@ function generateArray(shape: Shape, ctx: Ctx, depth: number, hint: Hint, minima
     do {
       value = generate(schemas, ctx, depth + 1, itemHint);
       tries++;
-    } while (shape.uniqueItems && seen.has(stableKey(value)) && tries < 6);
-    if (shape.uniqueItems && seen.has(stableKey(value))) {
+    } while (shape.uniqueItems && seen.has(stableStringify(value)) && tries < 6);
+    if (shape.uniqueItems && seen.has(stableStringify(value))) {
       if (out.length >= min) break;
     }
     if (value === undefined) break;
-    seen.add(stableKey(value));
+    seen.add(stableStringify(value));
     out.push(value);
   }
   return out;

@@ -16,7 +16,8 @@ import {
   singular,
   validatorFor,
 } from './generate';
-import { clone, deepEqual, isObject, stableKey, typeMatches } from './helpers';
+import { cloneJson, deepEqual, isRecord, stableStringify } from '../json';
+import { typeMatches } from './helpers';
 import { MAX_DEPTH, REPAIR_PASSES } from './limits';
 import { numberBounds, numberFits } from './numbers';
 import { absorb, cloneShape, inferTypes, type Shape, shapeOf } from './shapes';
@@ -105,7 +106,7 @@ function withoutMember(value: unknown, path: string): unknown {
       const inner = strip(node[index], i + 1);
       return inner === undefined ? undefined : node.map((item, j) => (j === index ? inner : item));
     }
-    if (!isObject(node) || !Object.prototype.hasOwnProperty.call(node, key)) return undefined;
+    if (!isRecord(node) || !Object.prototype.hasOwnProperty.call(node, key)) return undefined;
     if (last) {
       const copy = { ...node };
       delete copy[key];
@@ -143,13 +144,13 @@ function repairAt(
   if (base.choices.length > 0) {
     const validate = validatorFor(schemas, ctx);
     if (value !== undefined && validate(value)) return value;
-    if (isObject(value)) {
+    if (isRecord(value)) {
       const separated = separateOneOf(value, base, ctx);
       if (separated !== value && validate(separated)) return separated;
     }
     ({ shape, discriminatorValue } = chooseBranchesFor(value, base, ctx));
   }
-  if (shape.hasConst) return clone(shape.constValue);
+  if (shape.hasConst) return cloneJson(shape.constValue);
   if (shape.enumValues) {
     return shape.enumValues.some((v) => deepEqual(v, value)) ? value : pickEnum(shape, ctx, false);
   }
@@ -162,7 +163,7 @@ function repairAt(
     }
   }
   if (Array.isArray(current)) return repairArray(current, shape, ctx, depth, hint, path, errorPaths);
-  if (isObject(current))
+  if (isRecord(current))
     return repairObject(current, shape, ctx, depth, path, errorPaths, discriminatorValue);
   if (leafFits(current, shape, ctx)) return current;
   if (typeof current === 'number') {
@@ -253,7 +254,7 @@ function excludeOtherBranches(
         if (own.has(name) || name === '__proto__') continue;
         const before = Object.prototype.hasOwnProperty.call(candidate, name) ? candidate[name] : undefined;
         for (const excluding of EXCLUDING_VALUES) {
-          candidate[name] = clone(excluding);
+          candidate[name] = cloneJson(excluding);
           if (!rejects(candidate) && accepts(candidate)) break search;
         }
         if (before === undefined) delete candidate[name];
@@ -283,7 +284,7 @@ function chooseBranchesFor(
     without.choices = rest;
     const discriminator = choice.discriminator ?? without.discriminator;
     let index = -1;
-    if (discriminator && isObject(value) && typeof value[discriminator.propertyName] === 'string') {
+    if (discriminator && isRecord(value) && typeof value[discriminator.propertyName] === 'string') {
       const tag = value[discriminator.propertyName] as string;
       index = choice.branches.findIndex((b) => discriminatorFor(discriminator, b) === tag);
     }
@@ -408,7 +409,7 @@ function repairArray(
   if (shape.uniqueItems) {
     const seen = new Set<string>();
     out = out.filter((item) => {
-      const key = stableKey(item);
+      const key = stableStringify(item);
       if (seen.has(key)) return false;
       seen.add(key);
       return true;
@@ -416,13 +417,13 @@ function repairArray(
   }
   if (shape.maxItems !== undefined && out.length > shape.maxItems) out = out.slice(0, shape.maxItems);
   const min = shape.minItems ?? 0;
-  const seen = new Set(out.map(stableKey));
+  const seen = new Set(out.map(stableStringify));
   for (let tries = 0; out.length < min && tries < min * 4 + 4; tries++) {
     const i = out.length;
     const value = generate(i < prefix.length ? prefix[i] : itemSchemas, ctx, depth + 1, itemHint);
     if (value === undefined) break;
-    if (shape.uniqueItems && seen.has(stableKey(value))) continue;
-    seen.add(stableKey(value));
+    if (shape.uniqueItems && seen.has(stableStringify(value))) continue;
+    seen.add(stableStringify(value));
     out.push(value);
   }
   if (shape.contains.length > 0) {

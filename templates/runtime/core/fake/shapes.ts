@@ -1,6 +1,7 @@
 import type { Defs, JsonSchema } from '../types';
 import type { Ctx } from './generate';
-import { deepEqual, isObject, maxOf, minOf, num } from './helpers';
+import { deepEqual, isRecord } from '../json';
+import { maxOf, minOf, num } from './helpers';
 
 // Shapes: a schema with $ref resolved and allOf merged, the form generation and repair work on.
 
@@ -122,7 +123,7 @@ export function cloneShape(shape: Shape): Shape {
 const shapeCaches = new WeakMap<Defs, WeakMap<object, Shape>>();
 
 export function shapeOf(schemas: readonly JsonSchema[], ctx: Ctx): Shape {
-  if (schemas.length === 1 && isObject(schemas[0])) {
+  if (schemas.length === 1 && isRecord(schemas[0])) {
     let cache = shapeCaches.get(ctx.defs);
     if (!cache) shapeCaches.set(ctx.defs, (cache = new WeakMap()));
     let shape = cache.get(schemas[0]);
@@ -140,7 +141,7 @@ export function shapeOf(schemas: readonly JsonSchema[], ctx: Ctx): Shape {
 
 export function absorb(shape: Shape, schema: JsonSchema | undefined, ctx: Ctx, refPath: string[]): void {
   if (schema === undefined || schema === true) return;
-  if (schema === false || !isObject(schema)) {
+  if (schema === false || !isRecord(schema)) {
     if (schema === false) shape.impossible = true;
     return;
   }
@@ -175,7 +176,7 @@ export function absorb(shape: Shape, schema: JsonSchema | undefined, ctx: Ctx, r
       : [...values];
   }
 
-  if (isObject(s.properties)) {
+  if (isRecord(s.properties)) {
     for (const [key, sub] of Object.entries(s.properties)) {
       const list = shape.properties.get(key);
       if (list) list.push(sub as JsonSchema);
@@ -184,22 +185,22 @@ export function absorb(shape: Shape, schema: JsonSchema | undefined, ctx: Ctx, r
   }
   if (Array.isArray(s.required))
     for (const name of s.required) if (typeof name === 'string') shape.required.add(name);
-  if (isObject(s.patternProperties)) {
+  if (isRecord(s.patternProperties)) {
     for (const [pattern, sub] of Object.entries(s.patternProperties))
       shape.patternProperties.push([pattern, sub as JsonSchema]);
   }
   if (s.additionalProperties === false) {
     shape.closed.push({
-      names: new Set(isObject(s.properties) ? Object.keys(s.properties) : []),
-      patterns: isObject(s.patternProperties) ? Object.keys(s.patternProperties) : [],
+      names: new Set(isRecord(s.properties) ? Object.keys(s.properties) : []),
+      patterns: isRecord(s.patternProperties) ? Object.keys(s.patternProperties) : [],
     });
-  } else if (isObject(s.additionalProperties)) shape.additional.push(s.additionalProperties);
+  } else if (isRecord(s.additionalProperties)) shape.additional.push(s.additionalProperties);
   if (s.unevaluatedProperties === false) shape.unevaluatedFalse = true;
   if (s.propertyNames !== undefined && s.propertyNames !== true)
     shape.propertyNames.push(s.propertyNames as JsonSchema);
   shape.minProperties = maxOf(shape.minProperties, num(s.minProperties));
   shape.maxProperties = minOf(shape.maxProperties, num(s.maxProperties));
-  if (isObject(s.dependentRequired)) {
+  if (isRecord(s.dependentRequired)) {
     for (const [key, deps] of Object.entries(s.dependentRequired)) {
       if (Array.isArray(deps))
         shape.dependentRequired.push([key, deps.filter((d): d is string => typeof d === 'string')]);
@@ -253,9 +254,9 @@ export function absorb(shape: Shape, schema: JsonSchema | undefined, ctx: Ctx, r
 }
 
 function readDiscriminator(value: unknown, holder: string | undefined): Discriminator | undefined {
-  if (!isObject(value) || typeof value.propertyName !== 'string') return undefined;
+  if (!isRecord(value) || typeof value.propertyName !== 'string') return undefined;
   const mapping: Record<string, string> = {};
-  if (isObject(value.mapping)) {
+  if (isRecord(value.mapping)) {
     for (const [key, target] of Object.entries(value.mapping))
       if (typeof target === 'string') mapping[key] = target;
   }
@@ -284,9 +285,9 @@ export function refName(ref: string): string | undefined {
 export function refTarget(ref: string, defs: Defs, root: JsonSchema | undefined): JsonSchema | undefined {
   const name = refName(ref);
   const own = (map: unknown, key: string): unknown =>
-    isObject(map) && Object.prototype.hasOwnProperty.call(map, key) ? map[key] : undefined;
+    isRecord(map) && Object.prototype.hasOwnProperty.call(map, key) ? map[key] : undefined;
   let node: unknown;
-  if (name !== undefined) node = own(defs, name) ?? (isObject(root) ? own(root.$defs, name) : undefined);
+  if (name !== undefined) node = own(defs, name) ?? (isRecord(root) ? own(root.$defs, name) : undefined);
   else if (ref.startsWith('#')) {
     // any other local pointer, e.g. `#/$defs/Pet/properties/id` or `#/properties/a`
     let tokens = ref
@@ -299,9 +300,9 @@ export function refTarget(ref: string, defs: Defs, root: JsonSchema | undefined)
       node = defs[tokens[1]];
       tokens = tokens.slice(2);
     }
-    for (const token of tokens) node = isObject(node) || Array.isArray(node) ? own(node, token) : undefined;
+    for (const token of tokens) node = isRecord(node) || Array.isArray(node) ? own(node, token) : undefined;
   }
-  return typeof node === 'boolean' || isObject(node) ? (node as JsonSchema) : undefined;
+  return typeof node === 'boolean' || isRecord(node) ? (node as JsonSchema) : undefined;
 }
 
 function safeDecode(text: string): string {

@@ -1,6 +1,7 @@
 import { JSONSchemaFaker } from 'json-schema-faker';
 import type { Ctx, Hint } from './generate';
-import { deepEqual, isObject, typeMatches } from './helpers';
+import { deepEqual, isRecord } from '../json';
+import { typeMatches } from './helpers';
 import { RANDEXP_MAX } from './limits';
 import { numberFits } from './numbers';
 import { FORMAT_GENERATORS, stringByName, words } from './realistic';
@@ -80,7 +81,7 @@ function formatAccepts(format: string, value: unknown, ctx: Ctx): boolean {
   const test = (def: unknown): boolean => {
     if (def instanceof RegExp) return typeof value !== 'string' || def.test(value);
     if (typeof def === 'function') return Boolean((def as (v: unknown) => unknown)(value));
-    if (isObject(def)) {
+    if (isRecord(def)) {
       const type = (def.type as string | undefined) ?? 'string';
       const applies = type === 'number' ? typeof value === 'number' : typeof value === 'string';
       return !applies || test(def.validate);

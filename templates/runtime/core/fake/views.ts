@@ -1,6 +1,6 @@
 import { createAjv, SchemaCompiler, type ValidateFunction } from '../ajv';
 import type { Defs, JsonSchema } from '../types';
-import { isObject } from './helpers';
+import { isRecord } from '../json';
 import type { Direction, FakeOptions } from './options';
 import { REF_PREFIX, refTarget } from './shapes';
 
@@ -83,12 +83,12 @@ export class SharedDefsCompiler extends SchemaCompiler {
   /** A copy with `#/$defs/<name>...` refs pointing at the shared defs. */
   private rewrite(node: unknown): unknown {
     if (Array.isArray(node)) return node.map((item) => this.rewrite(item));
-    if (!isObject(node)) return node;
+    if (!isRecord(node)) return node;
     const out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(node)) {
       if (key === '$ref' && typeof value === 'string') out[key] = this.rewriteRef(value);
       else if (DATA_KEYWORDS.has(key)) out[key] = value;
-      else if (SCHEMA_MAP_KEYWORDS.includes(key) && isObject(value)) {
+      else if (SCHEMA_MAP_KEYWORDS.includes(key) && isRecord(value)) {
         const map: Record<string, unknown> = {};
         for (const [name, sub] of Object.entries(value)) map[name] = this.rewrite(sub);
         out[key] = map;
@@ -165,16 +165,16 @@ function stripDirectionRequired(
   direction: Direction,
   memo: Map<object, JsonSchema>,
 ): JsonSchema {
-  if (!isObject(schema)) return schema;
+  if (!isRecord(schema)) return schema;
   const known = memo.get(schema);
   if (known !== undefined) return known;
   memo.set(schema, schema); // a schema reaches itself only through $ref, which is not followed here
   let copy: Record<string, unknown> | undefined;
   const strip = (sub: unknown): unknown =>
-    isObject(sub) ? stripDirectionRequired(sub, defs, direction, memo) : sub;
+    isRecord(sub) ? stripDirectionRequired(sub, defs, direction, memo) : sub;
   for (const key of SCHEMA_MAP_KEYWORDS) {
     const map = schema[key];
-    if (!isObject(map)) continue;
+    if (!isRecord(map)) continue;
     let mapCopy: Record<string, unknown> | undefined;
     for (const [name, sub] of Object.entries(map)) {
       const next = strip(sub);
@@ -190,12 +190,12 @@ function stripDirectionRequired(
   }
   for (const key of SCHEMA_KEYWORDS) {
     const sub = schema[key];
-    if (!isObject(sub)) continue;
+    if (!isRecord(sub)) continue;
     const next = strip(sub);
     if (next !== sub) (copy ??= { ...schema })[key] = next;
   }
   const properties = schema.properties;
-  if (Array.isArray(schema.required) && isObject(properties)) {
+  if (Array.isArray(schema.required) && isRecord(properties)) {
     const flag = direction === 'request' ? 'readOnly' : 'writeOnly';
     const kept = (schema.required as unknown[]).filter(
       (name) => typeof name !== 'string' || !hasFlag(properties[name] as JsonSchema, flag, defs, 0),
@@ -213,7 +213,7 @@ function hasFlag(
   defs: Defs,
   depth: number,
 ): boolean {
-  if (!isObject(schema) || depth > 8) return false;
+  if (!isRecord(schema) || depth > 8) return false;
   if (schema[flag] === true) return true;
   if (typeof schema.$ref === 'string') {
     const target = refTarget(schema.$ref, defs, undefined);
