@@ -1,6 +1,7 @@
 import { asGetExchange, isRpcStyle } from '../model/rpc-methods';
 import { fragmentRequest } from '../recordings/match-operations';
-import { isRedacted, isSecretName } from '../recordings/redact';
+import { isRedacted } from '../recordings/redact';
+import { isCredentialName } from '../../templates/runtime/core/names';
 import type {
   Contract,
   Exchange,
@@ -154,7 +155,7 @@ export class DriftChecker {
       if (param.in !== 'path' && isRedacted(read.raw)) continue;
       const violations = this.schemas.check(param.schema, read.value, `${param.pointer}/schema`, false);
       const secret =
-        this.secretParameters.has(`${param.in}:${param.name.toLowerCase()}`) || isSecretName(param.name);
+        this.secretParameters.has(`${param.in}:${param.name.toLowerCase()}`) || isCredentialName(param.name);
       for (const v of violations) {
         f.violation(
           'invalid-parameter',
@@ -356,7 +357,7 @@ export class DriftChecker {
     else if (typeof value === 'string' && !schemaTypes(media.schema, this.contract.schemas).has('string'))
       return;
     for (let v of this.schemas.check(media.schema, value, `${media.pointer}/schema`, this.extraProperties)) {
-      if (v.rule !== 'extra-property' && v.rule !== 'required' && isSecretName(lastToken(v.pointer)))
+      if (v.rule !== 'extra-property' && v.rule !== 'required' && isCredentialName(lastToken(v.pointer)))
         v = masked(v, ...valuesAt(value, v.pointer));
       const subject = request
         ? `request body${v.pointer === '' ? '' : ` ${v.pointer}`}`

@@ -6,7 +6,7 @@
  */
 import type { IdFormat, ResourceBinding, ResourceSpec } from '../../templates/runtime/core/types';
 import { isJsonOrAnyMediaType } from '../../templates/runtime/core/media-types';
-import { isUuid, singularOf, words } from './dynamic';
+import { isUuid } from './dynamic';
 import type {
   Contract,
   Defs,
@@ -18,6 +18,7 @@ import type {
 } from './types';
 import { itemSchema, pickMedia, refName, viewSchema, type SchemaView } from './value-pools';
 import { isRecord, stableStringify } from '../../templates/runtime/core/json';
+import { singular, words } from '../../templates/runtime/core/names';
 
 export interface DetectedResources {
   /** sorted by collection path */
@@ -112,7 +113,7 @@ export function detectResources(contract: Contract, matched: MatchedExchange[]):
       collectionPath,
       itemPath,
       idParam,
-      singular: singularOf(parent),
+      singular: singular(parent),
       ops,
       listOp,
       recorded,

@@ -6,7 +6,6 @@
  * resources.ts share: `$ref` following, `allOf` merging and best-fit `oneOf`/`anyOf` branches.
  */
 import { isJsonOrAnyMediaType } from '../../templates/runtime/core/media-types';
-import { isJwt, isRequestIdName, isSecretName, isTokenName } from './dynamic';
 import type {
   Contract,
   Defs,
@@ -17,6 +16,8 @@ import type {
   ValuePools,
 } from './types';
 import { isRecord, jsonType, stableStringify } from '../../templates/runtime/core/json';
+import { isJwt } from '../../templates/runtime/core/jwt';
+import { isRequestIdName, isSecretName, isTokenName } from '../../templates/runtime/core/names';
 
 const REF_PREFIX = '#/$defs/';
 /** distinct values kept per key */

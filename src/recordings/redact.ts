@@ -26,6 +26,7 @@
 import type { SecurityScheme } from '../model/types';
 import type { HarCookie, HarEntry, HarHeader, HarPostData } from './har-types';
 import { isFormMediaType, isJsonMediaType, mediaTypeOf } from '../../templates/runtime/core/media-types';
+import { CREDENTIAL_NAMES, credentialKey } from '../../templates/runtime/core/names';
 
 export type { HarEntry } from './har-types';
 
@@ -40,39 +41,6 @@ export interface RedactOptions {
   enabled?: boolean;
 }
 
-/** Names redacted everywhere (normalised: lower case, no `-` / `_`). */
-const SECRET_NAMES = [
-  'authorization',
-  'proxyauthorization',
-  'apikey',
-  'xapikey',
-  'xauthtoken',
-  'xaccesstoken',
-  'xsessiontoken',
-  'xcsrftoken',
-  'xxsrftoken',
-  'xamzsecuritytoken',
-  'xgoogapikey',
-  'ocpapimsubscriptionkey',
-  'xfunctionskey',
-  'accesstoken',
-  'refreshtoken',
-  'idtoken',
-  'sessiontoken',
-  'authtoken',
-  'token',
-  'clientsecret',
-  'clientassertion',
-  'codeverifier',
-  'password',
-  'passwd',
-  'secret',
-  'apisecret',
-  'privatekey',
-  'signature',
-  'sig',
-];
-
 /** Secrets shorter than this are not searched for in free text (too likely to hit innocent data). */
 const MIN_GLOBAL_SECRET_LENGTH = 8;
 
@@ -82,20 +50,13 @@ const normalised = new Map<string, string>();
 function normaliseName(name: string): string {
   let out = normalised.get(name);
   if (out === undefined) {
-    out = name.toLowerCase().replace(/[-_]/g, '');
+    out = credentialKey(name);
     if (name.length <= 64) {
       if (normalised.size >= 4096) normalised.clear();
       normalised.set(name, out);
     }
   }
   return out;
-}
-
-const SECRET_NAME_SET = new Set(SECRET_NAMES);
-
-/** True for a header, query, form or JSON field name whose value is a credential (built-in names only). */
-export function isSecretName(name: string): boolean {
-  return SECRET_NAME_SET.has(normaliseName(name));
 }
 
 /** True when the value is (or contains) a redaction marker. */
@@ -177,7 +138,7 @@ function compileNames(options: RedactOptions): CompiledNames {
   const key = extra.join('\u0000');
   let compiled = compiledCache.get(key);
   if (!compiled) {
-    const names = new Set([...SECRET_NAMES, ...extra]);
+    const names = new Set([...CREDENTIAL_NAMES, ...extra]);
     names.delete('');
     const alternatives = [...names].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
     compiled = { names, anyName: new RegExp(alternatives.join('|')) };

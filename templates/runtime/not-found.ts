@@ -11,6 +11,7 @@
  * know how to fill is generated there.
  */
 import type { Defs, JsonSchema } from './core/types';
+import { singular } from './core/names';
 
 type Json = Record<string, unknown>;
 
@@ -59,11 +60,7 @@ export function singularNoun(collectionPath: string): string {
       .split('/')
       .filter((s) => s !== '' && !s.startsWith('{'))
       .pop() ?? 'resource';
-  const word = last.replace(/[-_]+/g, ' ');
-  if (/ies$/i.test(word)) return word.slice(0, -3) + 'y';
-  if (/(ss|us)$/i.test(word)) return word;
-  if (/(ss|us|sh|ch|x|z)es$/i.test(word)) return word.slice(0, -2);
-  return word.replace(/s$/i, '');
+  return singular(last.replace(/[-_]+/g, ' '));
 }
 
 function deref(schema: JsonSchema | undefined, defs: Defs, depth: number): Json | undefined {

@@ -4,8 +4,10 @@
  * endpoint that hands them out is token-endpoint.ts.
  */
 import { createHmac, randomBytes, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
-import { isRecord } from './core/json';
 import type { Manifest } from './core/types';
+import { decodeJwt } from './core/jwt';
+
+export { decodeJwt, type DecodedJwt } from './core/jwt';
 
 // ---------------------------------------------------------------------------------------------
 // JWT
@@ -16,29 +18,6 @@ function base64url(text: string | Buffer): string {
 
 function sign(input: string, secret: string): string {
   return createHmac('sha256', secret).update(input).digest('base64url');
-}
-
-export interface DecodedJwt {
-  header: Record<string, unknown>;
-  payload: Record<string, unknown>;
-  signature: string;
-  signingInput: string;
-}
-
-const B64URL_PART = /^[A-Za-z0-9_-]+={0,2}$/;
-
-/** Header and claims of a JWS compact token, without checking the signature; undefined if not a JWT. */
-export function decodeJwt(token: string): DecodedJwt | undefined {
-  const parts = token.split('.');
-  if (parts.length !== 3 || !B64URL_PART.test(parts[0]) || !B64URL_PART.test(parts[1])) return undefined;
-  try {
-    const header: unknown = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8'));
-    const payload: unknown = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
-    if (!isRecord(header) || !isRecord(payload) || typeof header.alg !== 'string') return undefined;
-    return { header, payload, signature: parts[2], signingInput: `${parts[0]}.${parts[1]}` };
-  } catch {
-    return undefined;
-  }
 }
 
 const TIME_CLAIMS = new Set(['iat', 'nbf', 'exp']);

@@ -26,6 +26,7 @@ import {
 } from './shapes';
 import { generateString, leafFits, randexp, safeTest } from './strings';
 import type { View } from './views';
+import { singular } from '../names';
 
 // Generation
 
@@ -471,11 +472,4 @@ export function mergePrefixes(prefixes: JsonSchema[][]): JsonSchema[][] {
   const out: JsonSchema[][] = [];
   for (const list of prefixes) list.forEach((schema, i) => (out[i] ??= []).push(schema));
   return out;
-}
-
-export function singular(name: string): string {
-  if (/ies$/i.test(name)) return name.slice(0, -3) + 'y';
-  if (/(ses|xes|ches|shes)$/i.test(name)) return name.slice(0, -2);
-  if (/[^s]s$/i.test(name)) return name.slice(0, -1);
-  return name;
 }

@@ -1,6 +1,7 @@
 import type { Ctx } from './generate';
 import { roundTo } from './helpers';
 import type { Shape } from './shapes';
+import { words } from '../names';
 
 // Realistic values
 
@@ -137,14 +138,14 @@ function hex(rng: Rng, length: number): string {
   return out;
 }
 
-export function words(rng: Rng, count: number): string {
+export function loremWords(rng: Rng, count: number): string {
   const out: string[] = [];
   for (let i = 0; i < count; i++) out.push(pick(rng, WORDS));
   return out.join(' ');
 }
 
 function sentence(rng: Rng): string {
-  const text = words(rng, 4 + Math.floor(rng() * 5));
+  const text = loremWords(rng, 4 + Math.floor(rng() * 5));
   return text.charAt(0).toUpperCase() + text.slice(1) + '.';
 }
 
@@ -214,29 +215,20 @@ export const FORMAT_GENERATORS: Record<string, (rng: Rng, prop?: string) => stri
   'json-pointer': (rng) => `/${pick(rng, WORDS)}/${int(rng, 0, 9)}`,
   'relative-json-pointer': (rng) => `${int(rng, 0, 3)}/${pick(rng, WORDS)}`,
   regex: () => '^[a-z0-9-]+$',
-  byte: (rng) => base64(words(rng, 2)),
-  base64: (rng) => base64(words(rng, 2)),
-  binary: (rng) => words(rng, 3),
+  byte: (rng) => base64(loremWords(rng, 2)),
+  base64: (rng) => base64(loremWords(rng, 2)),
+  binary: (rng) => loremWords(rng, 3),
   password: (rng) => `${titleCase(pick(rng, WORDS))}-${hex(rng, 6)}!`,
 };
 
 function urlFor(rng: Rng, prop: string | undefined): string {
-  const tokens = prop === undefined ? [] : nameTokens(prop);
+  const tokens = prop === undefined ? [] : words(prop);
   if (tokens.some((t) => IMAGE_WORDS.has(t)))
     return `https://images.${pick(rng, DOMAINS)}/${hex(rng, 8)}.png`;
   return `https://${pick(rng, DOMAINS)}/${pick(rng, WORDS)}/${int(rng, 1, 9999)}`;
 }
 
 const IMAGE_WORDS = new Set(['avatar', 'image', 'photo', 'picture', 'logo', 'icon', 'thumbnail', 'img']);
-
-function nameTokens(name: string): string[] {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter(Boolean);
-}
 
 const TIMESTAMP_WORDS = new Set([
   'created',
@@ -271,7 +263,7 @@ function isTimestampName(tokens: string[], joined: string): boolean {
 
 /** A realistic string for a property name, or undefined when the name says nothing. */
 export function stringByName(name: string, rng: Rng, shape: Shape): string | undefined {
-  const tokens = nameTokens(name);
+  const tokens = words(name);
   if (tokens.length === 0) return undefined;
   const joined = tokens.join('');
   const last = tokens[tokens.length - 1];
@@ -324,7 +316,7 @@ export function stringByName(name: string, rng: Rng, shape: Shape): string | und
   ) {
     return personName(rng).join(' ');
   }
-  if (last === 'name') return titleCase(words(rng, 2));
+  if (last === 'name') return titleCase(loremWords(rng, 2));
   if (has('phone', 'mobile', 'telephone', 'tel', 'fax', 'msisdn'))
     return `+1-555-${pad(int(rng, 100, 999), 3)}-${pad(int(rng, 0, 9999), 4)}`;
   if (last === 'city' || last === 'town' || last === 'locality') return pick(rng, CITIES);
@@ -373,7 +365,8 @@ export function stringByName(name: string, rng: Rng, shape: Shape): string | und
   ) {
     return sentence(rng);
   }
-  if (['title', 'subject', 'headline', 'label', 'caption'].includes(last)) return titleCase(words(rng, 3));
+  if (['title', 'subject', 'headline', 'label', 'caption'].includes(last))
+    return titleCase(loremWords(rng, 3));
   if (isTimestampName(tokens, joined)) return isoDateTime(rng);
   if (last === 'date' || joined === 'dob' || joined === 'birthday' || (last === 'on' && tokens.length > 1))
     return isoDate(rng);
@@ -401,7 +394,7 @@ export function stringByName(name: string, rng: Rng, shape: Shape): string | und
 /** A realistic number for a property name, or undefined. */
 export function numberByName(name: string, ctx: Ctx, integer: boolean): number | undefined {
   const rng = ctx.rng;
-  const tokens = nameTokens(name);
+  const tokens = words(name);
   if (tokens.length === 0) return undefined;
   const joined = tokens.join('');
   const last = tokens[tokens.length - 1];

@@ -13,7 +13,6 @@ import {
   mergePrefixes,
   pickEnum,
   schemasForKey,
-  singular,
   validatorFor,
 } from './generate';
 import { cloneJson, deepEqual, isRecord, stableStringify } from '../json';
@@ -22,6 +21,7 @@ import { MAX_DEPTH, REPAIR_PASSES } from './limits';
 import { numberBounds, numberFits } from './numbers';
 import { absorb, cloneShape, inferTypes, type Shape, shapeOf } from './shapes';
 import { leafFits } from './strings';
+import { singular } from '../names';
 
 // Repair: keep what is valid, fix the rest, guided by Ajv's error paths.
 

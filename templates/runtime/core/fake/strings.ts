@@ -4,7 +4,7 @@ import { deepEqual, isRecord } from '../json';
 import { typeMatches } from './helpers';
 import { RANDEXP_MAX } from './limits';
 import { numberFits } from './numbers';
-import { FORMAT_GENERATORS, stringByName, words } from './realistic';
+import { FORMAT_GENERATORS, stringByName, loremWords } from './realistic';
 import { inferTypes, type Shape } from './shapes';
 
 // Strings
@@ -31,7 +31,7 @@ export function generateString(shape: Shape, ctx: Ctx, hint: Hint): string {
     const guess = stringByName(hint.prop, ctx.rng, shape);
     if (guess !== undefined && stringFits(guess, shape, ctx)) return guess;
   }
-  return fitLength(words(ctx.rng, 1 + Math.floor(ctx.rng() * 3)), shape, ctx);
+  return fitLength(loremWords(ctx.rng, 1 + Math.floor(ctx.rng() * 3)), shape, ctx);
 }
 
 /**
@@ -60,7 +60,7 @@ function fitLength(text: string, shape: Shape, ctx: Ctx): string {
   const min = shape.minLength ?? 0;
   const max = shape.maxLength ?? Math.max(min, 64);
   let chars = [...text];
-  while (chars.length < min) chars = chars.concat([...(' ' + words(ctx.rng, 2))]);
+  while (chars.length < min) chars = chars.concat([...(' ' + loremWords(ctx.rng, 2))]);
   if (chars.length > max) chars = chars.slice(0, max);
   let out = chars.join('');
   if (out.length > 0 && out.trim() !== out && min <= out.trim().length) out = out.trim();
@@ -133,7 +133,7 @@ export function randexp(pattern: string, ctx: Ctx): string {
     option('defaultRandExpMax', RANDEXP_MAX);
     return String(JSONSchemaFaker.random.randexp(pattern));
   } catch {
-    return words(ctx.rng, 1);
+    return loremWords(ctx.rng, 1);
   } finally {
     option('random', previousRandom ?? Math.random);
     option('defaultRandExpMax', previousMax ?? 10);
