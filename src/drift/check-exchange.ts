@@ -12,7 +12,7 @@ import type {
   ResponseSpec,
   SecurityScheme,
 } from '../model/types';
-import { childPointer, readableSchemaPointer, showValue } from './describe';
+import { readableSchemaPointer, showValue } from './describe';
 import { kindInfo, type FindingKind, type Severity } from './kinds';
 import { OperationIndex, operationLabel } from './match';
 import { findMediaType, hasBody, normaliseMediaType, parseRecordedBody } from './media';
@@ -26,6 +26,7 @@ import {
 } from './params';
 import { SchemaChecker, type Violation } from './schema-check';
 import type { DriftOptions, Finding } from './types';
+import { child, escapeToken, unescapeToken } from '../../templates/runtime/core/pointer';
 
 export interface ExchangeResult {
   findings: Finding[];
@@ -128,7 +129,7 @@ export class DriftChecker {
     for (const param of op.parameters) {
       if (isIgnoredHeaderParameter(param)) continue;
       const where = param.in === 'header' ? param.name.toLowerCase() : param.name;
-      const pointer = `/${param.in === 'header' ? 'headers' : param.in === 'cookie' ? 'cookies' : param.in}/${where.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      const pointer = `/${param.in === 'header' ? 'headers' : param.in === 'cookie' ? 'cookies' : param.in}/${escapeToken(where)}`;
       const subject = `${param.in} parameter '${param.name}'`;
       const read = readParameter(param, exchange, pathParams, defs);
       if (!read.present) {
@@ -285,7 +286,7 @@ export class DriftChecker {
     for (const h of spec.headers) {
       const name = h.name.toLowerCase();
       if (name === 'content-type') continue;
-      const pointer = `/headers/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      const pointer = `/headers/${escapeToken(name)}`;
       const raw = header(exchange.response.headers, name);
       if (raw === undefined) {
         if (h.required) {
@@ -496,7 +497,7 @@ function credentialPointer(security: Operation['security'], schemes: Record<stri
       if (!scheme) continue;
       if (scheme.type === 'apiKey' && scheme.name) {
         const where = scheme.in === 'query' ? 'query' : scheme.in === 'cookie' ? 'cookies' : 'headers';
-        return childPointer(`/${where}`, where === 'headers' ? scheme.name.toLowerCase() : scheme.name);
+        return child(`/${where}`, where === 'headers' ? scheme.name.toLowerCase() : scheme.name);
       }
       return '/headers/authorization';
     }
@@ -513,7 +514,7 @@ function valuesAt(root: unknown, pointer: string): unknown[] {
   let node = root;
   for (const token of pointer.split('/').slice(1)) {
     if (node === null || typeof node !== 'object') return [];
-    node = (node as Record<string, unknown>)[token.replace(/~1/g, '/').replace(/~0/g, '~')];
+    node = (node as Record<string, unknown>)[unescapeToken(token)];
   }
   return [node];
 }

@@ -21,6 +21,7 @@ import {
   singular,
   words,
 } from '../../templates/runtime/core/names';
+import { escapeToken } from '../../templates/runtime/core/pointer';
 
 export type DynamicKind =
   'jwt' | 'opaque-token' | 'timestamp' | 'epoch' | 'duration' | 'uuid' | 'id' | 'echo';
@@ -123,7 +124,7 @@ export function analyseDynamic(matched: MatchedExchange[], options: DynamicOptio
     for (const [opId, binding] of options.resources.bindings) {
       const resource = byName.get(binding.resource);
       if (binding.role === 'create' && resource)
-        addTo(stateAssigned, opId, `/${escapePointer(resource.idField)}`);
+        addTo(stateAssigned, opId, `/${escapeToken(resource.idField)}`);
     }
   } else {
     // Without resource detection: a POST to a collection-like path (last segment literal) creates.
@@ -147,7 +148,7 @@ function collectLeaves(
     value.forEach((item, i) => collectLeaves(item, `${pointer}/${i}`, depth + 1, add));
   else if (isRecord(value)) {
     for (const [key, item] of Object.entries(value))
-      collectLeaves(item, `${pointer}/${escapePointer(key)}`, depth + 1, add);
+      collectLeaves(item, `${pointer}/${escapeToken(key)}`, depth + 1, add);
   } else if (typeof value === 'string' || typeof value === 'number') add(pointer, value);
 }
 
@@ -233,7 +234,7 @@ function visit(
     const view = viewSchema(schema, ctx.analysis.schemas, value);
     const out: Record<string, unknown> = {};
     for (const [k, item] of Object.entries(value)) {
-      out[k] = visit(ctx, item, `${pointer}/${escapePointer(k)}`, k, propertySchema(view, k), depth + 1);
+      out[k] = visit(ctx, item, `${pointer}/${escapeToken(k)}`, k, propertySchema(view, k), depth + 1);
     }
     return out;
   }
@@ -373,7 +374,7 @@ function indexRequest(m: MatchedExchange): RequestIndex {
       value.forEach((item, i) => walk(item, `${pointer}/${i}`, [...path, String(i)], key, depth + 1));
     else if (isRecord(value)) {
       for (const [k, item] of Object.entries(value))
-        walk(item, `${pointer}/${escapePointer(k)}`, [...path, k], k, depth + 1);
+        walk(item, `${pointer}/${escapeToken(k)}`, [...path, k], k, depth + 1);
     } else if ((typeof value === 'string' || typeof value === 'number') && path.every(isPlainPathSegment)) {
       const entry = { path: path.join('.'), value };
       bodyByPointer.set(pointer, entry);
@@ -799,10 +800,6 @@ function isPlainName(name: string): boolean {
 
 function isPlainPathSegment(segment: string): boolean {
   return isPlainName(segment) && !segment.includes('.');
-}
-
-function escapePointer(token: string): string {
-  return token.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
 function lastLiteral(path: string): string {

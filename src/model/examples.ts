@@ -22,6 +22,7 @@ import type {
   ValuePools,
 } from './types';
 import { deepEqual, isRecord } from '../../templates/runtime/core/json';
+import { defName } from '../../templates/runtime/core/pointer';
 
 export const GENERATED_EXAMPLE = '__generated';
 
@@ -193,7 +194,7 @@ function schemaExamples(media: MediaTypeSpec, ctx: ExampleContext): NamedExample
   for (let hops = 0; hops < 8 && isRecord(schema) && !Array.isArray(schema.examples); hops++) {
     const ref = schema.$ref;
     if (typeof ref !== 'string' || !ref.startsWith('#/$defs/')) return [];
-    schema = ctx.defs[decodeToken(ref.slice('#/$defs/'.length))];
+    schema = ctx.defs[defName(ref) ?? ''];
     inline = false;
   }
   if (!isRecord(schema) || !Array.isArray(schema.examples)) return [];
@@ -271,8 +272,4 @@ function uniqueName(name: string, taken: Set<string>): string {
   for (let i = 2; taken.has(unique); i++) unique = `${name}-${i}`;
   taken.add(unique);
   return unique;
-}
-
-function decodeToken(token: string): string {
-  return token.replace(/~1/g, '/').replace(/~0/g, '~');
 }

@@ -18,8 +18,8 @@ import type {
 import { isRecord, jsonType, stableStringify } from '../../templates/runtime/core/json';
 import { isJwt } from '../../templates/runtime/core/jwt';
 import { isRequestIdName, isSecretName, isTokenName } from '../../templates/runtime/core/names';
+import { defName, DEFS_PREFIX } from '../../templates/runtime/core/pointer';
 
-const REF_PREFIX = '#/$defs/';
 /** distinct values kept per key */
 export const POOL_CAP = 50;
 /** longer strings are prose or blobs, not values worth replaying into generated data */
@@ -71,9 +71,7 @@ function emptyView(): SchemaView {
 
 export function refName(schema: unknown): string | undefined {
   if (!isRecord(schema)) return undefined;
-  const ref = schema.$ref;
-  if (typeof ref !== 'string' || !ref.startsWith(REF_PREFIX)) return undefined;
-  return ref.slice(REF_PREFIX.length).replace(/~1/g, '/').replace(/~0/g, '~');
+  return typeof schema.$ref === 'string' ? defName(schema.$ref) : undefined;
 }
 
 /**
@@ -304,7 +302,7 @@ export function learnValuePools(contract: Contract, matched: MatchedExchange[]):
       if (view.names.length > 0) owners.add(view.names[0]);
       const declaredIn = view.properties.get(key)?.declaredIn;
       if (declaredIn !== undefined) owners.add(declaredIn);
-      for (const owner of owners) add(`${REF_PREFIX}${owner}/${key}`, child);
+      for (const owner of owners) add(`${DEFS_PREFIX}${owner}/${key}`, child);
       add(key, child);
     }
   };

@@ -20,6 +20,7 @@ import { redactHarEntry, type RedactOptions } from './redact';
 import { parseQuery } from '../../templates/runtime/params';
 import { mediaTypeOf } from '../../templates/runtime/core/media-types';
 import { isRecord } from '../../templates/runtime/core/json';
+import { escapeToken } from '../../templates/runtime/core/pointer';
 
 export interface LoadHarOptions {
   /** Redaction options, or `false` to keep secrets (tests, trusted local files). Default: redact with defaults. */
@@ -256,7 +257,7 @@ export class HarEntryScanner {
         case 'value': {
           if (!isValueStart(b))
             throw this.syntax(this.line, this.col, `unexpected ${describeByte(b)} (expected a value)`);
-          const pointer = `${frame.pointer}/${escapePointer(frame.key ?? '')}`;
+          const pointer = `${frame.pointer}/${escapeToken(frame.key ?? '')}`;
           if (frame.role === 'root' && frame.key === 'log') {
             this.sawLog = true;
             if (b === 0x7b) {
@@ -588,10 +589,6 @@ export function findJsonError(text: string): { offset: number; message: string }
 // ---------------------------------------------------------------------------------------------
 // Entry validation and conversion.
 
-function escapePointer(token: string): string {
-  return token.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
 function kindOf(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
@@ -682,7 +679,7 @@ function normaliseEntry(raw: unknown, r: EntryReader): HarEntry {
   const timings: HarEntry['timings'] = { send: -1, wait: -1, receive: -1 };
   for (const [name, value] of Object.entries(timingsRaw)) {
     if (name.startsWith('_') || name === 'comment' || value === undefined || value === null) continue;
-    (timings as unknown as Record<string, number>)[name] = r.number(value, `/timings/${escapePointer(name)}`);
+    (timings as unknown as Record<string, number>)[name] = r.number(value, `/timings/${escapeToken(name)}`);
   }
   const phaseSum = Object.entries(timings)
     .filter(([name, v]) => name !== 'ssl' && typeof v === 'number' && v > 0)

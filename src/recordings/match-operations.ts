@@ -18,6 +18,7 @@ import { Router, bestByFragment, type FragmentRequest } from '../../templates/ru
 import type { Contract, Exchange, JsonSchema, MatchedExchange, Operation } from '../model/types';
 import { asGetExchange, isRpcStyle } from '../model/rpc-methods';
 import { parseBody } from './parse-body';
+import { defName } from '../../templates/runtime/core/pointer';
 
 export type UnmatchedReason = 'path' | 'method' | 'host';
 
@@ -202,13 +203,7 @@ function propertyNames(schema: JsonSchema | undefined, contract: Contract, depth
   const out: string[] = [];
   const ref = schema.$ref;
   if (typeof ref === 'string' && ref.startsWith('#/$defs/')) {
-    out.push(
-      ...propertyNames(
-        contract.schemas[decodePointerToken(ref.slice('#/$defs/'.length))],
-        contract,
-        depth + 1,
-      ),
-    );
+    out.push(...propertyNames(contract.schemas[defName(ref) ?? ''], contract, depth + 1));
   }
   const properties = schema.properties;
   if (properties && typeof properties === 'object') out.push(...Object.keys(properties));
@@ -218,8 +213,4 @@ function propertyNames(schema: JsonSchema | undefined, contract: Contract, depth
       for (const sub of list) out.push(...propertyNames(sub as JsonSchema, contract, depth + 1));
   }
   return out;
-}
-
-function decodePointerToken(token: string): string {
-  return token.replace(/~1/g, '/').replace(/~0/g, '~');
 }

@@ -12,6 +12,7 @@
  */
 import type { Defs, JsonSchema } from './core/types';
 import { singular } from './core/names';
+import { defName } from './core/pointer';
 
 type Json = Record<string, unknown>;
 
@@ -68,7 +69,7 @@ function deref(schema: JsonSchema | undefined, defs: Defs, depth: number): Json 
   for (let i = 0; i < 16 && node !== null && typeof node === 'object'; i++) {
     const ref = (node as Json).$ref;
     if (typeof ref !== 'string' || !ref.startsWith('#/$defs/')) break;
-    node = defs[decodeURIComponent(ref.slice('#/$defs/'.length))];
+    node = defs[defName(ref) ?? ''];
   }
   if (node === null || typeof node !== 'object' || depth > 8) return undefined;
   const record = node as Json;

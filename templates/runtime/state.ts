@@ -20,6 +20,7 @@ import { notFoundBody, singularNoun } from './not-found';
 import { MORE_FIELDS, NEXT_FIELDS } from './pagination';
 import type { Defs, IdFormat, Manifest, OperationData, ResourceSpec, ResponseData } from './core/types';
 import { cloneJson, isRecord } from './core/json';
+import { defName, splitPointer } from './core/pointer';
 
 type Json = Record<string, unknown>;
 
@@ -290,7 +291,8 @@ function fieldKinds(like: unknown, ctx: Ctx | undefined): Map<string, FieldKind>
   let schema: unknown = ctx?.spec.schema;
   for (let i = 0; i < 8 && isRecord(schema) && typeof schema.$ref === 'string'; i++) {
     const ref = schema.$ref;
-    schema = ref.startsWith('#/$defs/') ? ctx?.defs?.[decodeURIComponent(ref.slice(8))] : undefined;
+    const name = defName(ref);
+    schema = name === undefined ? undefined : ctx?.defs?.[name];
   }
   if (isRecord(schema) && isRecord(schema.properties)) {
     for (const [name, property] of Object.entries(schema.properties))
@@ -336,14 +338,6 @@ function mergeInto(target: Json, patch: Json, nullDeletes: boolean): Json {
     else out[key] = cloneJson(value);
   }
   return out;
-}
-
-function pointerTokens(pointer: string): string[] {
-  if (pointer === '') return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 /** RFC 6902 JSON Patch; undefined when an operation cannot be applied. */
@@ -394,8 +388,8 @@ export function applyJsonPatch(document: Json, operations: unknown[]): Json | un
   };
   for (const raw of operations) {
     if (!isRecord(raw) || typeof raw.op !== 'string' || typeof raw.path !== 'string') return undefined;
-    const path = pointerTokens(raw.path);
-    const from = typeof raw.from === 'string' ? pointerTokens(raw.from) : [];
+    const path = splitPointer(raw.path);
+    const from = typeof raw.from === 'string' ? splitPointer(raw.from) : [];
     switch (raw.op) {
       case 'add':
         if (!add(path, cloneJson(raw.value))) return undefined;

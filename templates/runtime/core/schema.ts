@@ -1,6 +1,5 @@
 import type { Defs, JsonSchema } from './types';
-
-const REF_PREFIX = '#/$defs/';
+import { defName } from './pointer';
 
 /** Names of the `$defs` a schema reaches through `$ref`, transitively. */
 export function reachableDefs(schema: JsonSchema, defs: Defs): string[] {
@@ -12,8 +11,8 @@ export function reachableDefs(schema: JsonSchema, defs: Defs): string[] {
       for (const item of node) queue.push(item);
     } else if (node !== null && typeof node === 'object') {
       for (const [key, value] of Object.entries(node)) {
-        if (key === '$ref' && typeof value === 'string' && value.startsWith(REF_PREFIX)) {
-          const name = decodePointerToken(value.slice(REF_PREFIX.length));
+        const name = key === '$ref' && typeof value === 'string' ? defName(value) : undefined;
+        if (name !== undefined) {
           if (!seen.has(name) && name in defs) {
             seen.add(name);
             queue.push(defs[name]);
@@ -35,8 +34,4 @@ export function selfContained(schema: JsonSchema, defs: Defs): JsonSchema {
   const own: Defs = {};
   for (const name of names) own[name] = defs[name];
   return { ...schema, $defs: { ...(schema.$defs as Defs | undefined), ...own } };
-}
-
-function decodePointerToken(token: string): string {
-  return token.replace(/~1/g, '/').replace(/~0/g, '~');
 }

@@ -19,14 +19,13 @@ import {
   cloneShape,
   type Discriminator,
   inferTypes,
-  REF_PREFIX,
-  refName,
   type Shape,
   shapeOf,
 } from './shapes';
 import { generateString, leafFits, randexp, safeTest } from './strings';
 import type { View } from './views';
 import { singular } from '../names';
+import { DEFS_PREFIX, defName, unescapeToken } from '../pointer';
 
 // Generation
 
@@ -133,7 +132,7 @@ function branchOrder(choice: Choice, ctx: Ctx, minimal: boolean): number[] {
     if (!isRecord(branch)) return branch === false ? 9 : 0;
     if (branch.type === 'null') return minimal ? -1 : 5;
     if (minimal && typeof branch.$ref === 'string') {
-      const name = refName(branch.$ref);
+      const name = defName(branch.$ref);
       return name !== undefined && (ctx.refCounts.get(name) ?? 0) > 0 ? 3 : 1;
     }
     return 0;
@@ -143,7 +142,7 @@ function branchOrder(choice: Choice, ctx: Ctx, minimal: boolean): number[] {
 
 export function discriminatorFor(discriminator: Discriminator, branch: JsonSchema): string | undefined {
   if (!isRecord(branch) || typeof branch.$ref !== 'string') return undefined;
-  const name = refName(branch.$ref) ?? lastSegment(branch.$ref);
+  const name = defName(branch.$ref) ?? lastSegment(branch.$ref);
   for (const [key, target] of Object.entries(discriminator.mapping)) {
     if (target === name || lastSegment(target) === name) return key;
   }
@@ -152,7 +151,7 @@ export function discriminatorFor(discriminator: Discriminator, branch: JsonSchem
 
 function lastSegment(ref: string): string {
   const segment = ref.slice(ref.lastIndexOf('/') + 1);
-  return segment.replace(/~1/g, '/').replace(/~0/g, '~');
+  return unescapeToken(segment);
 }
 
 export function generateShape(
@@ -228,7 +227,7 @@ function fromPools(
   hint: Hint,
 ): { found: boolean; value?: unknown } {
   if (!ctx.pools || hint.prop === undefined) return { found: false };
-  const keys = [...(hint.owners ?? []).map((owner) => `${REF_PREFIX}${owner}/${hint.prop}`), hint.prop];
+  const keys = [...(hint.owners ?? []).map((owner) => `${DEFS_PREFIX}${owner}/${hint.prop}`), hint.prop];
   for (const key of keys) {
     const pool = ctx.pools[key];
     if (!Array.isArray(pool) || pool.length === 0) continue;

@@ -22,6 +22,7 @@ import { numberBounds, numberFits } from './numbers';
 import { absorb, cloneShape, inferTypes, type Shape, shapeOf } from './shapes';
 import { leafFits } from './strings';
 import { singular } from '../names';
+import { escapeToken, splitPointer } from '../pointer';
 
 // Repair: keep what is valid, fix the rest, guided by Ajv's error paths.
 
@@ -92,10 +93,7 @@ export function pruneInvalid(value: unknown, validate: ValidateFunction): unknow
 
 /** A copy of `value` without the member at JSON pointer `path`; undefined when there is none. */
 function withoutMember(value: unknown, path: string): unknown {
-  const keys = path
-    .split('/')
-    .slice(1)
-    .map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const keys = splitPointer(path);
   const strip = (node: unknown, i: number): unknown => {
     const key = keys[i];
     const last = i === keys.length - 1;
@@ -120,10 +118,6 @@ function withoutMember(value: unknown, path: string): unknown {
 
 function hasErrorAt(path: string, errorPaths: readonly string[]): boolean {
   return errorPaths.some((p) => p === path || p.startsWith(path + '/'));
-}
-
-function escapePointer(key: string): string {
-  return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
 function repairAt(
@@ -332,7 +326,7 @@ function repairObject(
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(obj)) {
     if (!keyAllowed(shape, key)) continue;
-    const childPath = `${path}/${escapePointer(key)}`;
+    const childPath = `${path}/${escapeToken(key)}`;
     const schemas = schemasForKey(shape, key);
     const fixed = repairAt(
       value,

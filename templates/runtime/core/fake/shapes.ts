@@ -2,6 +2,7 @@ import type { Defs, JsonSchema } from '../types';
 import type { Ctx } from './generate';
 import { deepEqual, isRecord } from '../json';
 import { maxOf, minOf, num } from './helpers';
+import { defName, refToPointer, splitPointer } from '../pointer';
 
 // Shapes: a schema with $ref resolved and allOf merged, the form generation and repair work on.
 
@@ -147,7 +148,7 @@ export function absorb(shape: Shape, schema: JsonSchema | undefined, ctx: Ctx, r
   }
   const s = schema;
   if (typeof s.$ref === 'string') {
-    const name = refName(s.$ref);
+    const name = defName(s.$ref);
     if (name !== undefined && refPath.includes(name)) {
       // allOf cycle (A allOf [A]): nothing more to learn
     } else {
@@ -273,28 +274,15 @@ function intersectTypes(a: string[], b: string[]): string[] {
   return [...new Set(out)];
 }
 
-export const REF_PREFIX = '#/$defs/';
-
-export function refName(ref: string): string | undefined {
-  if (!ref.startsWith(REF_PREFIX)) return undefined;
-  const rest = ref.slice(REF_PREFIX.length);
-  if (rest.includes('/')) return undefined;
-  return rest.replace(/~1/g, '/').replace(/~0/g, '~');
-}
-
 export function refTarget(ref: string, defs: Defs, root: JsonSchema | undefined): JsonSchema | undefined {
-  const name = refName(ref);
+  const name = defName(ref);
   const own = (map: unknown, key: string): unknown =>
     isRecord(map) && Object.prototype.hasOwnProperty.call(map, key) ? map[key] : undefined;
   let node: unknown;
   if (name !== undefined) node = own(defs, name) ?? (isRecord(root) ? own(root.$defs, name) : undefined);
   else if (ref.startsWith('#')) {
     // any other local pointer, e.g. `#/$defs/Pet/properties/id` or `#/properties/a`
-    let tokens = ref
-      .slice(1)
-      .split('/')
-      .slice(1)
-      .map((raw) => safeDecode(raw).replace(/~1/g, '/').replace(/~0/g, '~'));
+    let tokens = splitPointer(refToPointer(ref) ?? '');
     node = root;
     if (tokens[0] === '$defs' && tokens.length > 1 && own(defs, tokens[1]) !== undefined) {
       node = defs[tokens[1]];
@@ -303,14 +291,6 @@ export function refTarget(ref: string, defs: Defs, root: JsonSchema | undefined)
     for (const token of tokens) node = isRecord(node) || Array.isArray(node) ? own(node, token) : undefined;
   }
   return typeof node === 'boolean' || isRecord(node) ? (node as JsonSchema) : undefined;
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }
 
 const STRING_FORMATS = new Set([

@@ -2,7 +2,8 @@ import { createAjv, SchemaCompiler, type ValidateFunction } from '../ajv';
 import type { Defs, JsonSchema } from '../types';
 import { isRecord } from '../json';
 import type { Direction, FakeOptions } from './options';
-import { REF_PREFIX, refTarget } from './shapes';
+import { refTarget } from './shapes';
+import { DEFS_PREFIX, unescapeToken } from '../pointer';
 
 // Direction views: OpenAPI says a required readOnly property is only required in responses (and
 // writeOnly only in requests). The view drops those names from `required`, sharing every schema
@@ -98,11 +99,11 @@ export class SharedDefsCompiler extends SchemaCompiler {
   }
 
   private rewriteRef(ref: string): string {
-    if (!ref.startsWith(REF_PREFIX)) return ref;
-    const rest = ref.slice(REF_PREFIX.length);
+    if (!ref.startsWith(DEFS_PREFIX)) return ref;
+    const rest = ref.slice(DEFS_PREFIX.length);
     const slash = rest.indexOf('/');
     const token = slash < 0 ? rest : rest.slice(0, slash);
-    const name = token.replace(/~1/g, '/').replace(/~0/g, '~');
+    const name = unescapeToken(token);
     if (!this.names.has(name)) return ref;
     return DEFS_ID + encodeURIComponent(name) + (slash < 0 ? '' : `#${rest.slice(slash)}`);
   }

@@ -1,18 +1,20 @@
-/** JSON pointers (RFC 6901) and the small value guards the contract loader reads raw documents with. */
-
-export type Json = Record<string, unknown>;
+/**
+ * JSON pointers (RFC 6901) and same-document `$ref`s: the one encoding and decoding of pointer tokens
+ * (`~0` is `~`, `~1` is `/`), and a `$ref`'s fragment percent-decoded as URI fragments are (RFC 3986).
+ */
+import { isRecord } from './json';
 
 export function escapeToken(token: string): string {
-  return token.replace(/~/g, '~0').replace(/\//g, '~1');
+  return token.includes('~') || token.includes('/') ? token.replace(/~/g, '~0').replace(/\//g, '~1') : token;
 }
 
 export function unescapeToken(token: string): string {
-  return token.replace(/~1/g, '/').replace(/~0/g, '~');
+  return token.includes('~') ? token.replace(/~1/g, '/').replace(/~0/g, '~') : token;
 }
 
 /** `pointer + '/' + escaped token`. */
 export function child(pointer: string, token: string | number): string {
-  return `${pointer}/${escapeToken(String(token))}`;
+  return `${pointer}/${typeof token === 'number' ? token : escapeToken(token)}`;
 }
 
 export function joinPointer(tokens: readonly (string | number)[]): string {
@@ -42,6 +44,11 @@ export function refToPointer(ref: string): string | undefined {
   }
 }
 
+/** The `$ref` of a reference object, if it is one. */
+export function refOf(value: unknown): string | undefined {
+  return isRecord(value) && typeof value.$ref === 'string' ? value.$ref : undefined;
+}
+
 /**
  * The value at `pointer`, or undefined when any token is missing. Like json-schema-ref-parser, a
  * `$ref` met on the way is followed (`#/components/schemas/A/properties/b` where A is a `$ref`).
@@ -51,7 +58,7 @@ export function getAt(doc: unknown, pointer: string, depth = 0): unknown {
   let node = doc;
   for (const token of splitPointer(pointer)) {
     if (
-      isObject(node) &&
+      isRecord(node) &&
       typeof node.$ref === 'string' &&
       !Object.prototype.hasOwnProperty.call(node, token)
     ) {
@@ -61,7 +68,7 @@ export function getAt(doc: unknown, pointer: string, depth = 0): unknown {
     if (Array.isArray(node)) {
       if (!/^(0|[1-9][0-9]*)$/.test(token)) return undefined;
       node = node[Number(token)];
-    } else if (isObject(node)) {
+    } else if (isRecord(node)) {
       if (!Object.prototype.hasOwnProperty.call(node, token)) return undefined;
       node = node[token];
     } else {
@@ -71,31 +78,14 @@ export function getAt(doc: unknown, pointer: string, depth = 0): unknown {
   return node;
 }
 
-export function isObject(value: unknown): value is Json {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
+/** The `$defs` name of a model `$ref` (`#/$defs/Pet` → `Pet`); undefined for any other reference. */
+export function defName(ref: string): string | undefined {
+  if (!ref.startsWith(DEFS_PREFIX)) return undefined;
+  const rest = ref.slice(DEFS_PREFIX.length);
+  if (/^[A-Za-z0-9_.-]+$/.test(rest)) return rest; // the names src/contract gives
+  const tokens = splitPointer(refToPointer(ref) ?? '');
+  return tokens.length === 2 ? tokens[1] : undefined;
 }
 
-export function asObject(value: unknown): Json | undefined {
-  return isObject(value) ? value : undefined;
-}
-
-export function asArray(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
-}
-
-export function asString(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return undefined;
-}
-
-export function asBoolean(value: unknown): boolean | undefined {
-  if (typeof value === 'boolean') return value;
-  if (value === 'true') return true;
-  if (value === 'false') return false;
-  return undefined;
-}
-
-export function refOf(value: unknown): string | undefined {
-  return isObject(value) && typeof value.$ref === 'string' ? value.$ref : undefined;
-}
+/** Model schemas refer to each other as `#/$defs/<name>` (src/contract converts every `$ref` so). */
+export const DEFS_PREFIX = '#/$defs/';
