@@ -1,4 +1,4 @@
-import type { OAuthFlow, SecurityRequirement, SecurityScheme } from '../model/types';
+import type { OAuthFlow, SecurityRequirement, SecurityScheme } from '../../templates/runtime/core/types';
 import type { Diagnostics } from './diagnostics';
 import type { OpenApiVersion } from './convert-schema';
 import type { RefResolver } from './resolve';

@@ -11,7 +11,6 @@ import {
   type ParameterLocation,
   type RequestBodySpec,
   type ResponseSpec,
-  type SecurityScheme,
 } from '../model/types';
 import { type OpenApiVersion, type SchemaConverter, describe } from './convert-schema';
 import type { Diagnostics } from './diagnostics';
@@ -27,6 +26,7 @@ import {
   isRecord,
 } from '../../templates/runtime/core/json';
 import { child, getAt, refToPointer } from '../../templates/runtime/core/pointer';
+import type { SecurityScheme } from '../../templates/runtime/core/types';
 
 export interface OperationContext {
   doc: JsonObject;

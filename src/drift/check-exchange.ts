@@ -10,7 +10,6 @@ import type {
   Operation,
   RecordedBody,
   ResponseSpec,
-  SecurityScheme,
 } from '../model/types';
 import { readableSchemaPointer, showValue } from './describe';
 import { kindInfo, type FindingKind, type Severity } from './kinds';
@@ -27,6 +26,7 @@ import {
 import { SchemaChecker, type Violation } from './schema-check';
 import type { DriftOptions, Finding } from './types';
 import { child, escapeToken, unescapeToken } from '../../templates/runtime/core/pointer';
+import type { SecurityScheme } from '../../templates/runtime/core/types';
 
 export interface ExchangeResult {
   findings: Finding[];

@@ -23,7 +23,7 @@
  * of 8+ characters is replaced wherever else it occurs as text (an echoed token in a response body,
  * a multipart body, a `Location` header), so no secret string survives anywhere in the entry.
  */
-import type { SecurityScheme } from '../model/types';
+import type { SecurityScheme } from '../../templates/runtime/core/types';
 import type { HarCookie, HarEntry, HarHeader, HarPostData } from './har-types';
 import { isFormMediaType, isJsonMediaType, mediaTypeOf } from '../../templates/runtime/core/media-types';
 import { CREDENTIAL_NAMES, credentialKey } from '../../templates/runtime/core/names';

@@ -27,18 +27,31 @@ export interface RouteEntry {
   data: string;
 }
 
+export interface OAuthFlow {
+  authorizationUrl?: string;
+  tokenUrl?: string;
+  refreshUrl?: string;
+  scopes: Record<string, string>;
+}
+
 export interface SecurityScheme {
   type: 'apiKey' | 'http' | 'oauth2' | 'openIdConnect' | 'mutualTLS';
+  /** apiKey: the header/query/cookie name. */
   name?: string;
   in?: 'header' | 'query' | 'cookie';
+  /** http: `basic`, `bearer`, ... (lower-cased). */
   scheme?: string;
   bearerFormat?: string;
-  flows?: Record<
-    string,
-    { tokenUrl?: string; authorizationUrl?: string; refreshUrl?: string; scopes: Record<string, string> }
-  >;
+  flows?: {
+    implicit?: OAuthFlow;
+    password?: OAuthFlow;
+    clientCredentials?: OAuthFlow;
+    authorizationCode?: OAuthFlow;
+  };
   openIdConnectUrl?: string;
 }
+
+/** One alternative of the OR-list: every named scheme (AND) must be satisfied. `{}` means anonymous allowed. */
 export type SecurityRequirement = Record<string, string[]>;
 
 /** Latency as quantiles of recorded wait times: `ms[i]` is the `i / (ms.length - 1)` quantile. */
