@@ -9,7 +9,7 @@
  */
 import type { ResourceBinding, ResourceSpec, TemplatedValue } from '../../templates/runtime/core/types';
 import type { Defs, JsonSchema, MatchedExchange } from './types';
-import { itemSchema, propertySchema, responseSchemaOf, viewSchema } from './value-pools';
+import { responseSchemaOf } from './value-pools';
 import { isRecord, stableStringify } from '../../templates/runtime/core/json';
 import { decodeJwt } from '../../templates/runtime/core/jwt';
 import {
@@ -22,6 +22,7 @@ import {
   words,
 } from '../../templates/runtime/core/names';
 import { escapeToken } from '../../templates/runtime/core/pointer';
+import { itemSchema, propertySchema, viewSchema } from '../../templates/runtime/core/schema';
 
 export type DynamicKind =
   'jwt' | 'opaque-token' | 'timestamp' | 'epoch' | 'duration' | 'uuid' | 'id' | 'echo';

@@ -16,9 +16,10 @@ import type {
   MediaTypeSpec,
   Operation,
 } from './types';
-import { itemSchema, pickMedia, refName, viewSchema, type SchemaView } from './value-pools';
+import { pickMedia } from './value-pools';
 import { isRecord, stableStringify } from '../../templates/runtime/core/json';
 import { singular, words } from '../../templates/runtime/core/names';
+import { itemSchema, refName, viewSchema, type SchemaView } from '../../templates/runtime/core/schema';
 
 export interface DetectedResources {
   /** sorted by collection path */

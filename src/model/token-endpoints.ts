@@ -6,8 +6,8 @@
  */
 import { Router } from '../../templates/runtime/core/router';
 import type { Contract, MatchedExchange, Operation } from './types';
-import { viewSchema } from './value-pools';
 import { isRecord } from '../../templates/runtime/core/json';
+import { viewSchema } from '../../templates/runtime/core/schema';
 
 const TOKEN_PATH = /\/(?:oauth2?\/)?(?:access_)?token\/?$/i;
 

@@ -8,7 +8,12 @@
  * Use `templates/runtime/core/schema.ts` (`selfContained(schema, defs)`) to get a schema that carries the
  * `$defs` it needs, for Ajv or json-schema-faker.
  */
-import type { SecurityRequirement, SecurityScheme } from '../../templates/runtime/core/types';
+import type {
+  Defs,
+  JsonSchema,
+  SecurityRequirement,
+  SecurityScheme,
+} from '../../templates/runtime/core/types';
 
 export type HttpMethod = 'get' | 'put' | 'post' | 'delete' | 'options' | 'head' | 'patch' | 'trace';
 export const HTTP_METHODS: readonly HttpMethod[] = [
@@ -22,8 +27,8 @@ export const HTTP_METHODS: readonly HttpMethod[] = [
   'trace',
 ];
 
-export type JsonSchema = { [keyword: string]: unknown } | boolean;
-export type Defs = Record<string, JsonSchema>;
+/** One definition of schemas for the generator and the emitted server. */
+export type { Defs, JsonSchema } from '../../templates/runtime/core/types';
 
 /** Where something came from, so messages can point at it. */
 export interface Location {
