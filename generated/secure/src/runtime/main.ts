@@ -21,7 +21,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startServer } from './server';
 import type { MockHandlerOptions } from './handler';
-import type { RouteEntry } from './types';
+import type { RouteEntry } from './core/types';
 
 // `require`, not `import`: routes.ts exists only in the emitted project, and this file is also
 // type-checked inside mockgen itself, where there is no `../routes` to resolve.
