@@ -1,3 +1,4 @@
+/** Generation: a value for a shape, depth-first, with hints (property names, pools) for realism. */
 import { SchemaCompiler, type ValidateFunction } from '../ajv';
 import type { Defs, JsonSchema } from '../types';
 import { cloneJson, deepEqual, isRecord, stableStringify } from '../json';
@@ -26,8 +27,6 @@ import { generateString, leafFits, randexp, safeTest } from './strings';
 import type { View } from './views';
 import { singular } from '../names';
 import { DEFS_PREFIX, defName, unescapeToken } from '../pointer';
-
-// Generation
 
 export interface Ctx {
   defs: Defs;

@@ -1,6 +1,5 @@
+/** Small numeric and type helpers of the generator. */
 import { jsonType } from '../json';
-
-// Small helpers
 
 export function num(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;

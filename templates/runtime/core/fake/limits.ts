@@ -1,5 +1,4 @@
-// Limits: generation must stay fast on contracts with thousands of schemas.
-
+/** Limits: generation must stay fast on contracts with thousands of schemas. */
 export const ATTEMPTS = 4;
 export const REPAIR_PASSES = 3;
 /** nesting depth (objects/arrays) up to which optional properties are filled */

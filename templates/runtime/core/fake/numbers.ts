@@ -1,9 +1,8 @@
+/** Numbers: bounds, multiples and decimals. */
 import type { Ctx, Hint } from './generate';
 import { roundTo } from './helpers';
 import { numberByName } from './realistic';
 import type { Shape } from './shapes';
-
-// Numbers
 
 export function numberBounds(
   shape: Shape,

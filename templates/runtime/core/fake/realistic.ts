@@ -1,9 +1,8 @@
+/** Realistic values: names, places, dates, formats and what a property name suggests. */
 import type { Ctx } from './generate';
 import { roundTo } from './helpers';
 import type { Shape } from './shapes';
 import { words } from '../names';
-
-// Realistic values
 
 const FIRST_NAMES = [
   'Ada',

@@ -1,3 +1,4 @@
+/** Repair: keep what is valid, fix the rest, guided by Ajv's error paths. */
 import type { ValidateFunction } from '../ajv';
 import type { JsonSchema } from '../types';
 import {
@@ -23,8 +24,6 @@ import { absorb, cloneShape, inferTypes, type Shape, shapeOf } from './shapes';
 import { leafFits } from './strings';
 import { singular } from '../names';
 import { escapeToken, splitPointer } from '../pointer';
-
-// Repair: keep what is valid, fix the rest, guided by Ajv's error paths.
 
 export function repairPasses(
   value: unknown,

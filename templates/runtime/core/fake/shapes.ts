@@ -1,10 +1,9 @@
+/** Shapes: a schema with $ref resolved and allOf merged, the form generation and repair work on. */
 import type { Defs, JsonSchema } from '../types';
 import type { Ctx } from './generate';
 import { deepEqual, isRecord } from '../json';
 import { maxOf, minOf, num } from './helpers';
 import { defName, refToPointer, splitPointer } from '../pointer';
-
-// Shapes: a schema with $ref resolved and allOf merged, the form generation and repair work on.
 
 export interface Choice {
   kind: 'oneOf' | 'anyOf';

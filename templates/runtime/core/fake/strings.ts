@@ -1,3 +1,4 @@
+/** Strings: formats, patterns (randexp) and lengths. */
 import { JSONSchemaFaker } from 'json-schema-faker';
 import type { Ctx, Hint } from './generate';
 import { deepEqual, isRecord } from '../json';
@@ -6,8 +7,6 @@ import { RANDEXP_MAX } from './limits';
 import { numberFits } from './numbers';
 import { FORMAT_GENERATORS, stringByName, loremWords } from './realistic';
 import { inferTypes, type Shape } from './shapes';
-
-// Strings
 
 export function generateString(shape: Shape, ctx: Ctx, hint: Hint): string {
   const format = shape.formats.find((f) => FORMAT_GENERATORS[f] !== undefined);

@@ -1,13 +1,14 @@
+/**
+ * Direction views: OpenAPI says a required readOnly property is only required in responses (and
+ * writeOnly only in requests). The view drops those names from `required`, sharing every schema
+ * object it does not need to change so compiled validators stay cached.
+ */
 import { createAjv, SchemaCompiler, type ValidateFunction } from '../ajv';
 import type { Defs, JsonSchema } from '../types';
 import { isRecord } from '../json';
 import type { Direction, FakeOptions } from './options';
 import { refTarget } from './shapes';
 import { DEFS_PREFIX, unescapeToken } from '../pointer';
-
-// Direction views: OpenAPI says a required readOnly property is only required in responses (and
-// writeOnly only in requests). The view drops those names from `required`, sharing every schema
-// object it does not need to change so compiled validators stay cached.
 
 export interface View {
   schema: JsonSchema;

@@ -6,8 +6,8 @@ exports.maxOf = maxOf;
 exports.minOf = minOf;
 exports.typeMatches = typeMatches;
 exports.roundTo = roundTo;
+/** Small numeric and type helpers of the generator. */
 const json_1 = require("../json");
-// Small helpers
 function num(value) {
     return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }

@@ -6,7 +6,6 @@ exports.numberFits = numberFits;
 exports.generateNumber = generateNumber;
 const helpers_1 = require("./helpers");
 const realistic_1 = require("./realistic");
-// Numbers
 function numberBounds(shape, integer) {
     let lo = -Infinity;
     let hi = Infinity;

@@ -7,7 +7,6 @@ exports.stringByName = stringByName;
 exports.numberByName = numberByName;
 const helpers_1 = require("./helpers");
 const names_1 = require("../names");
-// Realistic values
 const FIRST_NAMES = [
     'Ada',
     'Alan',

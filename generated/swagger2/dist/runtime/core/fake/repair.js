@@ -12,7 +12,6 @@ const shapes_1 = require("./shapes");
 const strings_1 = require("./strings");
 const names_1 = require("../names");
 const pointer_1 = require("../pointer");
-// Repair: keep what is valid, fix the rest, guided by Ajv's error paths.
 function repairPasses(value, schema, validate, ctx) {
     let current = value;
     for (let pass = 0; pass < limits_1.REPAIR_PASSES; pass++) {

@@ -5,6 +5,7 @@ exports.generateString = generateString;
 exports.safeTest = safeTest;
 exports.randexp = randexp;
 exports.leafFits = leafFits;
+/** Strings: formats, patterns (randexp) and lengths. */
 const json_schema_faker_1 = require("json-schema-faker");
 const json_1 = require("../json");
 const helpers_1 = require("./helpers");
@@ -12,7 +13,6 @@ const limits_1 = require("./limits");
 const numbers_1 = require("./numbers");
 const realistic_1 = require("./realistic");
 const shapes_1 = require("./shapes");
-// Strings
 function generateString(shape, ctx, hint) {
     const format = shape.formats.find((f) => realistic_1.FORMAT_GENERATORS[f] !== undefined);
     if (shape.patterns.length > 0) {

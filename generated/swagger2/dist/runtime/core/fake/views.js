@@ -3,6 +3,11 @@
 Object.defineProperty(exports, "__esModule", { value: true });
 exports.SharedDefsCompiler = void 0;
 exports.viewFor = viewFor;
+/**
+ * Direction views: OpenAPI says a required readOnly property is only required in responses (and
+ * writeOnly only in requests). The view drops those names from `required`, sharing every schema
+ * object it does not need to change so compiled validators stay cached.
+ */
 const ajv_1 = require("../ajv");
 const json_1 = require("../json");
 const shapes_1 = require("./shapes");
