@@ -27,6 +27,7 @@ const not_found_1 = require("./not-found");
 const pagination_1 = require("./pagination");
 const json_1 = require("./core/json");
 const pointer_1 = require("./core/pointer");
+const schema_1 = require("./core/schema");
 // ---------------------------------------------------------------------------------------------
 // Store access
 const specCache = new WeakMap();
@@ -279,12 +280,7 @@ function fieldKinds(like, ctx) {
             return 'number';
         return types.includes('string') ? 'string' : 'other';
     };
-    let schema = ctx?.spec.schema;
-    for (let i = 0; i < 8 && (0, json_1.isRecord)(schema) && typeof schema.$ref === 'string'; i++) {
-        const ref = schema.$ref;
-        const name = (0, pointer_1.defName)(ref);
-        schema = name === undefined ? undefined : ctx?.defs?.[name];
-    }
+    const schema = (0, schema_1.followDefRefs)(ctx?.spec.schema, ctx?.defs, 8);
     if ((0, json_1.isRecord)(schema) && (0, json_1.isRecord)(schema.properties)) {
         for (const [name, property] of Object.entries(schema.properties))
             kinds.set(name, (0, json_1.isRecord)(property) ? kindOf(property.type) : 'other');

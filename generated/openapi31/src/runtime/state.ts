@@ -21,7 +21,8 @@ import { notFoundBody, singularNoun } from './not-found';
 import { MORE_FIELDS, NEXT_FIELDS } from './pagination';
 import type { Defs, IdFormat, Manifest, OperationData, ResourceSpec, ResponseData } from './core/types';
 import { cloneJson, isRecord } from './core/json';
-import { defName, splitPointer } from './core/pointer';
+import { splitPointer } from './core/pointer';
+import { followDefRefs } from './core/schema';
 
 type Json = Record<string, unknown>;
 
@@ -289,12 +290,7 @@ function fieldKinds(like: unknown, ctx: Ctx | undefined): Map<string, FieldKind>
     if (types.includes('integer') || types.includes('number')) return 'number';
     return types.includes('string') ? 'string' : 'other';
   };
-  let schema: unknown = ctx?.spec.schema;
-  for (let i = 0; i < 8 && isRecord(schema) && typeof schema.$ref === 'string'; i++) {
-    const ref = schema.$ref;
-    const name = defName(ref);
-    schema = name === undefined ? undefined : ctx?.defs?.[name];
-  }
+  const schema = followDefRefs(ctx?.spec.schema, ctx?.defs, 8);
   if (isRecord(schema) && isRecord(schema.properties)) {
     for (const [name, property] of Object.entries(schema.properties))
       kinds.set(name, isRecord(property) ? kindOf(property.type) : 'other');

@@ -5,7 +5,7 @@ exports.singularNoun = singularNoun;
 exports.notFoundBody = notFoundBody;
 exports.errorBody = errorBody;
 const names_1 = require("./core/names");
-const pointer_1 = require("./core/pointer");
+const schema_1 = require("./core/schema");
 const MESSAGE = /^(message|detail|details|error_description|error_message|errormessage|description|msg|reason)$/i;
 const CODE = /^(code|error_code|errorcode|status|status_code|statuscode|type|error_type|kind)$/i;
 const CONTAINER = /^(error|errors|err|fault|problem)$/i;
@@ -39,13 +39,7 @@ function singularNoun(collectionPath) {
     return (0, names_1.singular)(last.replace(/[-_]+/g, ' '));
 }
 function deref(schema, defs, depth) {
-    let node = schema;
-    for (let i = 0; i < 16 && node !== null && typeof node === 'object'; i++) {
-        const ref = node.$ref;
-        if (typeof ref !== 'string' || !ref.startsWith('#/$defs/'))
-            break;
-        node = defs[(0, pointer_1.defName)(ref) ?? ''];
-    }
+    const node = (0, schema_1.followDefRefs)(schema, defs);
     if (node === null || typeof node !== 'object' || depth > 8)
         return undefined;
     const record = node;

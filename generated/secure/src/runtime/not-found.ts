@@ -13,7 +13,7 @@
  */
 import type { Defs, JsonSchema } from './core/types';
 import { singular } from './core/names';
-import { defName } from './core/pointer';
+import { followDefRefs } from './core/schema';
 
 type Json = Record<string, unknown>;
 
@@ -66,12 +66,7 @@ export function singularNoun(collectionPath: string): string {
 }
 
 function deref(schema: JsonSchema | undefined, defs: Defs, depth: number): Json | undefined {
-  let node: unknown = schema;
-  for (let i = 0; i < 16 && node !== null && typeof node === 'object'; i++) {
-    const ref = (node as Json).$ref;
-    if (typeof ref !== 'string' || !ref.startsWith('#/$defs/')) break;
-    node = defs[defName(ref) ?? ''];
-  }
+  const node = followDefRefs(schema, defs);
   if (node === null || typeof node !== 'object' || depth > 8) return undefined;
   const record = node as Json;
   // the first object-like branch of a composition stands for the whole

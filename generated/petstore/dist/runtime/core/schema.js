@@ -8,6 +8,7 @@ exports.viewSchema = viewSchema;
 exports.bestBranch = bestBranch;
 exports.propertySchema = propertySchema;
 exports.itemSchema = itemSchema;
+exports.followDefRefs = followDefRefs;
 const json_1 = require("./json");
 const pointer_1 = require("./pointer");
 /** Names of the `$defs` a schema reaches through `$ref`, transitively. */
@@ -253,4 +254,18 @@ function safeRegex(source) {
             return undefined;
         }
     }
+}
+/**
+ * Where a chain of `#/$defs/<name>` references ends (at most `maxHops` followed): the schema itself when
+ * it is no such reference, undefined when a named schema is missing.
+ */
+function followDefRefs(schema, defs, maxHops = 16) {
+    let node = schema;
+    for (let i = 0; i < maxHops && (0, json_1.isRecord)(node) && typeof node.$ref === 'string'; i++) {
+        const name = (0, pointer_1.defName)(node.$ref);
+        if (name === undefined)
+            break;
+        node = defs !== undefined && Object.prototype.hasOwnProperty.call(defs, name) ? defs[name] : undefined;
+    }
+    return node;
 }

@@ -261,3 +261,17 @@ function safeRegex(source: string): RegExp | undefined {
     }
   }
 }
+
+/**
+ * Where a chain of `#/$defs/<name>` references ends (at most `maxHops` followed): the schema itself when
+ * it is no such reference, undefined when a named schema is missing.
+ */
+export function followDefRefs(schema: unknown, defs: Defs | undefined, maxHops = 16): unknown {
+  let node = schema;
+  for (let i = 0; i < maxHops && isRecord(node) && typeof node.$ref === 'string'; i++) {
+    const name = defName(node.$ref);
+    if (name === undefined) break;
+    node = defs !== undefined && Object.prototype.hasOwnProperty.call(defs, name) ? defs[name] : undefined;
+  }
+  return node;
+}
