@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
 import { MockgenError } from './errors';
+import { isRecord } from '../templates/runtime/core/json';
 
 /** One contract → one emitted project. */
 export interface ProjectConfig {
@@ -46,7 +47,7 @@ export function readConfig(dir: string): { file: string; projects: ProjectConfig
     throw new MockgenError(`${file}: cannot parse: ${(err as Error).message}`, { file });
   }
   const base = path.dirname(file);
-  const entries = isObject(raw) && Array.isArray(raw.projects) ? raw.projects : [raw];
+  const entries = isRecord(raw) && Array.isArray(raw.projects) ? raw.projects : [raw];
   const projects = entries.map((entry, i) =>
     toProjectConfig(
       entry,
@@ -59,7 +60,7 @@ export function readConfig(dir: string): { file: string; projects: ProjectConfig
 }
 
 export function toProjectConfig(entry: unknown, base: string, where: string): ProjectConfig {
-  if (!isObject(entry)) throw new MockgenError(`${where}: expected an object with "spec" and "out"`);
+  if (!isRecord(entry)) throw new MockgenError(`${where}: expected an object with "spec" and "out"`);
   const str = (key: string): string => {
     const value = entry[key];
     if (typeof value !== 'string' || value === '')
@@ -90,8 +91,4 @@ export function toProjectConfig(entry: unknown, base: string, where: string): Pr
     redact: list('redact'),
     sequencePolicy: policy,
   };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import type { Manifest, OperationData, ResourceSpec, RouteEntry } from '../templates/runtime/types';
+import type { Manifest, OperationData, ResourceSpec, RouteEntry } from '../templates/runtime/core/types';
 import type { ProjectConfig } from './config';
 import { loadContract } from './contract/load-contract';
 import { planFiles, planRoutes, type DynamicFieldNote, type FilePlan } from './emit/plan-files';

@@ -2,7 +2,7 @@ import { MockgenError } from '../errors';
 import type { OpenApiVersion } from './convert-schema';
 import { describe } from './convert-schema';
 import type { Diagnostics } from './diagnostics';
-import { isObject, type Json } from './pointer';
+import { type JsonObject, isRecord } from '../../templates/runtime/core/json';
 
 export interface CheckedDocument {
   version: OpenApiVersion;
@@ -10,7 +10,7 @@ export interface CheckedDocument {
    * A shallow copy whose version fields swagger-parser accepts (it rejects `swagger: 2` numbers,
    * numeric `info.version`, and OpenAPI patch versions it does not list yet).
    */
-  doc: Json;
+  doc: JsonObject;
 }
 
 /**
@@ -18,13 +18,13 @@ export interface CheckedDocument {
  * unknown OpenAPI/Swagger version, no `paths` object. Everything milder becomes a diagnostic.
  */
 export function checkDocument(value: unknown, file: string, diagnostics: Diagnostics): CheckedDocument {
-  if (!isObject(value)) {
+  if (!isRecord(value)) {
     throw new MockgenError(
       `${file}: not an OpenAPI document: the top level is ${describe(value)}, expected an object with an \`openapi\` or \`swagger\` field`,
       { file, pointer: '' },
     );
   }
-  const doc: Json = { ...value };
+  const doc: JsonObject = { ...value };
   let version: OpenApiVersion;
   if (value.swagger !== undefined) {
     const raw = String(value.swagger);
@@ -70,7 +70,7 @@ export function checkDocument(value: unknown, file: string, diagnostics: Diagnos
     );
   }
   if (value.paths === undefined || value.paths === null) {
-    const webhooksOnly = isObject(value.webhooks)
+    const webhooksOnly = isRecord(value.webhooks)
       ? ' (it only describes webhooks, which a mock server does not serve)'
       : '';
     throw new MockgenError(
@@ -81,7 +81,7 @@ export function checkDocument(value: unknown, file: string, diagnostics: Diagnos
       },
     );
   }
-  if (!isObject(value.paths)) {
+  if (!isRecord(value.paths)) {
     throw new MockgenError(
       `${file}: \`paths\` at /paths is ${describe(value.paths)}, expected an object mapping paths to operations`,
       {
@@ -90,7 +90,7 @@ export function checkDocument(value: unknown, file: string, diagnostics: Diagnos
       },
     );
   }
-  if (!isObject(value.info)) {
+  if (!isRecord(value.info)) {
     diagnostics.warn('invalid-contract', '/info', 'the contract has no `info` object');
     doc.info = { title: '', version: '' };
   } else if (typeof value.info.version !== 'string') {

@@ -1,6 +1,7 @@
 import type { Defs, JsonSchema } from '../model/types';
 import type { Diagnostics } from './diagnostics';
-import { child, getAt, isObject, joinPointer, type Json, refToPointer, splitPointer } from './pointer';
+import { type JsonObject, isRecord } from '../../templates/runtime/core/json';
+import { child, getAt, joinPointer, refToPointer, splitPointer } from '../../templates/runtime/core/pointer';
 
 export type OpenApiVersion = '2.0' | '3.0' | '3.1';
 
@@ -67,7 +68,7 @@ export class SchemaConverter {
   private readonly active = new Set<object>();
 
   constructor(
-    private readonly doc: Json,
+    private readonly doc: JsonObject,
     private readonly version: OpenApiVersion,
     private readonly diagnostics: Diagnostics,
     /** Pointer → name for content bundling inlined from another file (`./money.yaml#/Money` → `Money`). */
@@ -77,7 +78,7 @@ export class SchemaConverter {
     // reached first; everything else is named after its pointer.
     const base = version === '2.0' ? '/definitions' : '/components/schemas';
     const components = getAt(doc, base);
-    if (isObject(components)) {
+    if (isRecord(components)) {
       for (const name of Object.keys(components)) this.nameFor(child(base, name));
     }
   }
@@ -97,7 +98,7 @@ export class SchemaConverter {
   /** Converts a schema node; `pointer` says where it is (for names and diagnostics). */
   convert(node: unknown, pointer: string): JsonSchema {
     if (typeof node === 'boolean') return node;
-    if (!isObject(node)) {
+    if (!isRecord(node)) {
       this.diagnostics.warn(
         'invalid-schema',
         pointer,
@@ -146,10 +147,10 @@ export class SchemaConverter {
     return {};
   }
 
-  private convertRef(node: Json, pointer: string): JsonSchema {
+  private convertRef(node: JsonObject, pointer: string): JsonSchema {
     const ref = node.$ref as string;
     const target = refToPointer(ref);
-    let refSchema: Json;
+    let refSchema: JsonObject;
     if (target === undefined) {
       this.diagnostics.warn(
         'unsupported-ref',
@@ -161,7 +162,7 @@ export class SchemaConverter {
       refSchema = { $ref: this.refTo(target) };
     }
     const nullable = node.nullable === true || node['x-nullable'] === true;
-    const siblings: Json = {};
+    const siblings: JsonObject = {};
     for (const [key, value] of Object.entries(node)) {
       if (key !== '$ref') siblings[key] = value;
     }
@@ -179,13 +180,13 @@ export class SchemaConverter {
     return { ...rest, ...refSchema };
   }
 
-  private convertObject(node: Json, pointer: string): Json {
-    const out: Json = {};
+  private convertObject(node: JsonObject, pointer: string): JsonObject {
+    const out: JsonObject = {};
     for (const [key, value] of Object.entries(node)) {
       if (DROPPED.has(key)) continue;
       const at = child(pointer, key);
       if (SCHEMA_MAPS.has(key)) {
-        if (isObject(value)) out[key] = this.convertMap(value, at);
+        if (isRecord(value)) out[key] = this.convertMap(value, at);
         else this.dropKeyword(key, value, pointer);
       } else if (SCHEMA_VALUES.has(key)) {
         out[key] = this.convert(value, at);
@@ -229,8 +230,8 @@ export class SchemaConverter {
     return out;
   }
 
-  private convertMap(map: Json, pointer: string): Json {
-    const out: Json = {};
+  private convertMap(map: JsonObject, pointer: string): JsonObject {
+    const out: JsonObject = {};
     for (const [name, schema] of Object.entries(map)) out[name] = this.convert(schema, child(pointer, name));
     return out;
   }
@@ -253,14 +254,14 @@ export class SchemaConverter {
     return one(value);
   }
 
-  private convertDependencies(value: unknown, pointer: string, out: Json): void {
-    if (!isObject(value)) return;
+  private convertDependencies(value: unknown, pointer: string, out: JsonObject): void {
+    if (!isRecord(value)) return;
     for (const [name, dep] of Object.entries(value)) {
       if (Array.isArray(dep)) {
-        out.dependentRequired = { ...(out.dependentRequired as Json | undefined), [name]: dep };
+        out.dependentRequired = { ...(out.dependentRequired as JsonObject | undefined), [name]: dep };
       } else {
         out.dependentSchemas = {
-          ...(out.dependentSchemas as Json | undefined),
+          ...(out.dependentSchemas as JsonObject | undefined),
           [name]: this.convert(dep, child(pointer, name)),
         };
       }
@@ -269,8 +270,8 @@ export class SchemaConverter {
 
   /** Mapping values that are refs (or bare component names) are rewritten to `#/$defs/<name>`. */
   private convertDiscriminator(value: unknown): unknown {
-    if (!isObject(value) || !isObject(value.mapping)) return value;
-    const mapping: Json = {};
+    if (!isRecord(value) || !isRecord(value.mapping)) return value;
+    const mapping: JsonObject = {};
     for (const [key, target] of Object.entries(value.mapping)) {
       mapping[key] = target;
       if (typeof target !== 'string') continue;
@@ -345,7 +346,7 @@ export function nameFromRef(ref: string): string {
 }
 
 function convertExclusiveBound(
-  out: Json,
+  out: JsonObject,
   exclusive: 'exclusiveMinimum' | 'exclusiveMaximum',
   bound: string,
 ): void {
@@ -359,7 +360,7 @@ function convertExclusiveBound(
 }
 
 /** OpenAPI 3.0 `nullable` / Swagger `x-nullable` in 2020-12 terms. */
-export function makeNullable(schema: Json): Json {
+export function makeNullable(schema: JsonObject): JsonObject {
   const composed = ['allOf', 'anyOf', 'oneOf', '$ref', 'not'].some((k) => k in schema);
   if (composed) {
     const { inner, outer } = splitAnnotations(schema);
@@ -376,9 +377,9 @@ export function makeNullable(schema: Json): Json {
   return out;
 }
 
-function splitAnnotations(schema: Json): { inner: Json; outer: Json } {
-  const inner: Json = {};
-  const outer: Json = {};
+function splitAnnotations(schema: JsonObject): { inner: JsonObject; outer: JsonObject } {
+  const inner: JsonObject = {};
+  const outer: JsonObject = {};
   for (const [key, value] of Object.entries(schema)) {
     if (ANNOTATIONS.has(key) || key.startsWith('x-')) outer[key] = value;
     else inner[key] = value;
@@ -386,7 +387,7 @@ function splitAnnotations(schema: Json): { inner: Json; outer: Json } {
   return { inner, outer };
 }
 
-function pickAnnotations(schema: Json): Json {
+function pickAnnotations(schema: JsonObject): JsonObject {
   return splitAnnotations(schema).outer;
 }
 

@@ -1,7 +1,8 @@
 import type { Operation } from '../model/types';
-import { isJsonMediaType } from '../../templates/runtime/negotiate';
+import { isJsonMediaType } from '../../templates/runtime/core/media-types';
 import type { OpenApiVersion, SchemaConverter } from './convert-schema';
-import { child, getAt, isObject, type Json } from './pointer';
+import { type JsonObject, isRecord } from '../../templates/runtime/core/json';
+import { child, getAt } from '../../templates/runtime/core/pointer';
 
 /** Component names of error documents (compared without case, `_`, `-` or `.`). */
 const ERROR_NAME = /^(api|http)?(error|problem)(s|response|body|model|object|document|detail|details|info)?$/;
@@ -15,7 +16,7 @@ const DEFS = '#/$defs/';
  * 422) in it for operations that document none, so a client reads them as it reads the service's.
  */
 export function findErrorSchema(
-  doc: Json,
+  doc: JsonObject,
   version: OpenApiVersion,
   operations: Operation[],
   converter: SchemaConverter,
@@ -25,7 +26,7 @@ export function findErrorSchema(
     for (const response of op.responses) {
       if (!/^([45]\d\d|[45]XX|default)$/.test(response.status)) continue;
       for (const media of response.content) {
-        const ref = isObject(media.schema) ? media.schema.$ref : undefined;
+        const ref = isRecord(media.schema) ? media.schema.$ref : undefined;
         if (!isJsonMediaType(media.mediaType) || typeof ref !== 'string' || !ref.startsWith(DEFS)) continue;
         const name = ref.slice(DEFS.length);
         used.set(name, (used.get(name) ?? 0) + 1);
@@ -38,13 +39,13 @@ export function findErrorSchema(
 
   const base = version === '2.0' ? '/definitions' : '/components/schemas';
   const components = getAt(doc, base);
-  if (!isObject(components)) return undefined;
+  if (!isRecord(components)) return undefined;
   const candidates = Object.keys(components).filter((name) => {
     const schema = components[name];
     return (
       ERROR_NAME.test(name.toLowerCase().replace(/[-_.]/g, '')) &&
-      isObject(schema) &&
-      (schema.type === 'object' || isObject(schema.properties))
+      isRecord(schema) &&
+      (schema.type === 'object' || isRecord(schema.properties))
     );
   });
   // the outermost: a candidate no other candidate refers to

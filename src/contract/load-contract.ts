@@ -6,13 +6,14 @@ import { checkDocument } from './check-document';
 import { nameFromRef, SchemaConverter } from './convert-schema';
 import { Diagnostics } from './diagnostics';
 import { findErrorSchema } from './error-schema';
-import { asArray, asObject, asString, getAt, isObject, joinPointer, type Json } from './pointer';
 import { readDocument } from './read-document';
 import { scanRefs } from './scan-refs';
 import { RefResolver } from './resolve';
 import { toSecuritySchemes } from './security';
 import { toOperations } from './to-operations';
 import { validateDocument } from './validate-document';
+import { type JsonObject, asArray, asRecord, asString, isRecord } from '../../templates/runtime/core/json';
+import { getAt, joinPointer } from '../../templates/runtime/core/pointer';
 
 /** How long an `http(s)` external `$ref` may take to download. */
 const HTTP_REF_TIMEOUT_MS = 15_000;
@@ -30,7 +31,7 @@ export async function loadContract(file: string): Promise<Contract> {
   // Bundling only has work to do when some $ref leaves the document; skipping it saves seconds on big contracts.
   const scan = scanRefs(doc, file);
   const { doc: bundled, files } = scan.external
-    ? await bundle(file, doc, read.value as Json)
+    ? await bundle(file, doc, read.value as JsonObject)
     : { doc, files: [path.resolve(file)] };
   const nameHints = new Map(scan.externalRefs.map(({ ref, pointer }) => [pointer, nameFromRef(ref)]));
   validateDocument(bundled, version, diagnostics);
@@ -42,7 +43,7 @@ export async function loadContract(file: string): Promise<Contract> {
   const servers = version === '2.0' ? swaggerServers(bundled) : openApiServers(bundled);
   const basePath =
     version === '2.0' ? cleanBasePath(asString(bundled.basePath) ?? '') : basePathOf(servers[0]);
-  const info = asObject(bundled.info) ?? {};
+  const info = asRecord(bundled.info) ?? {};
   const errorSchema = findErrorSchema(bundled, version, operations, schemas);
   return {
     file,
@@ -72,7 +73,11 @@ interface RefParserError extends Error {
  * refs stay refs. Unresolvable refs are reported with the pointer where they occur. Also gives the
  * local files it read (the root file first), for `mockgen serve --watch`.
  */
-async function bundle(file: string, doc: Json, original: Json): Promise<{ doc: Json; files: string[] }> {
+async function bundle(
+  file: string,
+  doc: JsonObject,
+  original: JsonObject,
+): Promise<{ doc: JsonObject; files: string[] }> {
   const absolute = path.resolve(file);
   const parser = new SwaggerParser();
   try {
@@ -84,7 +89,7 @@ async function bundle(file: string, doc: Json, original: Json): Promise<{ doc: J
         resolve: { http: { timeout: HTTP_REF_TIMEOUT_MS } },
       } as SwaggerParser.Options,
     );
-    if (!isObject(result))
+    if (!isRecord(result))
       throw new MockgenError(`${file}: bundling the contract produced no document`, { file });
     const files = parser.$refs.paths('file').map((source) => path.resolve(source));
     return { doc: result, files: [absolute, ...files.filter((source) => source !== absolute)] };
@@ -101,14 +106,14 @@ function refError(
   file: string,
   absolute: string,
   err: RefParserError,
-  original: Json,
+  original: JsonObject,
   count: number,
 ): MockgenError {
   const pointer = Array.isArray(err.path) ? joinPointer(err.path) : '';
   const source =
     err.source && path.resolve(err.source.replace(/^file:\/\//, '')) !== absolute ? err.source : undefined;
   const where = source ? `${relative(source)}${pointer ? ` (reached at ${pointer})` : ''}` : pointer || '/';
-  const ref = (source ? undefined : asString(asObject(getAt(original, pointer))?.$ref)) ?? err.targetRef;
+  const ref = (source ? undefined : asString(asRecord(getAt(original, pointer))?.$ref)) ?? err.targetRef;
   const firstLine = (err.message ?? '').split('\n')[0];
   const more = count > 1 ? ` (and ${count - 1} more reference problem${count > 2 ? 's' : ''})` : '';
   let reason: string;
@@ -151,16 +156,16 @@ function relative(file: string): string {
 }
 
 /** `servers[*].url` with variables substituted by their defaults. */
-function openApiServers(doc: Json): string[] {
+function openApiServers(doc: JsonObject): string[] {
   const out: string[] = [];
   for (const raw of asArray(doc.servers)) {
-    const server = asObject(raw);
+    const server = asRecord(raw);
     const url = server && asString(server.url);
     if (url === undefined) continue;
-    const variables = asObject(server?.variables) ?? {};
+    const variables = asRecord(server?.variables) ?? {};
     out.push(
       url.replace(/\{([^{}]+)\}/g, (whole, name: string) => {
-        const variable = asObject(variables[name]);
+        const variable = asRecord(variables[name]);
         const value = asString(variable?.default) ?? asString(asArray(variable?.enum)[0]);
         return value ?? whole;
       }),
@@ -169,7 +174,7 @@ function openApiServers(doc: Json): string[] {
   return out;
 }
 
-function swaggerServers(doc: Json): string[] {
+function swaggerServers(doc: JsonObject): string[] {
   const basePath = cleanBasePath(asString(doc.basePath) ?? '');
   const host = asString(doc.host);
   if (!host) return basePath ? [basePath] : [];

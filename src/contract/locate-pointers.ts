@@ -1,5 +1,5 @@
 import { EVENT_ID, getScalarValue, parseEvents, SCALAR_STYLE, type Event } from 'js-yaml';
-import { child } from './pointer';
+import { child } from '../../templates/runtime/core/pointer';
 
 /** 1-based line and column (UTF-16 code units, as editors and SARIF `utf16CodeUnits` count). */
 export interface SourcePosition {

@@ -1,5 +1,6 @@
 import { MockgenError } from '../errors';
-import { getAt, isObject, type Json, refToPointer } from './pointer';
+import { type JsonObject, isRecord } from '../../templates/runtime/core/json';
+import { getAt, refToPointer } from '../../templates/runtime/core/pointer';
 
 export interface Resolved<T = unknown> {
   value: T;
@@ -13,7 +14,7 @@ export interface Resolved<T = unknown> {
  */
 export class RefResolver {
   constructor(
-    readonly doc: Json,
+    readonly doc: JsonObject,
     readonly file: string,
   ) {}
 
@@ -21,7 +22,7 @@ export class RefResolver {
     let value = node;
     let at = pointer;
     const seen = new Set<string>();
-    while (isObject(value) && typeof value.$ref === 'string') {
+    while (isRecord(value) && typeof value.$ref === 'string') {
       const ref = value.$ref;
       const target = refToPointer(ref);
       if (target === undefined) {
@@ -57,8 +58,8 @@ export class RefResolver {
   }
 
   /** Like `resolve`, but only objects count; anything else is undefined. */
-  resolveObject(node: unknown, pointer: string): Resolved<Json> | undefined {
+  resolveObject(node: unknown, pointer: string): Resolved<JsonObject> | undefined {
     const resolved = this.resolve(node, pointer);
-    return isObject(resolved.value) ? { value: resolved.value, pointer: resolved.pointer } : undefined;
+    return isRecord(resolved.value) ? { value: resolved.value, pointer: resolved.pointer } : undefined;
   }
 }

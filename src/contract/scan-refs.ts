@@ -1,5 +1,6 @@
 import { MockgenError } from '../errors';
-import { getAt, isObject, joinPointer, type Json, refToPointer, splitPointer } from './pointer';
+import { type JsonObject, isRecord } from '../../templates/runtime/core/json';
+import { getAt, joinPointer, refToPointer, splitPointer } from '../../templates/runtime/core/pointer';
 
 export interface RefScan {
   /** Some `$ref` points outside the document (another file or a URL): it needs bundling. */
@@ -13,7 +14,7 @@ export interface RefScan {
  * costs seconds on 10 MB contracts), so this also checks that each internal target exists and throws
  * the same error bundling would.
  */
-export function scanRefs(doc: Json, file: string): RefScan {
+export function scanRefs(doc: JsonObject, file: string): RefScan {
   const internal: { ref: string; pointer: string }[] = [];
   const externalRefs: { ref: string; pointer: string }[] = [];
   // Locations are kept as parent links and only turned into pointers for the `$ref`s found.
@@ -27,7 +28,7 @@ export function scanRefs(doc: Json, file: string): RefScan {
       for (let i = node.length - 1; i >= 0; i--) stack.push([node[i], { parent: location, key: String(i) }]);
       continue;
     }
-    const record = node as Json;
+    const record = node as JsonObject;
     if (typeof record.$ref === 'string') {
       const found = { ref: record.$ref, pointer: toPointer(location) };
       if (record.$ref.startsWith('#')) internal.push(found);
@@ -58,7 +59,7 @@ function toPointer(location: Location | undefined): string {
   return joinPointer(tokens.reverse());
 }
 
-function checkInternalRef(doc: Json, ref: string, pointer: string, file: string): void {
+function checkInternalRef(doc: JsonObject, ref: string, pointer: string, file: string): void {
   const target = refToPointer(ref);
   if (target === undefined) return; // `#anchor` style: left to the schema converter
   if (getAt(doc, target) !== undefined) return;
@@ -66,7 +67,7 @@ function checkInternalRef(doc: Json, ref: string, pointer: string, file: string)
   let node: unknown = doc;
   let missing = tokens[0];
   for (const token of tokens) {
-    const next = isObject(node) || Array.isArray(node) ? (node as Record<string, unknown>)[token] : undefined;
+    const next = isRecord(node) || Array.isArray(node) ? (node as Record<string, unknown>)[token] : undefined;
     if (next === undefined || !Object.prototype.hasOwnProperty.call(node, token)) {
       missing = token;
       break;

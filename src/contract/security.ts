@@ -1,8 +1,9 @@
-import type { OAuthFlow, SecurityRequirement, SecurityScheme } from '../model/types';
+import type { OAuthFlow, SecurityRequirement, SecurityScheme } from '../../templates/runtime/core/types';
 import type { Diagnostics } from './diagnostics';
 import type { OpenApiVersion } from './convert-schema';
-import { asArray, asObject, asString, child, getAt, isObject, type Json } from './pointer';
 import type { RefResolver } from './resolve';
+import { type JsonObject, asArray, asRecord, asString, isRecord } from '../../templates/runtime/core/json';
+import { child, getAt } from '../../templates/runtime/core/pointer';
 
 type FlowName = 'implicit' | 'password' | 'clientCredentials' | 'authorizationCode';
 
@@ -18,14 +19,14 @@ const LOCATIONS = new Set(['header', 'query', 'cookie']);
 
 /** `components.securitySchemes` / `securityDefinitions`, normalised to the OpenAPI 3 shapes. */
 export function toSecuritySchemes(
-  doc: Json,
+  doc: JsonObject,
   version: OpenApiVersion,
   refs: RefResolver,
   diagnostics: Diagnostics,
 ): Record<string, SecurityScheme> {
   const base = version === '2.0' ? '/securityDefinitions' : '/components/securitySchemes';
   const out: Record<string, SecurityScheme> = {};
-  const defined = asObject(getAt(doc, base));
+  const defined = asRecord(getAt(doc, base));
   if (!defined) return out;
   for (const [name, raw] of Object.entries(defined)) {
     const resolved = refs.resolveObject(raw, child(base, name));
@@ -42,7 +43,7 @@ export function toSecuritySchemes(
   return out;
 }
 
-function fromSwagger(raw: Json): SecurityScheme | undefined {
+function fromSwagger(raw: JsonObject): SecurityScheme | undefined {
   switch (raw.type) {
     case 'basic':
       return { type: 'http', scheme: 'basic' };
@@ -58,7 +59,7 @@ function fromSwagger(raw: Json): SecurityScheme | undefined {
   }
 }
 
-function fromOpenApi(raw: Json): SecurityScheme | undefined {
+function fromOpenApi(raw: JsonObject): SecurityScheme | undefined {
   switch (raw.type) {
     case 'apiKey':
       return apiKey(raw);
@@ -73,9 +74,9 @@ function fromOpenApi(raw: Json): SecurityScheme | undefined {
     }
     case 'oauth2': {
       const flows: NonNullable<SecurityScheme['flows']> = {};
-      const rawFlows = asObject(raw.flows) ?? {};
+      const rawFlows = asRecord(raw.flows) ?? {};
       for (const name of OPENAPI_FLOWS) {
-        const flow = asObject(rawFlows[name]);
+        const flow = asRecord(rawFlows[name]);
         if (flow) flows[name] = oauthFlow(flow);
       }
       return { type: 'oauth2', flows };
@@ -93,20 +94,20 @@ function fromOpenApi(raw: Json): SecurityScheme | undefined {
   }
 }
 
-function apiKey(raw: Json): SecurityScheme | undefined {
+function apiKey(raw: JsonObject): SecurityScheme | undefined {
   const name = asString(raw.name);
   const location = asString(raw.in);
   if (!name || !location || !LOCATIONS.has(location)) return undefined;
   return { type: 'apiKey', name, in: location as 'header' | 'query' | 'cookie' };
 }
 
-function oauthFlow(raw: Json): OAuthFlow {
+function oauthFlow(raw: JsonObject): OAuthFlow {
   const flow: OAuthFlow = { scopes: {} };
   for (const key of ['authorizationUrl', 'tokenUrl', 'refreshUrl'] as const) {
     const url = asString(raw[key]);
     if (url) flow[key] = url;
   }
-  for (const [scope, description] of Object.entries(asObject(raw.scopes) ?? {})) {
+  for (const [scope, description] of Object.entries(asRecord(raw.scopes) ?? {})) {
     flow.scopes[scope] = asString(description) ?? '';
   }
   return flow;
@@ -125,7 +126,7 @@ export function toSecurityRequirements(
 ): SecurityRequirement[] {
   const out: SecurityRequirement[] = [];
   asArray(raw).forEach((alternative, i) => {
-    if (!isObject(alternative)) return;
+    if (!isRecord(alternative)) return;
     const requirement: SecurityRequirement = {};
     let usable = true;
     for (const [name, scopes] of Object.entries(alternative)) {

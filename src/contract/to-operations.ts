@@ -11,26 +11,25 @@ import {
   type ParameterLocation,
   type RequestBodySpec,
   type ResponseSpec,
-  type SecurityScheme,
 } from '../model/types';
 import { type OpenApiVersion, type SchemaConverter, describe } from './convert-schema';
 import type { Diagnostics } from './diagnostics';
+import type { RefResolver } from './resolve';
+import { mediaTypeOf } from '../../templates/runtime/core/media-types';
+import { toSecurityRequirements } from './security';
 import {
+  type JsonObject,
   asArray,
   asBoolean,
-  asObject,
+  asRecord,
   asString,
-  child,
-  getAt,
-  isObject,
-  type Json,
-  refToPointer,
-} from './pointer';
-import type { RefResolver } from './resolve';
-import { toSecurityRequirements } from './security';
+  isRecord,
+} from '../../templates/runtime/core/json';
+import { child, getAt, refToPointer } from '../../templates/runtime/core/pointer';
+import type { SecurityScheme } from '../../templates/runtime/core/types';
 
 export interface OperationContext {
-  doc: Json;
+  doc: JsonObject;
   version: OpenApiVersion;
   refs: RefResolver;
   schemas: SchemaConverter;
@@ -78,7 +77,7 @@ const MULTIPART = 'multipart/form-data';
 
 /** Every operation of the bundled document, in document order, with unique ids. */
 export function toOperations(ctx: OperationContext): Operation[] {
-  const paths = asObject(ctx.doc.paths) ?? {};
+  const paths = asRecord(ctx.doc.paths) ?? {};
   const drafts: { op: Operation; explicitId?: string }[] = [];
   for (const [rawPath, rawItem] of Object.entries(paths)) {
     if (rawPath.startsWith('x-')) continue;
@@ -105,7 +104,7 @@ export function toOperations(ctx: OperationContext): Operation[] {
       const method = key.toLowerCase() as HttpMethod;
       if (!HTTP_METHODS.includes(method)) continue;
       const opPointer = child(item.pointer, key);
-      if (!isObject(rawOp)) {
+      if (!isRecord(rawOp)) {
         ctx.diagnostics.warn(
           'invalid-operation',
           opPointer,
@@ -160,11 +159,6 @@ function label(method: string, path: string): string {
   return `${method.toUpperCase()} ${path}`;
 }
 
-/** Lower-cased media type without parameters. */
-export function normaliseMediaType(raw: string): string {
-  return raw.split(';')[0].trim().toLowerCase();
-}
-
 class OperationBuilder {
   private readonly label: string;
 
@@ -172,9 +166,9 @@ class OperationBuilder {
     private readonly ctx: OperationContext,
     private readonly method: HttpMethod,
     private readonly path: string,
-    private readonly op: Json,
+    private readonly op: JsonObject,
     private readonly pointer: string,
-    private readonly pathItem: Json,
+    private readonly pathItem: JsonObject,
     private readonly pathItemPointer: string,
   ) {
     this.label = label(method, path);
@@ -211,8 +205,8 @@ class OperationBuilder {
   // -- parameters ------------------------------------------------------------------------------
 
   /** Path-level then operation-level parameter objects, `$ref`s resolved, operation winning by name+in. */
-  private rawParameters(): { value: Json; pointer: string }[] {
-    const merged = new Map<string, { value: Json; pointer: string }>();
+  private rawParameters(): { value: JsonObject; pointer: string }[] {
+    const merged = new Map<string, { value: JsonObject; pointer: string }>();
     const lists: [unknown, string][] = [
       [this.pathItem.parameters, child(this.pathItemPointer, 'parameters')],
       [this.op.parameters, child(this.pointer, 'parameters')],
@@ -282,7 +276,7 @@ class OperationBuilder {
         examples: [],
         pointer,
       };
-      const content = asObject(p.content);
+      const content = asRecord(p.content);
       if (p.schema !== undefined) {
         parameter.schema = this.ctx.schemas.convert(p.schema, child(pointer, 'schema'));
         parameter.examples = this.examples(p, pointer, p.schema, child(pointer, 'schema'));
@@ -302,8 +296,8 @@ class OperationBuilder {
 
   private swaggerParameters(): { parameters: Parameter[]; requestBody?: RequestBodySpec } {
     const parameters: Parameter[] = [];
-    let body: { value: Json; pointer: string } | undefined;
-    const formData: { value: Json; pointer: string }[] = [];
+    let body: { value: JsonObject; pointer: string } | undefined;
+    const formData: { value: JsonObject; pointer: string }[] = [];
     for (const raw of this.rawParameters()) {
       const { value: p, pointer } = raw;
       if (p.in === 'body') {
@@ -371,16 +365,16 @@ class OperationBuilder {
     return mediaList(this.op.produces) ?? mediaList(this.ctx.doc.produces) ?? DEFAULT_MEDIA;
   }
 
-  private swaggerBody(p: Json, pointer: string): RequestBodySpec {
+  private swaggerBody(p: JsonObject, pointer: string): RequestBodySpec {
     const schema =
       p.schema !== undefined ? this.ctx.schemas.convert(p.schema, child(pointer, 'schema')) : undefined;
-    const xExamples = asObject(p['x-examples']) ?? {};
+    const xExamples = asRecord(p['x-examples']) ?? {};
     const mediaTypes = this.consumes();
     for (const key of Object.keys(xExamples)) {
-      if (!mediaTypes.includes(normaliseMediaType(key))) mediaTypes.push(normaliseMediaType(key));
+      if (!mediaTypes.includes(mediaTypeOf(key))) mediaTypes.push(mediaTypeOf(key));
     }
     const content = mediaTypes.map((mediaType): MediaTypeSpec => {
-      const exampleKey = Object.keys(xExamples).find((k) => normaliseMediaType(k) === mediaType);
+      const exampleKey = Object.keys(xExamples).find((k) => mediaTypeOf(k) === mediaType);
       const examples: NamedExample[] =
         exampleKey !== undefined
           ? [
@@ -396,14 +390,14 @@ class OperationBuilder {
     return { required: p.required === true, content, pointer };
   }
 
-  private swaggerForm(fields: { value: Json; pointer: string }[]): RequestBodySpec {
+  private swaggerForm(fields: { value: JsonObject; pointer: string }[]): RequestBodySpec {
     const properties: Record<string, JsonSchema> = {};
     const required: string[] = [];
     const encoding: Record<string, Encoding> = {};
     let hasFile = false;
     for (const { value: p, pointer } of fields) {
       const name = String(p.name);
-      const schema = this.ctx.schemas.convert(swaggerSchema(p), pointer) as Json;
+      const schema = this.ctx.schemas.convert(swaggerSchema(p), pointer) as JsonObject;
       if (typeof p.description === 'string' && typeof schema === 'object') schema.description = p.description;
       properties[name] = schema;
       if (p.required === true) required.push(name);
@@ -416,7 +410,7 @@ class OperationBuilder {
     const consumes = this.consumes().filter((m) => m === FORM_URLENCODED || m === MULTIPART);
     if (consumes.length === 0) consumes.push(hasFile ? MULTIPART : FORM_URLENCODED);
     else if (hasFile && !consumes.includes(MULTIPART)) consumes.push(MULTIPART);
-    const schema: Json = { type: 'object', properties };
+    const schema: JsonObject = { type: 'object', properties };
     if (required.length > 0) schema.required = required;
     const pointer = fields[0].pointer.replace(/\/\d+$/, '');
     const content = consumes.map((mediaType): MediaTypeSpec => ({
@@ -490,7 +484,7 @@ class OperationBuilder {
   private responses(): ResponseSpec[] {
     const pointer = child(this.pointer, 'responses');
     const raw = this.op.responses;
-    if (raw !== undefined && !isObject(raw)) {
+    if (raw !== undefined && !isRecord(raw)) {
       this.ctx.diagnostics.warn(
         'invalid-response',
         pointer,
@@ -533,9 +527,9 @@ class OperationBuilder {
     return out.sort((a, b) => statusRank(a.status) - statusRank(b.status));
   }
 
-  private openApiResponse(status: string, r: Json, pointer: string): ResponseSpec {
+  private openApiResponse(status: string, r: JsonObject, pointer: string): ResponseSpec {
     const headers: HeaderSpec[] = [];
-    for (const [name, raw] of Object.entries(asObject(r.headers) ?? {})) {
+    for (const [name, raw] of Object.entries(asRecord(r.headers) ?? {})) {
       if (name.toLowerCase() === 'content-type') continue; // OpenAPI: ignored in response headers
       const at = child(child(pointer, 'headers'), name);
       const resolved = this.ctx.refs.resolveObject(raw, at);
@@ -562,9 +556,9 @@ class OperationBuilder {
     };
   }
 
-  private swaggerResponse(status: string, r: Json, pointer: string): ResponseSpec {
+  private swaggerResponse(status: string, r: JsonObject, pointer: string): ResponseSpec {
     const headers: HeaderSpec[] = [];
-    for (const [name, raw] of Object.entries(asObject(r.headers) ?? {})) {
+    for (const [name, raw] of Object.entries(asRecord(r.headers) ?? {})) {
       if (name.toLowerCase() === 'content-type') continue;
       const at = child(child(pointer, 'headers'), name);
       const resolved = this.ctx.refs.resolveObject(raw, at);
@@ -587,18 +581,18 @@ class OperationBuilder {
         pointer: resolved.pointer,
       });
     }
-    const examplesByMime = asObject(r.examples) ?? {};
+    const examplesByMime = asRecord(r.examples) ?? {};
     const content: MediaTypeSpec[] = [];
     if (r.schema !== undefined || Object.keys(examplesByMime).length > 0) {
       const schema =
         r.schema !== undefined ? this.ctx.schemas.convert(r.schema, child(pointer, 'schema')) : undefined;
       const mediaTypes = [...this.produces()];
       for (const key of Object.keys(examplesByMime)) {
-        const mediaType = normaliseMediaType(key);
+        const mediaType = mediaTypeOf(key);
         if (!mediaTypes.includes(mediaType)) mediaTypes.push(mediaType);
       }
       for (const mediaType of mediaTypes) {
-        const exampleKey = Object.keys(examplesByMime).find((k) => normaliseMediaType(k) === mediaType);
+        const exampleKey = Object.keys(examplesByMime).find((k) => mediaTypeOf(k) === mediaType);
         const examples: NamedExample[] =
           exampleKey !== undefined
             ? [
@@ -619,7 +613,7 @@ class OperationBuilder {
 
   private content(raw: unknown, pointer: string): MediaTypeSpec[] {
     const out: MediaTypeSpec[] = [];
-    for (const [key, media] of Object.entries(asObject(raw) ?? {})) {
+    for (const [key, media] of Object.entries(asRecord(raw) ?? {})) {
       const spec = this.mediaType(key, media, child(pointer, key));
       if (spec.mediaType !== '' && !out.some((m) => m.mediaType === spec.mediaType)) out.push(spec);
     }
@@ -628,7 +622,7 @@ class OperationBuilder {
 
   private mediaType(key: string, raw: unknown, pointer: string): MediaTypeSpec {
     const resolved = this.ctx.refs.resolveObject(raw, pointer);
-    const mediaType = normaliseMediaType(key);
+    const mediaType = mediaTypeOf(key);
     if (!resolved) return { mediaType, examples: [], pointer };
     const m = resolved.value;
     const at = resolved.pointer;
@@ -638,11 +632,11 @@ class OperationBuilder {
       pointer: at,
     };
     if (m.schema !== undefined) spec.schema = this.ctx.schemas.convert(m.schema, child(at, 'schema'));
-    const encoding = asObject(m.encoding);
+    const encoding = asRecord(m.encoding);
     if (encoding) {
       spec.encoding = {};
       for (const [field, rawEncoding] of Object.entries(encoding)) {
-        const e = asObject(rawEncoding) ?? {};
+        const e = asRecord(rawEncoding) ?? {};
         const out: Encoding = {};
         const contentType = asString(e.contentType);
         if (contentType) out.contentType = contentType;
@@ -660,7 +654,12 @@ class OperationBuilder {
    * `example`, then the `examples` map (Example objects, `$ref`s resolved, `externalValue` skipped);
    * when there are none, the examples of the (referenced) schema itself.
    */
-  private examples(holder: Json, pointer: string, schema?: unknown, schemaPointer?: string): NamedExample[] {
+  private examples(
+    holder: JsonObject,
+    pointer: string,
+    schema?: unknown,
+    schemaPointer?: string,
+  ): NamedExample[] {
     const out: NamedExample[] = [];
     if ('example' in holder)
       out.push({
@@ -668,7 +667,7 @@ class OperationBuilder {
         value: this.exampleValue(holder.example),
         pointer: child(pointer, 'example'),
       });
-    const map = asObject(holder.examples);
+    const map = asRecord(holder.examples);
     for (const [name, raw] of Object.entries(map ?? {})) {
       const at = child(child(pointer, 'examples'), name);
       const resolved = this.ctx.refs.resolveObject(raw, at);
@@ -703,19 +702,19 @@ class OperationBuilder {
     const resolve = (node: unknown, active: Set<string>, depth: number): unknown => {
       if (depth > 64 || node === null || typeof node !== 'object') return node;
       if (Array.isArray(node)) return node.map((item) => resolve(item, active, depth + 1));
-      const record = node as Json;
+      const record = node as JsonObject;
       if (typeof record.$ref === 'string') {
         const target = refToPointer(record.$ref);
         let value = target === undefined || active.has(target) ? undefined : getAt(this.ctx.doc, target);
         // a ref to an Example object (`#/components/examples/X`) means its `value`, as tools read it
         if (target !== undefined && /^\/components\/examples\/[^/]+$/.test(target)) {
-          const example = asObject(value);
+          const example = asRecord(value);
           if (example && 'value' in example) value = example.value;
         }
         if (target !== undefined && value !== undefined)
           return resolve(value, new Set(active).add(target), depth + 1);
       }
-      const out: Json = {};
+      const out: JsonObject = {};
       for (const [key, item] of Object.entries(record)) out[key] = resolve(item, active, depth + 1);
       return out;
     };
@@ -764,8 +763,8 @@ export function collectionStyle(
 }
 
 /** The schema part of a Swagger 2.0 parameter, header or items object. */
-function swaggerSchema(p: Json): Json {
-  const schema: Json = {};
+function swaggerSchema(p: JsonObject): JsonObject {
+  const schema: JsonObject = {};
   for (const field of SWAGGER_SCHEMA_FIELDS) {
     if (field in p) schema[field] = p[field];
   }
@@ -775,15 +774,15 @@ function swaggerSchema(p: Json): Json {
 function containsRef(value: unknown, depth: number): boolean {
   if (depth > 64 || value === null || typeof value !== 'object') return false;
   if (Array.isArray(value)) return value.some((item) => containsRef(item, depth + 1));
-  if (typeof (value as Json).$ref === 'string') return true;
-  return Object.values(value as Json).some((item) => containsRef(item, depth + 1));
+  if (typeof (value as JsonObject).$ref === 'string') return true;
+  return Object.values(value as JsonObject).some((item) => containsRef(item, depth + 1));
 }
 
 function mediaList(raw: unknown): string[] | undefined {
   if (!Array.isArray(raw)) return undefined;
-  const list = [
-    ...new Set(raw.filter((m): m is string => typeof m === 'string').map(normaliseMediaType)),
-  ].filter((m) => m !== '');
+  const list = [...new Set(raw.filter((m): m is string => typeof m === 'string').map(mediaTypeOf))].filter(
+    (m) => m !== '',
+  );
   return list.length > 0 ? list : undefined;
 }
 

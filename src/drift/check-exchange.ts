@@ -1,6 +1,7 @@
 import { asGetExchange, isRpcStyle } from '../model/rpc-methods';
 import { fragmentRequest } from '../recordings/match-operations';
-import { isRedacted, isSecretName } from '../recordings/redact';
+import { isRedacted } from '../recordings/redact';
+import { isCredentialName } from '../../templates/runtime/core/names';
 import type {
   Contract,
   Exchange,
@@ -9,9 +10,8 @@ import type {
   Operation,
   RecordedBody,
   ResponseSpec,
-  SecurityScheme,
 } from '../model/types';
-import { childPointer, readableSchemaPointer, showValue } from './describe';
+import { readableSchemaPointer, showValue } from './describe';
 import { kindInfo, type FindingKind, type Severity } from './kinds';
 import { OperationIndex, operationLabel } from './match';
 import { findMediaType, hasBody, normaliseMediaType, parseRecordedBody } from './media';
@@ -25,6 +25,8 @@ import {
 } from './params';
 import { SchemaChecker, type Violation } from './schema-check';
 import type { DriftOptions, Finding } from './types';
+import { child, escapeToken, unescapeToken } from '../../templates/runtime/core/pointer';
+import type { SecurityScheme } from '../../templates/runtime/core/types';
 
 export interface ExchangeResult {
   findings: Finding[];
@@ -127,7 +129,7 @@ export class DriftChecker {
     for (const param of op.parameters) {
       if (isIgnoredHeaderParameter(param)) continue;
       const where = param.in === 'header' ? param.name.toLowerCase() : param.name;
-      const pointer = `/${param.in === 'header' ? 'headers' : param.in === 'cookie' ? 'cookies' : param.in}/${where.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      const pointer = `/${param.in === 'header' ? 'headers' : param.in === 'cookie' ? 'cookies' : param.in}/${escapeToken(where)}`;
       const subject = `${param.in} parameter '${param.name}'`;
       const read = readParameter(param, exchange, pathParams, defs);
       if (!read.present) {
@@ -154,7 +156,7 @@ export class DriftChecker {
       if (param.in !== 'path' && isRedacted(read.raw)) continue;
       const violations = this.schemas.check(param.schema, read.value, `${param.pointer}/schema`, false);
       const secret =
-        this.secretParameters.has(`${param.in}:${param.name.toLowerCase()}`) || isSecretName(param.name);
+        this.secretParameters.has(`${param.in}:${param.name.toLowerCase()}`) || isCredentialName(param.name);
       for (const v of violations) {
         f.violation(
           'invalid-parameter',
@@ -284,7 +286,7 @@ export class DriftChecker {
     for (const h of spec.headers) {
       const name = h.name.toLowerCase();
       if (name === 'content-type') continue;
-      const pointer = `/headers/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      const pointer = `/headers/${escapeToken(name)}`;
       const raw = header(exchange.response.headers, name);
       if (raw === undefined) {
         if (h.required) {
@@ -356,7 +358,7 @@ export class DriftChecker {
     else if (typeof value === 'string' && !schemaTypes(media.schema, this.contract.schemas).has('string'))
       return;
     for (let v of this.schemas.check(media.schema, value, `${media.pointer}/schema`, this.extraProperties)) {
-      if (v.rule !== 'extra-property' && v.rule !== 'required' && isSecretName(lastToken(v.pointer)))
+      if (v.rule !== 'extra-property' && v.rule !== 'required' && isCredentialName(lastToken(v.pointer)))
         v = masked(v, ...valuesAt(value, v.pointer));
       const subject = request
         ? `request body${v.pointer === '' ? '' : ` ${v.pointer}`}`
@@ -495,7 +497,7 @@ function credentialPointer(security: Operation['security'], schemes: Record<stri
       if (!scheme) continue;
       if (scheme.type === 'apiKey' && scheme.name) {
         const where = scheme.in === 'query' ? 'query' : scheme.in === 'cookie' ? 'cookies' : 'headers';
-        return childPointer(`/${where}`, where === 'headers' ? scheme.name.toLowerCase() : scheme.name);
+        return child(`/${where}`, where === 'headers' ? scheme.name.toLowerCase() : scheme.name);
       }
       return '/headers/authorization';
     }
@@ -512,7 +514,7 @@ function valuesAt(root: unknown, pointer: string): unknown[] {
   let node = root;
   for (const token of pointer.split('/').slice(1)) {
     if (node === null || typeof node !== 'object') return [];
-    node = (node as Record<string, unknown>)[token.replace(/~1/g, '/').replace(/~0/g, '~')];
+    node = (node as Record<string, unknown>)[unescapeToken(token)];
   }
   return [node];
 }

@@ -1,17 +1,5 @@
 /** Small formatting helpers for drift messages: values, JSON pointers, readable schema pointers. */
 
-export function escapePointerToken(token: string): string {
-  return token.includes('~') || token.includes('/') ? token.replace(/~/g, '~0').replace(/\//g, '~1') : token;
-}
-
-export function unescapePointerToken(token: string): string {
-  return token.includes('~') ? token.replace(/~1/g, '/').replace(/~0/g, '~') : token;
-}
-
-export function childPointer(pointer: string, token: string | number): string {
-  return `${pointer}/${typeof token === 'number' ? token : escapePointerToken(token)}`;
-}
-
 const MAX_SHOWN = 60;
 
 /** A value as a person reads it in a message: `'n/a'`, `42`, `null`, `an object`, `an array`. */
@@ -25,14 +13,6 @@ export function showValue(value: unknown): string {
   if (typeof value === 'object') return 'an object';
   if (value === undefined) return 'nothing';
   return String(value);
-}
-
-/** JSON Schema type name of a value (`integer` for whole numbers). */
-export function jsonType(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
-  return typeof value;
 }
 
 export function withArticle(type: string): string {

@@ -1,4 +1,4 @@
-import { Router, bestByFragment, type FragmentRequest } from '../../templates/runtime/router';
+import { Router, bestByFragment, type FragmentRequest } from '../../templates/runtime/core/router';
 import type { Contract, Operation } from '../model/types';
 
 export type Resolution =

@@ -1,14 +1,13 @@
-import type { ErrorObject, ValidateFunction } from '../../templates/runtime/ajv';
-import { SchemaCompiler } from '../../templates/runtime/ajv';
+import type { ErrorObject, ValidateFunction } from '../../templates/runtime/core/ajv';
+import { SchemaCompiler } from '../../templates/runtime/core/ajv';
 import type { Defs, JsonSchema } from '../model/types';
+import { showValue, withArticle } from './describe';
 import {
-  childPointer,
-  escapePointerToken,
-  jsonType,
-  showValue,
-  unescapePointerToken,
-  withArticle,
-} from './describe';
+  child as childPointer,
+  escapeToken as escapePointerToken,
+  unescapeToken as unescapePointerToken,
+} from '../../templates/runtime/core/pointer';
+import { jsonType } from '../../templates/runtime/core/json';
 
 /** One way a value breaks its schema, located in the value and in the schema. */
 export interface Violation {

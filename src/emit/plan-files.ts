@@ -1,7 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as prettier from 'prettier';
-import type { Defs, Manifest, OperationData, ResourceSpec, RouteEntry } from '../../templates/runtime/types';
+import type {
+  Defs,
+  Manifest,
+  OperationData,
+  ResourceSpec,
+  RouteEntry,
+} from '../../templates/runtime/core/types';
 import type { Diagnostic } from '../model/types';
 import { packageRoot, runtimeDir, templatesDir } from '../paths';
 import { safeFileName } from './escape';
@@ -64,8 +70,7 @@ export async function planFiles(model: ProjectModel): Promise<FilePlan> {
       `exports.routes = ${JSON.stringify(routes, null, 4)};\n`,
   );
 
-  for (const name of fs.readdirSync(runtimeDir).sort()) {
-    if (!name.endsWith('.ts')) continue;
+  for (const name of runtimeSources()) {
     const source = fs.readFileSync(path.join(runtimeDir, name), 'utf8');
     files.set(`src/runtime/${name}`, `${HEADER_TS}${source}`);
     files.set(`dist/runtime/${name.replace(/\.ts$/, '.js')}`, compiledRuntime(name));
@@ -136,6 +141,19 @@ function readTemplate(name: string): string {
 
 function readProjectLockTemplate(): LockFile {
   return JSON.parse(readTemplate('package-lock.json')) as LockFile;
+}
+
+/** The runtime's `.ts` files, subfolders included (`core/`, `core/fake/`): sorted POSIX paths. */
+export function runtimeSources(): string[] {
+  const found: string[] = [];
+  const walk = (dir: string, prefix: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory()) walk(path.join(dir, entry.name), `${prefix}${entry.name}/`);
+      else if (entry.isFile() && entry.name.endsWith('.ts')) found.push(`${prefix}${entry.name}`);
+    }
+  };
+  walk(runtimeDir, '');
+  return found.sort();
 }
 
 /** One runtime module as mockgen's build compiled it, without its source map link. */

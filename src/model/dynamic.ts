@@ -4,19 +4,25 @@
  * request, per-response ids are fresh. Everything else (enums, short strings, booleans, numbers
  * that are not epochs) is replayed as recorded.
  *
- * The output is the template language of templates/runtime/types.ts (`$tpl`, `$tplJson`,
+ * The output is the template language of templates/runtime/core/types.ts (`$tpl`, `$tplJson`,
  * `$literal` and the helpers `now jwt opaque uuid req`); nothing else may be emitted.
  */
-import type { ResourceBinding, ResourceSpec, TemplatedValue } from '../../templates/runtime/types';
+import type { ResourceBinding, ResourceSpec, TemplatedValue } from '../../templates/runtime/core/types';
 import type { Defs, JsonSchema, MatchedExchange } from './types';
+import { responseSchemaOf } from './value-pools';
+import { isRecord, stableStringify } from '../../templates/runtime/core/json';
+import { decodeJwt } from '../../templates/runtime/core/jwt';
 import {
-  isObject,
-  itemSchema,
-  propertySchema,
-  responseSchemaOf,
-  stableStringify,
-  viewSchema,
-} from './value-pools';
+  isRequestIdName,
+  isSecretName,
+  isTokenName,
+  normalName,
+  sameName,
+  singular,
+  words,
+} from '../../templates/runtime/core/names';
+import { escapeToken } from '../../templates/runtime/core/pointer';
+import { itemSchema, propertySchema, viewSchema } from '../../templates/runtime/core/schema';
 
 export type DynamicKind =
   'jwt' | 'opaque-token' | 'timestamp' | 'epoch' | 'duration' | 'uuid' | 'id' | 'echo';
@@ -119,15 +125,14 @@ export function analyseDynamic(matched: MatchedExchange[], options: DynamicOptio
     for (const [opId, binding] of options.resources.bindings) {
       const resource = byName.get(binding.resource);
       if (binding.role === 'create' && resource)
-        addTo(stateAssigned, opId, `/${escapePointer(resource.idField)}`);
+        addTo(stateAssigned, opId, `/${escapeToken(resource.idField)}`);
     }
   } else {
     // Without resource detection: a POST to a collection-like path (last segment literal) creates.
     for (const m of matched) {
       if (m.op.method !== 'post' || /\}$/.test(m.op.path)) continue;
-      const singular = singularOf(lastLiteral(m.op.path));
-      for (const name of ['id', 'uuid', `${singular}Id`, `${singular}_id`])
-        addTo(stateAssigned, m.op.id, `/${name}`);
+      const noun = singular(lastLiteral(m.op.path));
+      for (const name of ['id', 'uuid', `${noun}Id`, `${noun}_id`]) addTo(stateAssigned, m.op.id, `/${name}`);
     }
   }
   return { varying, varyingHeaders, stateAssigned, schemas: options.schemas ?? {} };
@@ -142,9 +147,9 @@ function collectLeaves(
   if (depth > MAX_DEPTH) return;
   if (Array.isArray(value))
     value.forEach((item, i) => collectLeaves(item, `${pointer}/${i}`, depth + 1, add));
-  else if (isObject(value)) {
+  else if (isRecord(value)) {
     for (const [key, item] of Object.entries(value))
-      collectLeaves(item, `${pointer}/${escapePointer(key)}`, depth + 1, add);
+      collectLeaves(item, `${pointer}/${escapeToken(key)}`, depth + 1, add);
   } else if (typeof value === 'string' || typeof value === 'number') add(pointer, value);
 }
 
@@ -223,14 +228,14 @@ function visit(
     const view = viewSchema(schema, ctx.analysis.schemas, value);
     return value.map((item, i) => visit(ctx, item, `${pointer}/${i}`, key, itemSchema(view, i), depth + 1));
   }
-  if (isObject(value)) {
+  if (isRecord(value)) {
     if (TEMPLATE_MARKERS.some((marker) => Object.prototype.hasOwnProperty.call(value, marker))) {
       return { $literal: value };
     }
     const view = viewSchema(schema, ctx.analysis.schemas, value);
     const out: Record<string, unknown> = {};
     for (const [k, item] of Object.entries(value)) {
-      out[k] = visit(ctx, item, `${pointer}/${escapePointer(k)}`, k, propertySchema(view, k), depth + 1);
+      out[k] = visit(ctx, item, `${pointer}/${escapeToken(k)}`, k, propertySchema(view, k), depth + 1);
     }
     return out;
   }
@@ -276,10 +281,10 @@ function templateLeaf(
     return value;
   }
 
-  const jwt = parseJwt(value);
+  const jwt = decodeJwt(value);
   if (jwt) {
     const lifetime = jwtLifetime(jwt.payload, ctx.started);
-    note('jwt', `JWT (${jwt.alg}) re-issued with its recorded claims, lifetime ${lifetime} s`);
+    note('jwt', `JWT (${String(jwt.header.alg)}) re-issued with its recorded claims, lifetime ${lifetime} s`);
     return { $tpl: `{{jwt ${hbsString(JSON.stringify(jwt.payload))} ${lifetime}}}` };
   }
 
@@ -368,9 +373,9 @@ function indexRequest(m: MatchedExchange): RequestIndex {
     if (depth > MAX_DEPTH) return;
     if (Array.isArray(value))
       value.forEach((item, i) => walk(item, `${pointer}/${i}`, [...path, String(i)], key, depth + 1));
-    else if (isObject(value)) {
+    else if (isRecord(value)) {
       for (const [k, item] of Object.entries(value))
-        walk(item, `${pointer}/${escapePointer(k)}`, [...path, k], k, depth + 1);
+        walk(item, `${pointer}/${escapeToken(k)}`, [...path, k], k, depth + 1);
     } else if ((typeof value === 'string' || typeof value === 'number') && path.every(isPlainPathSegment)) {
       const entry = { path: path.join('.'), value };
       bodyByPointer.set(pointer, entry);
@@ -381,7 +386,7 @@ function indexRequest(m: MatchedExchange): RequestIndex {
       }
     }
   };
-  if (isObject(m.requestBody) || Array.isArray(m.requestBody)) walk(m.requestBody, '', [], undefined, 0);
+  if (isRecord(m.requestBody) || Array.isArray(m.requestBody)) walk(m.requestBody, '', [], undefined, 0);
   const headers = new Map<string, string>();
   for (const [name, value] of m.exchange.request.headers) {
     const lower = name.toLowerCase();
@@ -612,7 +617,6 @@ const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(\.\d+)?)?(?:[
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const HTTP_DATE =
   /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
-const JWT = /^[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*$/;
 
 export function isUuid(value: string): boolean {
   return UUID.test(value);
@@ -637,27 +641,6 @@ function epochFormat(value: number, key: string): 'epoch-s' | 'epoch-ms' | undef
   if (value >= 1e9 && value <= 4e9) return 'epoch-s';
   if (value >= 1e12 && value <= 4e12) return 'epoch-ms';
   return undefined;
-}
-
-export function parseJwt(value: string): { alg: string; payload: Record<string, unknown> } | undefined {
-  if (value.length > 16384 || !JWT.test(value)) return undefined;
-  const [header, payload] = value.split('.');
-  const h = decodeJsonPart(header);
-  const p = decodeJsonPart(payload);
-  if (!isObject(h) || typeof h.alg !== 'string' || !isObject(p)) return undefined;
-  return { alg: h.alg, payload: p };
-}
-
-export function isJwt(value: string): boolean {
-  return parseJwt(value) !== undefined;
-}
-
-function decodeJsonPart(part: string): unknown {
-  try {
-    return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-  } catch {
-    return undefined;
-  }
 }
 
 function jwtLifetime(payload: Record<string, unknown>, started: number): number {
@@ -733,66 +716,6 @@ function hbsString(text: string): string | undefined {
 // ---------------------------------------------------------------------------------------------
 // Property-name classifiers (shared with value-pools.ts)
 
-const wordsCache = new Map<string, string[]>();
-
-/** `refreshToken` → [refresh, token], `expires_at` → [expires, at]. Do not modify the result. */
-export function words(key: string): string[] {
-  let cached = wordsCache.get(key);
-  if (!cached) {
-    cached = key
-      .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-      .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
-      .toLowerCase()
-      .split(/[^a-z0-9]+/)
-      .filter(Boolean);
-    if (wordsCache.size > 100_000) wordsCache.clear();
-    wordsCache.set(key, cached);
-  }
-  return cached;
-}
-
-function normalName(key: string): string {
-  return /^[a-z0-9]*$/.test(key) ? key : key.toLowerCase().replace(/[^a-z0-9]/g, '');
-}
-
-function sameName(a: string, b: string): boolean {
-  return a !== '' && normalName(a) === normalName(b);
-}
-
-const TOKEN_NAMES = new Set([
-  'token',
-  'session',
-  'sessionid',
-  'sessionkey',
-  'apikey',
-  'xapikey',
-  'secret',
-  'password',
-  'passphrase',
-  'privatekey',
-  'secretkey',
-  'signingkey',
-  'secretaccesskey',
-]);
-
-/** Names of properties that hold tokens: access_token, refreshToken, id_token, session, api_key, … */
-export function isTokenName(key: string): boolean {
-  if (TOKEN_NAMES.has(normalName(key))) return true;
-  const w = words(key);
-  // pagination cursors are tokens the client sends back: they must stay as recorded
-  if (w.some((x) => x === 'page' || x === 'cursor' || x === 'continuation' || x === 'sync')) return false;
-  return w.length > 0 && w[w.length - 1] === 'token';
-}
-
-/** Names of properties that hold secrets: client_secret, password, private_key, … */
-export function isSecretName(key: string): boolean {
-  const w = words(key);
-  const last = w[w.length - 1];
-  return (
-    last === 'secret' || last === 'password' || last === 'passphrase' || TOKEN_NAMES.has(normalName(key))
-  );
-}
-
 /** Names under which a long high-entropy string is a credential: *_key, code, signature, nonce, … */
 function isTokenishName(key: string): boolean {
   const w = words(key);
@@ -808,19 +731,6 @@ function isTokenishName(key: string): boolean {
     'cookie',
     'auth',
   ].includes(last ?? '');
-}
-
-/** Per-response identifiers: request_id, traceId, correlation_id, nonce, … */
-export function isRequestIdName(key: string): boolean {
-  const n = normalName(key);
-  if (['requestid', 'xrequestid', 'traceid', 'spanid', 'correlationid', 'nonce', 'requestuuid'].includes(n))
-    return true;
-  const w = words(key);
-  return (
-    w.length >= 2 &&
-    w[w.length - 1] === 'id' &&
-    ['request', 'trace', 'correlation', 'span'].includes(w[w.length - 2])
-  );
 }
 
 function isIdName(key: string): boolean {
@@ -893,21 +803,9 @@ function isPlainPathSegment(segment: string): boolean {
   return isPlainName(segment) && !segment.includes('.');
 }
 
-function escapePointer(token: string): string {
-  return token.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
 function lastLiteral(path: string): string {
   const literals = splitSegments(path).filter((s) => !s.includes('{'));
   return literals[literals.length - 1] ?? '';
-}
-
-/** orders → order, categories → category, addresses → address */
-export function singularOf(word: string): string {
-  if (/ies$/.test(word)) return word.slice(0, -3) + 'y';
-  if (/(?:ss|x|ch|sh)es$/.test(word)) return word.slice(0, -2);
-  if (/[^s]s$/.test(word)) return word.slice(0, -1);
-  return word;
 }
 
 function sortFields(fields: DynamicField[]): DynamicField[] {

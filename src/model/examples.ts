@@ -2,10 +2,16 @@
  * Examples the mock serves: the contract's own (validated, repaired when invalid, each problem a
  * warning) or, when it has none, a generated value named `__generated`.
  */
-import { generatedEventStream, isEventStream } from '../../templates/runtime/events';
-import { generateValue, repairValue } from '../../templates/runtime/fake';
-import type { SchemaCompiler } from '../../templates/runtime/ajv';
-import type { ExampleData } from '../../templates/runtime/types';
+import { generatedEventStream } from '../../templates/runtime/core/events';
+import {
+  isEventStreamMediaType,
+  isXmlMediaType,
+  isFormMediaType,
+  isMultipartMediaType,
+} from '../../templates/runtime/core/media-types';
+import { generateValue, repairValue } from '../../templates/runtime/core/fake';
+import type { SchemaCompiler } from '../../templates/runtime/core/ajv';
+import type { ExampleData } from '../../templates/runtime/core/types';
 import type {
   Defs,
   Diagnostic,
@@ -15,6 +21,8 @@ import type {
   NamedExample,
   ValuePools,
 } from './types';
+import { deepEqual, isRecord } from '../../templates/runtime/core/json';
+import { defName } from '../../templates/runtime/core/pointer';
 
 export const GENERATED_EXAMPLE = '__generated';
 
@@ -38,9 +46,11 @@ export type BodyKind = 'json' | 'xml' | 'text' | 'binary' | 'form';
 
 export function bodyKind(mediaType: string): BodyKind {
   const type = mediaType.toLowerCase();
+  // JSON-like, wider than isJsonMediaType on purpose: `application/x-ndjson` and `application/jsonl`
+  // examples are JSON values too, and a contract's "anything" (`*/*`, none) is answered with JSON.
   if (type === '*/*' || type === '' || type.includes('json')) return 'json';
-  if (type.endsWith('/xml') || type.endsWith('+xml')) return 'xml';
-  if (type === 'application/x-www-form-urlencoded' || type.startsWith('multipart/')) return 'form';
+  if (isXmlMediaType(type)) return 'xml';
+  if (isFormMediaType(type) || isMultipartMediaType(type)) return 'form';
   if (
     type.startsWith('text/') ||
     type === 'application/javascript' ||
@@ -113,8 +123,8 @@ export function mediaExamples(
         compiler: ctx.compiler,
         pools: ctx.pools,
       });
-    // an event stream's schema is one event's: a short stream of them (runtime/events.ts)
-    const value = isEventStream(media.mediaType.toLowerCase())
+    // an event stream's schema is one event's: a short stream of them (runtime/core/events.ts)
+    const value = isEventStreamMediaType(media.mediaType)
       ? generatedEventStream((i) => generate(i === 0 ? seed : `${seed}:${i}`))
       : generate(seed);
     examples.push({ name: GENERATED_EXAMPLE, value: escapeTemplateMarkers(asBody(value, kind)) });
@@ -184,7 +194,7 @@ function schemaExamples(media: MediaTypeSpec, ctx: ExampleContext): NamedExample
   for (let hops = 0; hops < 8 && isRecord(schema) && !Array.isArray(schema.examples); hops++) {
     const ref = schema.$ref;
     if (typeof ref !== 'string' || !ref.startsWith('#/$defs/')) return [];
-    schema = ctx.defs[decodeToken(ref.slice('#/$defs/'.length))];
+    schema = ctx.defs[defName(ref) ?? ''];
     inline = false;
   }
   if (!isRecord(schema) || !Array.isArray(schema.examples)) return [];
@@ -262,22 +272,4 @@ function uniqueName(name: string, taken: Set<string>): string {
   for (let i = 2; taken.has(unique); i++) unique = `${name}-${i}`;
   taken.add(unique);
   return unique;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function decodeToken(token: string): string {
-  return token.replace(/~1/g, '/').replace(/~0/g, '~');
-}
-
-function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  return ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }

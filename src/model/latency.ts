@@ -4,7 +4,7 @@
  * The emitted server (runtime/latency.ts) draws a delay by picking a uniform quantile and
  * interpolating, so replayed timing follows the recorded distribution, tail included.
  */
-import type { LatencyProfile } from '../../templates/runtime/types';
+import type { LatencyProfile } from '../../templates/runtime/core/types';
 
 export const QUANTILES = 11;
 

@@ -1,5 +1,5 @@
 /**
- * Contract operations → the per-operation data the emitted server loads (templates/runtime/types.ts
+ * Contract operations → the per-operation data the emitted server loads (templates/runtime/core/types.ts
  * `OperationData`): parameters and bodies with their schemas, responses with validated examples.
  * Recordings, latency and resources are filled in by later stages.
  */
@@ -10,8 +10,8 @@ import type {
   ParameterData,
   RequestBodyData,
   ResponseData,
-} from '../../templates/runtime/types';
-import { SharedDefsCompiler } from '../../templates/runtime/fake';
+} from '../../templates/runtime/core/types';
+import { SharedDefsCompiler } from '../../templates/runtime/core/fake';
 import { exampleSeed, headerValue, mediaExamples, type ExampleContext } from './examples';
 import type { Contract, Diagnostic, Operation, ValuePools } from './types';
 

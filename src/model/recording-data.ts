@@ -1,5 +1,5 @@
 /**
- * Matched exchanges → per-operation `RecordingData` (templates/runtime/types.ts) + latency profile.
+ * Matched exchanges → per-operation `RecordingData` (templates/runtime/core/types.ts) + latency profile.
  *
  * - Order: `startedDateTime` (sub-millisecond digits kept), then file order, then entry index. An
  *   entry without a valid time keeps its place after the previous entry of its file.
@@ -17,8 +17,8 @@
  *   objects escaped as `{ "$literal": … }`), text → `text`, binary → `base64`.
  * - Failed exchanges (no response) are skipped.
  */
-import type { LatencyProfile, RecordedResponseData, RecordingData } from '../../templates/runtime/types';
-import { mediaTypeOf } from '../recordings/load-har';
+import type { LatencyProfile, RecordedResponseData, RecordingData } from '../../templates/runtime/core/types';
+import { harMediaTypeOf } from '../recordings/load-har';
 import { isRedacted } from '../recordings/redact';
 import type { Exchange, MatchedExchange } from './types';
 import { latencyProfile } from './latency';
@@ -124,7 +124,7 @@ function recordedResponse(m: MatchedExchange, options: RecordingDataOptions): Re
   const out: RecordedResponseData = {
     status: response.status,
     headers: selectResponseHeaders(response.headers),
-    mediaType: body?.mimeType || (contentType !== undefined ? mediaTypeOf(contentType) : ''),
+    mediaType: body?.mimeType || (contentType !== undefined ? harMediaTypeOf(contentType) : ''),
     entry: m.exchange.entry,
     waitMs: m.exchange.waitMs,
   };

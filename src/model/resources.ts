@@ -4,8 +4,9 @@
  * (a collection path with list/create next to an item path `collection/{param}`), refined by
  * recordings (which property holds the id, what ids look like, the list envelope, seed data).
  */
-import type { IdFormat, ResourceBinding, ResourceSpec } from '../../templates/runtime/types';
-import { isUuid, singularOf, words } from './dynamic';
+import type { IdFormat, ResourceBinding, ResourceSpec } from '../../templates/runtime/core/types';
+import { isJsonOrAnyMediaType } from '../../templates/runtime/core/media-types';
+import { isUuid } from './dynamic';
 import type {
   Contract,
   Defs,
@@ -15,16 +16,10 @@ import type {
   MediaTypeSpec,
   Operation,
 } from './types';
-import {
-  isJsonMedia,
-  isObject,
-  itemSchema,
-  pickMedia,
-  refName,
-  stableStringify,
-  viewSchema,
-  type SchemaView,
-} from './value-pools';
+import { pickMedia } from './value-pools';
+import { isRecord, stableStringify } from '../../templates/runtime/core/json';
+import { singular, words } from '../../templates/runtime/core/names';
+import { itemSchema, refName, viewSchema, type SchemaView } from '../../templates/runtime/core/schema';
 
 export interface DetectedResources {
   /** sorted by collection path */
@@ -119,7 +114,7 @@ export function detectResources(contract: Contract, matched: MatchedExchange[]):
       collectionPath,
       itemPath,
       idParam,
-      singular: singularOf(parent),
+      singular: singular(parent),
       ops,
       listOp,
       recorded,
@@ -239,7 +234,7 @@ function buildResource(
 function acceptsIdMember(view: SchemaView): boolean {
   if (view.patternProperties.length > 0 && view.properties.size === 0) return false;
   const extra = view.additional;
-  return !isObject(extra) || Object.keys(extra).length === 0;
+  return !isRecord(extra) || Object.keys(extra).length === 0;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -250,7 +245,7 @@ function successMedia(op: Operation | undefined): MediaTypeSpec | undefined {
   for (const response of op.responses) {
     if (!/^2/.test(response.status)) continue;
     const media = pickMedia(response.content, 'application/json');
-    if (media && (isJsonMedia(media.mediaType) || media.schema !== undefined)) return media;
+    if (media && (isJsonOrAnyMediaType(media.mediaType) || media.schema !== undefined)) return media;
   }
   return undefined;
 }
@@ -275,7 +270,7 @@ function listShape(
     ...recorded.map((m) => m.responseBody),
     ...(media?.examples ?? []).map((e) => e.value),
   ].filter((v) => v !== undefined && typeof v !== 'string');
-  const sample = samples.find(isObject);
+  const sample = samples.find(isRecord);
 
   if (media?.schema !== undefined) {
     const view = viewSchema(media.schema, defs);
@@ -310,7 +305,7 @@ function listShape(
   // undocumented: decide from what was recorded or exemplified
   const first = samples[0];
   if (first === undefined || Array.isArray(first)) return {};
-  if (!isObject(first)) return undefined;
+  if (!isRecord(first)) return undefined;
   const arrayKeys = Object.keys(first).filter((k) => Array.isArray(first[k]));
   if (arrayKeys.length === 0) return undefined;
   const itemsField = ITEMS_FIELDS.find((name) => arrayKeys.includes(name)) ?? arrayKeys[0];
@@ -356,7 +351,7 @@ function envelopeTemplate(
 /** The runtime renders the envelope template: recorded objects that look like template markers are escaped. */
 function escapeMarkers<T>(value: T): T {
   if (Array.isArray(value)) return value.map(escapeMarkers) as T;
-  if (!isObject(value)) return value;
+  if (!isRecord(value)) return value;
   if (['$tpl', '$tplJson', '$literal'].some((k) => Object.prototype.hasOwnProperty.call(value, k))) {
     return { $literal: value } as T;
   }
@@ -375,7 +370,7 @@ function resetPagination(value: Record<string, unknown>, depth: number): Record<
     if (n === 'hasmore' || n === 'hasnextpage' || n === 'hasnext') value[key] = false;
     else if (/^next(?:page|cursor|pagetoken|token|url|link|offset|key)?$/.test(n) || n === 'cursor')
       value[key] = null;
-    else if (isObject(item) && depth < 3) value[key] = resetPagination({ ...item }, depth + 1);
+    else if (isRecord(item) && depth < 3) value[key] = resetPagination({ ...item }, depth + 1);
   }
   return value;
 }
@@ -422,7 +417,7 @@ function chooseIdField(c: Candidate, view: SchemaView, defs: Defs): string {
     const op = c.ops.get(role);
     for (const m of op ? (c.recorded.get(op.id) ?? []) : []) {
       const id = m.pathParams[c.idParam];
-      if (id === undefined || !isObject(m.responseBody)) continue;
+      if (id === undefined || !isRecord(m.responseBody)) continue;
       if (numericParam && !/^-?\d+(?:\.\d+)?$/.test(id)) continue;
       considered++;
       for (const [key, value] of Object.entries(m.responseBody)) {
@@ -545,7 +540,7 @@ function exampleIdsOf(ops: Map<Role, Operation>, list: ListShape | undefined, id
   const ids: unknown[] = [];
   for (const role of ['read', 'create', 'replace', 'update'] as Role[]) {
     for (const example of successMedia(ops.get(role))?.examples ?? []) {
-      if (isObject(example.value)) ids.push(example.value[idField]);
+      if (isRecord(example.value)) ids.push(example.value[idField]);
     }
   }
   for (const example of successMedia(ops.get('list'))?.examples ?? []) {
@@ -568,7 +563,7 @@ function collectSeed(
   for (const [role, op] of ops) roleOf.set(op.id, role);
   const entries = new Map<string, { item: Record<string, unknown>; scope: Record<string, string> }>();
   const upsert = (item: unknown, scope: Record<string, string>, key: string): void => {
-    if (!isObject(item)) return;
+    if (!isRecord(item)) return;
     const id = item[idField];
     if (typeof id !== 'string' && typeof id !== 'number') return;
     const entryKey = `${key}\u0000${String(id)}`;
@@ -615,10 +610,10 @@ function chronological(matched: MatchedExchange[]): MatchedExchange[] {
 function itemsOf(body: unknown, list: ListShape | undefined): Record<string, unknown>[] {
   const items = Array.isArray(body)
     ? body
-    : isObject(body) && list?.itemsField !== undefined && Array.isArray(body[list.itemsField])
+    : isRecord(body) && list?.itemsField !== undefined && Array.isArray(body[list.itemsField])
       ? (body[list.itemsField] as unknown[])
       : [];
-  return items.filter(isObject);
+  return items.filter(isRecord);
 }
 
 // ---------------------------------------------------------------------------------------------

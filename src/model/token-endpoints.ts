@@ -4,9 +4,10 @@
  * recorded POSTs to `…/token` answered with an `access_token`, and documented POSTs to `…/token`
  * whose success response declares `access_token`.
  */
-import { Router } from '../../templates/runtime/router';
+import { Router } from '../../templates/runtime/core/router';
 import type { Contract, MatchedExchange, Operation } from './types';
-import { isObject, viewSchema } from './value-pools';
+import { isRecord } from '../../templates/runtime/core/json';
+import { viewSchema } from '../../templates/runtime/core/schema';
 
 const TOKEN_PATH = /\/(?:oauth2?\/)?(?:access_)?token\/?$/i;
 
@@ -36,7 +37,7 @@ export function detectTokenEndpoints(contract: Contract, matched: MatchedExchang
     const path = m.exchange.request.path.split('?')[0];
     if (
       TOKEN_PATH.test(path) &&
-      isObject(m.responseBody) &&
+      isRecord(m.responseBody) &&
       typeof m.responseBody.access_token === 'string'
     ) {
       found.add(m.op.id);

@@ -5,9 +5,15 @@
  * Schemas: every schema in the model is JSON Schema draft 2020-12 (OpenAPI 3.0 `nullable`,
  * boolean `exclusiveMinimum`, Swagger `x-nullable` / `type: file` are converted by the loader).
  * Every `$ref` in a model schema has the form `#/$defs/<name>` and points into `Contract.schemas`.
- * Use `schema/self-contained.ts` (`selfContained(schema, defs)`) to get a schema that carries the
+ * Use `templates/runtime/core/schema.ts` (`selfContained(schema, defs)`) to get a schema that carries the
  * `$defs` it needs, for Ajv or json-schema-faker.
  */
+import type {
+  Defs,
+  JsonSchema,
+  SecurityRequirement,
+  SecurityScheme,
+} from '../../templates/runtime/core/types';
 
 export type HttpMethod = 'get' | 'put' | 'post' | 'delete' | 'options' | 'head' | 'patch' | 'trace';
 export const HTTP_METHODS: readonly HttpMethod[] = [
@@ -21,8 +27,8 @@ export const HTTP_METHODS: readonly HttpMethod[] = [
   'trace',
 ];
 
-export type JsonSchema = { [keyword: string]: unknown } | boolean;
-export type Defs = Record<string, JsonSchema>;
+/** One definition of schemas for the generator and the emitted server. */
+export type { Defs, JsonSchema } from '../../templates/runtime/core/types';
 
 /** Where something came from, so messages can point at it. */
 export interface Location {
@@ -114,33 +120,6 @@ export interface ResponseSpec {
   content: MediaTypeSpec[];
   pointer: string;
 }
-
-export interface OAuthFlow {
-  authorizationUrl?: string;
-  tokenUrl?: string;
-  refreshUrl?: string;
-  scopes: Record<string, string>;
-}
-
-export interface SecurityScheme {
-  type: 'apiKey' | 'http' | 'oauth2' | 'openIdConnect' | 'mutualTLS';
-  /** apiKey: the header/query/cookie name. */
-  name?: string;
-  in?: 'header' | 'query' | 'cookie';
-  /** http: `basic`, `bearer`, ... (lower-cased). */
-  scheme?: string;
-  bearerFormat?: string;
-  flows?: {
-    implicit?: OAuthFlow;
-    password?: OAuthFlow;
-    clientCredentials?: OAuthFlow;
-    authorizationCode?: OAuthFlow;
-  };
-  openIdConnectUrl?: string;
-}
-
-/** One alternative of the OR-list: every named scheme (AND) must be satisfied. `{}` means anonymous allowed. */
-export type SecurityRequirement = Record<string, string[]>;
 
 export interface Operation {
   /** operationId, or `<method>_<path>` derived when absent; unique within the contract. */

@@ -4,6 +4,7 @@
  */
 import * as zlib from 'node:zlib';
 import type { HarContent, HarPostData, HarPostParam } from '../recordings/har-types';
+import { isFormMediaType, mediaTypeOf } from '../../templates/runtime/core/media-types';
 
 /** Keeps the first `limit` bytes of a stream and counts the rest. */
 export class BodyCapture {
@@ -142,11 +143,6 @@ const TEXT_MEDIA_TYPES = new Set([
   'image/svg+xml',
 ]);
 
-/** Media type without parameters, lower-cased. */
-export function mediaTypeOf(contentType: string | undefined): string {
-  return (contentType ?? '').split(';')[0].trim().toLowerCase();
-}
-
 function isTextMediaType(mediaType: string): boolean {
   return (
     mediaType.startsWith('text/') ||
@@ -235,7 +231,7 @@ export async function toHarPostData(
   if (content._encoding) post._encoding = content._encoding;
   if (content._truncated) post._truncated = true;
   if (content.comment) post.comment = content.comment;
-  if (mediaTypeOf(headers.contentType) === 'application/x-www-form-urlencoded' && !content.encoding) {
+  if (isFormMediaType(headers.contentType) && !content.encoding) {
     post.params = formParams(post.text ?? '');
   }
   return post;

@@ -6,7 +6,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import * as zlib from 'node:zlib';
-import { isTextualMediaType, mediaTypeOf } from './media-type';
+import { harMediaTypeOf, isTextualMediaType } from './media-type';
 
 export interface DecodedBody {
   text: string;
@@ -94,7 +94,7 @@ export function decompress(bytes: Buffer, contentEncoding: string, contentType: 
     codings.length === 0 &&
     bytes[0] === 0x1f &&
     bytes[1] === 0x8b &&
-    isTextualMediaType(mediaTypeOf(contentType))
+    isTextualMediaType(harMediaTypeOf(contentType))
   ) {
     codings.push('gzip'); // compressed but the header was dropped
   }
@@ -120,7 +120,7 @@ export function decompress(bytes: Buffer, contentEncoding: string, contentType: 
 
 /** Decoded bytes of a body as text (for textual media types) or base64. */
 export function encodeBody(bytes: Buffer, contentType: string): DecodedBody {
-  const mediaType = mediaTypeOf(contentType);
+  const mediaType = harMediaTypeOf(contentType);
   const textual = isTextualMediaType(mediaType);
   if (textual !== false) {
     const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType)?.[1]?.toLowerCase();

@@ -21,7 +21,7 @@ import { toExchange } from './to-exchange';
 export { HarEntryScanner, scanHarFile } from './read-har-entries';
 export { toExchange } from './to-exchange';
 export { findJsonError } from './json-scanner';
-export { isTextualMediaType, mediaTypeOf } from './media-type';
+export { harMediaTypeOf, isTextualMediaType } from './media-type';
 
 export interface LoadHarOptions {
   /** Redaction options, or `false` to keep secrets (tests, trusted local files). Default: redact with defaults. */

@@ -1,7 +1,7 @@
 /**
  * Recorded exchanges → the contract operations they exercise.
  *
- * One path-template router (templates/runtime/router.ts, the one the emitted server uses) is built
+ * One path-template router (templates/runtime/core/router.ts, the one the emitted server uses) is built
  * over the contract; each exchange costs O(path segments). Rules:
  * - The request path may carry a server base path or not: each documented base path (the contract's
  *   `basePath` and the path of every `servers[]` URL, longest first) is stripped when present and
@@ -14,10 +14,11 @@
  *   path does not match either (analytics, CDNs, third parties in a browser HAR).
  * - Failed exchanges (HAR `_error`, status 0) are left out of both lists and returned as `failed`.
  */
-import { Router, bestByFragment, type FragmentRequest } from '../../templates/runtime/router';
+import { Router, bestByFragment, type FragmentRequest } from '../../templates/runtime/core/router';
 import type { Contract, Exchange, JsonSchema, MatchedExchange, Operation } from '../model/types';
 import { asGetExchange, isRpcStyle } from '../model/rpc-methods';
 import { parseBody } from './parse-body';
+import { defName } from '../../templates/runtime/core/pointer';
 
 export type UnmatchedReason = 'path' | 'method' | 'host';
 
@@ -202,13 +203,7 @@ function propertyNames(schema: JsonSchema | undefined, contract: Contract, depth
   const out: string[] = [];
   const ref = schema.$ref;
   if (typeof ref === 'string' && ref.startsWith('#/$defs/')) {
-    out.push(
-      ...propertyNames(
-        contract.schemas[decodePointerToken(ref.slice('#/$defs/'.length))],
-        contract,
-        depth + 1,
-      ),
-    );
+    out.push(...propertyNames(contract.schemas[defName(ref) ?? ''], contract, depth + 1));
   }
   const properties = schema.properties;
   if (properties && typeof properties === 'object') out.push(...Object.keys(properties));
@@ -218,8 +213,4 @@ function propertyNames(schema: JsonSchema | undefined, contract: Contract, depth
       for (const sub of list) out.push(...propertyNames(sub as JsonSchema, contract, depth + 1));
   }
   return out;
-}
-
-function decodePointerToken(token: string): string {
-  return token.replace(/~1/g, '/').replace(/~0/g, '~');
 }

@@ -1,11 +1,12 @@
 /**
- * Media types of recorded bodies: `mediaTypeOf` (kept alone at the top: it is the one other stages
- * import, through load-har.ts) and `isTextualMediaType`, which decides text vs base64 on loading.
+ * Media types of recorded bodies: `harMediaTypeOf` (core's `mediaTypeOf`, with Chrome's `x-unknown`
+ * as none) and `isTextualMediaType`, which decides text vs base64 on loading.
  */
+import { mediaTypeOf } from '../../templates/runtime/core/media-types';
 
-/** `text/html; charset=utf-8` → `text/html`; `x-unknown` (Chrome, for no type) → `''`. */
-export function mediaTypeOf(contentType: string): string {
-  const mediaType = contentType.split(';')[0].trim().toLowerCase();
+/** A HAR's media type: `mediaTypeOf`, with Chrome's `x-unknown` (no Content-Type) as none. */
+export function harMediaTypeOf(contentType: string): string {
+  const mediaType = mediaTypeOf(contentType);
   return mediaType === 'x-unknown' ? '' : mediaType;
 }
 

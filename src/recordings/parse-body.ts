@@ -13,7 +13,7 @@
  */
 import type { RecordedBody } from '../model/types';
 import { buildFormObject } from '../../templates/runtime/body';
-import { isJsonMediaType as isRuntimeJson } from '../../templates/runtime/negotiate';
+import { isJsonMediaType as isRuntimeJson } from '../../templates/runtime/core/media-types';
 import { parseQuery } from '../../templates/runtime/params';
 
 export type BodyKind = 'none' | 'json' | 'form' | 'multipart' | 'text' | 'binary';

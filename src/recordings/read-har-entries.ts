@@ -19,7 +19,9 @@ import {
   WS_SPACE,
   WS_TAB,
 } from './json-scanner';
-import { escapePointer, isPlainObject, kindOf } from './json-value';
+import { isRecord } from '../../templates/runtime/core/json';
+import { escapeToken } from '../../templates/runtime/core/pointer';
+import { kindOf } from './json-value';
 
 /** Streams one HAR file, calling `onEntry` with each raw `log.entries[i]` value (not yet validated). */
 export async function scanHarFile(
@@ -183,7 +185,7 @@ export class HarEntryScanner {
         case 'value': {
           if (!isValueStart(b))
             throw this.syntax(this.line, this.col, `unexpected ${describeByte(b)} (expected a value)`);
-          const pointer = `${frame.pointer}/${escapePointer(frame.key ?? '')}`;
+          const pointer = `${frame.pointer}/${escapeToken(frame.key ?? '')}`;
           if (frame.role === 'root' && frame.key === 'log') {
             this.sawLog = true;
             if (b === 0x7b) {
@@ -290,7 +292,7 @@ export class HarEntryScanner {
       frame.state = 'colon';
     } else {
       if (target.kind === 'value' && target.expect) {
-        const ok = target.expect === 'array' ? Array.isArray(value) : isPlainObject(value);
+        const ok = target.expect === 'array' ? Array.isArray(value) : isRecord(value);
         if (!ok) {
           throw this.error(
             c.line,

@@ -23,8 +23,10 @@
  * of 8+ characters is replaced wherever else it occurs as text (an echoed token in a response body,
  * a multipart body, a `Location` header), so no secret string survives anywhere in the entry.
  */
-import type { SecurityScheme } from '../model/types';
+import type { SecurityScheme } from '../../templates/runtime/core/types';
 import type { HarCookie, HarEntry, HarHeader, HarPostData } from './har-types';
+import { isFormMediaType, isJsonMediaType, mediaTypeOf } from '../../templates/runtime/core/media-types';
+import { CREDENTIAL_NAMES, credentialKey } from '../../templates/runtime/core/names';
 
 export type { HarEntry } from './har-types';
 
@@ -39,39 +41,6 @@ export interface RedactOptions {
   enabled?: boolean;
 }
 
-/** Names redacted everywhere (normalised: lower case, no `-` / `_`). */
-const SECRET_NAMES = [
-  'authorization',
-  'proxyauthorization',
-  'apikey',
-  'xapikey',
-  'xauthtoken',
-  'xaccesstoken',
-  'xsessiontoken',
-  'xcsrftoken',
-  'xxsrftoken',
-  'xamzsecuritytoken',
-  'xgoogapikey',
-  'ocpapimsubscriptionkey',
-  'xfunctionskey',
-  'accesstoken',
-  'refreshtoken',
-  'idtoken',
-  'sessiontoken',
-  'authtoken',
-  'token',
-  'clientsecret',
-  'clientassertion',
-  'codeverifier',
-  'password',
-  'passwd',
-  'secret',
-  'apisecret',
-  'privatekey',
-  'signature',
-  'sig',
-];
-
 /** Secrets shorter than this are not searched for in free text (too likely to hit innocent data). */
 const MIN_GLOBAL_SECRET_LENGTH = 8;
 
@@ -81,20 +50,13 @@ const normalised = new Map<string, string>();
 function normaliseName(name: string): string {
   let out = normalised.get(name);
   if (out === undefined) {
-    out = name.toLowerCase().replace(/[-_]/g, '');
+    out = credentialKey(name);
     if (name.length <= 64) {
       if (normalised.size >= 4096) normalised.clear();
       normalised.set(name, out);
     }
   }
   return out;
-}
-
-const SECRET_NAME_SET = new Set(SECRET_NAMES);
-
-/** True for a header, query, form or JSON field name whose value is a credential (built-in names only). */
-export function isSecretName(name: string): boolean {
-  return SECRET_NAME_SET.has(normaliseName(name));
 }
 
 /** True when the value is (or contains) a redaction marker. */
@@ -176,7 +138,7 @@ function compileNames(options: RedactOptions): CompiledNames {
   const key = extra.join('\u0000');
   let compiled = compiledCache.get(key);
   if (!compiled) {
-    const names = new Set([...SECRET_NAMES, ...extra]);
+    const names = new Set([...CREDENTIAL_NAMES, ...extra]);
     names.delete('');
     const alternatives = [...names].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
     compiled = { names, anyName: new RegExp(alternatives.join('|')) };
@@ -282,14 +244,14 @@ class Redactor {
   }
 
   postData(post: HarPostData): void {
-    const mediaType = post.mimeType.split(';')[0].trim().toLowerCase();
+    const mediaType = mediaTypeOf(post.mimeType);
     for (const param of post.params ?? []) {
       if (param.value !== undefined && param.fileName === undefined && this.isSecretName(param.name)) {
         param.value = this.secret(param.value);
       }
     }
     if (post.text === undefined || post.encoding === 'base64') return;
-    if (mediaType === 'application/x-www-form-urlencoded') post.text = this.pairs(post.text);
+    if (isFormMediaType(mediaType)) post.text = this.pairs(post.text);
     else if (isJsonMediaType(mediaType)) post.text = this.jsonText(post.text);
   }
 
@@ -361,10 +323,6 @@ function safeDecode(text: string): string {
   }
 }
 
-function isJsonMediaType(mediaType: string): boolean {
-  return mediaType === 'application/json' || mediaType.endsWith('+json') || mediaType.endsWith('/json');
-}
-
 /** Returns a redacted deep copy of a HAR 1.2 entry (the input is not modified). */
 export function redactHarEntry(entry: HarEntry, options: RedactOptions, inPlace = false): HarEntry {
   // HAR entries are JSON: a JSON round trip is the fastest deep copy (and drops what JSON would).
@@ -387,9 +345,9 @@ export function redactHarEntry(entry: HarEntry, options: RedactOptions, inPlace 
   if (request.postData) r.postData(request.postData);
   const content = response.content;
   if (content && content.text !== undefined && content.encoding !== 'base64') {
-    const mediaType = (content.mimeType ?? '').split(';')[0].trim().toLowerCase();
+    const mediaType = mediaTypeOf(content.mimeType);
     if (isJsonMediaType(mediaType)) content.text = r.jsonText(content.text);
-    else if (mediaType === 'application/x-www-form-urlencoded') content.text = r.pairs(content.text);
+    else if (isFormMediaType(mediaType)) content.text = r.pairs(content.text);
   }
 
   // Then the sweep: any secret seen above, wherever else it appears as text.

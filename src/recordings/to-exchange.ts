@@ -6,7 +6,7 @@
  */
 import type { Exchange, RecordedBody } from '../model/types';
 import type { HarContent, HarPostData } from './har-types';
-import { mediaTypeOf } from './media-type';
+import { harMediaTypeOf } from './media-type';
 import { redactHarEntry, type RedactOptions } from './redact';
 import { EntryReader, normaliseEntry } from './validate-entry';
 import { jsonDepth, MAX_JSON_DEPTH } from './json-value';
@@ -132,7 +132,7 @@ export function toExchange(
 }
 
 function toRecordedBody(content: HarContent | HarPostData): RecordedBody | undefined {
-  const mimeType = mediaTypeOf(content.mimeType ?? '');
+  const mimeType = harMediaTypeOf(content.mimeType ?? '');
   const params =
     'params' in content && content.params && content.params.length > 0 ? content.params : undefined;
   if ((content.text === undefined || content.text === '') && !params) return undefined;

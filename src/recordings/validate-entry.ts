@@ -7,7 +7,9 @@
 import { MockgenError } from '../errors';
 import type { HarContent, HarCookie, HarEntry, HarHeader, HarPostData, HarPostParam } from './har-types';
 import { decodeBody } from './decode-body';
-import { escapePointer, isPlainObject, kindOf } from './json-value';
+import { isRecord } from '../../templates/runtime/core/json';
+import { escapeToken } from '../../templates/runtime/core/pointer';
+import { kindOf } from './json-value';
 
 /**
  * Reads one raw entry's fields; every failure is a MockgenError naming the file, the entry index, the
@@ -35,7 +37,7 @@ export class EntryReader {
   }
 
   object(value: unknown, path: string): Record<string, unknown> {
-    if (!isPlainObject(value))
+    if (!isRecord(value))
       this.fail(path, `expected an object, got ${value === undefined ? 'nothing' : kindOf(value)}`);
     return value;
   }
@@ -94,7 +96,7 @@ export function normaliseEntry(raw: unknown, r: EntryReader): HarEntry {
   const timings: HarEntry['timings'] = { send: -1, wait: -1, receive: -1 };
   for (const [name, value] of Object.entries(timingsRaw)) {
     if (name.startsWith('_') || name === 'comment' || value === undefined || value === null) continue;
-    (timings as unknown as Record<string, number>)[name] = r.number(value, `/timings/${escapePointer(name)}`);
+    (timings as unknown as Record<string, number>)[name] = r.number(value, `/timings/${escapeToken(name)}`);
   }
   const phaseSum = Object.entries(timings)
     .filter(([name, v]) => name !== 'ssl' && typeof v === 'number' && v > 0)

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { clearJournal } from '../../templates/runtime/journal';
 import { createMockHandler, startServer, type RunningServer } from '../../templates/runtime/server';
 import { resetSessions } from '../../templates/runtime/session';
-import type { Manifest, RouteEntry } from '../../templates/runtime/types';
+import type { Manifest, RouteEntry } from '../../templates/runtime/core/types';
 import type { ProjectConfig } from '../config';
 import { MockgenError } from '../errors';
 import { planProject, type GenerateSummary } from '../generate';

@@ -18,7 +18,7 @@
 import { readFile, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as path from 'node:path';
-import type { MockRequest, MockResponse, UploadedFile } from './context';
+import type { MockRequest, MockResponse, UploadedFile } from './core/context';
 import {
   RequestError,
   announcesBody,
@@ -32,11 +32,11 @@ import { builtinAdminResponse, unknownAdminResponse } from './admin-routes';
 import { recordFields } from './journal';
 import { RequestLog, requestLogEnabled, stdoutRequestLog } from './request-log';
 import { eventIntervalMs, latencyMs } from './latency';
-import { mediaTypeOf } from './negotiate';
+import { FORM_URLENCODED, mediaTypeOf } from './core/media-types';
 import { parseCookies, parseQuery } from './params';
 import { asLastPage, continuesPagination } from './pagination';
-import { extractPreferences, hasPreferences, type Preferences } from './prefer';
-import { problem, validationProblem, type Violation } from './problem';
+import { extractPreferences, hasPreferences, type Preferences } from './core/prefer';
+import { problem, validationProblem, type Violation } from './core/problem';
 import { explainMiss, findRecordedResponse } from './replay';
 import {
   ResponseBuilder,
@@ -50,13 +50,14 @@ import {
   type BuiltResponse,
   type WireResponse,
 } from './respond';
-import { Router, fragmentHint, type RouteCandidate } from './router';
+import { Router, fragmentHint, type RouteCandidate } from './core/router';
 import { EXPIRED_TOKEN_CHALLENGE, checkSecurity } from './security';
 import { getSession } from './session';
 import { handleResourceRequest, listCacheSlot } from './state';
 import { conformBody, inContractWords } from './conform';
-import { handleTokenEndpoint, verifyToken } from './tokens';
-import type { Defs, Manifest, OperationData, RouteEntry } from './types';
+import { handleTokenEndpoint } from './token-endpoint';
+import { verifyToken } from './tokens';
+import type { Defs, Manifest, OperationData, RouteEntry } from './core/types';
 import type { RequestValidator } from './validate-request';
 
 /** Express-compatible request handler (the admin app); typed loosely so Express stays off this module's imports. */
@@ -737,7 +738,7 @@ function headerString(value: string | string[] | undefined): string | undefined 
 /** A POST an RPC-style API takes for a GET: form-encoded fields, or no body at all. */
 function postsAsGet(req: IncomingMessage): boolean {
   const mediaType = mediaTypeOf(req.headers['content-type']);
-  return mediaType === 'application/x-www-form-urlencoded' || (mediaType === '' && !announcesBody(req));
+  return mediaType === FORM_URLENCODED || (mediaType === '' && !announcesBody(req));
 }
 
 const BODY_HEADERS = new Set(['content-type', 'content-length', 'content-encoding', 'transfer-encoding']);

@@ -5,7 +5,7 @@
  * Values come out as strings / string arrays / objects of strings; type coercion to the schema
  * (integers, booleans...) is Ajv's job in validate-request.ts.
  */
-import type { Defs, JsonSchema, ParameterData } from './types';
+import type { Defs, JsonSchema, ParameterData } from './core/types';
 
 /**
  * Header parameters not checked against the contract: the three OpenAPI says to ignore (described

@@ -6,7 +6,7 @@
  * header, else an `access_token` form field (a form-encoded body, not GET) or query parameter.
  */
 import { parseQuery } from './params';
-import type { SecurityRequirement, SecurityScheme } from './types';
+import type { SecurityRequirement, SecurityScheme } from './core/types';
 
 export interface Credentials {
   /** lower-case header names */

@@ -6,7 +6,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createMockHandler, type MockHandler, type MockHandlerOptions } from './handler';
-import type { RouteEntry } from './types';
+import type { RouteEntry } from './core/types';
 
 export { createMockHandler };
 export type { MockHandler, MockHandlerOptions };

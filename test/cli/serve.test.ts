@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { parsePort } from '../../src/cli/commands/serve';
 import { loadContract } from '../../src/contract/load-contract';
 import { watchFiles } from '../../src/serve/watch-files';
-import { SchemaCompiler } from '../../templates/runtime/ajv';
+import { SchemaCompiler } from '../../templates/runtime/core/ajv';
 import { repoRoot, runCli, tempDir } from '../helpers/project';
 
 const PETSTORE = path.join(repoRoot, 'specs/petstore/openapi.yaml');

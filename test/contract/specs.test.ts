@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { loadContract } from '../../src/contract/load-contract';
 import { schemaRefs } from './helpers';
 import type { Contract, JsonSchema, Operation } from '../../src/model/types';
-import { SchemaCompiler } from '../../templates/runtime/ajv';
+import { SchemaCompiler } from '../../templates/runtime/core/ajv';
 
 const root = process.cwd();
 const spec = (name: string) => path.join(root, 'specs', name);

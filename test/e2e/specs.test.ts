@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { SchemaCompiler } from '../../templates/runtime/ajv';
+import { SchemaCompiler } from '../../templates/runtime/core/ajv';
 import { loadContract } from '../../src/contract/load-contract';
 import type { Contract } from '../../src/model/types';
 import { generateAndBoot, repoRoot, tempDir, type RunningMock } from '../helpers/project';

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import OpenAI from 'openai';
-import { SchemaCompiler } from '../../templates/runtime/ajv';
+import { SchemaCompiler } from '../../templates/runtime/core/ajv';
 import { loadContract } from '../../src/contract/load-contract';
 import type { Contract } from '../../src/model/types';
-import type { JsonSchema } from '../../templates/runtime/types';
+import type { JsonSchema } from '../../templates/runtime/core/types';
 import { bootProject, generateAndBoot, repoRoot, tempDir, type RunningMock } from '../helpers/project';
 
 /**

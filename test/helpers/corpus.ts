@@ -9,8 +9,8 @@ import * as path from 'node:path';
 import { loadContract } from '../../src/contract/load-contract';
 import { MockgenError } from '../../src/errors';
 import type { Contract, Operation } from '../../src/model/types';
-import { SchemaCompiler } from '../../templates/runtime/ajv';
-import { Router } from '../../templates/runtime/router';
+import { SchemaCompiler } from '../../templates/runtime/core/ajv';
+import { Router } from '../../templates/runtime/core/router';
 import { bootProject, linkNodeModules, repoRoot, runCli, tempDir, type RunningMock } from './project';
 import { isJson, validRequest } from './requests';
 

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { planProject } from '../../src/generate';
 import { startServer, type RunningServer } from '../../templates/runtime/server';
-import type { OperationData, RouteEntry } from '../../templates/runtime/types';
+import type { OperationData, RouteEntry } from '../../templates/runtime/core/types';
 import { tempDir } from './project';
 
 export interface InProcessMock {

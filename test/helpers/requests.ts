@@ -1,5 +1,5 @@
-import { SchemaCompiler } from '../../templates/runtime/ajv';
-import { generateValue } from '../../templates/runtime/fake';
+import { SchemaCompiler } from '../../templates/runtime/core/ajv';
+import { generateValue } from '../../templates/runtime/core/fake';
 import type { Contract, JsonSchema, Operation, Parameter } from '../../src/model/types';
 
 export interface PlannedRequest {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { SchemaCompiler } from '../../templates/runtime/ajv';
-import { generateValue, repairValue, SharedDefsCompiler } from '../../templates/runtime/fake';
-import type { Defs, JsonSchema } from '../../templates/runtime/types';
+import { SchemaCompiler } from '../../templates/runtime/core/ajv';
+import { generateValue, repairValue, SharedDefsCompiler } from '../../templates/runtime/core/fake';
+import type { Defs, JsonSchema } from '../../templates/runtime/core/types';
 
 const defs: Defs = {
   Pet: {

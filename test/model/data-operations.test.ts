@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { SchemaCompiler } from '../../templates/runtime/ajv';
+import { SchemaCompiler } from '../../templates/runtime/core/ajv';
 import { GENERATED_EXAMPLE, bodyKind, escapeTemplateMarkers } from '../../src/model/examples';
 import { buildOperationData } from '../../src/model/operation-data';
 import type { Contract, MediaTypeSpec, Operation, ResponseSpec } from '../../src/model/types';

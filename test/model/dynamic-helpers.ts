@@ -9,8 +9,8 @@ import type {
   Operation,
   Parameter,
   ResponseSpec,
-  SecurityScheme,
 } from '../../src/model/types';
+import type { SecurityScheme } from '../../templates/runtime/core/types';
 
 export function response(status: string, schema?: JsonSchema, examples: unknown[] = []): ResponseSpec {
   return {

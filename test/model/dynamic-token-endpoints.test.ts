@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { detectTokenEndpoints } from '../../src/model/token-endpoints';
-import type { SecurityScheme } from '../../src/model/types';
+import type { SecurityScheme } from '../../templates/runtime/core/types';
 import { contract, exchange, op, response } from './dynamic-helpers';
 
 function oauth(tokenUrl: string, refreshUrl?: string): Record<string, SecurityScheme> {

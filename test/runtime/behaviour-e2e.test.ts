@@ -6,15 +6,16 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { MockRequest, MockResponse } from '../../templates/runtime/context';
+import type { MockRequest, MockResponse } from '../../templates/runtime/core/context';
 import { clearJournal, getJournal, recordRequest } from '../../templates/runtime/journal';
 import { delay, latencyMs } from '../../templates/runtime/latency';
 import { findRecordedResponse } from '../../templates/runtime/replay';
-import { Router } from '../../templates/runtime/router';
+import { Router } from '../../templates/runtime/core/router';
 import { getSession, resetSessions } from '../../templates/runtime/session';
 import { handleResourceRequest } from '../../templates/runtime/state';
-import { handleTokenEndpoint, verifyToken } from '../../templates/runtime/tokens';
-import type { OperationData, ResourceSpec } from '../../templates/runtime/types';
+import { handleTokenEndpoint } from '../../templates/runtime/token-endpoint';
+import { verifyToken } from '../../templates/runtime/tokens';
+import type { OperationData, ResourceSpec } from '../../templates/runtime/core/types';
 import { manifest, op, recorded, recording } from '../fixtures/runtime-behaviour/helpers';
 
 const spec: ResourceSpec = {

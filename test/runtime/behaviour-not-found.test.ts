@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { inContractWords } from '../../templates/runtime/conform';
 import { errorBody, notFoundBody, singularNoun } from '../../templates/runtime/not-found';
-import { problem, validationProblem } from '../../templates/runtime/problem';
+import { problem, validationProblem } from '../../templates/runtime/core/problem';
 import { getSession, resetSessions } from '../../templates/runtime/session';
 import { handleResourceRequest } from '../../templates/runtime/state';
-import type { Defs, JsonSchema, ResourceSpec, ResponseData } from '../../templates/runtime/types';
+import type { Defs, JsonSchema, ResourceSpec, ResponseData } from '../../templates/runtime/core/types';
 import { manifest, op, request } from '../fixtures/runtime-behaviour/helpers';
 
 const facts = { message: "No such customer: 'cus_1'", code: 'resource_missing' };

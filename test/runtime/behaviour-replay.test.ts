@@ -9,7 +9,7 @@ import {
 import { delay, eventIntervalMs, latencyMs, sampleProfile } from '../../templates/runtime/latency';
 import { explainMiss, findRecordedResponse, matchRecording } from '../../templates/runtime/replay';
 import { getSession, resetSessions } from '../../templates/runtime/session';
-import type { Manifest, OperationData } from '../../templates/runtime/types';
+import type { Manifest, OperationData } from '../../templates/runtime/core/types';
 import { manifest, op, recorded, recording, request } from '../fixtures/runtime-behaviour/helpers';
 
 const jobOp: OperationData = op({

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { MockRequest, MockResponse, UploadedFile } from '../../templates/runtime/context';
+import type { MockRequest, MockResponse, UploadedFile } from '../../templates/runtime/core/context';
 import { getSession, resetSessions } from '../../templates/runtime/session';
 import { handleResourceRequest, resourceSnapshot, unflattenForm } from '../../templates/runtime/state';
 import type {
@@ -8,7 +8,7 @@ import type {
   ResourceBinding,
   ResourceSpec,
   ResponseData,
-} from '../../templates/runtime/types';
+} from '../../templates/runtime/core/types';
 import { manifest, op, request } from '../fixtures/runtime-behaviour/helpers';
 
 type Json = Record<string, any>;

@@ -3,13 +3,13 @@ import { createHmac } from 'node:crypto';
 import { getSession } from '../../templates/runtime/session';
 import {
   decodeJwt,
-  handleTokenEndpoint,
   issueJwt,
   issueOpaque,
   registerToken,
   shapeToken,
   verifyToken,
 } from '../../templates/runtime/tokens';
+import { handleTokenEndpoint } from '../../templates/runtime/token-endpoint';
 import { manifest, op, recorded, recording, request } from '../fixtures/runtime-behaviour/helpers';
 
 const m = manifest();

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import * as zlib from 'node:zlib';
 import { localLinks } from '../../templates/runtime/pagination';
 import { buildFormObject, bodyLimit, decodeContentEncoding, parseBody } from '../../templates/runtime/body';
-import type { UploadedFile } from '../../templates/runtime/context';
+import type { UploadedFile } from '../../templates/runtime/core/context';
 import { normalizePath } from '../../templates/runtime/handler';
-import { negotiate, parseAccept } from '../../templates/runtime/negotiate';
+import { negotiate, parseAccept } from '../../templates/runtime/core/negotiate';
 import {
   parseCookies,
   parseQuery,
@@ -13,7 +13,7 @@ import {
   schemaShape,
   type RawParameters,
 } from '../../templates/runtime/params';
-import { extractPreferences, parsePrefer } from '../../templates/runtime/prefer';
+import { extractPreferences, parsePrefer } from '../../templates/runtime/core/prefer';
 import {
   ResponseBuilder,
   errorResponse,
@@ -23,8 +23,8 @@ import {
 } from '../../templates/runtime/respond';
 import { asLastPage, continuesPagination } from '../../templates/runtime/pagination';
 import { checkSecurity } from '../../templates/runtime/security';
-import type { JsonSchema, Manifest, OperationData, ParameterData } from '../../templates/runtime/types';
-import type { MockRequest } from '../../templates/runtime/context';
+import type { JsonSchema, Manifest, OperationData, ParameterData } from '../../templates/runtime/core/types';
+import type { MockRequest } from '../../templates/runtime/core/context';
 import { RequestValidator, withoutReadOnlyRequired } from '../../templates/runtime/validate-request';
 
 const ARRAY: JsonSchema = { type: 'array', items: { type: 'integer' } };

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { clearJournal } from '../../templates/runtime/journal';
 import { startServer, type RunningServer } from '../../templates/runtime/server';
-import type { RouteEntry } from '../../templates/runtime/types';
+import type { RouteEntry } from '../../templates/runtime/core/types';
 
 const fixtureDir = path.join(process.cwd(), 'test', 'fixtures', 'runtime-core');
 const dataDir = path.join(fixtureDir, 'data');

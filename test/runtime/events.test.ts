@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { asEventStream, eventStreamText, streamRequested } from '../../templates/runtime/events';
-import type { MockRequest } from '../../templates/runtime/context';
+import { asEventStream, eventStreamText, streamRequested } from '../../templates/runtime/core/events';
+import type { MockRequest } from '../../templates/runtime/core/context';
 
 describe('runtime: server-sent events', () => {
   it('frames each event as data lines and a blank line; JSON unless a string, one data line per text line', () => {

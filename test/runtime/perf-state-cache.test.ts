@@ -9,7 +9,12 @@ import * as path from 'node:path';
 import { clearJournal, getJournal } from '../../templates/runtime/journal';
 import { startServer, type RunningServer } from '../../templates/runtime/server';
 import { resetSessions } from '../../templates/runtime/session';
-import type { OperationData, ResourceSpec, ResponseData, RouteEntry } from '../../templates/runtime/types';
+import type {
+  OperationData,
+  ResourceSpec,
+  ResponseData,
+  RouteEntry,
+} from '../../templates/runtime/core/types';
 import { manifest, op } from '../fixtures/runtime-behaviour/helpers';
 import { tempDir } from '../helpers/project';
 

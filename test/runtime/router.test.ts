@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { Router, bestByFragment, fragmentHint, templatePath } from '../../templates/runtime/router';
+import { Router, bestByFragment, fragmentHint, templatePath } from '../../templates/runtime/core/router';
 
 describe('runtime: router', () => {
   const router = new Router<string>();

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { clearJournal } from '../../templates/runtime/journal';
 import { startServer, type RunningServer } from '../../templates/runtime/server';
-import type { Manifest, RouteEntry } from '../../templates/runtime/types';
+import type { Manifest, RouteEntry } from '../../templates/runtime/core/types';
 import { tempDir } from '../helpers/project';
 
 const fixtureDir = path.join(process.cwd(), 'test', 'fixtures', 'runtime-core');

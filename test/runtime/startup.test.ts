@@ -17,7 +17,7 @@ import {
   readManifest,
   usage,
 } from '../../templates/runtime/startup';
-import type { OperationData, RouteEntry } from '../../templates/runtime/types';
+import type { OperationData, RouteEntry } from '../../templates/runtime/core/types';
 import { tempDir } from '../helpers/project';
 
 function failure(fn: () => unknown): StartupError {

@@ -5,7 +5,7 @@ exports.builtinAdminResponse = builtinAdminResponse;
 exports.unknownAdminResponse = unknownAdminResponse;
 const journal_1 = require("./journal");
 const params_1 = require("./params");
-const problem_1 = require("./problem");
+const problem_1 = require("./core/problem");
 const respond_1 = require("./respond");
 const session_1 = require("./session");
 /** The path the endpoints above are matched on (case-insensitive, one trailing slash tolerated, as in Express). */

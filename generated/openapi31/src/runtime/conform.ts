@@ -6,15 +6,16 @@
  * Errors the mock makes up where the operation documents none also carry the contract's own error
  * document when it has one (inContractWords), as extension members of the problem.
  */
-import type { MockResponse } from './context';
+import type { MockResponse } from './core/context';
+import { isJsonMediaType } from './core/media-types';
 import { errorBody } from './not-found';
-import { PROBLEM_MEDIA_TYPE } from './problem';
+import { PROBLEM_MEDIA_TYPE } from './core/problem';
 import { immutableInfo } from './respond';
-import type { Defs, Manifest, OperationData, ResponseData } from './types';
+import type { Defs, Manifest, OperationData, ResponseData } from './core/types';
 
 /** Schemas remembered per immutable body (a resource is read through a few operations at most). */
 const CONFORMS_LIMIT = 8;
-let fake: typeof import('./fake') | undefined;
+let fake: typeof import('./core/fake') | undefined;
 
 export function documentedResponse(op: OperationData, status: number): ResponseData | undefined {
   const code = String(status);
@@ -35,7 +36,7 @@ export function conformBody(
   const documented = documentedResponse(op, response.status);
   const media =
     documented?.content.find((m) => m.mediaType === response.mediaType) ??
-    documented?.content.find((m) => m.mediaType === 'application/json' || m.mediaType.endsWith('+json')) ??
+    documented?.content.find((m) => isJsonMediaType(m.mediaType)) ??
     // a range the store answers as JSON (state.ts `jsonMedia`; corpus: mcw.edu documents `*/*`)
     documented?.content.find((m) => m.mediaType === '*/*');
   if (!media?.schema) return response;
@@ -47,7 +48,7 @@ export function conformBody(
     typeof schema === 'object' && body !== null && typeof body === 'object' ? immutableInfo(body) : undefined;
   if (info?.conforms?.includes(schema as object)) return response;
   // loaded on first use: json-schema-faker stays out of start-up
-  fake ??= require('./fake') as typeof import('./fake');
+  fake ??= require('./core/fake') as typeof import('./core/fake');
   // the common case, a valid body, needs no seed (hashing the request) and no repair context
   const valid = fake.conformsTo(body, schema, defs, 'response');
   const result = valid
@@ -117,7 +118,7 @@ export function inContractWords(
   const status = response.status;
   const schema = { $ref: `#/$defs/${name}` };
   const facts = { status, message, code: ERROR_CODES[status] ?? `http_${status}` };
-  fake ??= require('./fake') as typeof import('./fake');
+  fake ??= require('./core/fake') as typeof import('./core/fake');
   const body = fake.repairValue(errorBody(schema, defs, facts) ?? {}, schema, defs, {
     seed: seed(),
     direction: 'response',

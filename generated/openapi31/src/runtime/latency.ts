@@ -9,7 +9,7 @@
  * MOCKGEN_EVENT_INTERVAL=<ms> paces the events of a server-sent event stream (default 25; 0 with
  * latency off: the whole stream in one write).
  */
-import type { LatencyProfile, Manifest, OperationData } from './types';
+import type { LatencyProfile, Manifest, OperationData } from './core/types';
 
 type LatencyMode =
   | { kind: 'recorded' }

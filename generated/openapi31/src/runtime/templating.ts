@@ -14,9 +14,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import Handlebars from 'handlebars';
-import type { MockRequest } from './context';
+import type { MockRequest } from './core/context';
 import { issueJwt, issueOpaque } from './tokens';
-import type { Manifest } from './types';
+import type { Manifest } from './core/types';
 
 interface RenderData {
   request: MockRequest;

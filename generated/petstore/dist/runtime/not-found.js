@@ -4,6 +4,8 @@ Object.defineProperty(exports, "__esModule", { value: true });
 exports.singularNoun = singularNoun;
 exports.notFoundBody = notFoundBody;
 exports.errorBody = errorBody;
+const names_1 = require("./core/names");
+const schema_1 = require("./core/schema");
 const MESSAGE = /^(message|detail|details|error_description|error_message|errormessage|description|msg|reason)$/i;
 const CODE = /^(code|error_code|errorcode|status|status_code|statuscode|type|error_type|kind)$/i;
 const CONTAINER = /^(error|errors|err|fault|problem)$/i;
@@ -34,23 +36,10 @@ function singularNoun(collectionPath) {
         .split('/')
         .filter((s) => s !== '' && !s.startsWith('{'))
         .pop() ?? 'resource';
-    const word = last.replace(/[-_]+/g, ' ');
-    if (/ies$/i.test(word))
-        return word.slice(0, -3) + 'y';
-    if (/(ss|us)$/i.test(word))
-        return word;
-    if (/(ss|us|sh|ch|x|z)es$/i.test(word))
-        return word.slice(0, -2);
-    return word.replace(/s$/i, '');
+    return (0, names_1.singular)(last.replace(/[-_]+/g, ' '));
 }
 function deref(schema, defs, depth) {
-    let node = schema;
-    for (let i = 0; i < 16 && node !== null && typeof node === 'object'; i++) {
-        const ref = node.$ref;
-        if (typeof ref !== 'string' || !ref.startsWith('#/$defs/'))
-            break;
-        node = defs[decodeURIComponent(ref.slice('#/$defs/'.length))];
-    }
+    const node = (0, schema_1.followDefRefs)(schema, defs);
     if (node === null || typeof node !== 'object' || depth > 8)
         return undefined;
     const record = node;

@@ -8,9 +8,9 @@
 import express from 'express';
 import type { Request, Response, NextFunction } from 'express';
 import { builtinAdminResponse, unknownAdminResponse } from './admin-routes';
-import { problem } from './problem';
+import { problem } from './core/problem';
 import { toWire, type WireResponse } from './respond';
-import type { Manifest, RouteEntry } from './types';
+import type { Manifest, RouteEntry } from './core/types';
 
 export interface AdminOptions {
   manifest: Manifest;

@@ -21,10 +21,11 @@
  * over, `fallback` answers undefined so the pipeline falls back to examples. A recording with a
  * single response always repeats it.
  */
-import type { MockRequest, MockResponse } from './context';
+import type { MockRequest, MockResponse } from './core/context';
 import type { SessionState } from './session';
 import { render } from './templating';
-import type { Manifest, OperationData, RecordedResponseData, RecordingData } from './types';
+import type { Manifest, OperationData, RecordedResponseData, RecordingData } from './core/types';
+import { deepEqual, isRecord } from './core/json';
 
 export const MIN_SCORE = -3;
 
@@ -43,29 +44,6 @@ interface Comparison {
 }
 
 const MUTATING_ROLES = new Set(['create', 'update', 'replace']);
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const other = b as unknown[];
-    return a.length === other.length && a.every((item, i) => deepEqual(item, other[i]));
-  }
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  const rb = b as Record<string, unknown>;
-  return ka.every(
-    (key) =>
-      Object.prototype.hasOwnProperty.call(rb, key) &&
-      deepEqual((a as Record<string, unknown>)[key], rb[key]),
-  );
-}
 
 function headerValue(request: MockRequest, name: string): string | undefined {
   const value = request.headers[name];

@@ -13,7 +13,7 @@ exports.createAdminApp = createAdminApp;
  */
 const express_1 = __importDefault(require("express"));
 const admin_routes_1 = require("./admin-routes");
-const problem_1 = require("./problem");
+const problem_1 = require("./core/problem");
 const respond_1 = require("./respond");
 function createAdminApp(options) {
     const { manifest, routes } = options;

@@ -48,7 +48,7 @@ exports.parseBody = parseBody;
 exports.buildFormObject = buildFormObject;
 const zlib = __importStar(require("node:zlib"));
 const busboy_1 = __importDefault(require("busboy"));
-const negotiate_1 = require("./negotiate");
+const media_types_1 = require("./core/media-types");
 const params_1 = require("./params");
 exports.DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
 /** A request the mock refuses before it reaches the operation, answered as a problem of `kind`. */
@@ -194,7 +194,7 @@ function isTextMediaType(mediaType) {
 function parseBody(raw, contentType, mediaType, flatNames, uploads) {
     if (raw.length === 0)
         return undefined;
-    if ((0, negotiate_1.isJsonMediaType)(mediaType)) {
+    if ((0, media_types_1.isJsonMediaType)(mediaType)) {
         let text = raw.toString('utf8');
         if (text.charCodeAt(0) === 0xfeff)
             text = text.slice(1);
@@ -233,7 +233,7 @@ function parseMultipart(raw, contentType, flatNames, uploads) {
         const pending = [];
         parser.on('field', (name, value, info) => {
             let parsed = value;
-            if ((0, negotiate_1.isJsonMediaType)(info.mimeType.toLowerCase())) {
+            if ((0, media_types_1.isJsonMediaType)(info.mimeType.toLowerCase())) {
                 try {
                     parsed = JSON.parse(value);
                 }
@@ -257,7 +257,7 @@ function parseMultipart(raw, contentType, flatNames, uploads) {
                     upload.size = content.length;
                     // JSON parts sent as files (e.g. `metadata.json`) are objects for validation; other files are binary strings
                     let value = content.toString('latin1');
-                    if ((0, negotiate_1.isJsonMediaType)(info.mimeType.toLowerCase())) {
+                    if ((0, media_types_1.isJsonMediaType)(info.mimeType.toLowerCase())) {
                         try {
                             value = JSON.parse(content.toString('utf8'));
                         }

@@ -25,32 +25,9 @@ const templating_1 = require("./templating");
 const tokens_1 = require("./tokens");
 const not_found_1 = require("./not-found");
 const pagination_1 = require("./pagination");
-function isRecord(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-/**
- * A deep copy of JSON data (plain objects and arrays; other values are kept as they are). Unlike
- * structuredClone it builds ordinary fast-mode objects, which JSON.stringify serialises 2-3x faster:
- * stored resources are serialised on every read and list.
- */
-function clone(value) {
-    if (Array.isArray(value))
-        return value.map(clone);
-    if (value === null || typeof value !== 'object')
-        return value;
-    const proto = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== null)
-        return value;
-    const out = {};
-    for (const key of Object.keys(value)) {
-        const copy = clone(value[key]);
-        if (key === '__proto__')
-            Object.defineProperty(out, key, { value: copy, enumerable: true, writable: true, configurable: true });
-        else
-            out[key] = copy;
-    }
-    return out;
-}
+const json_1 = require("./core/json");
+const pointer_1 = require("./core/pointer");
+const schema_1 = require("./core/schema");
 // ---------------------------------------------------------------------------------------------
 // Store access
 const specCache = new WeakMap();
@@ -64,7 +41,7 @@ function findSpec(manifest, name) {
 }
 const SEED_PARENT = '*';
 function idOf(value, spec) {
-    if (!isRecord(value))
+    if (!(0, json_1.isRecord)(value))
         return undefined;
     const id = value[spec.idField];
     return typeof id === 'string' || typeof id === 'number' ? String(id) : undefined;
@@ -83,9 +60,9 @@ function resourceStore(session, spec) {
         // seed resources come first in every list
         store.items.set(SEED_PARENT, new Map());
         for (const seed of spec.seed) {
-            if (!isRecord(seed))
+            if (!(0, json_1.isRecord)(seed))
                 continue;
-            const value = clone(seed);
+            const value = (0, json_1.cloneJson)(seed);
             let id = idOf(value, spec);
             if (id === undefined) {
                 id = newId(spec, store, undefined);
@@ -250,10 +227,10 @@ function coerceLike(value, like) {
         const item = Array.isArray(like) ? like[0] : undefined;
         return value.map((v) => coerceLike(v, item));
     }
-    if (isRecord(value)) {
+    if ((0, json_1.isRecord)(value)) {
         const out = {};
         for (const [key, v] of Object.entries(value))
-            out[key] = coerceLike(v, isRecord(like) ? like[key] : undefined);
+            out[key] = coerceLike(v, (0, json_1.isRecord)(like) ? like[key] : undefined);
         return out;
     }
     if (typeof value !== 'string')
@@ -274,7 +251,7 @@ function inputFields(request, like, ctx) {
     const body = request.body;
     if (body === undefined)
         return {};
-    if (!isRecord(body))
+    if (!(0, json_1.isRecord)(body))
         return undefined;
     if (FORM_TYPES.has(request.mediaType)) {
         const single = {};
@@ -303,16 +280,12 @@ function fieldKinds(like, ctx) {
             return 'number';
         return types.includes('string') ? 'string' : 'other';
     };
-    let schema = ctx?.spec.schema;
-    for (let i = 0; i < 8 && isRecord(schema) && typeof schema.$ref === 'string'; i++) {
-        const ref = schema.$ref;
-        schema = ref.startsWith('#/$defs/') ? ctx?.defs?.[decodeURIComponent(ref.slice(8))] : undefined;
-    }
-    if (isRecord(schema) && isRecord(schema.properties)) {
+    const schema = (0, schema_1.followDefRefs)(ctx?.spec.schema, ctx?.defs, 8);
+    if ((0, json_1.isRecord)(schema) && (0, json_1.isRecord)(schema.properties)) {
         for (const [name, property] of Object.entries(schema.properties))
-            kinds.set(name, isRecord(property) ? kindOf(property.type) : 'other');
+            kinds.set(name, (0, json_1.isRecord)(property) ? kindOf(property.type) : 'other');
     }
-    if (isRecord(like)) {
+    if ((0, json_1.isRecord)(like)) {
         for (const [name, value] of Object.entries(like)) {
             const kind = typeof value === 'number' ? 'number' : typeof value === 'string' ? 'string' : 'other';
             if (kind !== 'other' || !kinds.has(name))
@@ -354,30 +327,22 @@ function mergeInto(target, patch, nullDeletes) {
             continue;
         if (value === null && nullDeletes)
             delete out[key];
-        else if (isRecord(value) && isRecord(out[key]))
+        else if ((0, json_1.isRecord)(value) && (0, json_1.isRecord)(out[key]))
             out[key] = mergeInto(out[key], value, nullDeletes);
         else
-            out[key] = clone(value);
+            out[key] = (0, json_1.cloneJson)(value);
     }
     return out;
 }
-function pointerTokens(pointer) {
-    if (pointer === '')
-        return [];
-    return pointer
-        .slice(1)
-        .split('/')
-        .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
 /** RFC 6902 JSON Patch; undefined when an operation cannot be applied. */
 function applyJsonPatch(document, operations) {
-    let doc = clone(document);
+    let doc = (0, json_1.cloneJson)(document);
     const resolve = (tokens) => {
         let node = doc;
         for (const token of tokens.slice(0, -1)) {
             if (Array.isArray(node))
                 node = node[Number(token)];
-            else if (isRecord(node))
+            else if ((0, json_1.isRecord)(node))
                 node = node[token];
             else
                 return undefined;
@@ -391,7 +356,7 @@ function applyJsonPatch(document, operations) {
         for (const token of tokens) {
             if (Array.isArray(node))
                 node = node[Number(token)];
-            else if (isRecord(node))
+            else if ((0, json_1.isRecord)(node))
                 node = node[token];
             else
                 return undefined;
@@ -428,13 +393,13 @@ function applyJsonPatch(document, operations) {
         return true;
     };
     for (const raw of operations) {
-        if (!isRecord(raw) || typeof raw.op !== 'string' || typeof raw.path !== 'string')
+        if (!(0, json_1.isRecord)(raw) || typeof raw.op !== 'string' || typeof raw.path !== 'string')
             return undefined;
-        const path = pointerTokens(raw.path);
-        const from = typeof raw.from === 'string' ? pointerTokens(raw.from) : [];
+        const path = (0, pointer_1.splitPointer)(raw.path);
+        const from = typeof raw.from === 'string' ? (0, pointer_1.splitPointer)(raw.from) : [];
         switch (raw.op) {
             case 'add':
-                if (!add(path, clone(raw.value)))
+                if (!add(path, (0, json_1.cloneJson)(raw.value)))
                     return undefined;
                 break;
             case 'remove':
@@ -446,7 +411,7 @@ function applyJsonPatch(document, operations) {
                 if (get(path) === undefined)
                     return undefined;
                 remove(path);
-                if (!add(path, clone(raw.value)))
+                if (!add(path, (0, json_1.cloneJson)(raw.value)))
                     return undefined;
                 break;
             case 'move': {
@@ -457,7 +422,7 @@ function applyJsonPatch(document, operations) {
             }
             case 'copy': {
                 const value = get(from);
-                if (value === undefined || !add(path, clone(value)))
+                if (value === undefined || !add(path, (0, json_1.cloneJson)(value)))
                     return undefined;
                 break;
             }
@@ -469,7 +434,7 @@ function applyJsonPatch(document, operations) {
                 return undefined;
         }
     }
-    return isRecord(doc) ? doc : undefined;
+    return (0, json_1.isRecord)(doc) ? doc : undefined;
 }
 // ---------------------------------------------------------------------------------------------
 // Server-owned fields
@@ -539,9 +504,9 @@ function readOnlyFields(spec) {
         return fields;
     const found = new Set();
     const schema = spec.schema;
-    if (isRecord(schema) && isRecord(schema.properties)) {
+    if ((0, json_1.isRecord)(schema) && (0, json_1.isRecord)(schema.properties)) {
         for (const [name, property] of Object.entries(schema.properties)) {
-            if (isRecord(property) && property.readOnly === true)
+            if ((0, json_1.isRecord)(property) && property.readOnly === true)
                 found.add(name);
         }
     }
@@ -759,7 +724,7 @@ function setPath(target, path, value) {
     const keys = path.split('.');
     let node = target;
     for (const key of keys.slice(0, -1)) {
-        if (!isRecord(node[key]))
+        if (!(0, json_1.isRecord)(node[key]))
             node[key] = {};
         node = node[key];
     }
@@ -768,7 +733,7 @@ function setPath(target, path, value) {
 function getPath(target, path) {
     let node = target;
     for (const key of path.split('.'))
-        node = isRecord(node) ? node[key] : undefined;
+        node = (0, json_1.isRecord)(node) ? node[key] : undefined;
     return node;
 }
 function listBody(spec, request, manifest, store) {
@@ -776,7 +741,7 @@ function listBody(spec, request, manifest, store) {
     if (!spec.listEnvelope)
         return items;
     const rendered = (0, templating_1.render)(spec.listEnvelope.template, request, manifest);
-    const envelope = isRecord(rendered) ? rendered : {};
+    const envelope = (0, json_1.isRecord)(rendered) ? rendered : {};
     setPath(envelope, spec.listEnvelope.itemsField, items);
     for (const field of TOTAL_FIELDS)
         if (typeof envelope[field] === 'number')
@@ -822,16 +787,16 @@ function baseShape(ctx) {
     if (known)
         return known;
     const example = firstExample(documented2xx(ctx.op, [201, 200]));
-    if (isRecord(example)) {
+    if ((0, json_1.isRecord)(example)) {
         const rendered = (0, templating_1.render)(example, ctx.request, ctx.manifest);
-        if (isRecord(rendered)) {
+        if ((0, json_1.isRecord)(rendered)) {
             if (!(0, templating_1.hasTemplates)(example))
                 staticBases.set(ctx.op, rendered);
             return rendered;
         }
     }
-    const seed = ctx.spec.seed.find(isRecord);
-    const base = seed ? clone(seed) : {};
+    const seed = ctx.spec.seed.find(json_1.isRecord);
+    const base = seed ? (0, json_1.cloneJson)(seed) : {};
     staticBases.set(ctx.op, base);
     return base;
 }
@@ -954,7 +919,7 @@ function read(ctx) {
 function virtualItem(ctx) {
     if (ctx.spec.unknownIds !== 'example' || ctx.id === undefined || ctx.store.diverged.has(ctx.id))
         return undefined;
-    const value = clone(baseShape(ctx));
+    const value = (0, json_1.cloneJson)(baseShape(ctx));
     const documented = value[ctx.spec.idField];
     const id = typedId(ctx.spec, ctx.id, documented);
     // an id the field cannot hold (`abc` for an integer id) leaves the example's own (corpus: ecwid)
@@ -1048,9 +1013,9 @@ function remove(ctx) {
         return stateResponse(status, undefined, undefined);
     const example = firstExample(documented);
     if (example === undefined)
-        return stateResponse(status, clone(found.value), media);
+        return stateResponse(status, (0, json_1.cloneJson)(found.value), media);
     const body = (0, templating_1.render)(example, ctx.request, ctx.manifest);
-    if (isRecord(body)) {
+    if ((0, json_1.isRecord)(body)) {
         if (ctx.spec.idField in body)
             body[ctx.spec.idField] = found.value[ctx.spec.idField];
         // a deletion status (`{id, deleted: true}`): generated examples may say false
@@ -1071,7 +1036,7 @@ function absorb(ctx, recorded) {
         case 'create': {
             const id = idOf(body, spec);
             if (ok && id !== undefined)
-                putItem(store, { id, parent: ctx.parent, value: clone(body) });
+                putItem(store, { id, parent: ctx.parent, value: (0, json_1.cloneJson)(body) });
             return undefined;
         }
         case 'read':
@@ -1080,8 +1045,8 @@ function absorb(ctx, recorded) {
                 // the store agrees with a recorded 404/410 (after a delete): send production's own words for it
                 return !ok && answer.status === recorded.status ? undefined : answer;
             }
-            if (ok && isRecord(body) && ctx.id !== undefined) {
-                putItem(store, { id: idOf(body, spec) ?? ctx.id, parent: ctx.parent, value: clone(body) });
+            if (ok && (0, json_1.isRecord)(body) && ctx.id !== undefined) {
+                putItem(store, { id: idOf(body, spec) ?? ctx.id, parent: ctx.parent, value: (0, json_1.cloneJson)(body) });
             }
             else if ((recorded.status === 404 || recorded.status === 410) && ctx.id !== undefined) {
                 removeItem(store, ctx.parent, ctx.id);
@@ -1094,22 +1059,22 @@ function absorb(ctx, recorded) {
                 for (const item of recordedListItems(spec, body)) {
                     const id = idOf(item, spec);
                     if (id !== undefined)
-                        putItem(store, { id, parent: ctx.parent, value: clone(item) });
+                        putItem(store, { id, parent: ctx.parent, value: (0, json_1.cloneJson)(item) });
                 }
             }
             return undefined;
         case 'update':
             if (ctx.id !== undefined && isDiverged(store, ctx.parent, ctx.id))
                 return update(ctx);
-            if (ok && isRecord(body) && ctx.id !== undefined && idOf(body, spec) === ctx.id) {
-                putItem(store, { id: ctx.id, parent: ctx.parent, value: clone(body) });
+            if (ok && (0, json_1.isRecord)(body) && ctx.id !== undefined && idOf(body, spec) === ctx.id) {
+                putItem(store, { id: ctx.id, parent: ctx.parent, value: (0, json_1.cloneJson)(body) });
             }
             return undefined;
         case 'replace':
             if (ctx.id !== undefined && isDiverged(store, ctx.parent, ctx.id))
                 return replace(ctx);
-            if (ok && isRecord(body) && ctx.id !== undefined && idOf(body, spec) === ctx.id) {
-                putItem(store, { id: ctx.id, parent: ctx.parent, value: clone(body) });
+            if (ok && (0, json_1.isRecord)(body) && ctx.id !== undefined && idOf(body, spec) === ctx.id) {
+                putItem(store, { id: ctx.id, parent: ctx.parent, value: (0, json_1.cloneJson)(body) });
             }
             return undefined;
         case 'delete':
@@ -1212,7 +1177,7 @@ function resourceSnapshot(session, manifest) {
         const values = [];
         for (const byId of resourceStore(session, spec).items.values())
             for (const item of byId.values())
-                values.push(clone(item.value));
+                values.push((0, json_1.cloneJson)(item.value));
         out[spec.name] = values;
     }
     return out;

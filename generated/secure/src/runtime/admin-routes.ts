@@ -18,10 +18,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { clearJournal, getJournal } from './journal';
 import { parseQuery } from './params';
-import { problem } from './problem';
+import { problem } from './core/problem';
 import { toWire, type WireResponse } from './respond';
 import { resetSessions } from './session';
-import type { Manifest, RouteEntry } from './types';
+import type { Manifest, RouteEntry } from './core/types';
 
 export interface AdminRequest {
   /** upper case */

@@ -7,10 +7,10 @@
 import type { IncomingMessage } from 'node:http';
 import * as zlib from 'node:zlib';
 import busboy from 'busboy';
-import type { UploadedFile } from './context';
-import { isJsonMediaType } from './negotiate';
+import type { UploadedFile } from './core/context';
+import { isJsonMediaType } from './core/media-types';
 import { indexedObjectsToArrays, parseQuery } from './params';
-import type { ProblemKind } from './problem';
+import type { ProblemKind } from './core/problem';
 
 export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
 

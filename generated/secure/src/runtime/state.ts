@@ -12,40 +12,19 @@
  * instead of undefined.
  */
 import { randomInt, randomUUID } from 'node:crypto';
-import type { MockRequest, MockResponse, UploadedFile } from './context';
+import type { MockRequest, MockResponse, UploadedFile } from './core/context';
 import type { ResourceStore, SessionState, StoredResource } from './session';
 import { markImmutable } from './respond';
 import { formatTime, hasTemplates, render } from './templating';
 import { shapeToken } from './tokens';
 import { notFoundBody, singularNoun } from './not-found';
 import { MORE_FIELDS, NEXT_FIELDS } from './pagination';
-import type { Defs, IdFormat, Manifest, OperationData, ResourceSpec, ResponseData } from './types';
+import type { Defs, IdFormat, Manifest, OperationData, ResourceSpec, ResponseData } from './core/types';
+import { cloneJson, isRecord } from './core/json';
+import { splitPointer } from './core/pointer';
+import { followDefRefs } from './core/schema';
 
 type Json = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Json {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-/**
- * A deep copy of JSON data (plain objects and arrays; other values are kept as they are). Unlike
- * structuredClone it builds ordinary fast-mode objects, which JSON.stringify serialises 2-3x faster:
- * stored resources are serialised on every read and list.
- */
-function clone<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(clone) as T;
-  if (value === null || typeof value !== 'object') return value;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  if (proto !== Object.prototype && proto !== null) return value;
-  const out: Json = {};
-  for (const key of Object.keys(value)) {
-    const copy = clone((value as Json)[key]);
-    if (key === '__proto__')
-      Object.defineProperty(out, key, { value: copy, enumerable: true, writable: true, configurable: true });
-    else out[key] = copy;
-  }
-  return out as T;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Store access
@@ -84,7 +63,7 @@ export function resourceStore(session: SessionState, spec: ResourceSpec): Resour
     store.items.set(SEED_PARENT, new Map());
     for (const seed of spec.seed) {
       if (!isRecord(seed)) continue;
-      const value = clone(seed);
+      const value = cloneJson(seed);
       let id = idOf(value, spec);
       if (id === undefined) {
         id = newId(spec, store, undefined);
@@ -311,11 +290,7 @@ function fieldKinds(like: unknown, ctx: Ctx | undefined): Map<string, FieldKind>
     if (types.includes('integer') || types.includes('number')) return 'number';
     return types.includes('string') ? 'string' : 'other';
   };
-  let schema: unknown = ctx?.spec.schema;
-  for (let i = 0; i < 8 && isRecord(schema) && typeof schema.$ref === 'string'; i++) {
-    const ref = schema.$ref;
-    schema = ref.startsWith('#/$defs/') ? ctx?.defs?.[decodeURIComponent(ref.slice(8))] : undefined;
-  }
+  const schema = followDefRefs(ctx?.spec.schema, ctx?.defs, 8);
   if (isRecord(schema) && isRecord(schema.properties)) {
     for (const [name, property] of Object.entries(schema.properties))
       kinds.set(name, isRecord(property) ? kindOf(property.type) : 'other');
@@ -357,22 +332,14 @@ function mergeInto(target: Json, patch: Json, nullDeletes: boolean): Json {
     if (value === null && nullDeletes) delete out[key];
     else if (isRecord(value) && isRecord(out[key]))
       out[key] = mergeInto(out[key] as Json, value, nullDeletes);
-    else out[key] = clone(value);
+    else out[key] = cloneJson(value);
   }
   return out;
 }
 
-function pointerTokens(pointer: string): string[] {
-  if (pointer === '') return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-
 /** RFC 6902 JSON Patch; undefined when an operation cannot be applied. */
 export function applyJsonPatch(document: Json, operations: unknown[]): Json | undefined {
-  let doc: unknown = clone(document);
+  let doc: unknown = cloneJson(document);
   const resolve = (tokens: string[]): { parent: unknown; key: string } | undefined => {
     let node = doc;
     for (const token of tokens.slice(0, -1)) {
@@ -418,11 +385,11 @@ export function applyJsonPatch(document: Json, operations: unknown[]): Json | un
   };
   for (const raw of operations) {
     if (!isRecord(raw) || typeof raw.op !== 'string' || typeof raw.path !== 'string') return undefined;
-    const path = pointerTokens(raw.path);
-    const from = typeof raw.from === 'string' ? pointerTokens(raw.from) : [];
+    const path = splitPointer(raw.path);
+    const from = typeof raw.from === 'string' ? splitPointer(raw.from) : [];
     switch (raw.op) {
       case 'add':
-        if (!add(path, clone(raw.value))) return undefined;
+        if (!add(path, cloneJson(raw.value))) return undefined;
         break;
       case 'remove':
         if (get(path) === undefined) return undefined;
@@ -431,7 +398,7 @@ export function applyJsonPatch(document: Json, operations: unknown[]): Json | un
       case 'replace':
         if (get(path) === undefined) return undefined;
         remove(path);
-        if (!add(path, clone(raw.value))) return undefined;
+        if (!add(path, cloneJson(raw.value))) return undefined;
         break;
       case 'move': {
         const value = remove(from);
@@ -440,7 +407,7 @@ export function applyJsonPatch(document: Json, operations: unknown[]): Json | un
       }
       case 'copy': {
         const value = get(from);
-        if (value === undefined || !add(path, clone(value))) return undefined;
+        if (value === undefined || !add(path, cloneJson(value))) return undefined;
         break;
       }
       case 'test':
@@ -843,7 +810,7 @@ function baseShape(ctx: Ctx): Json {
     }
   }
   const seed = ctx.spec.seed.find(isRecord);
-  const base = seed ? clone(seed) : {};
+  const base = seed ? cloneJson(seed) : {};
   staticBases.set(ctx.op, base);
   return base;
 }
@@ -981,7 +948,7 @@ function read(ctx: Ctx): MockResponse {
 function virtualItem(ctx: Ctx): Json | undefined {
   if (ctx.spec.unknownIds !== 'example' || ctx.id === undefined || ctx.store.diverged.has(ctx.id))
     return undefined;
-  const value = clone(baseShape(ctx));
+  const value = cloneJson(baseShape(ctx));
   const documented = value[ctx.spec.idField];
   const id = typedId(ctx.spec, ctx.id, documented);
   // an id the field cannot hold (`abc` for an integer id) leaves the example's own (corpus: ecwid)
@@ -1072,7 +1039,7 @@ function remove(ctx: Ctx): MockResponse {
   const media = jsonMedia(documented);
   if (status === 204 || !media) return stateResponse(status, undefined, undefined);
   const example = firstExample(documented);
-  if (example === undefined) return stateResponse(status, clone(found.value), media);
+  if (example === undefined) return stateResponse(status, cloneJson(found.value), media);
   const body = render(example, ctx.request, ctx.manifest);
   if (isRecord(body)) {
     if (ctx.spec.idField in body) body[ctx.spec.idField] = found.value[ctx.spec.idField];
@@ -1093,7 +1060,7 @@ function absorb(ctx: Ctx, recorded: MockResponse): MockResponse | undefined {
   switch (ctx.op.resource?.role) {
     case 'create': {
       const id = idOf(body, spec);
-      if (ok && id !== undefined) putItem(store, { id, parent: ctx.parent, value: clone(body as Json) });
+      if (ok && id !== undefined) putItem(store, { id, parent: ctx.parent, value: cloneJson(body as Json) });
       return undefined;
     }
     case 'read':
@@ -1103,7 +1070,7 @@ function absorb(ctx: Ctx, recorded: MockResponse): MockResponse | undefined {
         return !ok && answer.status === recorded.status ? undefined : answer;
       }
       if (ok && isRecord(body) && ctx.id !== undefined) {
-        putItem(store, { id: idOf(body, spec) ?? ctx.id, parent: ctx.parent, value: clone(body) });
+        putItem(store, { id: idOf(body, spec) ?? ctx.id, parent: ctx.parent, value: cloneJson(body) });
       } else if ((recorded.status === 404 || recorded.status === 410) && ctx.id !== undefined) {
         removeItem(store, ctx.parent, ctx.id);
       }
@@ -1113,20 +1080,20 @@ function absorb(ctx: Ctx, recorded: MockResponse): MockResponse | undefined {
       if (ok) {
         for (const item of recordedListItems(spec, body)) {
           const id = idOf(item, spec);
-          if (id !== undefined) putItem(store, { id, parent: ctx.parent, value: clone(item as Json) });
+          if (id !== undefined) putItem(store, { id, parent: ctx.parent, value: cloneJson(item as Json) });
         }
       }
       return undefined;
     case 'update':
       if (ctx.id !== undefined && isDiverged(store, ctx.parent, ctx.id)) return update(ctx);
       if (ok && isRecord(body) && ctx.id !== undefined && idOf(body, spec) === ctx.id) {
-        putItem(store, { id: ctx.id, parent: ctx.parent, value: clone(body) });
+        putItem(store, { id: ctx.id, parent: ctx.parent, value: cloneJson(body) });
       }
       return undefined;
     case 'replace':
       if (ctx.id !== undefined && isDiverged(store, ctx.parent, ctx.id)) return replace(ctx);
       if (ok && isRecord(body) && ctx.id !== undefined && idOf(body, spec) === ctx.id) {
-        putItem(store, { id: ctx.id, parent: ctx.parent, value: clone(body) });
+        putItem(store, { id: ctx.id, parent: ctx.parent, value: cloneJson(body) });
       }
       return undefined;
     case 'delete':
@@ -1247,7 +1214,7 @@ export function resourceSnapshot(session: SessionState, manifest: Manifest): Rec
   for (const spec of manifest.resources) {
     const values: unknown[] = [];
     for (const byId of resourceStore(session, spec).items.values())
-      for (const item of byId.values()) values.push(clone(item.value));
+      for (const item of byId.values()) values.push(cloneJson(item.value));
     out[spec.name] = values;
   }
   return out;

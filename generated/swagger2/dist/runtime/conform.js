@@ -4,8 +4,9 @@ Object.defineProperty(exports, "__esModule", { value: true });
 exports.documentedResponse = documentedResponse;
 exports.conformBody = conformBody;
 exports.inContractWords = inContractWords;
+const media_types_1 = require("./core/media-types");
 const not_found_1 = require("./not-found");
-const problem_1 = require("./problem");
+const problem_1 = require("./core/problem");
 const respond_1 = require("./respond");
 /** Schemas remembered per immutable body (a resource is read through a few operations at most). */
 const CONFORMS_LIMIT = 8;
@@ -21,7 +22,7 @@ function conformBody(op, response, defs, seed) {
         return response;
     const documented = documentedResponse(op, response.status);
     const media = documented?.content.find((m) => m.mediaType === response.mediaType) ??
-        documented?.content.find((m) => m.mediaType === 'application/json' || m.mediaType.endsWith('+json')) ??
+        documented?.content.find((m) => (0, media_types_1.isJsonMediaType)(m.mediaType)) ??
         // a range the store answers as JSON (state.ts `jsonMedia`; corpus: mcw.edu documents `*/*`)
         documented?.content.find((m) => m.mediaType === '*/*');
     if (!media?.schema)
@@ -34,7 +35,7 @@ function conformBody(op, response, defs, seed) {
     if (info?.conforms?.includes(schema))
         return response;
     // loaded on first use: json-schema-faker stays out of start-up
-    fake ??= require('./fake');
+    fake ??= require('./core/fake');
     // the common case, a valid body, needs no seed (hashing the request) and no repair context
     const valid = fake.conformsTo(body, schema, defs, 'response');
     const result = valid
@@ -95,7 +96,7 @@ function inContractWords(response, manifest, defs, seed) {
     const status = response.status;
     const schema = { $ref: `#/$defs/${name}` };
     const facts = { status, message, code: ERROR_CODES[status] ?? `http_${status}` };
-    fake ??= require('./fake');
+    fake ??= require('./core/fake');
     const body = fake.repairValue((0, not_found_1.errorBody)(schema, defs, facts) ?? {}, schema, defs, {
         seed: seed(),
         direction: 'response',

@@ -60,18 +60,19 @@ const admin_routes_1 = require("./admin-routes");
 const journal_1 = require("./journal");
 const request_log_1 = require("./request-log");
 const latency_1 = require("./latency");
-const negotiate_1 = require("./negotiate");
+const media_types_1 = require("./core/media-types");
 const params_1 = require("./params");
 const pagination_1 = require("./pagination");
-const prefer_1 = require("./prefer");
-const problem_1 = require("./problem");
+const prefer_1 = require("./core/prefer");
+const problem_1 = require("./core/problem");
 const replay_1 = require("./replay");
 const respond_1 = require("./respond");
-const router_1 = require("./router");
+const router_1 = require("./core/router");
 const security_1 = require("./security");
 const session_1 = require("./session");
 const state_1 = require("./state");
 const conform_1 = require("./conform");
+const token_endpoint_1 = require("./token-endpoint");
 const tokens_1 = require("./tokens");
 const EMPTY = Buffer.alloc(0);
 /** routed paths without parameters remembered (a contract has a few hundred; the bound is for odd clients) */
@@ -348,7 +349,7 @@ function createMockHandler(options) {
             query,
             headers,
             cookies: (0, params_1.parseCookies)(req.headers.cookie),
-            mediaType: tunnelled ? '' : (0, negotiate_1.mediaTypeOf)(req.headers['content-type']),
+            mediaType: tunnelled ? '' : (0, media_types_1.mediaTypeOf)(req.headers['content-type']),
             rawBody: raw,
             body: undefined,
             session: x.session,
@@ -518,7 +519,7 @@ function createMockHandler(options) {
         // behaviour: token endpoint, recorded exchanges, stateful resources (skipped when the client asked for something)
         if (!(0, prefer_1.hasPreferences)(prefs) && (op.issuesTokens || op.recordings.length > 0 || op.resource)) {
             const sessionState = (0, session_1.getSession)(request.session);
-            const token = (0, tokens_1.handleTokenEndpoint)(op, request, manifest, sessionState);
+            const token = (0, token_endpoint_1.handleTokenEndpoint)(op, request, manifest, sessionState);
             if (token)
                 return token;
             const recorded = (0, replay_1.findRecordedResponse)(op, request, sessionState, manifest);
@@ -583,8 +584,8 @@ function headerString(value) {
 }
 /** A POST an RPC-style API takes for a GET: form-encoded fields, or no body at all. */
 function postsAsGet(req) {
-    const mediaType = (0, negotiate_1.mediaTypeOf)(req.headers['content-type']);
-    return mediaType === 'application/x-www-form-urlencoded' || (mediaType === '' && !(0, body_1.announcesBody)(req));
+    const mediaType = (0, media_types_1.mediaTypeOf)(req.headers['content-type']);
+    return mediaType === media_types_1.FORM_URLENCODED || (mediaType === '' && !(0, body_1.announcesBody)(req));
 }
 const BODY_HEADERS = new Set(['content-type', 'content-length', 'content-encoding', 'transfer-encoding']);
 function withoutBodyHeaders(headers) {

@@ -14,10 +14,11 @@ exports.immutableInfo = immutableInfo;
 exports.jsonText = jsonText;
 exports.toXml = toXml;
 exports.requestSeed = requestSeed;
-const events_1 = require("./events");
-const negotiate_1 = require("./negotiate");
+const events_1 = require("./core/events");
+const media_types_1 = require("./core/media-types");
+const negotiate_1 = require("./core/negotiate");
 const pagination_1 = require("./pagination");
-const problem_1 = require("./problem");
+const problem_1 = require("./core/problem");
 const templating_1 = require("./templating");
 const NO_BODY_STATUSES = new Set([204, 205, 304]);
 function statusOf(code, fallback) {
@@ -93,8 +94,8 @@ class ResponseBuilder {
         let negotiated;
         if (media.length > 0 && !NO_BODY_STATUSES.has(status)) {
             // `{"stream": true}` asks for the documented event stream whatever the Accept (events.ts)
-            const accept = media.some((m) => (0, events_1.isEventStream)(m.mediaType)) && (0, events_1.streamRequested)(options.request)
-                ? events_1.EVENT_STREAM
+            const accept = media.some((m) => (0, media_types_1.isEventStreamMediaType)(m.mediaType)) && (0, events_1.streamRequested)(options.request)
+                ? media_types_1.EVENT_STREAM
                 : options.accept;
             negotiated = this.negotiateCached(cache, accept, media);
             if (!negotiated) {
@@ -139,7 +140,7 @@ class ResponseBuilder {
         if (negotiated)
             built.mediaType = resolveContentType(negotiated.contentType, body);
         if (hasBody) {
-            if (chosen && isXmlMediaType(built.mediaType ?? '') && body !== null && typeof body === 'object') {
+            if (chosen && (0, media_types_1.isXmlMediaType)(built.mediaType ?? '') && body !== null && typeof body === 'object') {
                 built.raw = toXml(body, xmlRootName(chosen.schema));
             }
             else {
@@ -173,7 +174,7 @@ class ResponseBuilder {
             const schema = media.schema;
             const seed = options.seed();
             // an event stream's schema is one event's: a short stream of them
-            const body = (0, events_1.isEventStream)(media.mediaType)
+            const body = (0, media_types_1.isEventStreamMediaType)(media.mediaType)
                 ? (0, events_1.generatedEventStream)((i) => this.generate(schema, seed + i))
                 : this.generate(schema, seed);
             return { body, source: 'generated', hasBody: true };
@@ -189,7 +190,7 @@ class ResponseBuilder {
     }
     generate(schema, seed) {
         // loaded on first use: the generator and json-schema-faker cost startup time most mocks never need
-        const { generateValue } = require('./fake');
+        const { generateValue } = require('./core/fake');
         return generateValue(schema, this.defs(), { seed, direction: 'response' });
     }
     cacheFor(response) {
@@ -278,11 +279,8 @@ function resolveContentType(contentType, body) {
         return 'application/octet-stream';
     return 'application/json';
 }
-function isXmlMediaType(mediaType) {
-    return mediaType === 'application/xml' || mediaType === 'text/xml' || mediaType.endsWith('+xml');
-}
 function isTextual(mediaType) {
-    return mediaType.startsWith('text/') || isXmlMediaType(mediaType) || mediaType === 'application/javascript';
+    return mediaType.startsWith('text/') || (0, media_types_1.isXmlMediaType)(mediaType) || mediaType === 'application/javascript';
 }
 /** The bytes and headers of a MockResponse. */
 function toWire(response) {
@@ -308,16 +306,16 @@ function toWire(response) {
             headers.push(key, safeHeaderValue(String(value)));
     }
     let body;
-    const mediaType = (0, negotiate_1.mediaTypeOf)(contentType) || response.mediaType || '';
+    const mediaType = (0, media_types_1.mediaTypeOf)(contentType) || response.mediaType || '';
     if (response.raw !== undefined) {
         body = response.raw;
     }
     else if (response.body !== undefined) {
         if (Buffer.isBuffer(response.body))
             body = response.body;
-        else if ((0, events_1.isEventStream)(mediaType))
+        else if ((0, media_types_1.isEventStreamMediaType)(mediaType))
             body = (0, events_1.asEventStream)(response.body);
-        else if (typeof response.body === 'string' && !(0, negotiate_1.isJsonMediaType)(mediaType) && mediaType !== '') {
+        else if (typeof response.body === 'string' && !(0, media_types_1.isJsonMediaType)(mediaType) && mediaType !== '') {
             body = response.body;
         }
         else {
@@ -339,7 +337,7 @@ function toWire(response) {
         headers.push('content-length', String(length));
     }
     const wire = { status, headers, body, source: response.source };
-    if (body !== undefined && (0, events_1.isEventStream)(mediaType))
+    if (body !== undefined && (0, media_types_1.isEventStreamMediaType)(mediaType))
         wire.events = true;
     return wire;
 }

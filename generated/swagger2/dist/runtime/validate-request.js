@@ -5,9 +5,9 @@ exports.RequestValidator = void 0;
 exports.parametersSchema = parametersSchema;
 exports.toViolations = toViolations;
 exports.withoutReadOnlyRequired = withoutReadOnlyRequired;
-const ajv_1 = require("./ajv");
+const ajv_1 = require("./core/ajv");
 const body_1 = require("./body");
-const negotiate_1 = require("./negotiate");
+const media_types_1 = require("./core/media-types");
 const params_1 = require("./params");
 /** Header parameters OpenAPI says to ignore: they are described by other means. */
 const LOCATIONS = ['path', 'query', 'header', 'cookie'];
@@ -52,7 +52,7 @@ class RequestValidator {
             return bodyPresent ? { mediaType: content[0].mediaType, schema: content[0].schema } : {};
         }
         const found = content.find((c) => c.mediaType === requestMediaType) ??
-            ((0, negotiate_1.isJsonMediaType)(requestMediaType) ? content.find((c) => (0, negotiate_1.isJsonMediaType)(c.mediaType)) : undefined) ??
+            ((0, media_types_1.isJsonMediaType)(requestMediaType) ? content.find((c) => (0, media_types_1.isJsonMediaType)(c.mediaType)) : undefined) ??
             content.find((c) => wildcardMatches(c.mediaType, requestMediaType));
         if (found)
             return { mediaType: found.mediaType, schema: found.schema };
@@ -78,7 +78,7 @@ class RequestValidator {
         if (schema === undefined || mediaType === undefined)
             return [];
         // only structured bodies are validated; text, XML and binary bodies are accepted as sent
-        if (!(0, negotiate_1.isJsonMediaType)(mediaType) && !(0, body_1.isFormMediaType)(mediaType) && !acceptsString(schema))
+        if (!(0, media_types_1.isJsonMediaType)(mediaType) && !(0, body_1.isFormMediaType)(mediaType) && !acceptsString(schema))
             return [];
         const { validate } = this.prepareBody(schema, mediaType);
         if (!validate || validate(body))

@@ -11,7 +11,9 @@
  * The caller repairs the result against the schema afterwards (conform.ts), so what this does not
  * know how to fill is generated there.
  */
-import type { Defs, JsonSchema } from './types';
+import type { Defs, JsonSchema } from './core/types';
+import { singular } from './core/names';
+import { followDefRefs } from './core/schema';
 
 type Json = Record<string, unknown>;
 
@@ -60,20 +62,11 @@ export function singularNoun(collectionPath: string): string {
       .split('/')
       .filter((s) => s !== '' && !s.startsWith('{'))
       .pop() ?? 'resource';
-  const word = last.replace(/[-_]+/g, ' ');
-  if (/ies$/i.test(word)) return word.slice(0, -3) + 'y';
-  if (/(ss|us)$/i.test(word)) return word;
-  if (/(ss|us|sh|ch|x|z)es$/i.test(word)) return word.slice(0, -2);
-  return word.replace(/s$/i, '');
+  return singular(last.replace(/[-_]+/g, ' '));
 }
 
 function deref(schema: JsonSchema | undefined, defs: Defs, depth: number): Json | undefined {
-  let node: unknown = schema;
-  for (let i = 0; i < 16 && node !== null && typeof node === 'object'; i++) {
-    const ref = (node as Json).$ref;
-    if (typeof ref !== 'string' || !ref.startsWith('#/$defs/')) break;
-    node = defs[decodeURIComponent(ref.slice('#/$defs/'.length))];
-  }
+  const node = followDefRefs(schema, defs);
   if (node === null || typeof node !== 'object' || depth > 8) return undefined;
   const record = node as Json;
   // the first object-like branch of a composition stands for the whole

@@ -5,13 +5,20 @@
  * from the schema), rendered and serialised to bytes. Responses without templates are serialised
  * once and reused.
  */
-import type { MockRequest, MockResponse } from './context';
-import { EVENT_STREAM, asEventStream, generatedEventStream, isEventStream, streamRequested } from './events';
-import { isJsonMediaType, mediaTypeOf, negotiate, type Negotiated } from './negotiate';
+import type { MockRequest, MockResponse } from './core/context';
+import { asEventStream, generatedEventStream, streamRequested } from './core/events';
+import {
+  EVENT_STREAM,
+  isEventStreamMediaType,
+  isJsonMediaType,
+  isXmlMediaType,
+  mediaTypeOf,
+} from './core/media-types';
+import { negotiate, type Negotiated } from './core/negotiate';
 import { continuesPagination, localLinks } from './pagination';
-import { problem } from './problem';
+import { problem } from './core/problem';
 import { hasTemplates, render } from './templating';
-import type { Defs, JsonSchema, Manifest, MediaData, OperationData, ResponseData } from './types';
+import type { Defs, JsonSchema, Manifest, MediaData, OperationData, ResponseData } from './core/types';
 
 export interface ResponseChoice {
   response: ResponseData;
@@ -132,7 +139,7 @@ export class ResponseBuilder {
     if (media.length > 0 && !NO_BODY_STATUSES.has(status)) {
       // `{"stream": true}` asks for the documented event stream whatever the Accept (events.ts)
       const accept =
-        media.some((m) => isEventStream(m.mediaType)) && streamRequested(options.request)
+        media.some((m) => isEventStreamMediaType(m.mediaType)) && streamRequested(options.request)
           ? EVENT_STREAM
           : options.accept;
       negotiated = this.negotiateCached(cache, accept, media);
@@ -220,7 +227,7 @@ export class ResponseBuilder {
       const schema = media.schema;
       const seed = options.seed();
       // an event stream's schema is one event's: a short stream of them
-      const body = isEventStream(media.mediaType)
+      const body = isEventStreamMediaType(media.mediaType)
         ? generatedEventStream((i) => this.generate(schema, seed + i))
         : this.generate(schema, seed);
       return { body, source: 'generated', hasBody: true };
@@ -238,7 +245,7 @@ export class ResponseBuilder {
   private generate(schema: JsonSchema, seed: number): unknown {
     // loaded on first use: the generator and json-schema-faker cost startup time most mocks never need
 
-    const { generateValue } = require('./fake') as typeof import('./fake');
+    const { generateValue } = require('./core/fake') as typeof import('./core/fake');
     return generateValue(schema, this.defs(), { seed, direction: 'response' });
   }
 
@@ -333,10 +340,6 @@ function resolveContentType(contentType: string, body: unknown): string {
   return 'application/json';
 }
 
-function isXmlMediaType(mediaType: string): boolean {
-  return mediaType === 'application/xml' || mediaType === 'text/xml' || mediaType.endsWith('+xml');
-}
-
 function isTextual(mediaType: string): boolean {
   return mediaType.startsWith('text/') || isXmlMediaType(mediaType) || mediaType === 'application/javascript';
 }
@@ -367,7 +370,7 @@ export function toWire(response: MockResponse): WireResponse {
     body = response.raw;
   } else if (response.body !== undefined) {
     if (Buffer.isBuffer(response.body)) body = response.body;
-    else if (isEventStream(mediaType)) body = asEventStream(response.body);
+    else if (isEventStreamMediaType(mediaType)) body = asEventStream(response.body);
     else if (typeof response.body === 'string' && !isJsonMediaType(mediaType) && mediaType !== '') {
       body = response.body;
     } else {
@@ -388,7 +391,7 @@ export function toWire(response: MockResponse): WireResponse {
     headers.push('content-length', String(length));
   }
   const wire: WireResponse = { status, headers, body, source: response.source };
-  if (body !== undefined && isEventStream(mediaType)) wire.events = true;
+  if (body !== undefined && isEventStreamMediaType(mediaType)) wire.events = true;
   return wire;
 }
 

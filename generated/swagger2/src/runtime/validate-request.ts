@@ -9,9 +9,9 @@
  * entries removed.
  */
 import type Ajv2020 from 'ajv/dist/2020';
-import { SchemaCompiler, createAjv, type ErrorObject, type ValidateFunction } from './ajv';
+import { SchemaCompiler, createAjv, type ErrorObject, type ValidateFunction } from './core/ajv';
 import { isFormMediaType } from './body';
-import { isJsonMediaType } from './negotiate';
+import { isJsonMediaType } from './core/media-types';
 import {
   ParameterDecodeError,
   isIgnoredHeader,
@@ -21,8 +21,8 @@ import {
   type PreparedParameter,
   type RawParameters,
 } from './params';
-import type { Violation } from './problem';
-import type { Defs, JsonSchema, OperationData, ParameterData } from './types';
+import type { Violation } from './core/problem';
+import type { Defs, JsonSchema, OperationData, ParameterData } from './core/types';
 
 /** Header parameters OpenAPI says to ignore: they are described by other means. */
 const LOCATIONS = ['path', 'query', 'header', 'cookie'] as const;
