@@ -10,8 +10,11 @@
  *                                    from both src/runtime/ (ts-node) and dist/runtime/ (compiled)
  * MOCKGEN_DATA_DIR overrides the data directory.
  *
- * Start: `node dist/runtime/main.js`. Environment: PORT (default 4010), HOST (default 127.0.0.1),
- * plus the MOCKGEN_* settings read by the runtime (latency, body limit, journal, CORS).
+ * Start: `node dist/runtime/main.js [--port N] [--host H] [--log] [--help]` (startup.ts). The flags
+ * win over PORT (default 4010) and HOST (default 127.0.0.1); the MOCKGEN_* settings read by the
+ * runtime (latency, body limit, journal, CORS, log) are listed by `--help`. A startup failure is one
+ * line on stderr (the stack with MOCKGEN_DEBUG=1), exit 1, or 2 for a bad flag or setting;
+ * SIGINT / SIGTERM close the server and exit 0.
  *
  * Extension: if `src/extend.ts` exists and exports a function (default export or `extend`), it is
  * called with the Express app that serves `/__mockgen/*`; its routes also see requests that match
@@ -19,14 +22,19 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { startServer } from './server';
+import { startServer, type RunningServer } from './server';
 import type { MockHandlerOptions } from './handler';
-import type { RouteEntry } from './core/types';
-
-// `require`, not `import`: routes.ts exists only in the emitted project, and this file is also
-// type-checked inside mockgen itself, where there is no `../routes` to resolve.
-
-const { routes } = require('../routes') as { routes: RouteEntry[] };
+import {
+  dataDirOf,
+  describeFailure,
+  isOn,
+  listenFailure,
+  loadRoutes,
+  parseStartOptions,
+  readManifest,
+  urlHost,
+  usage,
+} from './startup';
 
 function loadExtension(): MockHandlerOptions['extend'] {
   for (const file of ['extend.js', 'extend.ts']) {
@@ -40,37 +48,72 @@ function loadExtension(): MockHandlerOptions['extend'] {
   return undefined;
 }
 
-async function main(): Promise<void> {
-  const dataDir = process.env.MOCKGEN_DATA_DIR ?? path.join(__dirname, '..', '..', 'data');
-  const port = process.env.PORT === undefined || process.env.PORT === '' ? 4010 : Number(process.env.PORT);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`PORT must be a port number, got "${process.env.PORT}"`);
+async function main(argv: string[]): Promise<void> {
+  const options = parseStartOptions(argv, process.env);
+  if (options.help) {
+    process.stdout.write(usage());
+    return;
   }
-  const host = process.env.HOST || '127.0.0.1';
-  const running = await startServer({ dataDir, routes, port, host, extend: loadExtension() });
-  const manifest = JSON.parse(fs.readFileSync(path.join(dataDir, 'manifest.json'), 'utf8')) as {
-    title?: string;
-    basePath?: string;
-  };
-  const shownHost = host.includes(':') ? `[${host}]` : host;
+  const { port, host } = options;
+  const dataDir = dataDirOf(__dirname, process.env);
+  const manifest = readManifest(dataDir);
+  // `require`d at run time: routes.ts exists only in the emitted project, and this file is also
+  // type-checked inside mockgen itself, where there is no `../routes` to resolve
+  const routes = loadRoutes(__dirname);
+  let running: RunningServer;
+  try {
+    running = await startServer({ dataDir, routes, port, host, extend: loadExtension(), log: options.log });
+  } catch (err) {
+    const syscall = (err as NodeJS.ErrnoException)?.syscall;
+    throw syscall === 'listen' || syscall === 'getaddrinfo' ? listenFailure(err, host, port) : err;
+  }
   process.stdout.write(
-    `mockgen: ${manifest.title ?? 'mock'} listening on http://${shownHost}:${running.port}${manifest.basePath ?? ''} (${routes.length} operations)\n`,
+    `mockgen: ${manifest.title ?? 'mock'} listening on http://${urlHost(host)}:${running.port}${manifest.basePath ?? ''} (${routes.length} operations)\n`,
   );
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    process.stdout.write(`mockgen: ${signal}, closing\n`);
+  stopOnSignals(running);
+}
+
+/**
+ * SIGINT / SIGTERM close the server (requests in flight get up to 2 s) and exit 0; a later second
+ * signal exits at once. `npm start` in a terminal delivers Ctrl-C twice (the terminal signals the
+ * whole process group and npm forwards its own copy to the child): a repeat within 500 ms is that
+ * one keypress, not an impatient second.
+ */
+function stopOnSignals(running: RunningServer): void {
+  let stoppingSince: number | undefined;
+  const stop = (why: string, signal?: NodeJS.Signals): void => {
+    if (stoppingSince !== undefined) {
+      if (signal === undefined || Date.now() - stoppingSince < 500) return;
+      process.stdout.write(`mockgen: ${signal} again, exiting now\n`);
+      process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+    }
+    stoppingSince = Date.now();
+    process.stdout.write(`mockgen: ${why}, closing\n`);
     running.close().then(
       () => process.exit(0),
       () => process.exit(1),
     );
   };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT', 'SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM', 'SIGTERM'));
+  stopWithNpm(() => stop('npm exited'));
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`mockgen: ${(err as Error)?.stack ?? String(err)}\n`);
-  process.exit(1);
+/**
+ * Under `npm start` the server is the child of `sh -c` (which dash, Debian's sh, does not replace by
+ * node): npm forwards SIGTERM to that shell, which dies without passing it on. An orphaned server
+ * would hold its port for good, so under npm it stops when its parent goes away.
+ */
+function stopWithNpm(stop: () => void): void {
+  if (process.env.npm_lifecycle_event === undefined) return;
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) stop();
+  }, 250).unref();
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  const { text, exitCode } = describeFailure(err, isOn(process.env.MOCKGEN_DEBUG));
+  process.stderr.write(text);
+  process.exit(exitCode);
 });

@@ -10,7 +10,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { requestLogEnabled } from './request-log';
-import type { RouteEntry } from './types';
+import type { RouteEntry } from './core/types';
 
 export const DEFAULT_PORT = 4010;
 export const DEFAULT_HOST = '127.0.0.1';

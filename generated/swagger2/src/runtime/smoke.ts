@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { startServer } from './server';
 import { dataDirOf, describeFailure, isOn, loadRoutes, readManifest } from './startup';
-import type { OperationData, RouteEntry } from './types';
+import type { OperationData, RouteEntry } from './core/types';
 
 const TIMEOUT_MS = 10_000;
 
