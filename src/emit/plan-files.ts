@@ -64,8 +64,7 @@ export async function planFiles(model: ProjectModel): Promise<FilePlan> {
       `exports.routes = ${JSON.stringify(routes, null, 4)};\n`,
   );
 
-  for (const name of fs.readdirSync(runtimeDir).sort()) {
-    if (!name.endsWith('.ts')) continue;
+  for (const name of runtimeSources(runtimeDir)) {
     const source = fs.readFileSync(path.join(runtimeDir, name), 'utf8');
     files.set(`src/runtime/${name}`, `${HEADER_TS}${source}`);
     files.set(`dist/runtime/${name.replace(/\.ts$/, '.js')}`, compiledRuntime(name));
@@ -134,6 +133,17 @@ function readTemplate(name: string): string {
 
 function readProjectLockTemplate(): LockFile {
   return JSON.parse(readTemplate('package-lock.json')) as LockFile;
+}
+
+/** The runtime's `.ts` files, `/`-separated and relative to `dir`, subfolders (`core/request/...`) included. */
+function runtimeSources(dir: string, prefix = ''): string[] {
+  const names: string[] = [];
+  for (const entry of fs.readdirSync(path.join(dir, prefix), { withFileTypes: true })) {
+    const name = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
+    if (entry.isDirectory()) names.push(...runtimeSources(dir, name));
+    else if (entry.name.endsWith('.ts')) names.push(name);
+  }
+  return names.sort();
 }
 
 /** One runtime module as mockgen's build compiled it, without its source map link. */
