@@ -55,6 +55,7 @@ export class RequestValidator {
   private requestDefs?: Defs;
   private readonly paramCache = new WeakMap<RequestOperation, PreparedParameters>();
   private readonly bodyCache = new WeakMap<object, PreparedBody>();
+  private readonly coerceCache = new WeakMap<object, ValidateFunction>();
 
   constructor(private readonly defs: Defs) {}
 
@@ -77,6 +78,22 @@ export class RequestValidator {
       else violations.push(...toViolations(errors, []));
     }
     return { values, violations };
+  }
+
+  /**
+   * `value` (strings from a header, a query...) coerced to the types of `schema` as parameters are
+   * (integers, booleans, one value as a one-item array); what does not fit stays as it is.
+   */
+  coerce(schema: JsonSchema, value: unknown): unknown {
+    const key = typeof schema === 'object' ? schema : schema ? TRUE_KEY : FALSE_KEY;
+    let validate = this.coerceCache.get(key);
+    if (!validate) {
+      validate = this.paramCompilerFor().compile({ type: 'object', properties: { value: schema } });
+      this.coerceCache.set(key, validate);
+    }
+    const holder = { value };
+    validate(holder);
+    return holder.value;
   }
 
   /** Which documented media type the request body is checked against. */
