@@ -17,7 +17,7 @@ import { MockgenError } from '../errors';
 import type { Exchange, RecordedBody, Recordings } from '../model/types';
 import type { HarContent, HarCookie, HarEntry, HarHeader, HarPostData, HarPostParam } from './har-types';
 import { redactHarEntry, type RedactOptions } from './redact';
-import { parseQuery } from '../../templates/runtime/params';
+import { parseQuery } from '../../templates/runtime/core/request';
 
 export interface LoadHarOptions {
   /** Redaction options, or `false` to keep secrets (tests, trusted local files). Default: redact with defaults. */

@@ -25,6 +25,7 @@ export {
   bodyParserFor,
   isFormMediaType,
   isTextMediaType,
+  multipartPairs,
   parseBodySync,
   type BodyInput,
   type UploadedPart,
