@@ -15,10 +15,10 @@ export function charsetOf(contentType: string | undefined): string | undefined {
 /** The body as text; a string (already decoded) is returned as it is. An unknown charset is a BodyParseError. */
 export function decodeText(input: BodyInput): string {
   const { raw } = input;
-  if (typeof raw === 'string') return raw;
   const charset = charsetOf(input.contentType);
-  if (charset === undefined || UTF8.has(charset)) return raw.toString('utf8');
-  if (LATIN1.has(charset)) return raw.toString('latin1');
-  if (UTF16.has(charset)) return raw.toString('utf16le');
+  // text from a HAR is decoded already, but its charset is judged as the live request's would be
+  if (charset === undefined || UTF8.has(charset)) return typeof raw === 'string' ? raw : raw.toString('utf8');
+  if (LATIN1.has(charset)) return typeof raw === 'string' ? raw : raw.toString('latin1');
+  if (UTF16.has(charset)) return typeof raw === 'string' ? raw : raw.toString('utf16le');
   throw new BodyParseError('charset', `The request body's charset '${charset}' is not supported.`);
 }
