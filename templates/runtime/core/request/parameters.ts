@@ -5,7 +5,7 @@
  */
 import type { Defs, ParameterData } from '../../types';
 import { declaredProperties, schemaShape, type ParamShape } from './schema-shape';
-import { StyleError, styleFor, type StyleTarget } from './styles';
+import { StyleError, styleFor, type ParameterStyle, type StyleTarget } from './styles';
 
 /**
  * Header parameters not checked against the contract: the three OpenAPI says to ignore (described
@@ -63,6 +63,8 @@ export interface PreparedParameter {
   shape: ParamShape;
   /** form-exploded object parameters: the query names that belong to it (undefined = every unclaimed name) */
   properties?: string[];
+  /** the style that reads it and what the style needs to know (readParameter fills it in) */
+  reader?: { target: StyleTarget; style: ParameterStyle };
 }
 
 export function prepareParameter(param: ParameterData, defs: Defs): PreparedParameter {
@@ -96,14 +98,19 @@ export function readParameter(
   claimed?: ReadonlySet<string>,
 ): unknown {
   const { param } = prepared;
-  const target: StyleTarget = {
-    name: param.name,
-    shape: prepared.shape,
-    explode: param.explode,
-    properties: prepared.properties,
-    claimed,
-  };
-  const style = styleFor(param.in, param.style);
+  // built on first use and kept: `claimed` is the operation's, the same set on every call
+  let reader = prepared.reader;
+  if (reader === undefined || reader.target.claimed !== claimed) {
+    const target: StyleTarget = {
+      name: param.name,
+      shape: prepared.shape,
+      explode: param.explode,
+      properties: prepared.properties,
+      claimed,
+    };
+    reader = prepared.reader = { target, style: styleFor(param.in, param.style) };
+  }
+  const { target, style } = reader;
   try {
     switch (param.in) {
       case 'path': {
