@@ -28,8 +28,7 @@ module.exports = tseslint.config(
         {
           patterns: [
             {
-              // @fixme temporary: params and body are the request interpreter, moving into core/request/
-              regex: 'templates/runtime/(?!core/|params$|body$)',
+              regex: 'templates/runtime/(?!core/)',
               message:
                 'src/ may import only templates/runtime/core/ (pure code shared with the emitted server).',
             },

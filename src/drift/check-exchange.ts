@@ -1,32 +1,44 @@
 import { asGetExchange, isRpcStyle } from '../model/rpc-methods';
 import { fragmentRequest } from '../recordings/match-operations';
+import { rawRequestOf, recordedBodyInput } from '../recordings/raw-request';
 import { isRedacted } from '../recordings/redact';
 import { isCredentialName } from '../../templates/runtime/core/names';
+import {
+  BodyParseError,
+  RequestValidator,
+  STYLES,
+  buildFormObject,
+  interpretRequest,
+  isFormMediaType,
+  isTextMediaType,
+  parseBodySync,
+  parseCookies,
+  parseQuery,
+  schemaShape,
+  toPointer,
+  type InterpretedRequest,
+  type RawRequest,
+  type RequestViolation,
+} from '../../templates/runtime/core/request';
+import { isJsonMediaType, mediaTypeOf } from '../../templates/runtime/core/media-types';
 import type {
   Contract,
+  Defs,
   Exchange,
+  JsonSchema,
   HeaderSpec,
   MediaTypeSpec,
   Operation,
   RecordedBody,
   ResponseSpec,
 } from '../model/types';
+import type { SecurityScheme } from '../../templates/runtime/core/types';
 import { readableSchemaPointer, showValue } from './describe';
+import { child, escapeToken, unescapeToken } from '../../templates/runtime/core/pointer';
 import { kindInfo, type FindingKind, type Severity } from './kinds';
 import { OperationIndex, operationLabel } from './match';
-import { findMediaType, hasBody, normaliseMediaType, parseRecordedBody } from './media';
-import {
-  coerceFormFields,
-  coerceScalar,
-  isIgnoredHeaderParameter,
-  readParameter,
-  requestCookies,
-  schemaTypes,
-} from './params';
 import { SchemaChecker, type Violation } from './schema-check';
 import type { DriftOptions, Finding } from './types';
-import { child, escapeToken, unescapeToken } from '../../templates/runtime/core/pointer';
-import type { SecurityScheme } from '../../templates/runtime/core/types';
 
 export interface ExchangeResult {
   findings: Finding[];
@@ -42,6 +54,8 @@ export interface ExchangeResult {
 export class DriftChecker {
   readonly index: OperationIndex;
   readonly schemas: SchemaChecker;
+  /** the mock's request interpreter and validator: one reading of the same bytes */
+  readonly validator: RequestValidator;
   private readonly extraProperties: boolean;
   /** model/rpc-methods.ts: a form POST to a GET method is checked as that GET */
   private readonly rpcStyle: boolean;
@@ -54,6 +68,7 @@ export class DriftChecker {
   ) {
     this.index = new OperationIndex(contract);
     this.schemas = new SchemaChecker(contract.schemas);
+    this.validator = new RequestValidator(contract.schemas);
     this.extraProperties = options.extraProperties ?? true;
     this.rpcStyle = isRpcStyle(contract);
     for (const scheme of Object.values(contract.securitySchemes)) {
@@ -103,8 +118,11 @@ export class DriftChecker {
     const { op, pathParams } = resolution;
     const operation = operationLabel(op);
     const f = new Findings(exchange, operation, this.contract);
-    this.checkParameters(f, op, exchange, pathParams);
-    this.checkRequestBody(f, op, exchange);
+    // the request as the mock reads it: parameters, body and violations
+    const raw = rawRequestOf(exchange, pathParams);
+    const read = interpretRequest(this.validator, op, raw);
+    this.checkParameters(f, op, raw, read);
+    this.checkRequestBody(f, op, exchange, read);
     this.checkSecurity(f, op, exchange);
     if (!exchange.failed && exchange.response.status > 0)
       this.checkResponse(f, op, exchange, method === 'HEAD');
@@ -119,75 +137,66 @@ export class DriftChecker {
   // -------------------------------------------------------------------------------------------
   // Request
 
-  private checkParameters(
-    f: Findings,
-    op: Operation,
-    exchange: Exchange,
-    pathParams: Record<string, string>,
-  ): void {
-    const defs = this.contract.schemas;
+  /** The interpreter's parameter violations as findings; messages explained by the schema checker. */
+  private checkParameters(f: Findings, op: Operation, raw: RawRequest, read: InterpretedRequest): void {
+    const byParameter = new Map<string, RequestViolation[]>();
+    for (const v of read.violations) {
+      if (v.location.length < 2 || v.location[0] === 'body') continue;
+      const key = `${v.location[0]}\u0000${v.location[1]}`;
+      const list = byParameter.get(key) ?? [];
+      list.push(v);
+      byParameter.set(key, list);
+    }
     for (const param of op.parameters) {
-      if (isIgnoredHeaderParameter(param)) continue;
+      const violations = byParameter.get(`${param.in}\u0000${param.name}`);
+      if (!violations) continue;
       const where = param.in === 'header' ? param.name.toLowerCase() : param.name;
       const pointer = `/${param.in === 'header' ? 'headers' : param.in === 'cookie' ? 'cookies' : param.in}/${escapeToken(where)}`;
       const subject = `${param.in} parameter '${param.name}'`;
-      const read = readParameter(param, exchange, pathParams, defs);
-      if (!read.present) {
-        if (param.required) {
+      const schemaPointer = readableSchemaPointer(param.pointer, this.contract.openapi);
+      const value = read.params[param.in][param.name];
+      if (value === undefined) {
+        // a value that cannot be read is present but invalid; else it is missing
+        const unreadable = violations.find((v) => v.code === 'style' || v.code === 'content');
+        if (unreadable) {
+          f.add(
+            'invalid-parameter',
+            pointer,
+            `${f.operation}: ${subject} ${showValue(rawParameter(param, raw))} ${unreadable.message}`,
+            { schemaPointer, rule: 'style' },
+          );
+        } else if (violations.some((v) => v.code === 'required' && v.location.length === 2)) {
           f.add('missing-required-parameter', pointer, `${f.operation}: required ${subject} is missing`, {
-            schemaPointer: readableSchemaPointer(param.pointer, this.contract.openapi),
+            schemaPointer,
           });
         }
         continue;
       }
-      if (read.styleError) {
-        f.add(
-          'invalid-parameter',
-          pointer,
-          `${f.operation}: ${subject} ${showValue(read.raw)} ${read.styleError}`,
-          {
-            schemaPointer: readableSchemaPointer(param.pointer, this.contract.openapi),
-            rule: 'style',
-          },
-        );
-        continue;
-      }
       // A redacted secret (`REDACTED`, `sk_live_REDACTED`) is present, and its value unknowable.
-      if (param.in !== 'path' && isRedacted(read.raw)) continue;
-      const violations = this.schemas.check(param.schema, read.value, `${param.pointer}/schema`, false);
+      if (param.in !== 'path' && hasRedacted(value)) continue;
       const secret =
         this.secretParameters.has(`${param.in}:${param.name.toLowerCase()}`) || isCredentialName(param.name);
-      for (const v of violations) {
+      let explained = this.schemas.check(param.schema, value, `${param.pointer}/schema`, false);
+      if (explained.length === 0)
+        explained = violations.map((v) => fromInterpreter(v, 2, `${param.pointer}/schema`));
+      for (const v of explained) {
         f.violation(
           'invalid-parameter',
           pointer,
           `${f.operation}: ${subject}${v.pointer}`,
-          secret ? masked(v, read.raw, read.value) : v,
+          secret ? masked(v, rawParameter(param, raw), value) : v,
         );
       }
     }
   }
 
-  private checkRequestBody(f: Findings, op: Operation, exchange: Exchange): void {
+  private checkRequestBody(f: Findings, op: Operation, exchange: Exchange, read: InterpretedRequest): void {
     const body = exchange.request.body;
     const spec = op.requestBody;
-    if (!hasBody(body)) {
-      if (spec?.required) {
-        f.add(
-          'invalid-request-body',
-          '',
-          `${f.operation}: the request body is required but the request has none`,
-          {
-            schemaPointer: readableSchemaPointer(spec.pointer, this.contract.openapi),
-            rule: 'required',
-          },
-        );
-      }
-      return;
-    }
-    const recorded = normaliseMediaType(body.mimeType);
-    if (!spec || spec.content.length === 0) {
-      if (!spec) {
+    const violations = read.violations.filter((v) => v.location[0] === 'body' || v.code === 'media-type');
+    const recorded = mediaTypeOf(body?.mimeType);
+    if (!spec) {
+      if (read.body !== undefined || hasBody(body)) {
         f.add(
           'undocumented-request-content-type',
           '/headers/content-type',
@@ -196,17 +205,47 @@ export class DriftChecker {
       }
       return;
     }
-    const media = findMediaType(spec.content, recorded);
-    if (!media) {
+    const schemaPointer = readableSchemaPointer(spec.pointer, this.contract.openapi);
+    if (violations.some((v) => v.code === 'required' && v.location.length === 1)) {
+      f.add(
+        'invalid-request-body',
+        '',
+        `${f.operation}: the request body is required but the request has none`,
+        {
+          schemaPointer,
+          rule: 'required',
+        },
+      );
+      return;
+    }
+    if (violations.some((v) => v.code === 'media-type')) {
       f.add(
         'undocumented-request-content-type',
         '/headers/content-type',
         `${f.operation}: request content type '${recorded}' is not documented (documented: ${spec.content.map((m) => m.mediaType).join(', ')})`,
-        { schemaPointer: readableSchemaPointer(spec.pointer, this.contract.openapi) },
+        { schemaPointer },
       );
       return;
     }
-    this.checkBody(f, 'invalid-request-body', media, body, `${f.operation}:`);
+    const media = spec.content.find((m) => m.mediaType === read.mediaType);
+    if (!media) return;
+    const unreadable = violations.find((v) => v.location.length === 1 && v.code !== 'required');
+    if (unreadable) {
+      this.unparseable(f, 'request', media, unreadable.code, unreadable.message, `${f.operation}:`);
+      return;
+    }
+    if (media.schema === undefined || read.body === undefined) return;
+    const invalid = new Set(violations.map((v) => v.pointer.slice('/body'.length)));
+    const explained = this.schemas
+      .check(media.schema, read.body, `${media.pointer}/schema`, this.extraProperties)
+      .filter((v) =>
+        v.severity === 'warning'
+          ? typeof read.body === 'object'
+          : invalid.size > 0 && (v.rule !== 'required' || invalid.has(v.pointer)),
+      );
+    if (invalid.size > 0 && !explained.some((v) => v.severity === 'error'))
+      explained.push(...violations.map((v) => fromInterpreter(v, 1, `${media.pointer}/schema`)));
+    this.reportBody(f, 'invalid-request-body', read.body, explained, `${f.operation}:`);
   }
 
   private checkSecurity(f: Findings, op: Operation, exchange: Exchange): void {
@@ -256,7 +295,7 @@ export class DriftChecker {
     this.checkResponseHeaders(f, spec, exchange, prefix);
     const body = exchange.response.body;
     if (head || status === 204 || status === 304 || !hasBody(body)) return;
-    const recorded = normaliseMediaType(body.mimeType);
+    const recorded = mediaTypeOf(body.mimeType);
     if (spec.content.length === 0) {
       f.add(
         'undocumented-response-content-type',
@@ -269,7 +308,7 @@ export class DriftChecker {
       );
       return;
     }
-    const media = findMediaType(spec.content, recorded);
+    const media = findResponseMediaType(spec.content, recorded);
     if (!media) {
       f.add(
         'undocumented-response-content-type',
@@ -279,7 +318,7 @@ export class DriftChecker {
       );
       return;
     }
-    this.checkBody(f, 'invalid-response-body', media, body, `${prefix}:`);
+    this.checkResponseBody(f, media, body, `${prefix}:`);
   }
 
   private checkResponseHeaders(f: Findings, spec: ResponseSpec, exchange: Exchange, prefix: string): void {
@@ -306,12 +345,10 @@ export class DriftChecker {
   }
 
   private checkHeaderValue(f: Findings, h: HeaderSpec, raw: string, pointer: string, prefix: string): void {
-    const defs = this.contract.schemas;
-    const types = schemaTypes(h.schema, defs);
-    const value =
-      types.has('array') && !types.has('string')
-        ? raw.split(/,\s*/).map((v) => coerceScalar(v, true, defs))
-        : coerceScalar(raw, h.schema, defs);
+    // a response header is simple-style, like a header parameter
+    const shape = schemaShape(h.schema, this.contract.schemas);
+    const text = STYLES.simple.fromText!(raw, { name: h.name, shape, explode: false }, true);
+    const value = this.validator.coerce(h.schema, text);
     for (const v of this.schemas.check(h.schema, value, `${h.pointer}/schema`, false)) {
       f.violation(
         'invalid-response-header',
@@ -325,39 +362,58 @@ export class DriftChecker {
   // -------------------------------------------------------------------------------------------
   // Bodies
 
-  private checkBody(
+  /** A response body, read by the same body parsers as requests; binary bodies are not checked. */
+  private checkResponseBody(f: Findings, media: MediaTypeSpec, body: RecordedBody, prefix: string): void {
+    const parseAs = mediaTypeOf(body.mimeType) || media.mediaType;
+    if (!isJsonMediaType(parseAs) && !isFormMediaType(parseAs) && !isTextMediaType(parseAs)) return;
+    const input = recordedBodyInput(body);
+    let value: unknown;
+    try {
+      if (input.body !== undefined)
+        value = parseBodySync({ raw: input.body, contentType: input.contentType, mediaType: parseAs });
+      else if (input.fields !== undefined) value = buildFormObject(input.fields);
+    } catch (err) {
+      if (!(err instanceof BodyParseError)) throw err;
+      this.unparseable(f, 'response', media, err.code, err.message, prefix);
+      return;
+    }
+    if (value === undefined || media.schema === undefined) return;
+    if (isFormMediaType(parseAs)) value = this.validator.coerce(media.schema, value);
+    else if (typeof value === 'string' && !allowsString(media.schema, this.contract.schemas)) return;
+    const violations = this.schemas.check(
+      media.schema,
+      value,
+      `${media.pointer}/schema`,
+      this.extraProperties,
+    );
+    this.reportBody(f, 'invalid-response-body', value, violations, prefix);
+  }
+
+  private unparseable(
+    f: Findings,
+    side: 'request' | 'response',
+    media: MediaTypeSpec,
+    code: string,
+    message: string,
+    prefix: string,
+  ): void {
+    const schemaPointer = readableSchemaPointer(media.pointer, this.contract.openapi);
+    const text =
+      code === 'json'
+        ? `${prefix} the ${side} body is declared as JSON but is not valid JSON (${message.replace(/^The request body is not valid JSON: /, '')})`
+        : `${prefix} the ${side} body cannot be read as ${media.mediaType} (${message})`;
+    f.add('unparseable-body', '', text, { schemaPointer, rule: code });
+  }
+
+  private reportBody(
     f: Findings,
     kind: 'invalid-request-body' | 'invalid-response-body',
-    media: MediaTypeSpec,
-    body: NonNullable<Exchange['request']['body']>,
+    value: unknown,
+    violations: Violation[],
     prefix: string,
   ): void {
     const request = kind === 'invalid-request-body';
-    const parsed = parseRecordedBody(body, media.mediaType);
-    if (parsed.ok === 'skip') return;
-    if (parsed.ok === false) {
-      f.add(
-        'unparseable-body',
-        '',
-        `${prefix} the ${request ? 'request' : 'response'} body is declared as JSON but is not valid JSON (${parsed.error})`,
-        {
-          schemaPointer: readableSchemaPointer(media.pointer, this.contract.openapi),
-          rule: 'json',
-        },
-      );
-      return;
-    }
-    if (media.schema === undefined) return;
-    let value = parsed.value;
-    if (parsed.form)
-      value = coerceFormFields(
-        value as Record<string, string | string[]>,
-        media.schema,
-        this.contract.schemas,
-      );
-    else if (typeof value === 'string' && !schemaTypes(media.schema, this.contract.schemas).has('string'))
-      return;
-    for (let v of this.schemas.check(media.schema, value, `${media.pointer}/schema`, this.extraProperties)) {
+    for (let v of violations) {
       if (v.rule !== 'extra-property' && v.rule !== 'required' && isCredentialName(lastToken(v.pointer)))
         v = masked(v, ...valuesAt(value, v.pointer));
       const subject = request
@@ -368,6 +424,87 @@ export class DriftChecker {
       f.violation(kind, v.pointer, `${prefix} ${subject}`, v);
     }
   }
+}
+
+/** An interpreter violation in the schema checker's shape (when the checker has nothing to explain). */
+function fromInterpreter(v: RequestViolation, skip: number, schemaPointer: string): Violation {
+  return {
+    pointer: toPointer(v.location.slice(skip)),
+    schemaPointer,
+    rule: v.code,
+    severity: 'error',
+    message: v.message,
+  };
+}
+
+/** A parameter's value as sent, for messages. */
+function rawParameter(param: Operation['parameters'][number], raw: RawRequest): string {
+  switch (param.in) {
+    case 'path':
+      return raw.pathParams[param.name] ?? '';
+    case 'header': {
+      const value = raw.headers[param.name.toLowerCase()];
+      return Array.isArray(value) ? value.join(', ') : (value ?? '');
+    }
+    case 'cookie':
+      return (raw.cookies ?? parseCookies(raw.headers.cookie))[param.name] ?? '';
+    default: {
+      const pairs = typeof raw.query === 'string' ? parseQuery(raw.query) : raw.query;
+      return pairs
+        .filter(([name]) => name === param.name)
+        .map(([, value]) => value)
+        .join(',');
+    }
+  }
+}
+
+function hasRedacted(value: unknown): boolean {
+  if (typeof value === 'string') return isRedacted(value);
+  if (Array.isArray(value)) return value.some(hasRedacted);
+  if (value !== null && typeof value === 'object') return Object.values(value).some(hasRedacted);
+  return false;
+}
+
+/** Whether a text body is checked against the schema: only where a string is what it wants. */
+function allowsString(schema: JsonSchema, defs: Defs, depth = 0): boolean {
+  if (typeof schema !== 'object' || depth > 16) return false;
+  const type = schema.type;
+  if (type === 'string' || (Array.isArray(type) && type.includes('string'))) return true;
+  if (typeof schema.$ref === 'string' && schema.$ref.startsWith('#/$defs/')) {
+    const target = defs[schema.$ref.slice('#/$defs/'.length).replace(/~1/g, '/').replace(/~0/g, '~')];
+    if (target !== undefined && allowsString(target, defs, depth + 1)) return true;
+  }
+  return ['allOf', 'oneOf', 'anyOf'].some(
+    (key) =>
+      Array.isArray(schema[key]) &&
+      (schema[key] as JsonSchema[]).some((branch) => allowsString(branch, defs, depth + 1)),
+  );
+}
+
+/** The body has something in it (HAR writes absent and empty bodies in several ways). */
+function hasBody(body: RecordedBody | undefined): body is RecordedBody {
+  if (!body) return false;
+  return (
+    (body.text !== undefined && body.text !== '') ||
+    (body.base64 !== undefined && body.base64 !== '') ||
+    (body.params !== undefined && body.params.length > 0)
+  );
+}
+
+/**
+ * The documented response media type a recorded one falls under: exact first, then `type/*`, then
+ * `*\/*`; a recorded body without a media type takes the first documented one.
+ */
+function findResponseMediaType(content: MediaTypeSpec[], recorded: string): MediaTypeSpec | undefined {
+  if (content.length === 0) return undefined;
+  if (recorded === '') return content[0];
+  const exact = content.find((m) => m.mediaType === recorded);
+  if (exact) return exact;
+  const [type] = recorded.split('/');
+  return (
+    content.find((m) => m.mediaType === `${type}/*`) ??
+    content.find((m) => m.mediaType === '*/*' || m.mediaType === '*')
+  );
 }
 
 /** Builds the findings of one exchange. */
@@ -444,7 +581,7 @@ export function credentialPresent(scheme: SecurityScheme, exchange: Exchange): b
     case 'apiKey': {
       if (!scheme.name) return true;
       if (scheme.in === 'query') return request.query.some(([name]) => name === scheme.name);
-      if (scheme.in === 'cookie') return requestCookies(exchange).some(([name]) => name === scheme.name);
+      if (scheme.in === 'cookie') return cookieNames(exchange).has(scheme.name);
       return header(request.headers, scheme.name.toLowerCase()) !== undefined;
     }
     case 'http': {
@@ -474,7 +611,13 @@ export function credentialPresent(scheme: SecurityScheme, exchange: Exchange): b
 function formHasAccessToken(body: RecordedBody | undefined): boolean {
   if (!body || body.mimeType !== 'application/x-www-form-urlencoded') return false;
   if (body.params?.some((p) => p.name === 'access_token')) return true;
-  return body.text !== undefined && new URLSearchParams(body.text).has('access_token');
+  return body.text !== undefined && parseQuery(body.text).some(([name]) => name === 'access_token');
+}
+
+/** Cookie names as the HAR lists them, else from the Cookie header. */
+function cookieNames(exchange: Exchange): Set<string> {
+  if (exchange.request.cookies.length > 0) return new Set(exchange.request.cookies.map(([name]) => name));
+  return new Set(Object.keys(parseCookies(header(exchange.request.headers, 'cookie'))));
 }
 
 function describeScheme(name: string, scheme: SecurityScheme | undefined): string {

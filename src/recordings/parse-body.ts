@@ -1,6 +1,6 @@
 /**
  * A recorded body → the value later stages compare and learn from, shaped as the emitted server's
- * body parser (templates/runtime/body.ts) shapes a live request body, so replay compares like with like:
+ * request interpreter (templates/runtime/core/request) shapes a live request body, so replay compares like with like:
  *
  * | body                                                     | value                                              |
  * | -------------------------------------------------------- | -------------------------------------------------- |
@@ -12,9 +12,14 @@
  * | binary (only `base64`)                                   | `undefined`                                        |
  */
 import type { RecordedBody } from '../model/types';
-import { buildFormObject } from '../../templates/runtime/body';
+import {
+  BodyParseError,
+  buildFormObject,
+  multipartPairs,
+  parseQuery,
+} from '../../templates/runtime/core/request';
 import { isJsonMediaType as isRuntimeJson } from '../../templates/runtime/core/media-types';
-import { parseQuery } from '../../templates/runtime/params';
+import { fieldsOf } from './raw-request';
 
 export type BodyKind = 'none' | 'json' | 'form' | 'multipart' | 'text' | 'binary';
 
@@ -43,11 +48,15 @@ export function parseBodyWithKind(
   if (mediaType.startsWith('multipart/')) {
     if (params && params.length > 0) return { kind: 'multipart', value: fieldsFromParams(params, flatNames) };
     if (text !== undefined) {
-      const fields = parseMultipartText(text, flatNames);
+      const fields = parseMultipartText(text, false, flatNames);
       if (fields) return { kind: 'multipart', value: fields };
     } else if (body.base64 !== undefined) {
       // binary parts (uploads): one char per byte, as the runtime reads file parts
-      const fields = parseMultipartText(Buffer.from(body.base64, 'base64').toString('latin1'), flatNames);
+      const fields = parseMultipartText(
+        Buffer.from(body.base64, 'base64').toString('latin1'),
+        true,
+        flatNames,
+      );
       if (fields) return { kind: 'multipart', value: fields };
     }
   }
@@ -70,52 +79,29 @@ export function parseBodyWithKind(
   return { kind: 'text', value: text };
 }
 
-/** A multipart part's value as the runtime sees it: JSON parts parsed, everything else a string. */
-function partValue(value: string, contentType: string | undefined): unknown {
-  if (contentType && isJsonMediaType(contentType.split(';')[0].trim().toLowerCase())) {
-    try {
-      return JSON.parse(value);
-    } catch {
-      // keep the string
-    }
-  }
-  return value;
-}
-
 function fieldsFromParams(
   params: NonNullable<RecordedBody['params']>,
   flatNames?: ReadonlySet<string>,
 ): Record<string, unknown> {
-  return buildFormObject(
-    params.map((p) => [p.name, partValue(p.value ?? '', p.contentType)]),
-    flatNames,
-  );
+  return buildFormObject(fieldsOf(params), flatNames);
 }
 
 /**
- * Fields of a raw multipart body (HAR `postData.text` without `params`). The boundary is taken from the
- * first delimiter line, since the recorded media type has lost its parameters.
+ * Fields of a raw multipart body (HAR `postData.text` without `params`), read by the interpreter's
+ * multipart parser; the boundary comes from the first delimiter line, since the recorded media type
+ * has lost its parameters. Undefined when it is not a well-formed multipart body.
  */
 function parseMultipartText(
   text: string,
+  fromBytes: boolean,
   flatNames?: ReadonlySet<string>,
 ): Record<string, unknown> | undefined {
-  const firstLine = /^(?:\r?\n)*--([^\r\n]+?)[ \t]*\r?\n/.exec(text);
-  if (!firstLine) return undefined;
-  const delimiter = `--${firstLine[1]}`;
-  const pairs: [string, unknown][] = [];
-  for (const part of text.split(delimiter).slice(1)) {
-    if (part.startsWith('--')) break;
-    const body = part.replace(/^[ \t]*\r?\n/, '');
-    const split = /\r?\n\r?\n/.exec(body);
-    if (!split) continue;
-    const head = body.slice(0, split.index);
-    const content = body.slice(split.index + split[0].length).replace(/\r?\n$/, '');
-    const disposition = /^content-disposition:(.*)$/im.exec(head)?.[1] ?? '';
-    const name =
-      /\bname="((?:[^"\\]|\\.)*)"/i.exec(disposition)?.[1] ?? /\bname=([^;\s]+)/i.exec(disposition)?.[1];
-    if (name === undefined) continue;
-    pairs.push([name, partValue(content, /^content-type:(.*)$/im.exec(head)?.[1])]);
+  let pairs: [string, unknown][];
+  try {
+    pairs = multipartPairs(text, fromBytes);
+  } catch (err) {
+    if (err instanceof BodyParseError) return undefined;
+    throw err;
   }
   return pairs.length > 0 ? buildFormObject(pairs, flatNames) : undefined;
 }

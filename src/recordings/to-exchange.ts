@@ -10,7 +10,7 @@ import { harMediaTypeOf } from './media-type';
 import { redactHarEntry, type RedactOptions } from './redact';
 import { EntryReader, normaliseEntry } from './validate-entry';
 import { jsonDepth, MAX_JSON_DEPTH } from './json-value';
-import { parseQuery } from '../../templates/runtime/params';
+import { parseQuery } from '../../templates/runtime/core/request';
 
 const PSEUDO_HEADER = /^:/;
 /** RFC 9110 field names (`token`); HTTP/2 pseudo-headers (`:path`) are read, then dropped. */

@@ -1,15 +1,22 @@
 /**
- * Request bodies: reading with a size limit, and parsing by media type — JSON (and every `+json`),
- * `application/x-www-form-urlencoded` and `multipart/form-data` (bracket keys such as Stripe's
- * `metadata[plan]=pro&items[0][price]=p_1` become nested objects and arrays), text, and bytes.
+ * Request bodies of the live server: reading with a size limit, Content-Encoding, and parsing —
+ * core/request/bodies for every media type but multipart, which busboy streams here.
  */
 import type { IncomingMessage } from 'node:http';
 import * as zlib from 'node:zlib';
 import busboy from 'busboy';
 import type { UploadedFile } from './core/context';
 import { isJsonMediaType } from './core/media-types';
-import { indexedObjectsToArrays, parseQuery } from './params';
+import {
+  BodyParseError,
+  buildFormObject,
+  isFormMediaType,
+  isTextMediaType,
+  parseBodySync,
+} from './core/request';
 import type { ProblemKind } from './core/problem';
+
+export { buildFormObject, isFormMediaType, isTextMediaType };
 
 export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
 
@@ -133,29 +140,13 @@ export function bodyLimit(env: NodeJS.ProcessEnv): number {
   return Math.floor(Number(m[1]) * factor);
 }
 
-export function isFormMediaType(mediaType: string): boolean {
-  return mediaType === 'application/x-www-form-urlencoded' || mediaType === 'multipart/form-data';
-}
-
-export function isTextMediaType(mediaType: string): boolean {
-  return (
-    mediaType.startsWith('text/') ||
-    mediaType.endsWith('+xml') ||
-    mediaType === 'application/xml' ||
-    mediaType === 'application/javascript' ||
-    mediaType === 'application/x-yaml' ||
-    mediaType === 'application/yaml' ||
-    mediaType === 'application/graphql' ||
-    mediaType === 'application/x-ndjson'
-  );
-}
-
 /**
- * The parsed body: JSON value, form fields object, text, or a binary string (latin1: one char per
- * byte, so `maxLength` counts bytes) for other types. Undefined for an empty body.
+ * The parsed body (core/request/bodies): JSON value, form fields object, text, or a binary string
+ * (latin1: one char per byte, so `maxLength` counts bytes) for other types. Undefined for an empty body.
  * `flatNames`: form field names to keep as they are even when they contain brackets.
  * `uploads`: receives the file parts of a multipart body (name, size, media type).
- * Synchronous except for multipart bodies (a promise); throws (or rejects with) a RequestError.
+ * Synchronous except for multipart bodies, which busboy streams (a promise, giving the shape the
+ * synchronous core parser gives drift and the HAR loader); throws (or rejects with) a RequestError.
  */
 export function parseBody(
   raw: Buffer,
@@ -165,26 +156,14 @@ export function parseBody(
   uploads?: UploadedFile[],
 ): unknown {
   if (raw.length === 0) return undefined;
-  if (isJsonMediaType(mediaType)) {
-    let text = raw.toString('utf8');
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    if (text.trim() === '') return undefined;
-    try {
-      return JSON.parse(text);
-    } catch (err) {
-      throw new RequestError(
-        'MALFORMED_REQUEST',
-        `The request body is not valid JSON: ${(err as Error).message}`,
-      );
-    }
-  }
-  if (mediaType === 'application/x-www-form-urlencoded') {
-    return buildFormObject(parseQuery(raw.toString('utf8')), flatNames);
-  }
   if (mediaType === 'multipart/form-data')
     return parseMultipart(raw, contentType ?? mediaType, flatNames, uploads);
-  if (isTextMediaType(mediaType) || mediaType === '') return raw.toString('utf8');
-  return raw.toString('latin1');
+  try {
+    return parseBodySync({ raw, contentType, mediaType, flatNames, uploads });
+  } catch (err) {
+    if (err instanceof BodyParseError) throw new RequestError('MALFORMED_REQUEST', err.message);
+    throw err;
+  }
 }
 
 function parseMultipart(
@@ -261,62 +240,4 @@ function parseMultipart(
     });
     parser.end(raw);
   });
-}
-
-const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-
-/**
- * Form fields as an object: repeated names become arrays; bracket names nest
- * (`a[b]=1` → `{a: {b: '1'}}`, `a[]=1&a[]=2` and `a[0]=1&a[1]=2` → `{a: ['1', '2']}`).
- */
-export function buildFormObject(
-  pairs: [string, unknown][],
-  flatNames?: ReadonlySet<string>,
-): Record<string, unknown> {
-  const root: Record<string, unknown> = {};
-  for (const [name, value] of pairs) {
-    const path = flatNames?.has(name) ? [name] : splitBracketName(name);
-    if (path.some((p) => UNSAFE_KEYS.has(p))) continue;
-    const appendToArray = path.length > 1 && path[path.length - 1] === '';
-    const keys = appendToArray ? path.slice(0, -1) : path;
-    let node: Record<string, unknown> = root;
-    for (const key of keys.slice(0, -1)) {
-      let child = node[key];
-      if (child === null || typeof child !== 'object') {
-        child = {};
-        node[key] = child;
-      } else if (Array.isArray(child)) {
-        child = Object.assign({}, child);
-        node[key] = child;
-      }
-      node = child as Record<string, unknown>;
-    }
-    const last = keys[keys.length - 1];
-    const existing = node[last];
-    if (existing === undefined) node[last] = appendToArray ? [value] : value;
-    else if (Array.isArray(existing)) existing.push(value);
-    else node[last] = [existing, value];
-  }
-  // the top level stays an object even when every field name is a number
-  for (const key of Object.keys(root)) root[key] = indexedObjectsToArrays(root[key]);
-  return root;
-}
-
-function splitBracketName(name: string): string[] {
-  const open = name.indexOf('[');
-  if (open <= 0 || !name.endsWith(']')) return [name];
-  const path = [name.slice(0, open)];
-  const re = /\[([^\]]*)\]/g;
-  re.lastIndex = open;
-  let consumed = open;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(name)) !== null) {
-    if (m.index !== consumed) return [name];
-    path.push(m[1]);
-    consumed = m.index + m[0].length;
-  }
-  if (consumed !== name.length) return [name];
-  // `[]` only as the last step
-  if (path.slice(1, -1).includes('')) return [name];
-  return path;
 }

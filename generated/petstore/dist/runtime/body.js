@@ -37,19 +37,19 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
     return (mod && mod.__esModule) ? mod : { "default": mod };
 };
 Object.defineProperty(exports, "__esModule", { value: true });
-exports.RequestError = exports.DEFAULT_BODY_LIMIT = void 0;
+exports.RequestError = exports.DEFAULT_BODY_LIMIT = exports.isTextMediaType = exports.isFormMediaType = exports.buildFormObject = void 0;
 exports.announcesBody = announcesBody;
 exports.readBody = readBody;
 exports.decodeContentEncoding = decodeContentEncoding;
 exports.bodyLimit = bodyLimit;
-exports.isFormMediaType = isFormMediaType;
-exports.isTextMediaType = isTextMediaType;
 exports.parseBody = parseBody;
-exports.buildFormObject = buildFormObject;
 const zlib = __importStar(require("node:zlib"));
 const busboy_1 = __importDefault(require("busboy"));
 const media_types_1 = require("./core/media-types");
-const params_1 = require("./params");
+const request_1 = require("./core/request");
+Object.defineProperty(exports, "buildFormObject", { enumerable: true, get: function () { return request_1.buildFormObject; } });
+Object.defineProperty(exports, "isFormMediaType", { enumerable: true, get: function () { return request_1.isFormMediaType; } });
+Object.defineProperty(exports, "isTextMediaType", { enumerable: true, get: function () { return request_1.isTextMediaType; } });
 exports.DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
 /** A request the mock refuses before it reaches the operation, answered as a problem of `kind`. */
 class RequestError extends Error {
@@ -171,50 +171,27 @@ function bodyLimit(env) {
     const factor = unit === 'k' ? 1024 : unit === 'm' ? 1024 * 1024 : unit === 'g' ? 1024 * 1024 * 1024 : 1;
     return Math.floor(Number(m[1]) * factor);
 }
-function isFormMediaType(mediaType) {
-    return mediaType === 'application/x-www-form-urlencoded' || mediaType === 'multipart/form-data';
-}
-function isTextMediaType(mediaType) {
-    return (mediaType.startsWith('text/') ||
-        mediaType.endsWith('+xml') ||
-        mediaType === 'application/xml' ||
-        mediaType === 'application/javascript' ||
-        mediaType === 'application/x-yaml' ||
-        mediaType === 'application/yaml' ||
-        mediaType === 'application/graphql' ||
-        mediaType === 'application/x-ndjson');
-}
 /**
- * The parsed body: JSON value, form fields object, text, or a binary string (latin1: one char per
- * byte, so `maxLength` counts bytes) for other types. Undefined for an empty body.
+ * The parsed body (core/request/bodies): JSON value, form fields object, text, or a binary string
+ * (latin1: one char per byte, so `maxLength` counts bytes) for other types. Undefined for an empty body.
  * `flatNames`: form field names to keep as they are even when they contain brackets.
  * `uploads`: receives the file parts of a multipart body (name, size, media type).
- * Synchronous except for multipart bodies (a promise); throws (or rejects with) a RequestError.
+ * Synchronous except for multipart bodies, which busboy streams (a promise, giving the shape the
+ * synchronous core parser gives drift and the HAR loader); throws (or rejects with) a RequestError.
  */
 function parseBody(raw, contentType, mediaType, flatNames, uploads) {
     if (raw.length === 0)
         return undefined;
-    if ((0, media_types_1.isJsonMediaType)(mediaType)) {
-        let text = raw.toString('utf8');
-        if (text.charCodeAt(0) === 0xfeff)
-            text = text.slice(1);
-        if (text.trim() === '')
-            return undefined;
-        try {
-            return JSON.parse(text);
-        }
-        catch (err) {
-            throw new RequestError('MALFORMED_REQUEST', `The request body is not valid JSON: ${err.message}`);
-        }
-    }
-    if (mediaType === 'application/x-www-form-urlencoded') {
-        return buildFormObject((0, params_1.parseQuery)(raw.toString('utf8')), flatNames);
-    }
     if (mediaType === 'multipart/form-data')
         return parseMultipart(raw, contentType ?? mediaType, flatNames, uploads);
-    if (isTextMediaType(mediaType) || mediaType === '')
-        return raw.toString('utf8');
-    return raw.toString('latin1');
+    try {
+        return (0, request_1.parseBodySync)({ raw, contentType, mediaType, flatNames, uploads });
+    }
+    catch (err) {
+        if (err instanceof request_1.BodyParseError)
+            throw new RequestError('MALFORMED_REQUEST', err.message);
+        throw err;
+    }
 }
 function parseMultipart(raw, contentType, flatNames, uploads) {
     return new Promise((resolve, reject) => {
@@ -273,70 +250,8 @@ function parseMultipart(raw, contentType, flatNames, uploads) {
         });
         parser.on('error', (err) => reject(new RequestError('MALFORMED_REQUEST', `The multipart body cannot be parsed: ${err.message}`)));
         parser.on('close', () => {
-            Promise.all(pending).then(() => resolve(buildFormObject(pairs, flatNames)), (err) => reject(err));
+            Promise.all(pending).then(() => resolve((0, request_1.buildFormObject)(pairs, flatNames)), (err) => reject(err));
         });
         parser.end(raw);
     });
-}
-const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-/**
- * Form fields as an object: repeated names become arrays; bracket names nest
- * (`a[b]=1` → `{a: {b: '1'}}`, `a[]=1&a[]=2` and `a[0]=1&a[1]=2` → `{a: ['1', '2']}`).
- */
-function buildFormObject(pairs, flatNames) {
-    const root = {};
-    for (const [name, value] of pairs) {
-        const path = flatNames?.has(name) ? [name] : splitBracketName(name);
-        if (path.some((p) => UNSAFE_KEYS.has(p)))
-            continue;
-        const appendToArray = path.length > 1 && path[path.length - 1] === '';
-        const keys = appendToArray ? path.slice(0, -1) : path;
-        let node = root;
-        for (const key of keys.slice(0, -1)) {
-            let child = node[key];
-            if (child === null || typeof child !== 'object') {
-                child = {};
-                node[key] = child;
-            }
-            else if (Array.isArray(child)) {
-                child = Object.assign({}, child);
-                node[key] = child;
-            }
-            node = child;
-        }
-        const last = keys[keys.length - 1];
-        const existing = node[last];
-        if (existing === undefined)
-            node[last] = appendToArray ? [value] : value;
-        else if (Array.isArray(existing))
-            existing.push(value);
-        else
-            node[last] = [existing, value];
-    }
-    // the top level stays an object even when every field name is a number
-    for (const key of Object.keys(root))
-        root[key] = (0, params_1.indexedObjectsToArrays)(root[key]);
-    return root;
-}
-function splitBracketName(name) {
-    const open = name.indexOf('[');
-    if (open <= 0 || !name.endsWith(']'))
-        return [name];
-    const path = [name.slice(0, open)];
-    const re = /\[([^\]]*)\]/g;
-    re.lastIndex = open;
-    let consumed = open;
-    let m;
-    while ((m = re.exec(name)) !== null) {
-        if (m.index !== consumed)
-            return [name];
-        path.push(m[1]);
-        consumed = m.index + m[0].length;
-    }
-    if (consumed !== name.length)
-        return [name];
-    // `[]` only as the last step
-    if (path.slice(1, -1).includes(''))
-        return [name];
-    return path;
 }

@@ -1,0 +1,27 @@
+/** JSON bodies: `application/json` and every `+json` (and vendor JSON types the negotiation module knows). */
+import { isJsonMediaType } from '../../media-types';
+import { decodeText } from './charset';
+import { BodyParseError, type BodyParser } from './types';
+
+export const json: BodyParser = {
+  accepts: isJsonMediaType,
+  parse(input) {
+    let text = decodeText(input);
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    if (text.trim() === '') return undefined;
+    try {
+      return JSON.parse(text);
+    } catch (err) {
+      throw new BodyParseError('json', `The request body is not valid JSON: ${(err as Error).message}`);
+    }
+  },
+};
+
+/** A JSON value of a part or `content` parameter, or the text as it is when it does not parse. */
+export function jsonOrText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
