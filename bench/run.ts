@@ -26,6 +26,7 @@ async function main(): Promise<void> {
       seconds: Number(process.env.BENCH_SECONDS ?? 3),
       rounds: Number(process.env.BENCH_ROUNDS ?? 5),
       warmupSeconds: Number(process.env.BENCH_WARMUP_SECONDS ?? 3),
+      baselineCheckout: process.env.BENCH_BASELINE_CHECKOUT,
     });
     results.throughput = rows;
     results.throughputPinned = PINNING;

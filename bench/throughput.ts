@@ -17,6 +17,10 @@
  * the store per request: 45 seeded items), and a validated create (POST /items: body validated,
  * resource stored, 201 with Location). The mock is reset before each of its measurements so the list
  * keeps its size and the store does not grow without bound.
+ *
+ * `BENCH_BASELINE_CHECKOUT=<folder of another mockgen checkout, built>` also measures the mock that
+ * checkout generates, in the same rounds: `baselineRatio` (its mock / node:http) and `mockVsBaseline`
+ * (this mock / that one, paired per round) give a before/after of a change from one run.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -48,6 +52,9 @@ export interface ThroughputRow {
   nodeHttpCpuUs: number;
   expressCpuUs: number;
   mockCpuUs: number;
+  /** with BENCH_BASELINE_CHECKOUT: that checkout's mock / node:http, and this mock / that mock (paired) */
+  baselineRatio?: number;
+  mockVsBaseline?: number;
   /** node:http CPU per request / mock CPU per request (1 = as cheap as the bare server) */
   mockCpuRatio: number;
   expressCpuRatio: number;
@@ -109,7 +116,13 @@ interface Measure {
 }
 
 export async function benchThroughput(
-  options: { seconds?: number; connections?: number; rounds?: number; warmupSeconds?: number } = {},
+  options: {
+    seconds?: number;
+    connections?: number;
+    rounds?: number;
+    warmupSeconds?: number;
+    baselineCheckout?: string;
+  } = {},
 ): Promise<ThroughputRow[]> {
   const seconds = options.seconds ?? 3;
   const connections = options.connections ?? 50;
@@ -130,10 +143,13 @@ export async function benchThroughput(
   linkNodeModules(out);
   const diagnostics = compileProject(out);
   if (diagnostics) throw new Error(diagnostics);
+  const baselineOut = options.baselineCheckout ? generateBaseline(options.baselineCheckout, work) : undefined;
 
   const rows: ThroughputRow[] = [];
   for (const route of ROUTES) {
-    const mock = await bootProject(out, { MOCKGEN_LATENCY: 'off', MOCKGEN_JOURNAL_LIMIT: '1000' });
+    const mockEnv = { MOCKGEN_LATENCY: 'off', MOCKGEN_JOURNAL_LIMIT: '1000' };
+    const mock = await bootProject(out, mockEnv);
+    const baseline = baselineOut ? await bootProject(baselineOut, mockEnv) : undefined;
     const bare: { stop(): void }[] = [];
     try {
       const sample = await sampleResponse(mock, route);
@@ -143,16 +159,19 @@ export async function benchThroughput(
       bare.push(nodeHttp);
       const express = await startBare('express', sampleFile);
       bare.push(express);
-      for (const pid of [mock.child.pid!, nodeHttp.pid, express.pid]) pin(pid, SERVER_CORE);
-      const reset = async (): Promise<void> => {
-        const res = await fetch(`${mock.url}/__mockgen/reset`, { method: 'POST' });
+      for (const pid of [mock.child.pid!, nodeHttp.pid, express.pid, baseline?.child.pid])
+        if (pid !== undefined) pin(pid, SERVER_CORE);
+      const reset = (target: RunningMock) => async (): Promise<void> => {
+        const res = await fetch(`${target.url}/__mockgen/reset`, { method: 'POST' });
         await res.arrayBuffer();
       };
-      const servers: Record<'nodeHttp' | 'express' | 'mock', Server> = {
+      const servers: Record<string, Server> = {
         nodeHttp,
         express,
-        mock: { url: mock.url, pid: mock.child.pid!, prepare: reset },
+        mock: { url: mock.url, pid: mock.child.pid!, prepare: reset(mock) },
       };
+      if (baseline)
+        servers.baseline = { url: baseline.url, pid: baseline.child.pid!, prepare: reset(baseline) };
       const best: Record<string, Measure> = {};
       for (const [name, server] of Object.entries(servers)) {
         await server.prepare?.();
@@ -164,6 +183,8 @@ export async function benchThroughput(
         express: [] as number[],
         mockCpu: [] as number[],
         expressCpu: [] as number[],
+        baseline: [] as number[],
+        mockVsBaseline: [] as number[],
       };
       for (let round = 0; round < rounds; round++) {
         const measured: Record<string, Measure> = {};
@@ -180,6 +201,10 @@ export async function benchThroughput(
         paired.express.push(measured.express.rps / measured.nodeHttp.rps);
         paired.mockCpu.push(measured.nodeHttp.cpuUs / measured.mock.cpuUs);
         paired.expressCpu.push(measured.nodeHttp.cpuUs / measured.express.cpuUs);
+        if (measured.baseline) {
+          paired.baseline.push(measured.baseline.rps / measured.nodeHttp.rps);
+          paired.mockVsBaseline.push(measured.mock.rps / measured.baseline.rps);
+        }
       }
       // same bytes on the wire: the mock's responses must not be bigger or smaller than the baselines'
       // (ids and Location of created items grow by a few digits under load)
@@ -202,13 +227,43 @@ export async function benchThroughput(
         mockCpuUs: Math.round(best.mock.cpuUs),
         mockCpuRatio: round2(median(paired.mockCpu)),
         expressCpuRatio: round2(median(paired.expressCpu)),
+        ...(baseline
+          ? {
+              baselineRatio: round2(median(paired.baseline)),
+              mockVsBaseline: round2(median(paired.mockVsBaseline)),
+            }
+          : {}),
       });
     } finally {
       for (const server of bare) server.stop();
       await mock.stop();
+      await baseline?.stop();
     }
   }
   return rows;
+}
+
+/** The bench contract's mock as another (built) mockgen checkout generates it, compiled; its folder. */
+function generateBaseline(checkout: string, work: string): string {
+  const out = path.join(work, 'mock-baseline');
+  const result = spawnSync(
+    process.execPath,
+    [
+      path.join(checkout, 'bin', 'mockgen.js'),
+      'generate',
+      '--spec',
+      path.join(repoRoot, 'bench/fixtures/bench-api.json'),
+      '--out',
+      out,
+      '--quiet',
+    ],
+    { encoding: 'utf8' },
+  );
+  if (result.status !== 0) throw new Error(`baseline generate failed: ${result.stderr}`);
+  linkNodeModules(out);
+  const diagnostics = compileProject(out);
+  if (diagnostics) throw new Error(`baseline mock does not compile: ${diagnostics}`);
+  return out;
 }
 
 /** One answer of the mock: status, the headers a bare server must send too, body (base64). */
