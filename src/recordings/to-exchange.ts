@@ -9,7 +9,7 @@ import type { HarContent, HarPostData } from './har-types';
 import { harMediaTypeOf } from './media-type';
 import { redactHarEntry, type RedactOptions } from './redact';
 import { EntryReader, normaliseEntry } from './validate-entry';
-import { jsonDepth, MAX_JSON_DEPTH } from './json-value';
+import { jsonDepth, MAX_JSON_DEPTH } from '../../templates/runtime/core/json';
 import { parseQuery } from '../../templates/runtime/core/request';
 
 const PSEUDO_HEADER = /^:/;

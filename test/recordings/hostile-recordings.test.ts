@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startLiveMock } from '../../src/serve/live-mock';
-import { jsonDepth } from '../../src/recordings/json-value';
+import { jsonDepth } from '../../templates/runtime/core/json';
 import { runCli, tempDir } from '../helpers/project';
 
 const CONTRACT = {

@@ -1,4 +1,5 @@
 /** JSON bodies: `application/json` and every `+json` (and vendor JSON types the negotiation module knows). */
+import { jsonDepth, MAX_JSON_DEPTH } from '../../json';
 import { isJsonMediaType } from '../../media-types';
 import { decodeText } from './charset';
 import { BodyParseError, type BodyParser } from './types';
@@ -9,6 +10,12 @@ export const json: BodyParser = {
     let text = decodeText(input);
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     if (text.trim() === '') return undefined;
+    // refused before parsing: every later walk over the value (validation, storing, echoing) recurses
+    if (jsonDepth(text) > MAX_JSON_DEPTH)
+      throw new BodyParseError(
+        'json',
+        `The request body nests deeper than ${MAX_JSON_DEPTH} levels, the mock's limit.`,
+      );
     try {
       return JSON.parse(text);
     } catch (err) {
@@ -19,6 +26,7 @@ export const json: BodyParser = {
 
 /** A JSON value of a part or `content` parameter, or the text as it is when it does not parse. */
 export function jsonOrText(text: string): unknown {
+  if (jsonDepth(text) > MAX_JSON_DEPTH) return text;
   try {
     return JSON.parse(text);
   } catch {
