@@ -4,15 +4,15 @@ import type { Manifest, OperationData, ResourceSpec, RouteEntry } from '../templ
 import type { ProjectConfig } from './config';
 import { loadContract } from './contract/load-contract';
 import { planFiles, planRoutes, type DynamicFieldNote, type FilePlan } from './emit/plan-files';
-import { analyseDynamic, templatize, templatizeHeaders } from './model/dynamic';
-import { defaultLatency } from './model/latency';
-import { buildOperationData } from './model/operation-data';
-import { buildRecordingData } from './model/recording-data';
-import { detectResources } from './model/resources';
-import { isRpcStyle } from './model/rpc-methods';
-import { detectTokenEndpoints } from './model/token-endpoints';
+import { analyseDynamic, templatize, templatizeHeaders } from './derive/dynamic';
+import { defaultLatency } from './derive/latency';
+import { buildOperationData } from './derive/operation-data';
+import { buildRecordingData } from './derive/recording-data';
+import { detectResources } from './derive/resources';
+import { isRpcStyle } from './derive/rpc-methods';
+import { detectTokenEndpoints } from './derive/token-endpoints';
 import type { Contract, Diagnostic, MatchedExchange, Recordings } from './model/types';
-import { learnValuePools } from './model/value-pools';
+import { learnValuePools } from './derive/value-pools';
 import { loadHar } from './recordings/load-har';
 import { matchExchanges } from './recordings/match-operations';
 

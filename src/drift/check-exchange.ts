@@ -1,4 +1,4 @@
-import { asGetExchange, isRpcStyle } from '../model/rpc-methods';
+import { asGetExchange, isRpcStyle } from '../derive/rpc-methods';
 import { fragmentRequest } from '../recordings/match-operations';
 import { rawRequestOf, recordedBodyInput } from '../recordings/raw-request';
 import { isRedacted } from '../recordings/redact';
@@ -57,7 +57,7 @@ export class DriftChecker {
   /** the mock's request interpreter and validator: one reading of the same bytes */
   readonly validator: RequestValidator;
   private readonly extraProperties: boolean;
-  /** model/rpc-methods.ts: a form POST to a GET method is checked as that GET */
+  /** derive/rpc-methods.ts: a form POST to a GET method is checked as that GET */
   private readonly rpcStyle: boolean;
   /** `in:name` of apiKey parameters: their values never appear in messages */
   private readonly secretParameters = new Set<string>();

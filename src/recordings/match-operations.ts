@@ -7,7 +7,7 @@
  *   `basePath` and the path of every `servers[]` URL, longest first) is stripped when present and
  *   tried first, then the path as recorded. A trailing `/` is tolerated as a last resort.
  * - Method must be documented for the matched template (HEAD is not served by GET here: a recorded
- *   HEAD response has no body to replay). In an RPC-style contract (model/rpc-methods.ts) a form
+ *   HEAD response has no body to replay). In an RPC-style contract (derive/rpc-methods.ts) a form
  *   POST to a GET method is matched as that GET, its form fields as query parameters.
  * - Hosts are lenient: when every server URL is absolute, an exchange for another host still matches
  *   when its path does (recordings often come from staging); it is `unmatched: host` only when the
@@ -16,7 +16,7 @@
  */
 import { Router, bestByFragment, type FragmentRequest } from '../../templates/runtime/core/router';
 import type { Contract, Exchange, JsonSchema, MatchedExchange, Operation } from '../model/types';
-import { asGetExchange, isRpcStyle } from '../model/rpc-methods';
+import { asGetExchange, isRpcStyle } from '../derive/rpc-methods';
 import { parseBody } from './parse-body';
 import { defName } from '../../templates/runtime/core/pointer';
 

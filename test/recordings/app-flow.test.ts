@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Contract } from '../../src/model/types';
-import { buildRecordingData } from '../../src/model/recording-data';
+import { buildRecordingData } from '../../src/derive/recording-data';
 import { loadHar } from '../../src/recordings/load-har';
 import { matchExchanges } from '../../src/recordings/match-operations';
 import { makeAppFlow } from '../fixtures/recordings/make-app-flow';

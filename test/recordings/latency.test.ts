@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { defaultLatency, latencyProfile } from '../../src/model/latency';
+import { defaultLatency, latencyProfile } from '../../src/derive/latency';
 
-describe('model/latency', () => {
+describe('derive/latency', () => {
   const cases: [string, number[], number[], number][] = [
     ['empty', [], [0], 0],
     ['one sample', [42], [42, 42, 42, 42, 42, 42, 42, 42, 42, 42, 42], 1],

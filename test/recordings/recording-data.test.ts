@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import type { Exchange, MatchedExchange } from '../../src/model/types';
-import { latencyProfile } from '../../src/model/latency';
+import { latencyProfile } from '../../src/derive/latency';
 import {
   buildRecordingData,
   escapeTemplateMarkers,
   orderExchanges,
   selectRequestHeaders,
   selectResponseHeaders,
-} from '../../src/model/recording-data';
+} from '../../src/derive/recording-data';
 import { loadHar } from '../../src/recordings/load-har';
 import { matchExchanges } from '../../src/recordings/match-operations';
 import { contractOf, exchangeOf, fixture } from './helpers';
@@ -42,7 +42,7 @@ function withResponse(
   return e;
 }
 
-describe('model/recording-data', () => {
+describe('derive/recording-data', () => {
   it('orders by time, collapses the same request into a sequence (pending → running → done)', async () => {
     const { matched } = matchExchanges(jobs, await loadHar([fixture('request-order.har')]));
     const data = buildRecordingData(matched, {});

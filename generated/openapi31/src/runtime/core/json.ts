@@ -85,3 +85,34 @@ export function stableStringify(value: unknown): string {
   }
   return JSON.stringify(value) ?? 'null';
 }
+
+/**
+ * Nesting deeper than this in a JSON body is refused (a recorded one at generate time, a request's
+ * with a 400): every walk over such values (validation, matching, templating, conforming, cloning)
+ * recurses, and real APIs stay far below it.
+ */
+export const MAX_JSON_DEPTH = 256;
+
+/**
+ * How deeply the JSON text nests, counted without parsing (iteratively, so any depth is safe);
+ * stops counting at `limit + 1`. Brackets inside strings do not count.
+ */
+export function jsonDepth(text: string, limit = MAX_JSON_DEPTH): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) {
+        max = depth;
+        if (max > limit) return max;
+      }
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return max;
+}

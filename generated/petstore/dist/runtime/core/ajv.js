@@ -12,7 +12,7 @@ const schema_1 = require("./schema");
 const INT32 = { min: -2147483648, max: 2147483647 };
 /**
  * One Ajv (draft 2020-12) configured for OpenAPI schemas: ajv-formats plus the OpenAPI formats,
- * unknown keywords (discriminator, xml, example, x-*) and unknown formats tolerated.
+ * unknown keywords (discriminator, xml, example, x-*) and unknown formats tolerated; own properties only.
  */
 function createAjv(options = {}) {
     const ajv = new _2020_1.default({
@@ -23,6 +23,9 @@ function createAjv(options = {}) {
         validateFormats: true,
         logger: false,
         unicodeRegExp: false,
+        // a property named `constructor` or `toString` is present only when the value has it itself,
+        // not through Object.prototype (`{}` has no `constructor` property to validate)
+        ownProperties: true,
     });
     (0, ajv_formats_1.default)(ajv);
     ajv.addFormat('int32', {

@@ -80,7 +80,7 @@ export interface Manifest {
   /** Operations (by id) that issue tokens: OAuth2 tokenUrl of the contract, or recorded `/token`-like exchanges. */
   tokenEndpoints: string[];
   /**
-   * The contract's paths are RPC method names (`/chat.postMessage`; src/model/rpc-methods.ts): a form
+   * The contract's paths are RPC method names (`/chat.postMessage`; src/derive/rpc-methods.ts): a form
    * POST (or an empty one) to a method documented as GET is served by the GET, its form fields read
    * as query parameters, as such APIs and their SDKs do. Absent otherwise.
    */
@@ -162,7 +162,7 @@ export interface RecordedResponseData {
   text?: string;
   base64?: string;
   /**
-   * Templates for some of `headers` (lower-case name → TemplatedValue, see model/dynamic.ts
+   * Templates for some of `headers` (lower-case name → TemplatedValue, see derive/dynamic.ts
    * templatizeHeaders): rendered per response in place of the recorded value of that header.
    */
   headerTemplates?: Record<string, TemplatedValue>;

@@ -11,7 +11,7 @@ const INT32 = { min: -2147483648, max: 2147483647 };
 
 /**
  * One Ajv (draft 2020-12) configured for OpenAPI schemas: ajv-formats plus the OpenAPI formats,
- * unknown keywords (discriminator, xml, example, x-*) and unknown formats tolerated.
+ * unknown keywords (discriminator, xml, example, x-*) and unknown formats tolerated; own properties only.
  */
 export function createAjv(options: { coerceTypes?: boolean | 'array'; allErrors?: boolean } = {}): Ajv2020 {
   const ajv = new Ajv2020({
@@ -22,6 +22,9 @@ export function createAjv(options: { coerceTypes?: boolean | 'array'; allErrors?
     validateFormats: true,
     logger: false,
     unicodeRegExp: false,
+    // a property named `constructor` or `toString` is present only when the value has it itself,
+    // not through Object.prototype (`{}` has no `constructor` property to validate)
+    ownProperties: true,
   });
   addFormats(ajv);
   ajv.addFormat('int32', {

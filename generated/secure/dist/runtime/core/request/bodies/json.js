@@ -4,6 +4,7 @@ Object.defineProperty(exports, "__esModule", { value: true });
 exports.json = void 0;
 exports.jsonOrText = jsonOrText;
 /** JSON bodies: `application/json` and every `+json` (and vendor JSON types the negotiation module knows). */
+const json_1 = require("../../json");
 const media_types_1 = require("../../media-types");
 const charset_1 = require("./charset");
 const types_1 = require("./types");
@@ -15,6 +16,9 @@ exports.json = {
             text = text.slice(1);
         if (text.trim() === '')
             return undefined;
+        // refused before parsing: every later walk over the value (validation, storing, echoing) recurses
+        if ((0, json_1.jsonDepth)(text) > json_1.MAX_JSON_DEPTH)
+            throw new types_1.BodyParseError('json', `The request body nests deeper than ${json_1.MAX_JSON_DEPTH} levels, the mock's limit.`);
         try {
             return JSON.parse(text);
         }
@@ -25,6 +29,8 @@ exports.json = {
 };
 /** A JSON value of a part or `content` parameter, or the text as it is when it does not parse. */
 function jsonOrText(text) {
+    if ((0, json_1.jsonDepth)(text) > json_1.MAX_JSON_DEPTH)
+        return text;
     try {
         return JSON.parse(text);
     }

@@ -8,7 +8,7 @@
  * operation and a last segment that is a dotted `namespace.method` name (not a file name such as
  * `users.json`). A REST contract has item paths (`/pets/{id}`) or several methods on one path.
  */
-import type { Contract, Exchange } from './types';
+import type { Contract, Exchange } from '../model/types';
 
 const METHOD_NAME = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$/;
 /** `/statuses/show.json`, `/feed.atom`: a representation of a resource, not a method */

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { detectTokenEndpoints } from '../../src/model/token-endpoints';
+import { detectTokenEndpoints } from '../../src/derive/token-endpoints';
 import type { SecurityScheme } from '../../templates/runtime/core/types';
 import { contract, exchange, op, response } from './dynamic-helpers';
 

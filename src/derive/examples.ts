@@ -20,7 +20,7 @@ import type {
   MediaTypeSpec,
   NamedExample,
   ValuePools,
-} from './types';
+} from '../model/types';
 import { deepEqual, isRecord } from '../../templates/runtime/core/json';
 import { defName } from '../../templates/runtime/core/pointer';
 

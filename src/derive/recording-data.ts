@@ -20,7 +20,7 @@
 import type { LatencyProfile, RecordedResponseData, RecordingData } from '../../templates/runtime/core/types';
 import { harMediaTypeOf } from '../recordings/load-har';
 import { isRedacted } from '../recordings/redact';
-import type { Exchange, MatchedExchange } from './types';
+import type { Exchange, MatchedExchange } from '../model/types';
 import { latencyProfile } from './latency';
 import { HOP_BY_HOP } from '../recordings/headers';
 

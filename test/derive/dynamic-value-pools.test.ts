@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { POOL_CAP, learnValuePools } from '../../src/model/value-pools';
+import { POOL_CAP, learnValuePools } from '../../src/derive/value-pools';
 import { contract, exchange, makeJwt, op, response } from './dynamic-helpers';
 
 const schemas = {

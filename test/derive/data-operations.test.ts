@@ -2,8 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SchemaCompiler } from '../../templates/runtime/core/ajv';
-import { GENERATED_EXAMPLE, bodyKind, escapeTemplateMarkers } from '../../src/model/examples';
-import { buildOperationData } from '../../src/model/operation-data';
+import { GENERATED_EXAMPLE, bodyKind, escapeTemplateMarkers } from '../../src/derive/examples';
+import { buildOperationData } from '../../src/derive/operation-data';
 import type { Contract, MediaTypeSpec, Operation, ResponseSpec } from '../../src/model/types';
 
 const schemas: Contract['schemas'] = {

@@ -15,7 +15,7 @@ import type {
   MatchedExchange,
   MediaTypeSpec,
   Operation,
-} from './types';
+} from '../model/types';
 import { pickMedia } from './value-pools';
 import { isRecord, stableStringify } from '../../templates/runtime/core/json';
 import { singular, words } from '../../templates/runtime/core/names';

@@ -5,7 +5,7 @@
  * whose success response declares `access_token`.
  */
 import { Router } from '../../templates/runtime/core/router';
-import type { Contract, MatchedExchange, Operation } from './types';
+import type { Contract, MatchedExchange, Operation } from '../model/types';
 import { isRecord } from '../../templates/runtime/core/json';
 import { viewSchema } from '../../templates/runtime/core/schema';
 

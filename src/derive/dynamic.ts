@@ -8,7 +8,7 @@
  * `$literal` and the helpers `now jwt opaque uuid req`); nothing else may be emitted.
  */
 import type { ResourceBinding, ResourceSpec, TemplatedValue } from '../../templates/runtime/core/types';
-import type { Defs, JsonSchema, MatchedExchange } from './types';
+import type { Defs, JsonSchema, MatchedExchange } from '../model/types';
 import { responseSchemaOf } from './value-pools';
 import { isRecord, stableStringify } from '../../templates/runtime/core/json';
 import { decodeJwt } from '../../templates/runtime/core/jwt';

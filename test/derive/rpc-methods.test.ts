@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { checkExchanges } from '../../src/drift/check-drift';
-import { asGetExchange, isRpcStyle } from '../../src/model/rpc-methods';
+import { asGetExchange, isRpcStyle } from '../../src/derive/rpc-methods';
 import type { HttpMethod } from '../../src/model/types';
 import { matchExchanges } from '../../src/recordings/match-operations';
 import { contract, exchange, operation, param } from '../drift/helpers';
@@ -14,7 +14,7 @@ const SLACK_LIKE: [HttpMethod, string][] = [
   ['post', '/conversations.create'],
 ];
 
-describe('model/rpc-methods: RPC-style contracts', () => {
+describe('derive/rpc-methods: RPC-style contracts', () => {
   const cases: [string, [HttpMethod, string][], boolean][] = [
     ['Slack-like method paths', SLACK_LIKE, true],
     ['method paths under a prefix', SLACK_LIKE.map(([m, p]) => [m, `/method${p}`]), true],

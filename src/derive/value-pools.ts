@@ -6,7 +6,14 @@
  * resources.ts share: `$ref` following, `allOf` merging and best-fit `oneOf`/`anyOf` branches.
  */
 import { isJsonOrAnyMediaType } from '../../templates/runtime/core/media-types';
-import type { Contract, JsonSchema, MatchedExchange, MediaTypeSpec, Operation, ValuePools } from './types';
+import type {
+  Contract,
+  JsonSchema,
+  MatchedExchange,
+  MediaTypeSpec,
+  Operation,
+  ValuePools,
+} from '../model/types';
 import { isRecord } from '../../templates/runtime/core/json';
 import { isJwt } from '../../templates/runtime/core/jwt';
 import { isRequestIdName, isSecretName, isTokenName } from '../../templates/runtime/core/names';

@@ -13,7 +13,7 @@ import type {
 } from '../../templates/runtime/core/types';
 import { SharedDefsCompiler } from '../../templates/runtime/core/fake';
 import { exampleSeed, headerValue, mediaExamples, type ExampleContext } from './examples';
-import type { Contract, Diagnostic, Operation, ValuePools } from './types';
+import type { Contract, Diagnostic, Operation, ValuePools } from '../model/types';
 
 export function buildOperationData(
   contract: Contract,

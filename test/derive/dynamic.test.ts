@@ -6,7 +6,7 @@ import {
   templatize,
   templatizeHeaders,
   type DynamicField,
-} from '../../src/model/dynamic';
+} from '../../src/derive/dynamic';
 import type { MatchedExchange } from '../../src/model/types';
 import { STARTED, exchange, makeJwt, op, response } from './dynamic-helpers';
 

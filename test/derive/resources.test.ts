@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { detectResources } from '../../src/model/resources';
+import { detectResources } from '../../src/derive/resources';
 import type { JsonSchema, Operation } from '../../src/model/types';
 import { contract, exchange, op, pathParam, response } from './dynamic-helpers';
 
