@@ -64,8 +64,7 @@ export async function planFiles(model: ProjectModel): Promise<FilePlan> {
       `exports.routes = ${JSON.stringify(routes, null, 4)};\n`,
   );
 
-  for (const name of fs.readdirSync(runtimeDir).sort()) {
-    if (!name.endsWith('.ts')) continue;
+  for (const name of runtimeFiles(runtimeDir)) {
     const source = fs.readFileSync(path.join(runtimeDir, name), 'utf8');
     files.set(`src/runtime/${name}`, `${HEADER_TS}${source}`);
     files.set(`dist/runtime/${name.replace(/\.ts$/, '.js')}`, compiledRuntime(name));
@@ -136,6 +135,17 @@ function readTemplate(name: string): string {
 
 function readProjectLockTemplate(): LockFile {
   return JSON.parse(readTemplate('package-lock.json')) as LockFile;
+}
+
+/** The runtime's `.ts` modules, subfolders included (`server/select/index.ts`), as `/`-separated paths, sorted. */
+function runtimeFiles(dir: string, prefix = ''): string[] {
+  const out: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const name = `${prefix}${entry.name}`;
+    if (entry.isDirectory()) out.push(...runtimeFiles(path.join(dir, entry.name), `${name}/`));
+    else if (entry.name.endsWith('.ts')) out.push(name);
+  }
+  return out.sort();
 }
 
 /** One runtime module as mockgen's build compiled it, without its source map link. */

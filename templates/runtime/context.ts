@@ -2,6 +2,7 @@
  * What the request pipeline (handler.ts) passes between its stages. The behaviour modules
  * (replay.ts, state.ts, templating.ts, tokens.ts, latency.ts, session.ts) work on these.
  */
+import type { TokenSink } from './tokens';
 import type { OperationData } from './types';
 
 export interface MockRequest {
@@ -27,6 +28,8 @@ export interface MockRequest {
   session: string;
   /** the file parts of a multipart body, in order (their bytes are in `body` as binary strings) */
   uploads?: UploadedFile[];
+  /** where tokens issued while answering (templates, token endpoint) are registered: the handler's store */
+  tokens?: TokenSink;
 }
 
 /** What a server learns about an uploaded file besides its bytes. */

@@ -26,6 +26,8 @@ export interface StartServerOptions {
 
 export interface RunningServer {
   server: http.Server;
+  /** the handler serving it (its state: `handler.store`) */
+  handler: MockHandler;
   port: number;
   close(): Promise<void>;
 }
@@ -61,6 +63,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   let closing: Promise<void> | undefined;
   return {
     server,
+    handler,
     port,
     close(): Promise<void> {
       closing ??= new Promise<void>((resolve) => {

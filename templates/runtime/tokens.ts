@@ -1,13 +1,12 @@
 /**
- * Tokens the mock hands out and accepts: HS256 JWTs signed with `manifest.jwtSecret`, opaque tokens
- * shaped like recorded ones (kept in a bounded registry with their expiry), and the OAuth2 token
- * endpoint (RFC 6749 §4/§5) for operations with `issuesTokens`.
+ * Tokens the mock hands out and accepts: HS256 JWTs signed with `manifest.jwtSecret`, and opaque
+ * tokens shaped like recorded ones (registered in the handler's store with their expiry). The OAuth2
+ * token endpoint that issues them is token-endpoint.ts; templates issue them too (templating.ts).
  */
 import { createHmac, randomBytes, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
-import type { MockRequest, MockResponse } from './context';
-import type { SessionState } from './session';
-import { render } from './templating';
-import type { Manifest, OperationData } from './types';
+import { detached, then, type MaybePromise } from './store/maybe';
+import type { StateStore } from './store/state-store';
+import type { Manifest } from './types';
 
 // ---------------------------------------------------------------------------------------------
 // JWT
@@ -61,27 +60,33 @@ export function issueJwt(payload: Record<string, unknown>, lifetimeS: number, ma
 // ---------------------------------------------------------------------------------------------
 // Opaque tokens
 
-interface Registered {
-  /** ms since epoch; undefined = does not expire */
-  expiresAt?: number;
-}
-
 const REGISTRY_LIMIT = 100_000;
-const registry = new Map<string, Registered>();
 
-/** Remembers a token the mock handed out, so `verifyToken` accepts it (until `lifetimeS` passes). */
-export function registerToken(token: string, lifetimeS?: number): void {
-  registry.delete(token);
-  registry.set(
-    token,
-    lifetimeS !== undefined && lifetimeS > 0 ? { expiresAt: Date.now() + lifetimeS * 1000 } : {},
-  );
-  if (registry.size > REGISTRY_LIMIT) registry.delete(registry.keys().next().value as string);
+/** Opaque tokens the mock handed out, with their expiry, bounded (the oldest is forgotten first). */
+export class TokenRegistry {
+  /** token → ms since epoch when it expires (`Infinity`: never) */
+  private readonly expiries = new Map<string, number>();
+
+  /** Remembers a token the mock handed out, so `verifyToken` accepts it (until `lifetimeS` passes). */
+  register(token: string, lifetimeS?: number): void {
+    const registry = this.expiries;
+    registry.delete(token);
+    registry.set(token, lifetimeS !== undefined && lifetimeS > 0 ? Date.now() + lifetimeS * 1000 : Infinity);
+    if (registry.size > REGISTRY_LIMIT) registry.delete(registry.keys().next().value as string);
+  }
+
+  expiry(token: string): number | undefined {
+    return this.expiries.get(token);
+  }
+
+  clear(): void {
+    this.expiries.clear();
+  }
 }
 
-/** Forgets every registered opaque token (admin reset, tests). */
-export function clearTokens(): void {
-  registry.clear();
+/** Where an issued token is registered: the handler's store (`MockRequest.tokens`). */
+export interface TokenSink {
+  registerToken(token: string, lifetimeS?: number): MaybePromise<void>;
 }
 
 const LOWER = 'abcdefghijklmnopqrstuvwxyz';
@@ -123,10 +128,18 @@ function alphabetOf(body: string): string {
   return (hasLower ? LOWER : '') + (hasUpper ? UPPER : '') + (hasDigit ? DIGITS : '');
 }
 
-/** A fresh token shaped like `shape`, registered as valid (for `lifetimeS` seconds when given). */
-export function issueOpaque(shape: string, lifetimeS?: number): string {
+/**
+ * A fresh token shaped like `shape`, registered in `tokens` as valid (for `lifetimeS` seconds when
+ * given). Nobody waits for an asynchronous store's registration: until it lands the token is
+ * 'unknown', which a secured operation accepts as it accepts any token.
+ */
+export function issueOpaque(
+  shape: string,
+  lifetimeS: number | undefined,
+  tokens: TokenSink | undefined,
+): string {
   const token = shapeToken(shape);
-  registerToken(token, lifetimeS);
+  if (tokens) detached(tokens.registerToken(token, lifetimeS));
   return token;
 }
 
@@ -138,11 +151,19 @@ export function issueOpaque(shape: string, lifetimeS?: number): string {
  * 'expired': a JWT (whatever its signature) whose `exp` is past, or a registered token past its expiry;
  * 'unknown': anything else (the caller decides whether unknown tokens are accepted).
  */
-export function verifyToken(token: string, manifest: Manifest): 'valid' | 'expired' | 'unknown' {
+export function verifyToken(
+  token: string,
+  manifest: Manifest,
+  tokens: Pick<StateStore, 'tokenExpiry'>,
+): MaybePromise<TokenVerdict> {
+  return then(tokens.tokenExpiry(token), (expiresAt) => verdict(token, manifest, expiresAt));
+}
+
+export type TokenVerdict = 'valid' | 'expired' | 'unknown';
+
+function verdict(token: string, manifest: Manifest, expiresAt: number | undefined): TokenVerdict {
   const now = Date.now();
-  const registered = registry.get(token);
-  if (registered)
-    return registered.expiresAt !== undefined && registered.expiresAt <= now ? 'expired' : 'valid';
+  if (expiresAt !== undefined) return expiresAt <= now ? 'expired' : 'valid';
   const jwt = decodeJwt(token);
   if (!jwt) return 'unknown';
   const exp = Number(jwt.payload.exp);
@@ -153,224 +174,6 @@ export function verifyToken(token: string, manifest: Manifest): 'valid' | 'expir
   return expected.length === actual.length && timingSafeEqual(expected, actual) ? 'valid' : 'unknown';
 }
 
-// ---------------------------------------------------------------------------------------------
-// OAuth2 token endpoint
-
-const TOKEN_FIELDS = ['access_token', 'refresh_token', 'id_token', 'accessToken', 'refreshToken', 'idToken'];
-const KNOWN_GRANTS = new Set(['client_credentials', 'password', 'refresh_token', 'authorization_code']);
-const DEFAULT_LIFETIME_S = 3600;
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-/** Token request parameters from a form or JSON body (first value of repeated fields). */
-export function tokenRequestParams(request: MockRequest): Record<string, string> {
-  let body = request.body;
-  if (!isRecord(body)) {
-    const text = typeof body === 'string' ? body : request.rawBody.toString('utf8');
-    body = {};
-    const trimmed = text.trim();
-    if (trimmed.startsWith('{')) {
-      try {
-        const parsed: unknown = JSON.parse(trimmed);
-        if (isRecord(parsed)) body = parsed;
-      } catch {
-        // not JSON: fall through with no parameters
-      }
-    } else if (trimmed !== '') {
-      body = Object.fromEntries(new URLSearchParams(trimmed));
-    }
-  }
-  const params: Record<string, string> = {};
-  for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
-    const first = Array.isArray(value) ? value[0] : value;
-    if (first === undefined || first === null) continue;
-    params[key] =
-      typeof first === 'string' ? first : typeof first === 'object' ? JSON.stringify(first) : String(first);
-  }
-  return params;
-}
-
-function oauthError(status: number, error: string, description: string): MockResponse {
-  return {
-    status,
-    headers: { 'cache-control': 'no-store', pragma: 'no-cache' },
-    mediaType: 'application/json',
-    body: { error, error_description: description },
-    source: 'error',
-  };
-}
-
-interface TokenShape {
-  status: number;
-  body: Record<string, unknown>;
-  mediaType: string;
-  source: string;
-}
-
-/** The recorded (same grant first) or documented 2xx token response to imitate. */
-function tokenShape(op: OperationData, grant: string): TokenShape | undefined {
-  let fallback: TokenShape | undefined;
-  for (const recording of op.recordings) {
-    const recordedGrant = isRecord(recording.request.body) ? recording.request.body.grant_type : undefined;
-    for (const response of recording.responses) {
-      if (response.status < 200 || response.status > 299 || !isRecord(response.json)) continue;
-      const shape = {
-        status: response.status,
-        body: response.json,
-        mediaType: response.mediaType || 'application/json',
-        source: `recording:${response.entry}`,
-      };
-      if (recordedGrant === grant) return shape;
-      fallback ??= shape;
-    }
-  }
-  if (fallback) return fallback;
-  for (const response of op.responses) {
-    if (!/^2\d\d$/.test(response.status)) continue;
-    for (const media of response.content) {
-      const example = media.examples[0];
-      if (example && isRecord(example.value)) {
-        return {
-          status: Number(response.status),
-          body: example.value,
-          mediaType: media.mediaType.includes('json') ? media.mediaType : 'application/json',
-          source: `example:${example.name}`,
-        };
-      }
-    }
-  }
-  return undefined;
-}
-
-/** Grants seen in the operation's recordings are accepted too (jwt-bearer, device_code...). */
-function recordedGrants(op: OperationData): Set<string> {
-  const grants = new Set<string>();
-  for (const recording of op.recordings) {
-    const body = recording.request.body;
-    if (isRecord(body) && typeof body.grant_type === 'string') grants.add(body.grant_type);
-  }
-  return grants;
-}
-
-function recordedRefreshTokens(op: OperationData): Set<string> {
-  const tokens = new Set<string>();
-  for (const recording of op.recordings) {
-    const body = recording.request.body;
-    if (isRecord(body) && typeof body.refresh_token === 'string') tokens.add(body.refresh_token);
-    for (const response of recording.responses) {
-      if (isRecord(response.json) && typeof response.json.refresh_token === 'string') {
-        tokens.add(response.json.refresh_token);
-      }
-    }
-  }
-  return tokens;
-}
-
-function basicClientId(request: MockRequest): string | undefined {
-  const header = request.headers.authorization;
-  const value = Array.isArray(header) ? header[0] : header;
-  const m = value ? /^Basic\s+(\S+)/i.exec(value) : null;
-  if (!m) return undefined;
-  const decoded = Buffer.from(m[1], 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  return decodeURIComponent(colon === -1 ? decoded : decoded.slice(0, colon));
-}
-
-/** Replaces a token with a fresh one of the same kind: a JWT stays a JWT, an opaque token keeps its shape. */
-function freshToken(old: string, lifetimeS: number | undefined, manifest: Manifest): string {
-  const jwt = decodeJwt(old);
-  if (jwt) return issueJwt(jwt.payload, lifetimeS ?? 30 * 24 * 3600, manifest);
-  return issueOpaque(old, lifetimeS);
-}
-
-/**
- * Answers a token request for an operation with `issuesTokens`; undefined for other operations.
- * Errors follow RFC 6749 §5.2 (`invalid_request`, `invalid_grant`, `unsupported_grant_type`).
- */
-export function handleTokenEndpoint(
-  op: OperationData,
-  request: MockRequest,
-  manifest: Manifest,
-  _session: SessionState,
-): MockResponse | undefined {
-  if (!op.issuesTokens) return undefined;
-  const params = tokenRequestParams(request);
-  const grant = params.grant_type;
-  if (!grant) return oauthError(400, 'invalid_request', 'The request is missing the grant_type parameter.');
-  if (!KNOWN_GRANTS.has(grant) && !recordedGrants(op).has(grant)) {
-    return oauthError(400, 'unsupported_grant_type', `The grant type "${grant}" is not supported.`);
-  }
-  if (grant === 'password' && (!params.username || params.password === undefined)) {
-    return oauthError(400, 'invalid_request', 'The password grant requires username and password.');
-  }
-  if (grant === 'authorization_code' && !params.code) {
-    return oauthError(400, 'invalid_request', 'The authorization_code grant requires code.');
-  }
-  if (grant === 'refresh_token') {
-    const refresh = params.refresh_token;
-    if (!refresh)
-      return oauthError(400, 'invalid_request', 'The refresh_token grant requires refresh_token.');
-    const state = verifyToken(refresh, manifest);
-    if (state === 'expired') return oauthError(400, 'invalid_grant', 'The refresh token has expired.');
-    if (state === 'unknown' && !recordedRefreshTokens(op).has(refresh)) {
-      return oauthError(
-        400,
-        'invalid_grant',
-        'The refresh token is invalid or was not issued by this server.',
-      );
-    }
-  }
-
-  const shape = tokenShape(op, grant);
-  if (!shape) return defaultTokenResponse(grant, params, request, manifest);
-  const rendered = render(shape.body, request, manifest);
-  const body: Record<string, unknown> = isRecord(rendered) ? rendered : {};
-  const recordedExpiry = Number(body.expires_in ?? body.expiresIn);
-  const lifetimeS =
-    Number.isFinite(recordedExpiry) && recordedExpiry > 0 ? recordedExpiry : DEFAULT_LIFETIME_S;
-  const refreshExpiry = Number(body.refresh_expires_in);
-  const refreshLifetimeS = Number.isFinite(refreshExpiry) && refreshExpiry > 0 ? refreshExpiry : undefined;
-  if (params.scope !== undefined && typeof body.scope === 'string') body.scope = params.scope;
-  for (const field of TOKEN_FIELDS) {
-    const old = body[field];
-    if (typeof old !== 'string') continue;
-    const isRefresh = field === 'refresh_token' || field === 'refreshToken';
-    body[field] = freshToken(old, isRefresh ? refreshLifetimeS : lifetimeS, manifest);
-  }
-  return {
-    status: shape.status,
-    headers: { 'cache-control': 'no-store', pragma: 'no-cache' },
-    mediaType: shape.mediaType,
-    body,
-    source: shape.source,
-  };
-}
-
-/** RFC 6749 §5.1 response when nothing was recorded or documented: a mock-signed JWT access token. */
-function defaultTokenResponse(
-  grant: string,
-  params: Record<string, string>,
-  request: MockRequest,
-  manifest: Manifest,
-): MockResponse {
-  const subject = params.username ?? params.client_id ?? basicClientId(request) ?? 'mockgen-client';
-  const claims: Record<string, unknown> = { sub: subject, jti: randomUUID() };
-  if (params.scope) claims.scope = params.scope;
-  const body: Record<string, unknown> = {
-    access_token: issueJwt(claims, DEFAULT_LIFETIME_S, manifest),
-    token_type: 'Bearer',
-    expires_in: DEFAULT_LIFETIME_S,
-  };
-  // client_credentials gets no refresh token (RFC 6749 §4.4.3)
-  if (grant !== 'client_credentials') body.refresh_token = issueOpaque('rt_' + 'aZ9'.repeat(14));
-  if (params.scope) body.scope = params.scope;
-  return {
-    status: 200,
-    headers: { 'cache-control': 'no-store', pragma: 'no-cache' },
-    mediaType: 'application/json',
-    body,
-    source: 'generated',
-  };
 }
