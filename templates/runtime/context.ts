@@ -1,5 +1,5 @@
 /**
- * What the request pipeline (handler.ts) passes between its stages. The behaviour modules
+ * What the request pipeline (server/) passes between its stages. The behaviour modules
  * (replay.ts, state.ts, templating.ts, tokens.ts, latency.ts, session.ts) work on these.
  */
 import type { TokenSink } from './tokens';

@@ -41,7 +41,7 @@ export interface WireResponse {
    */
   body?: Buffer | string;
   source: string;
-  /** the body is a server-sent event stream (sent event by event, `writeEvents` in handler.ts) */
+  /** the body is a server-sent event stream (sent event by event, `writeEvents` in server/write.ts) */
   events?: boolean;
 }
 

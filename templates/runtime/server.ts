@@ -1,5 +1,6 @@
 /**
- * The mock's HTTP server: a plain `node:http` server around the request pipeline (handler.ts).
+ * The mock's HTTP server: a plain `node:http` server around the request pipeline (server/: route →
+ * read → security → validate → select → latency → write).
  * Malformed requests the HTTP parser rejects (bad request line, unknown method, oversized headers)
  * are answered 400/431 and the connection closed; the process keeps serving.
  */
