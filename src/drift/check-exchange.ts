@@ -34,7 +34,7 @@ import type {
 } from '../model/types';
 import type { SecurityScheme } from '../../templates/runtime/core/types';
 import { readableSchemaPointer, showValue } from './describe';
-import { child, escapeToken, unescapeToken } from '../../templates/runtime/core/pointer';
+import { child, defName, escapeToken, unescapeToken } from '../../templates/runtime/core/pointer';
 import { kindInfo, type FindingKind, type Severity } from './kinds';
 import { OperationIndex, operationLabel } from './match';
 import { SchemaChecker, type Violation } from './schema-check';
@@ -470,8 +470,9 @@ function allowsString(schema: JsonSchema, defs: Defs, depth = 0): boolean {
   if (typeof schema !== 'object' || depth > 16) return false;
   const type = schema.type;
   if (type === 'string' || (Array.isArray(type) && type.includes('string'))) return true;
-  if (typeof schema.$ref === 'string' && schema.$ref.startsWith('#/$defs/')) {
-    const target = defs[schema.$ref.slice('#/$defs/'.length).replace(/~1/g, '/').replace(/~0/g, '~')];
+  const name = typeof schema.$ref === 'string' ? defName(schema.$ref) : undefined;
+  if (name !== undefined) {
+    const target = defs[name];
     if (target !== undefined && allowsString(target, defs, depth + 1)) return true;
   }
   return ['allOf', 'oneOf', 'anyOf'].some(

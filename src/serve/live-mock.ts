@@ -2,9 +2,9 @@ import * as fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { clearJournal } from '../../templates/runtime/journal';
 import { createMockHandler, startServer, type RunningServer } from '../../templates/runtime/server';
-import { resetSessions } from '../../templates/runtime/session';
+import { MemoryStore } from '../../templates/runtime/store/memory-store';
+import { TokenRegistry } from '../../templates/runtime/tokens';
 import type { Manifest, RouteEntry } from '../../templates/runtime/core/types';
 import type { ProjectConfig } from '../config';
 import { MockgenError } from '../errors';
@@ -64,6 +64,8 @@ export async function startLiveMock(options: LiveMockOptions): Promise<LiveMock>
   process.once('exit', removeWorkDir);
 
   let generation = 1;
+  // tokens the mock issued stay valid across versions, so a signed-in client stays signed in
+  const tokens = new TokenRegistry();
   let running: RunningServer;
   let current: { version: ServedVersion; handler: (req: IncomingMessage, res: ServerResponse) => void };
   try {
@@ -71,7 +73,12 @@ export async function startLiveMock(options: LiveMockOptions): Promise<LiveMock>
     running = await listen(dataDir, first.routes, options);
     current = {
       version: first.version,
-      handler: createMockHandler({ dataDir, routes: first.routes, env: options.env }),
+      handler: createMockHandler({
+        dataDir,
+        routes: first.routes,
+        env: options.env,
+        store: new MemoryStore({ tokens }),
+      }),
     };
   } catch (err) {
     process.off('exit', removeWorkDir);
@@ -93,12 +100,11 @@ export async function startLiveMock(options: LiveMockOptions): Promise<LiveMock>
     const previous = generation;
     generation += 1;
     const dataDir = writeData(workDir, generation, next.files);
-    const handler = createMockHandler({ dataDir, routes: next.routes, env: options.env });
+    // a new store is what POST /__mockgen/reset does: stores back to their seed, sequences to their
+    // start, an empty journal; tokens the mock issued stay valid, so a signed-in client stays signed in
+    const store = new MemoryStore({ tokens });
+    const handler = createMockHandler({ dataDir, routes: next.routes, env: options.env, store });
     current = { version: next.version, handler };
-    // what POST /__mockgen/reset does: stores back to their seed, sequences to their start; tokens
-    // the mock issued stay valid, so a signed-in client stays signed in
-    resetSessions();
-    clearJournal();
     const timer = setTimeout(() => {
       retiring.delete(timer);
       fs.rmSync(path.join(workDir, String(previous)), { recursive: true, force: true });

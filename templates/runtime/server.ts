@@ -1,5 +1,6 @@
 /**
- * The mock's HTTP server: a plain `node:http` server around the request pipeline (handler.ts).
+ * The mock's HTTP server: a plain `node:http` server around the request pipeline (server/: route →
+ * read → security → validate → select → latency → write).
  * Malformed requests the HTTP parser rejects (bad request line, unknown method, oversized headers)
  * are answered 400/431 and the connection closed; the process keeps serving.
  */
@@ -26,6 +27,8 @@ export interface StartServerOptions {
 
 export interface RunningServer {
   server: http.Server;
+  /** the handler serving it (its state: `handler.store`) */
+  handler: MockHandler;
   port: number;
   close(): Promise<void>;
 }
@@ -61,6 +64,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   let closing: Promise<void> | undefined;
   return {
     server,
+    handler,
     port,
     close(): Promise<void> {
       closing ??= new Promise<void>((resolve) => {

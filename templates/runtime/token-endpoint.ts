@@ -1,11 +1,18 @@
-/** The OAuth2 token endpoint (RFC 6749 §4/§5) for operations with `issuesTokens`. */
+/**
+ * The OAuth2 token endpoint (RFC 6749 §4/§5) for operations with `issuesTokens`: fresh tokens
+ * shaped like the recorded or documented ones (tokens.ts), registered in the handler's store.
+ */
 import { randomUUID } from 'node:crypto';
-import type { MockRequest, MockResponse } from './core/context';
 import { isRecord } from './core/json';
-import type { Manifest, OperationData } from './core/types';
-import type { SessionState } from './session';
+import type { MockRequest, MockResponse } from './core/context';
+import type { StateStore } from './store/state-store';
+import { then, type MaybePromise } from './store/maybe';
 import { render } from './templating';
 import { decodeJwt, issueJwt, issueOpaque, verifyToken } from './tokens';
+import type { Manifest, OperationData } from './core/types';
+
+// ---------------------------------------------------------------------------------------------
+// OAuth2 token endpoint
 
 const TOKEN_FIELDS = ['access_token', 'refresh_token', 'id_token', 'accessToken', 'refreshToken', 'idToken'];
 const KNOWN_GRANTS = new Set(['client_credentials', 'password', 'refresh_token', 'authorization_code']);
@@ -126,22 +133,28 @@ function basicClientId(request: MockRequest): string | undefined {
 }
 
 /** Replaces a token with a fresh one of the same kind: a JWT stays a JWT, an opaque token keeps its shape. */
-function freshToken(old: string, lifetimeS: number | undefined, manifest: Manifest): string {
+function freshToken(
+  old: string,
+  lifetimeS: number | undefined,
+  manifest: Manifest,
+  store: StateStore,
+): string {
   const jwt = decodeJwt(old);
   if (jwt) return issueJwt(jwt.payload, lifetimeS ?? 30 * 24 * 3600, manifest);
-  return issueOpaque(old, lifetimeS);
+  return issueOpaque(old, lifetimeS, store);
 }
 
 /**
  * Answers a token request for an operation with `issuesTokens`; undefined for other operations.
  * Errors follow RFC 6749 §5.2 (`invalid_request`, `invalid_grant`, `unsupported_grant_type`).
+ * Issued opaque tokens are registered in `store`; a refresh token is looked up there.
  */
 export function handleTokenEndpoint(
   op: OperationData,
   request: MockRequest,
   manifest: Manifest,
-  _session: SessionState,
-): MockResponse | undefined {
+  store: StateStore,
+): MaybePromise<MockResponse | undefined> {
   if (!op.issuesTokens) return undefined;
   const params = tokenRequestParams(request);
   const grant = params.grant_type;
@@ -159,19 +172,32 @@ export function handleTokenEndpoint(
     const refresh = params.refresh_token;
     if (!refresh)
       return oauthError(400, 'invalid_request', 'The refresh_token grant requires refresh_token.');
-    const state = verifyToken(refresh, manifest);
-    if (state === 'expired') return oauthError(400, 'invalid_grant', 'The refresh token has expired.');
-    if (state === 'unknown' && !recordedRefreshTokens(op).has(refresh)) {
-      return oauthError(
-        400,
-        'invalid_grant',
-        'The refresh token is invalid or was not issued by this server.',
-      );
-    }
+    return then(verifyToken(refresh, manifest, store), (state) => {
+      if (state === 'expired') return oauthError(400, 'invalid_grant', 'The refresh token has expired.');
+      if (state === 'unknown' && !recordedRefreshTokens(op).has(refresh)) {
+        return oauthError(
+          400,
+          'invalid_grant',
+          'The refresh token is invalid or was not issued by this server.',
+        );
+      }
+      return issueTokens(op, request, manifest, store, params, grant);
+    });
   }
+  return issueTokens(op, request, manifest, store, params, grant);
+}
 
+/** The token response of a valid token request. */
+function issueTokens(
+  op: OperationData,
+  request: MockRequest,
+  manifest: Manifest,
+  store: StateStore,
+  params: Record<string, string>,
+  grant: string,
+): MockResponse {
   const shape = tokenShape(op, grant);
-  if (!shape) return defaultTokenResponse(grant, params, request, manifest);
+  if (!shape) return defaultTokenResponse(grant, params, request, manifest, store);
   const rendered = render(shape.body, request, manifest);
   const body: Record<string, unknown> = isRecord(rendered) ? rendered : {};
   const recordedExpiry = Number(body.expires_in ?? body.expiresIn);
@@ -184,7 +210,7 @@ export function handleTokenEndpoint(
     const old = body[field];
     if (typeof old !== 'string') continue;
     const isRefresh = field === 'refresh_token' || field === 'refreshToken';
-    body[field] = freshToken(old, isRefresh ? refreshLifetimeS : lifetimeS, manifest);
+    body[field] = freshToken(old, isRefresh ? refreshLifetimeS : lifetimeS, manifest, store);
   }
   return {
     status: shape.status,
@@ -201,6 +227,7 @@ function defaultTokenResponse(
   params: Record<string, string>,
   request: MockRequest,
   manifest: Manifest,
+  store: StateStore,
 ): MockResponse {
   const subject = params.username ?? params.client_id ?? basicClientId(request) ?? 'mockgen-client';
   const claims: Record<string, unknown> = { sub: subject, jti: randomUUID() };
@@ -211,7 +238,8 @@ function defaultTokenResponse(
     expires_in: DEFAULT_LIFETIME_S,
   };
   // client_credentials gets no refresh token (RFC 6749 §4.4.3)
-  if (grant !== 'client_credentials') body.refresh_token = issueOpaque('rt_' + 'aZ9'.repeat(14));
+  if (grant !== 'client_credentials')
+    body.refresh_token = issueOpaque('rt_' + 'aZ9'.repeat(14), undefined, store);
   if (params.scope) body.scope = params.scope;
   return {
     status: 200,

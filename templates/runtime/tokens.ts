@@ -1,13 +1,13 @@
 /**
- * Tokens the mock hands out and accepts: HS256 JWTs signed with `manifest.jwtSecret`, opaque tokens
- * shaped like recorded ones (kept in a bounded registry with their expiry). The OAuth2 token
- * endpoint that hands them out is token-endpoint.ts.
+ * Tokens the mock hands out and accepts: HS256 JWTs signed with `manifest.jwtSecret`, and opaque
+ * tokens shaped like recorded ones (registered in the handler's store with their expiry). The OAuth2
+ * token endpoint that issues them is token-endpoint.ts; templates issue them too (templating.ts).
  */
 import { createHmac, randomBytes, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
+import { detached, then, type MaybePromise } from './store/maybe';
+import type { StateStore } from './store/state-store';
 import type { Manifest } from './core/types';
 import { decodeJwt } from './core/jwt';
-
-export { decodeJwt, type DecodedJwt } from './core/jwt';
 
 // ---------------------------------------------------------------------------------------------
 // JWT
@@ -19,6 +19,8 @@ function base64url(text: string | Buffer): string {
 function sign(input: string, secret: string): string {
   return createHmac('sha256', secret).update(input).digest('base64url');
 }
+
+export { decodeJwt, type DecodedJwt } from './core/jwt';
 
 const TIME_CLAIMS = new Set(['iat', 'nbf', 'exp']);
 
@@ -38,28 +40,32 @@ export function issueJwt(payload: Record<string, unknown>, lifetimeS: number, ma
 // ---------------------------------------------------------------------------------------------
 // Opaque tokens
 
-interface Registered {
-  /** ms since epoch; undefined = does not expire */
-  expiresAt?: number;
-}
-
 const REGISTRY_LIMIT = 100_000;
-const registry = new Map<string, Registered>();
 
-/** Remembers a token the mock handed out, so `verifyToken` accepts it (until `lifetimeS` passes). */
-export function registerToken(token: string, lifetimeS?: number): void {
-  registry.delete(token);
-  registry.set(
-    token,
-    lifetimeS !== undefined && lifetimeS > 0 ? { expiresAt: Date.now() + lifetimeS * 1000 } : {},
-  );
-  if (registry.size > REGISTRY_LIMIT) registry.delete(registry.keys().next().value as string);
+/** Opaque tokens the mock handed out, with their expiry, bounded (the oldest is forgotten first). */
+export class TokenRegistry {
+  /** token → ms since epoch when it expires (`Infinity`: never) */
+  private readonly expiries = new Map<string, number>();
+
+  /** Remembers a token the mock handed out, so `verifyToken` accepts it (until `lifetimeS` passes). */
+  register(token: string, lifetimeS?: number): void {
+    const registry = this.expiries;
+    registry.delete(token);
+    registry.set(token, lifetimeS !== undefined && lifetimeS > 0 ? Date.now() + lifetimeS * 1000 : Infinity);
+    if (registry.size > REGISTRY_LIMIT) registry.delete(registry.keys().next().value as string);
+  }
+
+  expiry(token: string): number | undefined {
+    return this.expiries.get(token);
+  }
+
+  clear(): void {
+    this.expiries.clear();
+  }
 }
 
-/** Forgets every registered opaque token (admin reset, tests). */
-export function clearTokens(): void {
-  registry.clear();
-}
+import type { TokenSink } from './core/context';
+export type { TokenSink };
 
 const LOWER = 'abcdefghijklmnopqrstuvwxyz';
 const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
@@ -100,10 +106,18 @@ function alphabetOf(body: string): string {
   return (hasLower ? LOWER : '') + (hasUpper ? UPPER : '') + (hasDigit ? DIGITS : '');
 }
 
-/** A fresh token shaped like `shape`, registered as valid (for `lifetimeS` seconds when given). */
-export function issueOpaque(shape: string, lifetimeS?: number): string {
+/**
+ * A fresh token shaped like `shape`, registered in `tokens` as valid (for `lifetimeS` seconds when
+ * given). Nobody waits for an asynchronous store's registration: until it lands the token is
+ * 'unknown', which a secured operation accepts as it accepts any token.
+ */
+export function issueOpaque(
+  shape: string,
+  lifetimeS: number | undefined,
+  tokens: TokenSink | undefined,
+): string {
   const token = shapeToken(shape);
-  registerToken(token, lifetimeS);
+  if (tokens) detached(tokens.registerToken(token, lifetimeS));
   return token;
 }
 
@@ -115,11 +129,19 @@ export function issueOpaque(shape: string, lifetimeS?: number): string {
  * 'expired': a JWT (whatever its signature) whose `exp` is past, or a registered token past its expiry;
  * 'unknown': anything else (the caller decides whether unknown tokens are accepted).
  */
-export function verifyToken(token: string, manifest: Manifest): 'valid' | 'expired' | 'unknown' {
+export function verifyToken(
+  token: string,
+  manifest: Manifest,
+  tokens: Pick<StateStore, 'tokenExpiry'>,
+): MaybePromise<TokenVerdict> {
+  return then(tokens.tokenExpiry(token), (expiresAt) => verdict(token, manifest, expiresAt));
+}
+
+export type TokenVerdict = 'valid' | 'expired' | 'unknown';
+
+function verdict(token: string, manifest: Manifest, expiresAt: number | undefined): TokenVerdict {
   const now = Date.now();
-  const registered = registry.get(token);
-  if (registered)
-    return registered.expiresAt !== undefined && registered.expiresAt <= now ? 'expired' : 'valid';
+  if (expiresAt !== undefined) return expiresAt <= now ? 'expired' : 'valid';
   const jwt = decodeJwt(token);
   if (!jwt) return 'unknown';
   const exp = Number(jwt.payload.exp);

@@ -7,15 +7,15 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { MockRequest, MockResponse } from '../../templates/runtime/core/context';
-import { clearJournal, getJournal, recordRequest } from '../../templates/runtime/journal';
+import type { JournalEntry } from '../../templates/runtime/journal';
 import { delay, latencyMs } from '../../templates/runtime/latency';
 import { findRecordedResponse } from '../../templates/runtime/replay';
 import { Router } from '../../templates/runtime/core/router';
-import { getSession, resetSessions } from '../../templates/runtime/session';
 import { handleResourceRequest } from '../../templates/runtime/state';
+import { MemoryStore } from '../../templates/runtime/store/memory-store';
 import { handleTokenEndpoint } from '../../templates/runtime/token-endpoint';
-import { verifyToken } from '../../templates/runtime/tokens';
-import type { OperationData, ResourceSpec } from '../../templates/runtime/core/types';
+import { verifyToken as verify } from '../../templates/runtime/tokens';
+import type { Manifest, OperationData, ResourceSpec } from '../../templates/runtime/core/types';
 import { manifest, op, recorded, recording } from '../fixtures/runtime-behaviour/helpers';
 
 const spec: ResourceSpec = {
@@ -104,6 +104,10 @@ const ops: OperationData[] = [
   }),
 ];
 
+// this server's state: sessions, tokens and journal of its own
+const store = new MemoryStore();
+const getJournal = (filter?: { session?: string }): JournalEntry[] => store.journal(filter);
+const verifyToken = (token: string, manifest: Manifest) => verify(token, manifest, store);
 const router = new Router<OperationData>();
 for (const o of ops) router.add(o.method, o.path, o);
 
@@ -139,17 +143,16 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse): Prom
   };
   let out: MockResponse = { status: 404, headers: {}, body: { error: 'no route' }, source: 'error' };
   if (opData) {
-    const state = getSession(session);
+    const state = store.session(session);
     const replayed = findRecordedResponse(opData, request, state, m);
     out =
-      handleTokenEndpoint(opData, request, m, state) ??
+      (await handleTokenEndpoint(opData, request, m, store)) ??
       handleResourceRequest(opData, request, state, m, replayed) ??
       replayed ??
       out;
     await delay(latencyMs(opData, m, { MOCKGEN_LATENCY: '5' }));
   }
-  recordRequest({
-    time: new Date(started).toISOString(),
+  store.requests.recordAt(started, {
     session,
     method: request.method,
     url: request.url,
@@ -167,8 +170,7 @@ describe('runtime behaviour: end to end over HTTP', () => {
   let base: string;
 
   before(async () => {
-    resetSessions();
-    clearJournal();
+    store.reset();
     server = http.createServer((req, res) => {
       handle(req, res).catch((err: Error) => {
         res.statusCode = 500;

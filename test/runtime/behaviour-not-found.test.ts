@@ -2,10 +2,16 @@ import assert from 'node:assert/strict';
 import { inContractWords } from '../../templates/runtime/conform';
 import { errorBody, notFoundBody, singularNoun } from '../../templates/runtime/not-found';
 import { problem, validationProblem } from '../../templates/runtime/core/problem';
-import { getSession, resetSessions } from '../../templates/runtime/session';
 import { handleResourceRequest } from '../../templates/runtime/state';
 import type { Defs, JsonSchema, ResourceSpec, ResponseData } from '../../templates/runtime/core/types';
 import { manifest, op, request } from '../fixtures/runtime-behaviour/helpers';
+
+import { MemoryStore } from '../../templates/runtime/store/memory-store';
+
+// the sessions these tests work on: a store of their own
+const store = new MemoryStore();
+const getSession = (name: string) => store.session(name);
+const resetSessions = (name?: string) => store.reset(name);
 
 const facts = { message: "No such customer: 'cus_1'", code: 'resource_missing' };
 

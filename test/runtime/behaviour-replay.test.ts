@@ -1,16 +1,23 @@
 import assert from 'node:assert/strict';
-import {
-  clearJournal,
-  getJournal,
-  recordRequest,
-  setJournalLimit,
-  type JournalEntry,
-} from '../../templates/runtime/journal';
+import { Journal, type JournalEntry } from '../../templates/runtime/journal';
 import { delay, eventIntervalMs, latencyMs, sampleProfile } from '../../templates/runtime/latency';
 import { explainMiss, findRecordedResponse, matchRecording } from '../../templates/runtime/replay';
-import { getSession, resetSessions } from '../../templates/runtime/session';
 import type { Manifest, OperationData } from '../../templates/runtime/core/types';
 import { manifest, op, recorded, recording, request } from '../fixtures/runtime-behaviour/helpers';
+import { MemoryStore } from '../../templates/runtime/store/memory-store';
+
+// the sessions these tests work on: a store of their own
+const store = new MemoryStore();
+const getSession = (name: string) => store.session(name);
+const resetSessions = (name?: string) => store.reset(name);
+
+let journal = new Journal();
+const recordRequest = (entry: JournalEntry) => journal.recordAt(Date.parse(entry.time), entry);
+const getJournal = (filter?: { session?: string }) => journal.entries(filter);
+const clearJournal = () => journal.clear();
+const setJournalLimit = (max: number | undefined) => {
+  journal = new Journal(max);
+};
 
 const jobOp: OperationData = op({
   id: 'getJob',

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import type { MockRequest, MockResponse, UploadedFile } from '../../templates/runtime/core/context';
-import { getSession, resetSessions } from '../../templates/runtime/session';
 import { handleResourceRequest, resourceSnapshot, unflattenForm } from '../../templates/runtime/state';
 import type {
   Manifest,
@@ -10,6 +9,13 @@ import type {
   ResponseData,
 } from '../../templates/runtime/core/types';
 import { manifest, op, request } from '../fixtures/runtime-behaviour/helpers';
+
+import { MemoryStore } from '../../templates/runtime/store/memory-store';
+
+// the sessions these tests work on: a store of their own
+const store = new MemoryStore();
+const getSession = (name: string) => store.session(name);
+const resetSessions = (name?: string) => store.reset(name);
 
 type Json = Record<string, any>;
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { hasTemplates, render } from '../../templates/runtime/templating';
+import { MemoryStore } from '../../templates/runtime/store/memory-store';
 import { decodeJwt, verifyToken } from '../../templates/runtime/tokens';
 import { manifest, request } from '../fixtures/runtime-behaviour/helpers';
 
@@ -117,24 +118,26 @@ describe('runtime behaviour: templating', () => {
     assert.ok(Math.abs((decoded.payload.exp as number) - now - 600) < 5);
     const expected = createHmac('sha256', m.jwtSecret).update(decoded.signingInput).digest('base64url');
     assert.equal(decoded.signature, expected);
-    assert.equal(verifyToken(out.token, m), 'valid');
+    assert.equal(verifyToken(out.token, m, new MemoryStore()), 'valid');
   });
 
   it('issues opaque tokens of the recorded shape and uuids', () => {
+    // issued tokens are registered where the request says: its handler's store
+    const store = new MemoryStore();
     const out = render(
       {
         key: { $tpl: '{{opaque "sk_test_4eC39HqLyjWDarjtT1zdp7dc"}}' },
         hex: { $tpl: '{{opaque "9f86d081884c7d659a2feaa0c55ad015"}}' },
         id: { $tpl: '{{uuid}}' },
       },
-      req,
+      { ...req, tokens: store },
       m,
     ) as Record<string, string>;
     assert.match(out.key, /^sk_test_[A-Za-z0-9]{24}$/);
     assert.notEqual(out.key, 'sk_test_4eC39HqLyjWDarjtT1zdp7dc');
     assert.match(out.hex, /^[0-9a-f]{32}$/);
     assert.match(out.id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    assert.equal(verifyToken(out.key, m), 'valid');
+    assert.equal(verifyToken(out.key, m, store), 'valid');
   });
 
   it('renders fresh values on every call and serves broken templates as text', () => {

@@ -1,19 +1,27 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { getSession } from '../../templates/runtime/session';
+import type { MockResponse } from '../../templates/runtime/core/context';
+import { MemoryStore } from '../../templates/runtime/store/memory-store';
+import { handleTokenEndpoint as tokenEndpoint } from '../../templates/runtime/token-endpoint';
 import {
   decodeJwt,
   issueJwt,
-  issueOpaque,
-  registerToken,
+  issueOpaque as issue,
   shapeToken,
-  verifyToken,
+  verifyToken as verify,
+  type TokenVerdict,
 } from '../../templates/runtime/tokens';
-import { handleTokenEndpoint } from '../../templates/runtime/token-endpoint';
+import type { Manifest } from '../../templates/runtime/core/types';
 import { manifest, op, recorded, recording, request } from '../fixtures/runtime-behaviour/helpers';
 
 const m = manifest();
-const session = getSession('tokens-test');
+// the tokens these tests issue and verify: a store of their own (in memory: every answer is a value)
+const session = new MemoryStore();
+const handleTokenEndpoint = (...args: Parameters<typeof tokenEndpoint>) =>
+  tokenEndpoint(...args) as MockResponse | undefined;
+const verifyToken = (token: string, manifest: Manifest) => verify(token, manifest, session) as TokenVerdict;
+const issueOpaque = (shape: string, lifetimeS?: number) => issue(shape, lifetimeS, session);
+const registerToken = (token: string, lifetimeS?: number) => session.registerToken(token, lifetimeS);
 
 function foreignJwt(claims: Record<string, unknown>, secret = 'someone-else'): string {
   const head = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');

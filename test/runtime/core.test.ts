@@ -4,7 +4,6 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
-import { clearJournal } from '../../templates/runtime/journal';
 import { startServer, type RunningServer } from '../../templates/runtime/server';
 import type { RouteEntry } from '../../templates/runtime/core/types';
 
@@ -57,7 +56,7 @@ describe('runtime-core: the mock server over HTTP', function () {
   after(async () => {
     await running.close();
   });
-  beforeEach(() => clearJournal());
+  beforeEach(() => running.handler.store.clearJournal());
 
   async function call(
     method: string,

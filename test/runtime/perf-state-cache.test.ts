@@ -6,9 +6,8 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { clearJournal, getJournal } from '../../templates/runtime/journal';
+import type { JournalEntry } from '../../templates/runtime/journal';
 import { startServer, type RunningServer } from '../../templates/runtime/server';
-import { resetSessions } from '../../templates/runtime/session';
 import type {
   OperationData,
   ResourceSpec,
@@ -128,12 +127,8 @@ describe('runtime: cached stateful list answers', function () {
   });
   after(async () => {
     await running?.close();
-    resetSessions();
   });
-  beforeEach(() => {
-    resetSessions();
-    clearJournal();
-  });
+  beforeEach(() => running.handler.store.reset());
 
   async function call(
     method: string,
@@ -171,7 +166,7 @@ describe('runtime: cached stateful list answers', function () {
     assert.equal(head.status, 200);
     assert.equal(head.headers.get('content-length'), String(Buffer.byteLength(first.text)));
     assert.deepEqual(
-      getJournal().map((e) => e.source),
+      (running.handler.store.journal() as JournalEntry[]).map((e) => e.source),
       ['state', 'state', 'state', 'state', 'state'],
     );
   });

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { clearJournal } from '../../templates/runtime/journal';
 import { startServer, type RunningServer } from '../../templates/runtime/server';
 import type { Manifest, RouteEntry } from '../../templates/runtime/core/types';
 import { tempDir } from '../helpers/project';
@@ -38,7 +37,9 @@ describe('runtime: RPC methods (a form POST to a GET method is served by the GET
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
-  beforeEach(() => clearJournal());
+  beforeEach(() => {
+    for (const { server } of running) server.handler.store.clearJournal();
+  });
 
   const form = (base: string, route: string, body: string, headers: Record<string, string> = {}) =>
     fetch(`${base}${route}`, {

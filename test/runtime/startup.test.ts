@@ -81,7 +81,9 @@ describe('runtime startup: flags and settings', () => {
       assert.ok(text.includes(word), word);
     const runtimeDir = path.join(process.cwd(), 'templates', 'runtime');
     const read = new Set<string>();
-    for (const file of fs.readdirSync(runtimeDir)) {
+    // subfolders too (server/, store/...)
+    for (const file of fs.readdirSync(runtimeDir, { recursive: true, encoding: 'utf8' })) {
+      if (!file.endsWith('.ts')) continue;
       const source = fs.readFileSync(path.join(runtimeDir, file), 'utf8');
       for (const m of source.matchAll(/env\.(MOCKGEN_[A-Z_]+)/g)) read.add(m[1]);
     }

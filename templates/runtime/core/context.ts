@@ -1,5 +1,5 @@
 /**
- * What the request pipeline (handler.ts) passes between its stages. The behaviour modules
+ * What the request pipeline (server/) passes between its stages. The behaviour modules
  * (replay.ts, state.ts, templating.ts, tokens.ts, latency.ts, session.ts) work on these.
  */
 import type { OperationData } from './types';
@@ -27,6 +27,8 @@ export interface MockRequest {
   session: string;
   /** the file parts of a multipart body, in order (their bytes are in `body` as binary strings) */
   uploads?: UploadedFile[];
+  /** where tokens issued while answering (templates, token endpoint) are registered: the handler's store */
+  tokens?: TokenSink;
 }
 
 /** What a server learns about an uploaded file besides its bytes. */
@@ -56,4 +58,9 @@ export interface MockResponse {
 export interface OperationContext {
   op: OperationData;
   request: MockRequest;
+}
+
+/** Where an issued token is registered: the handler's store (`MockRequest.tokens`); may be asynchronous. */
+export interface TokenSink {
+  registerToken(token: string, lifetimeS?: number): void | Promise<void>;
 }

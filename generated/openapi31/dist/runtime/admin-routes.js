@@ -3,11 +3,10 @@
 Object.defineProperty(exports, "__esModule", { value: true });
 exports.builtinAdminResponse = builtinAdminResponse;
 exports.unknownAdminResponse = unknownAdminResponse;
-const journal_1 = require("./journal");
 const params_1 = require("./params");
 const problem_1 = require("./core/problem");
 const respond_1 = require("./respond");
-const session_1 = require("./session");
+const maybe_1 = require("./store/maybe");
 /** The path the endpoints above are matched on (case-insensitive, one trailing slash tolerated, as in Express). */
 function adminRoute(path) {
     const lower = path.toLowerCase();
@@ -15,9 +14,9 @@ function adminRoute(path) {
 }
 /**
  * The answer of a built-in endpoint; undefined when `request` is for none of them (another admin
- * path, or another method).
+ * path, or another method). The journal and reset are the handler's `store`'s.
  */
-function builtinAdminResponse(request, manifest, routes) {
+function builtinAdminResponse(request, manifest, routes, store) {
     const route = adminRoute(request.path);
     const get = request.method === 'GET' || request.method === 'HEAD';
     if (route === '/__mockgen/health' && get) {
@@ -37,19 +36,15 @@ function builtinAdminResponse(request, manifest, routes) {
     }
     if (route === '/__mockgen/requests' && get) {
         const session = queryValue(request.search, 'session');
-        return json(200, (0, journal_1.getJournal)(session === undefined ? undefined : { session }));
+        return (0, maybe_1.then)(store.journal(session === undefined ? undefined : { session }), (entries) => json(200, entries));
     }
     if (route === '/__mockgen/requests' && request.method === 'DELETE') {
-        (0, journal_1.clearJournal)();
-        return (0, respond_1.toWire)({ status: 204, headers: {}, source: 'admin' });
+        return (0, maybe_1.then)(store.clearJournal(), () => (0, respond_1.toWire)({ status: 204, headers: {}, source: 'admin' }));
     }
     if (route === '/__mockgen/reset' && request.method === 'POST') {
         const header = request.headers['x-mockgen-session'];
         const session = queryValue(request.search, 'session') ?? (typeof header === 'string' ? header : undefined);
-        (0, session_1.resetSessions)(session);
-        if (session === undefined)
-            (0, journal_1.clearJournal)();
-        return json(200, { status: 'reset', session: session ?? null });
+        return (0, maybe_1.then)(store.reset(session), () => json(200, { status: 'reset', session: session ?? null }));
     }
     return undefined;
 }

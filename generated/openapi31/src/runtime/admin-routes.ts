@@ -16,11 +16,11 @@
  * (admin.ts), which sees these endpoints there too.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { clearJournal, getJournal } from './journal';
 import { parseQuery } from './params';
 import { problem } from './core/problem';
 import { toWire, type WireResponse } from './respond';
-import { resetSessions } from './session';
+import { then, type MaybePromise } from './store/maybe';
+import type { StateStore } from './store/state-store';
 import type { Manifest, RouteEntry } from './core/types';
 
 export interface AdminRequest {
@@ -41,13 +41,14 @@ function adminRoute(path: string): string {
 
 /**
  * The answer of a built-in endpoint; undefined when `request` is for none of them (another admin
- * path, or another method).
+ * path, or another method). The journal and reset are the handler's `store`'s.
  */
 export function builtinAdminResponse(
   request: AdminRequest,
   manifest: Manifest,
   routes: RouteEntry[],
-): WireResponse | undefined {
+  store: StateStore,
+): MaybePromise<WireResponse | undefined> {
   const route = adminRoute(request.path);
   const get = request.method === 'GET' || request.method === 'HEAD';
   if (route === '/__mockgen/health' && get) {
@@ -70,19 +71,18 @@ export function builtinAdminResponse(
   }
   if (route === '/__mockgen/requests' && get) {
     const session = queryValue(request.search, 'session');
-    return json(200, getJournal(session === undefined ? undefined : { session }));
+    return then(store.journal(session === undefined ? undefined : { session }), (entries) =>
+      json(200, entries),
+    );
   }
   if (route === '/__mockgen/requests' && request.method === 'DELETE') {
-    clearJournal();
-    return toWire({ status: 204, headers: {}, source: 'admin' });
+    return then(store.clearJournal(), () => toWire({ status: 204, headers: {}, source: 'admin' }));
   }
   if (route === '/__mockgen/reset' && request.method === 'POST') {
     const header = request.headers['x-mockgen-session'];
     const session =
       queryValue(request.search, 'session') ?? (typeof header === 'string' ? header : undefined);
-    resetSessions(session);
-    if (session === undefined) clearJournal();
-    return json(200, { status: 'reset', session: session ?? null });
+    return then(store.reset(session), () => json(200, { status: 'reset', session: session ?? null }));
   }
   return undefined;
 }

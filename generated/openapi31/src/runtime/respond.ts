@@ -25,6 +25,19 @@ export interface ResponseChoice {
   status: number;
 }
 
+/**
+ * The answer of a stateful resource (resources/): `body` as `mediaType`, no body for 204 / 304 or
+ * without a media type.
+ */
+export function stateResponse(status: number, body: unknown, mediaType: string | undefined): MockResponse {
+  const response: MockResponse = { status, headers: {}, source: 'state' };
+  if (mediaType !== undefined && status !== 204 && status !== 304) {
+    response.mediaType = mediaType;
+    response.body = body;
+  }
+  return response;
+}
+
 /** What goes on the wire: status, flat header list (`[name, value, name, value...]`), body bytes. */
 export interface WireResponse {
   status: number;
@@ -36,7 +49,7 @@ export interface WireResponse {
    */
   body?: Buffer | string;
   source: string;
-  /** the body is a server-sent event stream (sent event by event, `writeEvents` in handler.ts) */
+  /** the body is a server-sent event stream (sent event by event, `writeEvents` in server/write.ts) */
   events?: boolean;
 }
 

@@ -4,7 +4,7 @@
  * ('' = the default session); sessions are isolated from each other: each has its own resource
  * store and its own position in every recorded sequence. Sessions are created on first use and
  * bounded (least recently used evicted first) so a client inventing session names cannot exhaust
- * memory.
+ * memory. They belong to a store (store/memory-store.ts), never to the process.
  */
 
 /** One stored resource with the parent path parameters it was created under. */
@@ -52,53 +52,51 @@ export interface SessionState {
 }
 
 const DEFAULT_SESSION_LIMIT = 1000;
-const sessions = new Map<string, SessionState>();
-/** the most recently used session: already last in the LRU order */
-let latest: SessionState | undefined;
-let sessionLimit: number | undefined;
 
-function limit(): number {
-  if (sessionLimit === undefined) {
-    const parsed = Number(process.env.MOCKGEN_SESSION_LIMIT);
-    sessionLimit = Number.isInteger(parsed) && parsed > 0 ? parsed : DEFAULT_SESSION_LIMIT;
-  }
-  return sessionLimit;
+/** MOCKGEN_SESSION_LIMIT, else 1000. */
+export function sessionLimitFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const parsed = Number(env.MOCKGEN_SESSION_LIMIT);
+  return Number.isInteger(parsed) && parsed > 0 ? parsed : DEFAULT_SESSION_LIMIT;
 }
 
-/** The session named `name` ('' = default), created empty on first use. */
-export function getSession(name: string): SessionState {
-  if (latest?.name === name && sessions.get(name) === latest) return latest;
-  let session = sessions.get(name);
-  if (session) {
-    // refresh its place in the LRU order (Map iteration order = insertion order)
-    sessions.delete(name);
-    sessions.set(name, session);
-    latest = session;
+/** The sessions of one store, bounded: the least recently used is evicted first. */
+export class Sessions {
+  private readonly sessions = new Map<string, SessionState>();
+  /** the most recently used session: already last in the LRU order */
+  private latest: SessionState | undefined;
+
+  constructor(private readonly limit: number = sessionLimitFromEnv()) {}
+
+  /** The session named `name` ('' = default), created empty on first use. */
+  get(name: string): SessionState {
+    const latest = this.latest;
+    if (latest?.name === name && this.sessions.get(name) === latest) return latest;
+    let session = this.sessions.get(name);
+    if (session) {
+      // refresh its place in the LRU order (Map iteration order = insertion order)
+      this.sessions.delete(name);
+      this.sessions.set(name, session);
+      this.latest = session;
+      return session;
+    }
+    session = { name, resources: new Map(), sequences: new Map(), createdAt: Date.now() };
+    this.sessions.set(name, session);
+    this.latest = session;
+    while (this.sessions.size > this.limit) {
+      const oldest = this.sessions.keys().next().value as string;
+      this.sessions.delete(oldest);
+    }
     return session;
   }
-  session = { name, resources: new Map(), sequences: new Map(), createdAt: Date.now() };
-  sessions.set(name, session);
-  latest = session;
-  const max = limit();
-  while (sessions.size > max) {
-    const oldest = sessions.keys().next().value as string;
-    sessions.delete(oldest);
+
+  /** Forgets every session, or only `name`: stores go back to their seed, sequences to their start. */
+  reset(name?: string): void {
+    if (name === undefined) this.sessions.clear();
+    else this.sessions.delete(name);
   }
-  return session;
-}
 
-/** Forgets every session, or only `name`: stores go back to their seed, sequences to their start. */
-export function resetSessions(name?: string): void {
-  if (name === undefined) sessions.clear();
-  else sessions.delete(name);
-}
-
-/** Names of the live sessions, least recently used first (for the admin API). */
-export function sessionNames(): string[] {
-  return [...sessions.keys()];
-}
-
-/** Overrides MOCKGEN_SESSION_LIMIT (tests); `undefined` re-reads the environment. */
-export function setSessionLimit(max: number | undefined): void {
-  sessionLimit = max;
+  /** Names of the live sessions, least recently used first (for the admin API). */
+  names(): string[] {
+    return [...this.sessions.keys()];
+  }
 }

@@ -16,7 +16,7 @@ const admin_routes_1 = require("./admin-routes");
 const problem_1 = require("./core/problem");
 const respond_1 = require("./respond");
 function createAdminApp(options) {
-    const { manifest, routes } = options;
+    const { manifest, routes, store } = options;
     const app = (0, express_1.default)();
     app.disable('x-powered-by');
     app.disable('etag');
@@ -28,11 +28,17 @@ function createAdminApp(options) {
             path: q < 0 ? url : url.slice(0, q),
             search: q < 0 ? '' : url.slice(q + 1),
             headers: req.headers,
-        }, manifest, routes);
-        if (wire)
-            sendWire(res, wire);
+        }, manifest, routes, store);
+        const answer = (built) => {
+            if (built)
+                sendWire(res, built);
+            else
+                next();
+        };
+        if (wire instanceof Promise)
+            wire.then(answer, next);
         else
-            next();
+            answer(wire);
     });
     options.extend?.(app);
     app.use((req, res) => {

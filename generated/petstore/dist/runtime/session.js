@@ -5,59 +5,58 @@
  * ('' = the default session); sessions are isolated from each other: each has its own resource
  * store and its own position in every recorded sequence. Sessions are created on first use and
  * bounded (least recently used evicted first) so a client inventing session names cannot exhaust
- * memory.
+ * memory. They belong to a store (store/memory-store.ts), never to the process.
  */
 Object.defineProperty(exports, "__esModule", { value: true });
-exports.getSession = getSession;
-exports.resetSessions = resetSessions;
-exports.sessionNames = sessionNames;
-exports.setSessionLimit = setSessionLimit;
+exports.Sessions = void 0;
+exports.sessionLimitFromEnv = sessionLimitFromEnv;
 const DEFAULT_SESSION_LIMIT = 1000;
-const sessions = new Map();
-/** the most recently used session: already last in the LRU order */
-let latest;
-let sessionLimit;
-function limit() {
-    if (sessionLimit === undefined) {
-        const parsed = Number(process.env.MOCKGEN_SESSION_LIMIT);
-        sessionLimit = Number.isInteger(parsed) && parsed > 0 ? parsed : DEFAULT_SESSION_LIMIT;
-    }
-    return sessionLimit;
+/** MOCKGEN_SESSION_LIMIT, else 1000. */
+function sessionLimitFromEnv(env = process.env) {
+    const parsed = Number(env.MOCKGEN_SESSION_LIMIT);
+    return Number.isInteger(parsed) && parsed > 0 ? parsed : DEFAULT_SESSION_LIMIT;
 }
-/** The session named `name` ('' = default), created empty on first use. */
-function getSession(name) {
-    if (latest?.name === name && sessions.get(name) === latest)
-        return latest;
-    let session = sessions.get(name);
-    if (session) {
-        // refresh its place in the LRU order (Map iteration order = insertion order)
-        sessions.delete(name);
-        sessions.set(name, session);
-        latest = session;
+/** The sessions of one store, bounded: the least recently used is evicted first. */
+class Sessions {
+    limit;
+    sessions = new Map();
+    /** the most recently used session: already last in the LRU order */
+    latest;
+    constructor(limit = sessionLimitFromEnv()) {
+        this.limit = limit;
+    }
+    /** The session named `name` ('' = default), created empty on first use. */
+    get(name) {
+        const latest = this.latest;
+        if (latest?.name === name && this.sessions.get(name) === latest)
+            return latest;
+        let session = this.sessions.get(name);
+        if (session) {
+            // refresh its place in the LRU order (Map iteration order = insertion order)
+            this.sessions.delete(name);
+            this.sessions.set(name, session);
+            this.latest = session;
+            return session;
+        }
+        session = { name, resources: new Map(), sequences: new Map(), createdAt: Date.now() };
+        this.sessions.set(name, session);
+        this.latest = session;
+        while (this.sessions.size > this.limit) {
+            const oldest = this.sessions.keys().next().value;
+            this.sessions.delete(oldest);
+        }
         return session;
     }
-    session = { name, resources: new Map(), sequences: new Map(), createdAt: Date.now() };
-    sessions.set(name, session);
-    latest = session;
-    const max = limit();
-    while (sessions.size > max) {
-        const oldest = sessions.keys().next().value;
-        sessions.delete(oldest);
+    /** Forgets every session, or only `name`: stores go back to their seed, sequences to their start. */
+    reset(name) {
+        if (name === undefined)
+            this.sessions.clear();
+        else
+            this.sessions.delete(name);
     }
-    return session;
+    /** Names of the live sessions, least recently used first (for the admin API). */
+    names() {
+        return [...this.sessions.keys()];
+    }
 }
-/** Forgets every session, or only `name`: stores go back to their seed, sequences to their start. */
-function resetSessions(name) {
-    if (name === undefined)
-        sessions.clear();
-    else
-        sessions.delete(name);
-}
-/** Names of the live sessions, least recently used first (for the admin API). */
-function sessionNames() {
-    return [...sessions.keys()];
-}
-/** Overrides MOCKGEN_SESSION_LIMIT (tests); `undefined` re-reads the environment. */
-function setSessionLimit(max) {
-    sessionLimit = max;
-}
+exports.Sessions = Sessions;

@@ -3,11 +3,17 @@
 Object.defineProperty(exports, "__esModule", { value: true });
 exports.tokenRequestParams = tokenRequestParams;
 exports.handleTokenEndpoint = handleTokenEndpoint;
-/** The OAuth2 token endpoint (RFC 6749 §4/§5) for operations with `issuesTokens`. */
+/**
+ * The OAuth2 token endpoint (RFC 6749 §4/§5) for operations with `issuesTokens`: fresh tokens
+ * shaped like the recorded or documented ones (tokens.ts), registered in the handler's store.
+ */
 const node_crypto_1 = require("node:crypto");
 const json_1 = require("./core/json");
+const maybe_1 = require("./store/maybe");
 const templating_1 = require("./templating");
 const tokens_1 = require("./tokens");
+// ---------------------------------------------------------------------------------------------
+// OAuth2 token endpoint
 const TOKEN_FIELDS = ['access_token', 'refresh_token', 'id_token', 'accessToken', 'refreshToken', 'idToken'];
 const KNOWN_GRANTS = new Set(['client_credentials', 'password', 'refresh_token', 'authorization_code']);
 const DEFAULT_LIFETIME_S = 3600;
@@ -124,17 +130,18 @@ function basicClientId(request) {
     return decodeURIComponent(colon === -1 ? decoded : decoded.slice(0, colon));
 }
 /** Replaces a token with a fresh one of the same kind: a JWT stays a JWT, an opaque token keeps its shape. */
-function freshToken(old, lifetimeS, manifest) {
+function freshToken(old, lifetimeS, manifest, store) {
     const jwt = (0, tokens_1.decodeJwt)(old);
     if (jwt)
         return (0, tokens_1.issueJwt)(jwt.payload, lifetimeS ?? 30 * 24 * 3600, manifest);
-    return (0, tokens_1.issueOpaque)(old, lifetimeS);
+    return (0, tokens_1.issueOpaque)(old, lifetimeS, store);
 }
 /**
  * Answers a token request for an operation with `issuesTokens`; undefined for other operations.
  * Errors follow RFC 6749 §5.2 (`invalid_request`, `invalid_grant`, `unsupported_grant_type`).
+ * Issued opaque tokens are registered in `store`; a refresh token is looked up there.
  */
-function handleTokenEndpoint(op, request, manifest, _session) {
+function handleTokenEndpoint(op, request, manifest, store) {
     if (!op.issuesTokens)
         return undefined;
     const params = tokenRequestParams(request);
@@ -154,16 +161,22 @@ function handleTokenEndpoint(op, request, manifest, _session) {
         const refresh = params.refresh_token;
         if (!refresh)
             return oauthError(400, 'invalid_request', 'The refresh_token grant requires refresh_token.');
-        const state = (0, tokens_1.verifyToken)(refresh, manifest);
-        if (state === 'expired')
-            return oauthError(400, 'invalid_grant', 'The refresh token has expired.');
-        if (state === 'unknown' && !recordedRefreshTokens(op).has(refresh)) {
-            return oauthError(400, 'invalid_grant', 'The refresh token is invalid or was not issued by this server.');
-        }
+        return (0, maybe_1.then)((0, tokens_1.verifyToken)(refresh, manifest, store), (state) => {
+            if (state === 'expired')
+                return oauthError(400, 'invalid_grant', 'The refresh token has expired.');
+            if (state === 'unknown' && !recordedRefreshTokens(op).has(refresh)) {
+                return oauthError(400, 'invalid_grant', 'The refresh token is invalid or was not issued by this server.');
+            }
+            return issueTokens(op, request, manifest, store, params, grant);
+        });
     }
+    return issueTokens(op, request, manifest, store, params, grant);
+}
+/** The token response of a valid token request. */
+function issueTokens(op, request, manifest, store, params, grant) {
     const shape = tokenShape(op, grant);
     if (!shape)
-        return defaultTokenResponse(grant, params, request, manifest);
+        return defaultTokenResponse(grant, params, request, manifest, store);
     const rendered = (0, templating_1.render)(shape.body, request, manifest);
     const body = (0, json_1.isRecord)(rendered) ? rendered : {};
     const recordedExpiry = Number(body.expires_in ?? body.expiresIn);
@@ -177,7 +190,7 @@ function handleTokenEndpoint(op, request, manifest, _session) {
         if (typeof old !== 'string')
             continue;
         const isRefresh = field === 'refresh_token' || field === 'refreshToken';
-        body[field] = freshToken(old, isRefresh ? refreshLifetimeS : lifetimeS, manifest);
+        body[field] = freshToken(old, isRefresh ? refreshLifetimeS : lifetimeS, manifest, store);
     }
     return {
         status: shape.status,
@@ -188,7 +201,7 @@ function handleTokenEndpoint(op, request, manifest, _session) {
     };
 }
 /** RFC 6749 §5.1 response when nothing was recorded or documented: a mock-signed JWT access token. */
-function defaultTokenResponse(grant, params, request, manifest) {
+function defaultTokenResponse(grant, params, request, manifest, store) {
     const subject = params.username ?? params.client_id ?? basicClientId(request) ?? 'mockgen-client';
     const claims = { sub: subject, jti: (0, node_crypto_1.randomUUID)() };
     if (params.scope)
@@ -200,7 +213,7 @@ function defaultTokenResponse(grant, params, request, manifest) {
     };
     // client_credentials gets no refresh token (RFC 6749 §4.4.3)
     if (grant !== 'client_credentials')
-        body.refresh_token = (0, tokens_1.issueOpaque)('rt_' + 'aZ9'.repeat(14));
+        body.refresh_token = (0, tokens_1.issueOpaque)('rt_' + 'aZ9'.repeat(14), undefined, store);
     if (params.scope)
         body.scope = params.scope;
     return {

@@ -10,16 +10,19 @@ import type { Request, Response, NextFunction } from 'express';
 import { builtinAdminResponse, unknownAdminResponse } from './admin-routes';
 import { problem } from './core/problem';
 import { toWire, type WireResponse } from './respond';
+import type { StateStore } from './store/state-store';
 import type { Manifest, RouteEntry } from './core/types';
 
 export interface AdminOptions {
   manifest: Manifest;
   routes: RouteEntry[];
+  /** the handler's state: the journal and reset endpoints answer from it */
+  store: StateStore;
   extend?: (app: express.Express) => void;
 }
 
 export function createAdminApp(options: AdminOptions): express.Express {
-  const { manifest, routes } = options;
+  const { manifest, routes, store } = options;
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
@@ -36,9 +39,14 @@ export function createAdminApp(options: AdminOptions): express.Express {
       },
       manifest,
       routes,
+      store,
     );
-    if (wire) sendWire(res, wire);
-    else next();
+    const answer = (built: WireResponse | undefined): void => {
+      if (built) sendWire(res, built);
+      else next();
+    };
+    if (wire instanceof Promise) wire.then(answer, next);
+    else answer(wire);
   });
 
   options.extend?.(app);

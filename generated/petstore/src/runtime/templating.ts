@@ -75,9 +75,9 @@ hb.registerHelper('jwt', (...args: unknown[]) => {
 });
 
 hb.registerHelper('opaque', (...args: unknown[]) => {
-  mockData(args);
+  const data = mockData(args);
   const [shape] = params(args);
-  return issueOpaque(typeof shape === 'string' ? shape : String(shape ?? ''));
+  return issueOpaque(typeof shape === 'string' ? shape : String(shape ?? ''), undefined, data.request.tokens);
 });
 
 hb.registerHelper('uuid', (...args: unknown[]) => {

@@ -7,24 +7,17 @@
  *
  * Recording sits on every request's path, so it allocates nothing: the ring is a set of columns
  * (one array per field), and entries are built, with their ISO time, only when the journal is read.
+ * A journal belongs to a store (store/memory-store.ts), never to the process.
  */
 Object.defineProperty(exports, "__esModule", { value: true });
-exports.recordRequestAt = recordRequestAt;
-exports.recordRequest = recordRequest;
-exports.recordFields = recordFields;
-exports.getJournal = getJournal;
-exports.clearJournal = clearJournal;
-exports.setJournalLimit = setJournalLimit;
+exports.Journal = void 0;
+exports.journalLimitFromEnv = journalLimitFromEnv;
 const DEFAULT_LIMIT = 10_000;
-let capacity;
-let ring;
-function journalLimit() {
-    if (capacity === undefined) {
-        const raw = process.env.MOCKGEN_JOURNAL_LIMIT;
-        const parsed = raw === undefined || raw.trim() === '' ? NaN : Number(raw);
-        capacity = Number.isInteger(parsed) && parsed >= 0 ? parsed : DEFAULT_LIMIT;
-    }
-    return capacity;
+/** MOCKGEN_JOURNAL_LIMIT, else 10,000 (0 disables the journal). */
+function journalLimitFromEnv(env = process.env) {
+    const raw = env.MOCKGEN_JOURNAL_LIMIT;
+    const parsed = raw === undefined || raw.trim() === '' ? NaN : Number(raw);
+    return Number.isInteger(parsed) && parsed >= 0 ? parsed : DEFAULT_LIMIT;
 }
 function newRing(size) {
     return {
@@ -41,33 +34,58 @@ function newRing(size) {
         source: new Array(size).fill(''),
     };
 }
-/** Records a request received at `timeMs` (ms since the epoch). */
-function recordRequestAt(timeMs, entry) {
-    recordFields(timeMs, entry.session, entry.method, entry.url, entry.operationId, entry.status, entry.source, entry.durationMs);
+/** One store's journal: the ring, allocated on the first entry. */
+class Journal {
+    capacity;
+    ring;
+    constructor(capacity = journalLimitFromEnv()) {
+        this.capacity = capacity;
+    }
+    /** Records a request received at `timeMs` (ms since the epoch). */
+    recordAt(timeMs, entry) {
+        this.record(timeMs, entry.session, entry.method, entry.url, entry.operationId, entry.status, entry.source, entry.durationMs);
+    }
+    /** The allocation-free form of recordAt, for the request path. */
+    record(timeMs, session, method, url, operationId, status, source, durationMs) {
+        const max = this.capacity;
+        if (max === 0)
+            return;
+        let ring = this.ring;
+        if (ring === undefined)
+            ring = this.ring = newRing(max);
+        const at = ring.next;
+        ring.timeMs[at] = timeMs;
+        ring.session[at] = session;
+        ring.method[at] = method;
+        ring.url[at] = url;
+        ring.operationId[at] = operationId;
+        ring.status[at] = status;
+        ring.source[at] = source;
+        ring.durationMs[at] = durationMs;
+        ring.next = at + 1 === max ? 0 : at + 1;
+        if (ring.size < max)
+            ring.size++;
+    }
+    /** Entries oldest first, optionally only those of one session. Returns copies. */
+    entries(filter) {
+        const r = this.ring;
+        if (!r)
+            return [];
+        const session = filter?.session;
+        const out = [];
+        const first = r.size < r.capacity ? 0 : r.next;
+        for (let i = 0; i < r.size; i++) {
+            const at = (first + i) % r.capacity;
+            if (session === undefined || r.session[at] === session)
+                out.push(entryAt(r, at));
+        }
+        return out;
+    }
+    clear() {
+        this.ring = undefined;
+    }
 }
-function recordRequest(entry) {
-    recordRequestAt(Date.parse(entry.time), entry);
-}
-/** The allocation-free form of recordRequestAt, for the request path. */
-function recordFields(timeMs, session, method, url, operationId, status, source, durationMs) {
-    const max = journalLimit();
-    if (max === 0)
-        return;
-    if (ring === undefined || ring.capacity !== max)
-        ring = newRing(max);
-    const at = ring.next;
-    ring.timeMs[at] = timeMs;
-    ring.session[at] = session;
-    ring.method[at] = method;
-    ring.url[at] = url;
-    ring.operationId[at] = operationId;
-    ring.status[at] = status;
-    ring.source[at] = source;
-    ring.durationMs[at] = durationMs;
-    ring.next = at + 1 === max ? 0 : at + 1;
-    if (ring.size < max)
-        ring.size++;
-}
+exports.Journal = Journal;
 function entryAt(r, at) {
     const entry = {
         time: new Date(r.timeMs[at]).toISOString(),
@@ -82,27 +100,4 @@ function entryAt(r, at) {
     if (operationId !== undefined)
         entry.operationId = operationId;
     return entry;
-}
-/** Entries oldest first, optionally only those of one session. Returns copies. */
-function getJournal(filter) {
-    const r = ring;
-    if (!r)
-        return [];
-    const session = filter?.session;
-    const out = [];
-    const first = r.size < r.capacity ? 0 : r.next;
-    for (let i = 0; i < r.size; i++) {
-        const at = (first + i) % r.capacity;
-        if (session === undefined || r.session[at] === session)
-            out.push(entryAt(r, at));
-    }
-    return out;
-}
-function clearJournal() {
-    ring = undefined;
-}
-/** Overrides MOCKGEN_JOURNAL_LIMIT (tests); clears the journal. `undefined` re-reads the environment. */
-function setJournalLimit(max) {
-    capacity = max;
-    clearJournal();
 }

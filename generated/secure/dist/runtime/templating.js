@@ -66,9 +66,9 @@ hb.registerHelper('jwt', (...args) => {
     return (0, tokens_1.issueJwt)(payload, Number.isFinite(lifetimeS) && lifetimeS > 0 ? lifetimeS : 3600, data.manifest);
 });
 hb.registerHelper('opaque', (...args) => {
-    mockData(args);
+    const data = mockData(args);
     const [shape] = params(args);
-    return (0, tokens_1.issueOpaque)(typeof shape === 'string' ? shape : String(shape ?? ''));
+    return (0, tokens_1.issueOpaque)(typeof shape === 'string' ? shape : String(shape ?? ''), undefined, data.request.tokens);
 });
 hb.registerHelper('uuid', (...args) => {
     mockData(args);

@@ -37,7 +37,8 @@ Object.defineProperty(exports, "__esModule", { value: true });
 exports.createMockHandler = void 0;
 exports.startServer = startServer;
 /**
- * The mock's HTTP server: a plain `node:http` server around the request pipeline (handler.ts).
+ * The mock's HTTP server: a plain `node:http` server around the request pipeline (server/: route →
+ * read → security → validate → select → latency → write).
  * Malformed requests the HTTP parser rejects (bad request line, unknown method, oversized headers)
  * are answered 400/431 and the connection closed; the process keeps serving.
  */
@@ -74,6 +75,7 @@ async function startServer(options) {
     let closing;
     return {
         server,
+        handler,
         port,
         close() {
             closing ??= new Promise((resolve) => {

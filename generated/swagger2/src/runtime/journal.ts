@@ -6,6 +6,7 @@
  *
  * Recording sits on every request's path, so it allocates nothing: the ring is a set of columns
  * (one array per field), and entries are built, with their ISO time, only when the journal is read.
+ * A journal belongs to a store (store/memory-store.ts), never to the process.
  */
 
 export interface JournalEntry {
@@ -39,16 +40,11 @@ interface Ring {
   source: string[];
 }
 
-let capacity: number | undefined;
-let ring: Ring | undefined;
-
-function journalLimit(): number {
-  if (capacity === undefined) {
-    const raw = process.env.MOCKGEN_JOURNAL_LIMIT;
-    const parsed = raw === undefined || raw.trim() === '' ? NaN : Number(raw);
-    capacity = Number.isInteger(parsed) && parsed >= 0 ? parsed : DEFAULT_LIMIT;
-  }
-  return capacity;
+/** MOCKGEN_JOURNAL_LIMIT, else 10,000 (0 disables the journal). */
+export function journalLimitFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.MOCKGEN_JOURNAL_LIMIT;
+  const parsed = raw === undefined || raw.trim() === '' ? NaN : Number(raw);
+  return Number.isInteger(parsed) && parsed >= 0 ? parsed : DEFAULT_LIMIT;
 }
 
 function newRing(size: number): Ring {
@@ -67,49 +63,71 @@ function newRing(size: number): Ring {
   };
 }
 
-/** Records a request received at `timeMs` (ms since the epoch). */
-export function recordRequestAt(timeMs: number, entry: Omit<JournalEntry, 'time'>): void {
-  recordFields(
-    timeMs,
-    entry.session,
-    entry.method,
-    entry.url,
-    entry.operationId,
-    entry.status,
-    entry.source,
-    entry.durationMs,
-  );
-}
+/** One store's journal: the ring, allocated on the first entry. */
+export class Journal {
+  private ring: Ring | undefined;
 
-export function recordRequest(entry: JournalEntry): void {
-  recordRequestAt(Date.parse(entry.time), entry);
-}
+  constructor(private readonly capacity: number = journalLimitFromEnv()) {}
 
-/** The allocation-free form of recordRequestAt, for the request path. */
-export function recordFields(
-  timeMs: number,
-  session: string,
-  method: string,
-  url: string,
-  operationId: string | undefined,
-  status: number,
-  source: string,
-  durationMs: number,
-): void {
-  const max = journalLimit();
-  if (max === 0) return;
-  if (ring === undefined || ring.capacity !== max) ring = newRing(max);
-  const at = ring.next;
-  ring.timeMs[at] = timeMs;
-  ring.session[at] = session;
-  ring.method[at] = method;
-  ring.url[at] = url;
-  ring.operationId[at] = operationId;
-  ring.status[at] = status;
-  ring.source[at] = source;
-  ring.durationMs[at] = durationMs;
-  ring.next = at + 1 === max ? 0 : at + 1;
-  if (ring.size < max) ring.size++;
+  /** Records a request received at `timeMs` (ms since the epoch). */
+  recordAt(timeMs: number, entry: Omit<JournalEntry, 'time'>): void {
+    this.record(
+      timeMs,
+      entry.session,
+      entry.method,
+      entry.url,
+      entry.operationId,
+      entry.status,
+      entry.source,
+      entry.durationMs,
+    );
+  }
+
+  /** The allocation-free form of recordAt, for the request path. */
+  record(
+    timeMs: number,
+    session: string,
+    method: string,
+    url: string,
+    operationId: string | undefined,
+    status: number,
+    source: string,
+    durationMs: number,
+  ): void {
+    const max = this.capacity;
+    if (max === 0) return;
+    let ring = this.ring;
+    if (ring === undefined) ring = this.ring = newRing(max);
+    const at = ring.next;
+    ring.timeMs[at] = timeMs;
+    ring.session[at] = session;
+    ring.method[at] = method;
+    ring.url[at] = url;
+    ring.operationId[at] = operationId;
+    ring.status[at] = status;
+    ring.source[at] = source;
+    ring.durationMs[at] = durationMs;
+    ring.next = at + 1 === max ? 0 : at + 1;
+    if (ring.size < max) ring.size++;
+  }
+
+  /** Entries oldest first, optionally only those of one session. Returns copies. */
+  entries(filter?: { session?: string }): JournalEntry[] {
+    const r = this.ring;
+    if (!r) return [];
+    const session = filter?.session;
+    const out: JournalEntry[] = [];
+    const first = r.size < r.capacity ? 0 : r.next;
+    for (let i = 0; i < r.size; i++) {
+      const at = (first + i) % r.capacity;
+      if (session === undefined || r.session[at] === session) out.push(entryAt(r, at));
+    }
+    return out;
+  }
+
+  clear(): void {
+    this.ring = undefined;
+  }
 }
 
 function entryAt(r: Ring, at: number): JournalEntry {
@@ -125,28 +143,4 @@ function entryAt(r: Ring, at: number): JournalEntry {
   const operationId = r.operationId[at];
   if (operationId !== undefined) entry.operationId = operationId;
   return entry;
-}
-
-/** Entries oldest first, optionally only those of one session. Returns copies. */
-export function getJournal(filter?: { session?: string }): JournalEntry[] {
-  const r = ring;
-  if (!r) return [];
-  const session = filter?.session;
-  const out: JournalEntry[] = [];
-  const first = r.size < r.capacity ? 0 : r.next;
-  for (let i = 0; i < r.size; i++) {
-    const at = (first + i) % r.capacity;
-    if (session === undefined || r.session[at] === session) out.push(entryAt(r, at));
-  }
-  return out;
-}
-
-export function clearJournal(): void {
-  ring = undefined;
-}
-
-/** Overrides MOCKGEN_JOURNAL_LIMIT (tests); clears the journal. `undefined` re-reads the environment. */
-export function setJournalLimit(max: number | undefined): void {
-  capacity = max;
-  clearJournal();
 }
