@@ -77,7 +77,7 @@ export async function startLiveMock(options: LiveMockOptions): Promise<LiveMock>
         dataDir,
         routes: first.routes,
         env: options.env,
-        store: new MemoryStore({ tokens }),
+        store: new MemoryStore({ tokens, env: options.env }),
       }),
     };
   } catch (err) {
@@ -102,7 +102,7 @@ export async function startLiveMock(options: LiveMockOptions): Promise<LiveMock>
     const dataDir = writeData(workDir, generation, next.files);
     // a new store is what POST /__mockgen/reset does: stores back to their seed, sequences to their
     // start, an empty journal; tokens the mock issued stay valid, so a signed-in client stays signed in
-    const store = new MemoryStore({ tokens });
+    const store = new MemoryStore({ tokens, env: options.env });
     const handler = createMockHandler({ dataDir, routes: next.routes, env: options.env, store });
     current = { version: next.version, handler };
     const timer = setTimeout(() => {

@@ -15,6 +15,9 @@ export function resourceStore(session: SessionState, spec: ResourceSpec): Resour
       diverged: new Set(),
       created: 0,
       version: 0,
+      live: 0,
+      limit: session.resourceLimit,
+      evicted: 0,
     };
     // seed resources come first in every list
     store.items.set(SEED_PARENT, new Map());

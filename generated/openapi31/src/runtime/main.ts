@@ -60,17 +60,25 @@ async function main(argv: string[]): Promise<void> {
   // `require`d at run time: routes.ts exists only in the emitted project, and this file is also
   // type-checked inside mockgen itself, where there is no `../routes` to resolve
   const routes = loadRoutes(__dirname);
-  let running: RunningServer;
+  // before listening: a signal that comes while the server starts must not kill it uncleanly
+  const server: { running?: RunningServer } = {};
+  stopOnSignals(server);
   try {
-    running = await startServer({ dataDir, routes, port, host, extend: loadExtension(), log: options.log });
+    server.running = await startServer({
+      dataDir,
+      routes,
+      port,
+      host,
+      extend: loadExtension(),
+      log: options.log,
+    });
   } catch (err) {
     const syscall = (err as NodeJS.ErrnoException)?.syscall;
     throw syscall === 'listen' || syscall === 'getaddrinfo' ? listenFailure(err, host, port) : err;
   }
   process.stdout.write(
-    `mockgen: ${manifest.title ?? 'mock'} listening on http://${urlHost(host)}:${running.port}${manifest.basePath ?? ''} (${routes.length} operations)\n`,
+    `mockgen: ${manifest.title ?? 'mock'} listening on http://${urlHost(host)}:${server.running.port}${manifest.basePath ?? ''} (${routes.length} operations)\n`,
   );
-  stopOnSignals(running);
 }
 
 /**
@@ -79,7 +87,7 @@ async function main(argv: string[]): Promise<void> {
  * whole process group and npm forwards its own copy to the child): a repeat within 500 ms is that
  * one keypress, not an impatient second.
  */
-function stopOnSignals(running: RunningServer): void {
+function stopOnSignals(server: { running?: RunningServer }): void {
   let stoppingSince: number | undefined;
   const stop = (why: string, signal?: NodeJS.Signals): void => {
     if (stoppingSince !== undefined) {
@@ -89,7 +97,8 @@ function stopOnSignals(running: RunningServer): void {
     }
     stoppingSince = Date.now();
     process.stdout.write(`mockgen: ${why}, closing\n`);
-    running.close().then(
+    if (!server.running) process.exit(0);
+    server.running.close().then(
       () => process.exit(0),
       () => process.exit(1),
     );

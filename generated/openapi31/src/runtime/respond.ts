@@ -330,6 +330,9 @@ export function headerText(value: unknown): string | undefined {
  * percent-encoded as UTF-8. RFC 9110 leaves bytes above 0x7f to each client's guess, and node:http
  * writes a head sent together with a string body as UTF-8, not latin1.
  */
+/** RFC 9110 field names (`token`). */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
+
 export function safeHeaderValue(value: string): string {
   if (!/[^\t\x20-\x7e]/.test(value)) return value;
   return value.replace(/[^\t\x20-\x7e]/gu, (ch) => encodeURIComponent(ch));
@@ -366,10 +369,11 @@ export function toWire(response: MockResponse): WireResponse {
   const headers: string[] = [];
   let contentType: string | undefined;
   const source = response.headers;
-  for (const name in source) {
+  // own names only, and only HTTP tokens: a name Node rejects would throw from writeHead mid-response
+  for (const name of Object.keys(source)) {
     const value = source[name];
     const key = name.toLowerCase();
-    if (FRAMING_HEADERS.has(key)) continue;
+    if (FRAMING_HEADERS.has(key) || !HEADER_NAME.test(key)) continue;
     if (key === 'content-type') {
       contentType = Array.isArray(value) ? value[0] : value;
       continue;

@@ -39,6 +39,12 @@ export interface ResourceStore {
    */
   diverged: Set<string>;
   created: number;
+  /** resources the mock created that are stored now (recorded seeds not counted) */
+  live?: number;
+  /** the most created resources kept (MOCKGEN_RESOURCE_LIMIT): beyond it the oldest is evicted */
+  limit?: number;
+  /** created resources evicted to stay within `limit` */
+  evicted?: number;
 }
 
 export interface SessionState {
@@ -49,6 +55,8 @@ export interface SessionState {
   sequences: Map<string, number>;
   /** ms since epoch when the session was created */
   createdAt: number;
+  /** created resources kept per collection (MOCKGEN_RESOURCE_LIMIT) */
+  resourceLimit?: number;
 }
 
 const DEFAULT_SESSION_LIMIT = 1000;
@@ -59,13 +67,27 @@ export function sessionLimitFromEnv(env: NodeJS.ProcessEnv = process.env): numbe
   return Number.isInteger(parsed) && parsed > 0 ? parsed : DEFAULT_SESSION_LIMIT;
 }
 
+const DEFAULT_RESOURCE_LIMIT = 10_000;
+
+/**
+ * MOCKGEN_RESOURCE_LIMIT, else 10000: created resources kept per collection and session, so a
+ * create-only storm cannot grow the process without bound (with the session limit: in total).
+ */
+export function resourceLimitFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const parsed = Number(env.MOCKGEN_RESOURCE_LIMIT);
+  return Number.isInteger(parsed) && parsed > 0 ? parsed : DEFAULT_RESOURCE_LIMIT;
+}
+
 /** The sessions of one store, bounded: the least recently used is evicted first. */
 export class Sessions {
   private readonly sessions = new Map<string, SessionState>();
   /** the most recently used session: already last in the LRU order */
   private latest: SessionState | undefined;
 
-  constructor(private readonly limit: number = sessionLimitFromEnv()) {}
+  constructor(
+    private readonly limit: number = sessionLimitFromEnv(),
+    private readonly resourceLimit: number = resourceLimitFromEnv(),
+  ) {}
 
   /** The session named `name` ('' = default), created empty on first use. */
   get(name: string): SessionState {
@@ -79,7 +101,13 @@ export class Sessions {
       this.latest = session;
       return session;
     }
-    session = { name, resources: new Map(), sequences: new Map(), createdAt: Date.now() };
+    session = {
+      name,
+      resources: new Map(),
+      sequences: new Map(),
+      createdAt: Date.now(),
+      resourceLimit: this.resourceLimit,
+    };
     this.sessions.set(name, session);
     this.latest = session;
     while (this.sessions.size > this.limit) {

@@ -10,20 +10,32 @@
 Object.defineProperty(exports, "__esModule", { value: true });
 exports.Sessions = void 0;
 exports.sessionLimitFromEnv = sessionLimitFromEnv;
+exports.resourceLimitFromEnv = resourceLimitFromEnv;
 const DEFAULT_SESSION_LIMIT = 1000;
 /** MOCKGEN_SESSION_LIMIT, else 1000. */
 function sessionLimitFromEnv(env = process.env) {
     const parsed = Number(env.MOCKGEN_SESSION_LIMIT);
     return Number.isInteger(parsed) && parsed > 0 ? parsed : DEFAULT_SESSION_LIMIT;
 }
+const DEFAULT_RESOURCE_LIMIT = 10_000;
+/**
+ * MOCKGEN_RESOURCE_LIMIT, else 10000: created resources kept per collection and session, so a
+ * create-only storm cannot grow the process without bound (with the session limit: in total).
+ */
+function resourceLimitFromEnv(env = process.env) {
+    const parsed = Number(env.MOCKGEN_RESOURCE_LIMIT);
+    return Number.isInteger(parsed) && parsed > 0 ? parsed : DEFAULT_RESOURCE_LIMIT;
+}
 /** The sessions of one store, bounded: the least recently used is evicted first. */
 class Sessions {
     limit;
+    resourceLimit;
     sessions = new Map();
     /** the most recently used session: already last in the LRU order */
     latest;
-    constructor(limit = sessionLimitFromEnv()) {
+    constructor(limit = sessionLimitFromEnv(), resourceLimit = resourceLimitFromEnv()) {
         this.limit = limit;
+        this.resourceLimit = resourceLimit;
     }
     /** The session named `name` ('' = default), created empty on first use. */
     get(name) {
@@ -38,7 +50,13 @@ class Sessions {
             this.latest = session;
             return session;
         }
-        session = { name, resources: new Map(), sequences: new Map(), createdAt: Date.now() };
+        session = {
+            name,
+            resources: new Map(),
+            sequences: new Map(),
+            createdAt: Date.now(),
+            resourceLimit: this.resourceLimit,
+        };
         this.sessions.set(name, session);
         this.latest = session;
         while (this.sessions.size > this.limit) {

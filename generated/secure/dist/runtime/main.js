@@ -83,16 +83,24 @@ async function main(argv) {
     // `require`d at run time: routes.ts exists only in the emitted project, and this file is also
     // type-checked inside mockgen itself, where there is no `../routes` to resolve
     const routes = (0, startup_1.loadRoutes)(__dirname);
-    let running;
+    // before listening: a signal that comes while the server starts must not kill it uncleanly
+    const server = {};
+    stopOnSignals(server);
     try {
-        running = await (0, server_1.startServer)({ dataDir, routes, port, host, extend: loadExtension(), log: options.log });
+        server.running = await (0, server_1.startServer)({
+            dataDir,
+            routes,
+            port,
+            host,
+            extend: loadExtension(),
+            log: options.log,
+        });
     }
     catch (err) {
         const syscall = err?.syscall;
         throw syscall === 'listen' || syscall === 'getaddrinfo' ? (0, startup_1.listenFailure)(err, host, port) : err;
     }
-    process.stdout.write(`mockgen: ${manifest.title ?? 'mock'} listening on http://${(0, startup_1.urlHost)(host)}:${running.port}${manifest.basePath ?? ''} (${routes.length} operations)\n`);
-    stopOnSignals(running);
+    process.stdout.write(`mockgen: ${manifest.title ?? 'mock'} listening on http://${(0, startup_1.urlHost)(host)}:${server.running.port}${manifest.basePath ?? ''} (${routes.length} operations)\n`);
 }
 /**
  * SIGINT / SIGTERM close the server (requests in flight get up to 2 s) and exit 0; a later second
@@ -100,7 +108,7 @@ async function main(argv) {
  * whole process group and npm forwards its own copy to the child): a repeat within 500 ms is that
  * one keypress, not an impatient second.
  */
-function stopOnSignals(running) {
+function stopOnSignals(server) {
     let stoppingSince;
     const stop = (why, signal) => {
         if (stoppingSince !== undefined) {
@@ -111,7 +119,9 @@ function stopOnSignals(running) {
         }
         stoppingSince = Date.now();
         process.stdout.write(`mockgen: ${why}, closing\n`);
-        running.close().then(() => process.exit(0), () => process.exit(1));
+        if (!server.running)
+            process.exit(0);
+        server.running.close().then(() => process.exit(0), () => process.exit(1));
     };
     process.on('SIGINT', () => stop('SIGINT', 'SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM', 'SIGTERM'));

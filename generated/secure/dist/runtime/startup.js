@@ -90,6 +90,8 @@ Environment:
   MOCKGEN_BODY_LIMIT       largest request body, e.g. 512kb (default 10mb)
   MOCKGEN_JOURNAL_LIMIT    requests kept for GET /__mockgen/requests (default 10000; 0 keeps none)
   MOCKGEN_SESSION_LIMIT    X-Mockgen-Session states kept (default 1000)
+  MOCKGEN_RESOURCE_LIMIT   resources created through the mock kept per collection and session,
+                           oldest evicted first (default 10000)
   MOCKGEN_CORS=off         no CORS headers
 `;
 }

@@ -127,7 +127,7 @@ function createPipeline(options) {
     const dataDir = options.dataDir;
     const manifest = JSON.parse((0, node_fs_1.readFileSync)(path.join(dataDir, 'manifest.json'), 'utf8'));
     const logOption = options.log ?? (0, request_log_1.requestLogEnabled)(env);
-    const store = options.store ?? new memory_store_1.MemoryStore();
+    const store = options.store ?? new memory_store_1.MemoryStore({ env });
     let defsCache;
     const defs = () => {
         if (!defsCache) {

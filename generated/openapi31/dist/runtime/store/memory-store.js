@@ -16,8 +16,9 @@ class MemoryStore {
     tokens;
     requests;
     constructor(options = {}) {
-        this.sessions = new session_1.Sessions(options.sessionLimit ?? (0, session_1.sessionLimitFromEnv)());
-        this.requests = new journal_1.Journal(options.journalLimit ?? (0, journal_1.journalLimitFromEnv)());
+        const env = options.env ?? process.env;
+        this.sessions = new session_1.Sessions(options.sessionLimit ?? (0, session_1.sessionLimitFromEnv)(env), options.resourceLimit ?? (0, session_1.resourceLimitFromEnv)(env));
+        this.requests = new journal_1.Journal(options.journalLimit ?? (0, journal_1.journalLimitFromEnv)(env));
         this.tokens = options.tokens ?? new tokens_1.TokenRegistry();
     }
     session(name) {

@@ -126,7 +126,7 @@ function createPipeline(options: MockHandlerOptions): Pipeline {
   const dataDir = options.dataDir;
   const manifest = JSON.parse(readFileSync(path.join(dataDir, 'manifest.json'), 'utf8')) as Manifest;
   const logOption = options.log ?? requestLogEnabled(env);
-  const store = options.store ?? new MemoryStore();
+  const store = options.store ?? new MemoryStore({ env });
 
   let defsCache: Defs | undefined;
   const defs = (): Defs => {

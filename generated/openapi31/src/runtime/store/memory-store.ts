@@ -6,7 +6,7 @@
  * or journal.
  */
 import { Journal, journalLimitFromEnv, type JournalEntry } from '../journal';
-import { Sessions, sessionLimitFromEnv, type SessionState } from '../session';
+import { Sessions, resourceLimitFromEnv, sessionLimitFromEnv, type SessionState } from '../session';
 import { TokenRegistry } from '../tokens';
 import type { StateStore } from './state-store';
 
@@ -15,8 +15,12 @@ export interface MemoryStoreOptions {
   sessionLimit?: number;
   /** journal entries kept; default MOCKGEN_JOURNAL_LIMIT, else 10,000; 0 disables the journal */
   journalLimit?: number;
+  /** created resources kept per collection and session; default MOCKGEN_RESOURCE_LIMIT, else 10,000 */
+  resourceLimit?: number;
   /** issued tokens to carry over (a reloaded mock keeps its clients signed in) */
   tokens?: TokenRegistry;
+  /** where the MOCKGEN_* limits are read from (default process.env) */
+  env?: NodeJS.ProcessEnv;
 }
 
 export class MemoryStore implements StateStore {
@@ -25,8 +29,12 @@ export class MemoryStore implements StateStore {
   readonly requests: Journal;
 
   constructor(options: MemoryStoreOptions = {}) {
-    this.sessions = new Sessions(options.sessionLimit ?? sessionLimitFromEnv());
-    this.requests = new Journal(options.journalLimit ?? journalLimitFromEnv());
+    const env = options.env ?? process.env;
+    this.sessions = new Sessions(
+      options.sessionLimit ?? sessionLimitFromEnv(env),
+      options.resourceLimit ?? resourceLimitFromEnv(env),
+    );
+    this.requests = new Journal(options.journalLimit ?? journalLimitFromEnv(env));
     this.tokens = options.tokens ?? new TokenRegistry();
   }
 

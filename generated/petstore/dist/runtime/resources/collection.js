@@ -48,6 +48,21 @@ function addItem(store, item) {
     const numeric = Number(item.id);
     if (Number.isSafeInteger(numeric) && numeric >= store.nextInt)
         store.nextInt = numeric + 1;
+    if (item.created === true && store.live !== undefined && ++store.live > (store.limit ?? Infinity))
+        evictOldestCreated(store);
+}
+/** Drops the oldest resource the mock created (Maps keep insertion order; recorded seeds stay). */
+function evictOldestCreated(store) {
+    for (const byId of store.items.values()) {
+        for (const [id, stored] of byId) {
+            if (stored.created !== true)
+                continue;
+            byId.delete(id);
+            store.live--;
+            store.evicted = (store.evicted ?? 0) + 1;
+            return;
+        }
+    }
 }
 function findItem(store, parent, id) {
     return store.items.get(parent)?.get(id) ?? store.items.get(exports.SEED_PARENT)?.get(id);
@@ -57,9 +72,13 @@ function isDiverged(store, parent, id) {
     return store.diverged.has(id) || findItem(store, parent, id)?.created === true;
 }
 function removeItem(store, parent, id) {
+    const item = findItem(store, parent, id);
     const removed = !!(store.items.get(parent)?.delete(id) || store.items.get(exports.SEED_PARENT)?.delete(id));
-    if (removed)
+    if (removed) {
         store.version++;
+        if (item?.created === true && store.live)
+            store.live--;
+    }
     return removed;
 }
 /** Replaces a stored resource's value (stored values are never changed in place). */

@@ -16,6 +16,9 @@ function resourceStore(session, spec) {
             diverged: new Set(),
             created: 0,
             version: 0,
+            live: 0,
+            limit: session.resourceLimit,
+            evicted: 0,
         };
         // seed resources come first in every list
         store.items.set(collection_1.SEED_PARENT, new Map());

@@ -42,6 +42,21 @@ export function addItem(store: ResourceStore, item: StoredResource): void {
   byId.set(item.id, item);
   const numeric = Number(item.id);
   if (Number.isSafeInteger(numeric) && numeric >= store.nextInt) store.nextInt = numeric + 1;
+  if (item.created === true && store.live !== undefined && ++store.live > (store.limit ?? Infinity))
+    evictOldestCreated(store);
+}
+
+/** Drops the oldest resource the mock created (Maps keep insertion order; recorded seeds stay). */
+function evictOldestCreated(store: ResourceStore): void {
+  for (const byId of store.items.values()) {
+    for (const [id, stored] of byId) {
+      if (stored.created !== true) continue;
+      byId.delete(id);
+      store.live!--;
+      store.evicted = (store.evicted ?? 0) + 1;
+      return;
+    }
+  }
 }
 
 export function findItem(store: ResourceStore, parent: string, id: string): StoredResource | undefined {
@@ -54,8 +69,12 @@ export function isDiverged(store: ResourceStore, parent: string, id: string): bo
 }
 
 export function removeItem(store: ResourceStore, parent: string, id: string): boolean {
+  const item = findItem(store, parent, id);
   const removed = !!(store.items.get(parent)?.delete(id) || store.items.get(SEED_PARENT)?.delete(id));
-  if (removed) store.version++;
+  if (removed) {
+    store.version++;
+    if (item?.created === true && store.live) store.live--;
+  }
   return removed;
 }
 

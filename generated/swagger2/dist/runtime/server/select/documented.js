@@ -35,6 +35,10 @@ function documentedAnswer(p, x, lastPage) {
     const op = x.op;
     const request = x.request;
     const prefs = x.prefs;
+    // a status the client asks for must be one HTTP has: `Prefer: code=999` is the client's mistake
+    if (prefs.code !== undefined && !isHttpStatus(prefs.code)) {
+        return (0, problem_1.problem)('MALFORMED_REQUEST', `Prefer: code=${prefs.code} is not an HTTP status code (100–599, or a documented range such as 4XX).`);
+    }
     const choice = prefs.code !== undefined ? (0, respond_1.responseForCode)(op, prefs.code) : cachedSuccess(op);
     if (!choice) {
         return prefs.code !== undefined
@@ -64,4 +68,11 @@ function documentedAnswer(p, x, lastPage) {
 }
 function documentsAcceptHeader(op) {
     return op.parameters.some((p) => p.in === 'header' && p.name.toLowerCase() === 'accept');
+}
+/** `404`, `4XX`, `default`: a status a Prefer code may name (three digits only in 100–599). */
+function isHttpStatus(code) {
+    const wanted = code.trim().toUpperCase();
+    if (wanted === 'DEFAULT' || /^[1-5]XX$/.test(wanted))
+        return true;
+    return /^\d{3}$/.test(wanted) && Number(wanted) >= 100 && Number(wanted) <= 599;
 }
