@@ -45,6 +45,9 @@ export interface ResourceStore {
   limit?: number;
   /** created resources evicted to stay within `limit` */
   evicted?: number;
+  /** created resources in creation order (`[parent, id]`, from `createdHead` on): the eviction queue */
+  createdOrder?: [string, string][];
+  createdHead?: number;
 }
 
 export interface SessionState {

@@ -42,21 +42,31 @@ export function addItem(store: ResourceStore, item: StoredResource): void {
   byId.set(item.id, item);
   const numeric = Number(item.id);
   if (Number.isSafeInteger(numeric) && numeric >= store.nextInt) store.nextInt = numeric + 1;
-  if (item.created === true && store.live !== undefined && ++store.live > (store.limit ?? Infinity))
-    evictOldestCreated(store);
+  if (item.created === true && store.live !== undefined) {
+    (store.createdOrder ??= []).push([item.parent, item.id]);
+    if (++store.live > (store.limit ?? Infinity)) evictOldestCreated(store);
+  }
 }
 
-/** Drops the oldest resource the mock created (Maps keep insertion order; recorded seeds stay). */
+/** Drops the oldest resource the mock created that is still stored (a queue: O(1) per create). */
 function evictOldestCreated(store: ResourceStore): void {
-  for (const byId of store.items.values()) {
-    for (const [id, stored] of byId) {
-      if (stored.created !== true) continue;
-      byId.delete(id);
-      store.live!--;
-      store.evicted = (store.evicted ?? 0) + 1;
-      return;
-    }
+  const order = store.createdOrder!;
+  let head = store.createdHead ?? 0;
+  while (head < order.length) {
+    const [parent, id] = order[head++];
+    const byId = store.items.get(parent);
+    if (byId?.get(id)?.created !== true) continue; // deleted or replaced since
+    byId.delete(id);
+    store.live!--;
+    store.evicted = (store.evicted ?? 0) + 1;
+    break;
   }
+  // compact now and then so the queue does not keep every id ever created
+  if (head > 1024 && head * 2 > order.length) {
+    order.splice(0, head);
+    head = 0;
+  }
+  store.createdHead = head;
 }
 
 export function findItem(store: ResourceStore, parent: string, id: string): StoredResource | undefined {
