@@ -180,13 +180,21 @@ export function projectDependencies(): ProjectDependencies {
   return { dependencies: pick(RUNTIME_DEPENDENCIES), devDependencies: pick(DEV_DEPENDENCIES) };
 }
 
-function ownPackageJson(): {
+interface OwnPackageJson {
   version: string;
   engines?: { node?: string };
   dependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
-} {
-  return JSON.parse(fs.readFileSync(path.join(packageRoot, 'package.json'), 'utf8'));
+}
+
+let ownPackage: OwnPackageJson | undefined;
+
+/** mockgen's own package.json (read once per process). */
+function ownPackageJson(): OwnPackageJson {
+  ownPackage ??= JSON.parse(
+    fs.readFileSync(path.join(packageRoot, 'package.json'), 'utf8'),
+  ) as OwnPackageJson;
+  return ownPackage;
 }
 
 function projectPackageJson(manifest: Manifest): { name: string; version: string; [key: string]: unknown } {

@@ -18,15 +18,10 @@ import {
   multipartPairs,
   parseQuery,
 } from '../../templates/runtime/core/request';
-import { isJsonMediaType as isRuntimeJson } from '../../templates/runtime/core/media-types';
+import { isJsonMediaType } from '../../templates/runtime/core/media-types';
 import { fieldsOf } from './raw-request';
 
 export type BodyKind = 'none' | 'json' | 'form' | 'multipart' | 'text' | 'binary';
-
-/** JSON media types: the runtime's list plus vendor forms seen in the wild (`application/x-amz-json-1.1`). */
-export function isJsonMediaType(mediaType: string): boolean {
-  return isRuntimeJson(mediaType) || /^application\/(?:[^/]*[-.])?json(?:-[0-9.]+)?$/.test(mediaType);
-}
 
 /** Parses a recorded body as described above. */
 export function parseBody(body: RecordedBody | undefined, flatNames?: ReadonlySet<string>): unknown {

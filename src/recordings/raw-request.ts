@@ -2,7 +2,7 @@
  * A recorded exchange's request as the plain data the request interpreter reads
  * (templates/runtime/core/request), so a HAR entry is read as the mock reads the same bytes.
  */
-import type { RawRequest } from '../../templates/runtime/core/request';
+import { jsonOrText, type RawRequest } from '../../templates/runtime/core/request';
 import { isJsonMediaType, mediaTypeOf } from '../../templates/runtime/core/media-types';
 import type { Exchange, RecordedBody } from '../model/types';
 
@@ -24,14 +24,7 @@ export function fieldsOf(params: NonNullable<RecordedBody['params']>): [string, 
 }
 
 function partValue(value: string, contentType: string | undefined): unknown {
-  if (contentType && isJsonMediaType(contentType.split(';')[0].trim().toLowerCase())) {
-    try {
-      return JSON.parse(value);
-    } catch {
-      // keep the string
-    }
-  }
-  return value;
+  return contentType && isJsonMediaType(contentType) ? jsonOrText(value) : value;
 }
 
 /** Header names lower case; repeated headers joined with `, ` as node:http joins them. */

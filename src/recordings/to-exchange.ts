@@ -9,12 +9,11 @@ import type { HarContent, HarPostData } from './har-types';
 import { harMediaTypeOf } from './media-type';
 import { redactHarEntry, type RedactOptions } from './redact';
 import { EntryReader, normaliseEntry } from './validate-entry';
-import { jsonDepth, MAX_JSON_DEPTH } from '../../templates/runtime/core/json';
+import { isHttpToken } from '../../templates/runtime/core/http';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../templates/runtime/core/json';
 import { parseQuery } from '../../templates/runtime/core/request';
 
 const PSEUDO_HEADER = /^:/;
-/** RFC 9110 field names (`token`); HTTP/2 pseudo-headers (`:path`) are read, then dropped. */
-const HEADER_NAME = /^:?[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** What Node's http module accepts in a header value: no CR, LF, NUL or other controls but tab, latin-1 only. */
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 /** Names that are keys of every object's prototype: a header by such a name would be served as garbage. */
@@ -46,7 +45,8 @@ export function toExchange(
     const kept: [string, string][] = [];
     headers.forEach((h, i) => {
       const name = h.name.trim();
-      const reason = !HEADER_NAME.test(name)
+      // HTTP/2 pseudo-headers (`:path`) are read, then dropped
+      const reason = !isHttpToken(name.startsWith(':') ? name.slice(1) : name)
         ? 'is not an HTTP header name'
         : PROTOTYPE_KEYS.has(name.toLowerCase())
           ? 'is a reserved object key'
@@ -121,7 +121,7 @@ export function toExchange(
     [requestBody, 'request/postData/text'],
     [responseBody, 'response/content/text'],
   ] as const) {
-    if (body?.text !== undefined && /^\s*[[{]/.test(body.text) && jsonDepth(body.text) > MAX_JSON_DEPTH) {
+    if (body?.text !== undefined && /^\s*[[{]/.test(body.text) && nestsDeeperThan(body.text)) {
       reader.fail(
         `/${where}`,
         `the body nests deeper than ${MAX_JSON_DEPTH} levels, more than mockgen replays`,

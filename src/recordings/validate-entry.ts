@@ -10,6 +10,7 @@ import { decodeBody } from './decode-body';
 import { isRecord } from '../../templates/runtime/core/json';
 import { escapeToken } from '../../templates/runtime/core/pointer';
 import { kindOf } from './json-value';
+import { isHttpToken } from '../../templates/runtime/core/http';
 
 /**
  * Reads one raw entry's fields; every failure is a MockgenError naming the file, the entry index, the
@@ -86,7 +87,7 @@ export function normaliseEntry(raw: unknown, r: EntryReader): HarEntry {
   const responseRaw = entry.response === undefined && error !== undefined ? { status: 0 } : entry.response;
   const response = r.object(responseRaw, '/response');
   const method = r.string(request.method, '/request/method').trim();
-  if (!/^[A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]*$/.test(method))
+  if (!/^[A-Za-z]/.test(method) || !isHttpToken(method))
     r.fail('/request/method', `not an HTTP method: ${JSON.stringify(method)}`);
   const url = r.string(request.url, '/request/url');
   if (url.trim() === '') r.fail('/request/url', 'the URL is empty');

@@ -5,6 +5,7 @@
  * from the schema), rendered and serialised to bytes. Responses without templates are serialised
  * once and reused.
  */
+import { isHttpToken } from './core/http';
 import type { MockRequest, MockResponse } from './core/context';
 import { asEventStream, generatedEventStream, streamRequested } from './core/events';
 import {
@@ -330,9 +331,6 @@ export function headerText(value: unknown): string | undefined {
  * percent-encoded as UTF-8. RFC 9110 leaves bytes above 0x7f to each client's guess, and node:http
  * writes a head sent together with a string body as UTF-8, not latin1.
  */
-/** RFC 9110 field names (`token`). */
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
-
 export function safeHeaderValue(value: string): string {
   if (!/[^\t\x20-\x7e]/.test(value)) return value;
   return value.replace(/[^\t\x20-\x7e]/gu, (ch) => encodeURIComponent(ch));
@@ -373,7 +371,7 @@ export function toWire(response: MockResponse): WireResponse {
   for (const name of Object.keys(source)) {
     const value = source[name];
     const key = name.toLowerCase();
-    if (FRAMING_HEADERS.has(key) || !HEADER_NAME.test(key)) continue;
+    if (FRAMING_HEADERS.has(key) || !isHttpToken(key)) continue;
     if (key === 'content-type') {
       contentType = Array.isArray(value) ? value[0] : value;
       continue;

@@ -15,6 +15,13 @@ exports.immutableInfo = immutableInfo;
 exports.jsonText = jsonText;
 exports.toXml = toXml;
 exports.requestSeed = requestSeed;
+/**
+ * Documented responses: which one answers (lowest 2xx, a preferred code, the error response for an
+ * invalid request), which media type (Accept), which body (example, named example, or data generated
+ * from the schema), rendered and serialised to bytes. Responses without templates are serialised
+ * once and reused.
+ */
+const http_1 = require("./core/http");
 const events_1 = require("./core/events");
 const media_types_1 = require("./core/media-types");
 const negotiate_1 = require("./core/negotiate");
@@ -267,8 +274,6 @@ function headerText(value) {
  * percent-encoded as UTF-8. RFC 9110 leaves bytes above 0x7f to each client's guess, and node:http
  * writes a head sent together with a string body as UTF-8, not latin1.
  */
-/** RFC 9110 field names (`token`). */
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
 function safeHeaderValue(value) {
     if (!/[^\t\x20-\x7e]/.test(value))
         return value;
@@ -309,7 +314,7 @@ function toWire(response) {
     for (const name of Object.keys(source)) {
         const value = source[name];
         const key = name.toLowerCase();
-        if (FRAMING_HEADERS.has(key) || !HEADER_NAME.test(key))
+        if (FRAMING_HEADERS.has(key) || !(0, http_1.isHttpToken)(key))
             continue;
         if (key === 'content-type') {
             contentType = Array.isArray(value) ? value[0] : value;

@@ -25,6 +25,7 @@ export {
   bodyParserFor,
   isFormMediaType,
   isTextMediaType,
+  jsonOrText,
   multipartPairs,
   parseBodySync,
   type BodyInput,

@@ -13,6 +13,7 @@ exports.cloneJson = cloneJson;
 exports.deepEqual = deepEqual;
 exports.stableStringify = stableStringify;
 exports.jsonDepth = jsonDepth;
+exports.nestsDeeperThan = nestsDeeperThan;
 /** A plain JSON object: not null, not an array. */
 function isRecord(value) {
     return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -137,4 +138,11 @@ function jsonDepth(text, limit = exports.MAX_JSON_DEPTH) {
             depth--;
     }
     return max;
+}
+/**
+ * Whether JSON text nests deeper than `limit`. Nesting `limit + 1` levels takes more than `limit`
+ * characters, so a short body (most request bodies) is answered without scanning it.
+ */
+function nestsDeeperThan(text, limit = exports.MAX_JSON_DEPTH) {
+    return text.length > limit && jsonDepth(text, limit) > limit;
 }

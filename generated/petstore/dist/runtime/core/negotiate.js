@@ -17,9 +17,8 @@ exports.negotiate = negotiate;
  * - Raw bytes (`application/octet-stream`, `application/binary`) accept the first documented type
  *   when nothing else fits.
  */
+const http_1 = require("./http");
 const media_types_1 = require("./media-types");
-/** RFC 9110 token characters (a media range's type and subtype). */
-const TOKEN = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
 function parseAccept(header) {
     const ranges = [];
     let order = 0;
@@ -33,7 +32,7 @@ function parseAccept(header) {
         const type = slash < 0 ? (full === '*' ? '*' : full) : full.slice(0, slash);
         const subtype = slash < 0 ? '*' : full.slice(slash + 1) || '*';
         // not a media range (`Accept: ember falcon`, a header parameter's value): ignored, as if not sent
-        if ((slash < 0 && full !== '*') || !TOKEN.test(type) || !TOKEN.test(subtype))
+        if ((slash < 0 && full !== '*') || !(0, http_1.isHttpToken)(type) || !(0, http_1.isHttpToken)(subtype))
             continue;
         let q = 1;
         for (let i = 1; i < pieces.length; i++) {

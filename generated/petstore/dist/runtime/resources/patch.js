@@ -21,9 +21,6 @@ function mergeInto(target, patch, nullDeletes) {
     }
     return out;
 }
-function pointerTokens(pointer) {
-    return pointer === '' ? [] : (0, pointer_1.splitPointer)(pointer);
-}
 /** RFC 6902 JSON Patch; undefined when an operation cannot be applied. */
 function applyJsonPatch(document, operations) {
     let doc = (0, json_1.clone)(document);
@@ -85,8 +82,8 @@ function applyJsonPatch(document, operations) {
     for (const raw of operations) {
         if (!(0, json_1.isRecord)(raw) || typeof raw.op !== 'string' || typeof raw.path !== 'string')
             return undefined;
-        const path = pointerTokens(raw.path);
-        const from = typeof raw.from === 'string' ? pointerTokens(raw.from) : [];
+        const path = (0, pointer_1.splitPointer)(raw.path);
+        const from = typeof raw.from === 'string' ? (0, pointer_1.splitPointer)(raw.from) : [];
         switch (raw.op) {
             case 'add':
                 if (!add(path, (0, json_1.clone)(raw.value)))

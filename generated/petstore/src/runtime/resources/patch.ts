@@ -16,10 +16,6 @@ export function mergeInto(target: Json, patch: Json, nullDeletes: boolean): Json
   return out;
 }
 
-function pointerTokens(pointer: string): string[] {
-  return pointer === '' ? [] : splitPointer(pointer);
-}
-
 /** RFC 6902 JSON Patch; undefined when an operation cannot be applied. */
 export function applyJsonPatch(document: Json, operations: unknown[]): Json | undefined {
   let doc: unknown = clone(document);
@@ -68,8 +64,8 @@ export function applyJsonPatch(document: Json, operations: unknown[]): Json | un
   };
   for (const raw of operations) {
     if (!isRecord(raw) || typeof raw.op !== 'string' || typeof raw.path !== 'string') return undefined;
-    const path = pointerTokens(raw.path);
-    const from = typeof raw.from === 'string' ? pointerTokens(raw.from) : [];
+    const path = splitPointer(raw.path);
+    const from = typeof raw.from === 'string' ? splitPointer(raw.from) : [];
     switch (raw.op) {
       case 'add':
         if (!add(path, clone(raw.value))) return undefined;

@@ -116,3 +116,11 @@ export function jsonDepth(text: string, limit = MAX_JSON_DEPTH): number {
   }
   return max;
 }
+
+/**
+ * Whether JSON text nests deeper than `limit`. Nesting `limit + 1` levels takes more than `limit`
+ * characters, so a short body (most request bodies) is answered without scanning it.
+ */
+export function nestsDeeperThan(text: string, limit = MAX_JSON_DEPTH): boolean {
+  return text.length > limit && jsonDepth(text, limit) > limit;
+}

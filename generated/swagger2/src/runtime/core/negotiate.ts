@@ -13,6 +13,7 @@
  * - Raw bytes (`application/octet-stream`, `application/binary`) accept the first documented type
  *   when nothing else fits.
  */
+import { isHttpToken } from './http';
 import { isJsonMediaType } from './media-types';
 
 export interface MediaRange {
@@ -30,9 +31,6 @@ export interface Negotiated {
   contentType: string;
 }
 
-/** RFC 9110 token characters (a media range's type and subtype). */
-const TOKEN = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
-
 export function parseAccept(header: string): MediaRange[] {
   const ranges: MediaRange[] = [];
   let order = 0;
@@ -45,7 +43,7 @@ export function parseAccept(header: string): MediaRange[] {
     const type = slash < 0 ? (full === '*' ? '*' : full) : full.slice(0, slash);
     const subtype = slash < 0 ? '*' : full.slice(slash + 1) || '*';
     // not a media range (`Accept: ember falcon`, a header parameter's value): ignored, as if not sent
-    if ((slash < 0 && full !== '*') || !TOKEN.test(type) || !TOKEN.test(subtype)) continue;
+    if ((slash < 0 && full !== '*') || !isHttpToken(type) || !isHttpToken(subtype)) continue;
     let q = 1;
     for (let i = 1; i < pieces.length; i++) {
       const param = pieces[i].trim();

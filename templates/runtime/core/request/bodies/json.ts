@@ -1,5 +1,5 @@
 /** JSON bodies: `application/json` and every `+json` (and vendor JSON types the negotiation module knows). */
-import { jsonDepth, MAX_JSON_DEPTH } from '../../json';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../json';
 import { isJsonMediaType } from '../../media-types';
 import { decodeText } from './charset';
 import { BodyParseError, type BodyParser } from './types';
@@ -11,7 +11,7 @@ export const json: BodyParser = {
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     if (text.trim() === '') return undefined;
     // refused before parsing: every later walk over the value (validation, storing, echoing) recurses
-    if (jsonDepth(text) > MAX_JSON_DEPTH)
+    if (nestsDeeperThan(text))
       throw new BodyParseError(
         'json',
         `The request body nests deeper than ${MAX_JSON_DEPTH} levels, the mock's limit.`,
@@ -26,7 +26,7 @@ export const json: BodyParser = {
 
 /** A JSON value of a part or `content` parameter, or the text as it is when it does not parse. */
 export function jsonOrText(text: string): unknown {
-  if (jsonDepth(text) > MAX_JSON_DEPTH) return text;
+  if (nestsDeeperThan(text)) return text;
   try {
     return JSON.parse(text);
   } catch {

@@ -26,6 +26,7 @@ export {
   bodyParserFor,
   isFormMediaType,
   isTextMediaType,
+  jsonOrText,
   multipartPairs,
   parseBodySync,
   type BodyInput,

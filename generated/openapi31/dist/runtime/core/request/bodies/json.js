@@ -17,7 +17,7 @@ exports.json = {
         if (text.trim() === '')
             return undefined;
         // refused before parsing: every later walk over the value (validation, storing, echoing) recurses
-        if ((0, json_1.jsonDepth)(text) > json_1.MAX_JSON_DEPTH)
+        if ((0, json_1.nestsDeeperThan)(text))
             throw new types_1.BodyParseError('json', `The request body nests deeper than ${json_1.MAX_JSON_DEPTH} levels, the mock's limit.`);
         try {
             return JSON.parse(text);
@@ -29,7 +29,7 @@ exports.json = {
 };
 /** A JSON value of a part or `content` parameter, or the text as it is when it does not parse. */
 function jsonOrText(text) {
-    if ((0, json_1.jsonDepth)(text) > json_1.MAX_JSON_DEPTH)
+    if ((0, json_1.nestsDeeperThan)(text))
         return text;
     try {
         return JSON.parse(text);

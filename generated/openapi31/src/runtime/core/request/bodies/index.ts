@@ -14,6 +14,7 @@ export { BodyParseError, type BodyInput, type BodyParser, type UploadedPart } fr
 export { isTextMediaType } from './text';
 export { charsetOf } from './charset';
 export { multipartPairs } from './multipart';
+export { jsonOrText } from './json';
 
 export const BODY_PARSERS: readonly BodyParser[] = [json, formUrlencoded, multipart, text, raw];
 
