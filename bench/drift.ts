@@ -1,8 +1,10 @@
 /**
- * Drift throughput: a 100k-entry HAR synthesised from the petstore contract's own examples (with a
- * sprinkling of drift: undocumented properties, bad formats, unknown paths), checked end to end by
- * `checkDrift` (load contract + stream HAR + check). Target: ≥ 20,000 entries/s.
+ * Drift throughput: 100k entries synthesised from the petstore contract's own examples (with a
+ * sprinkling of drift: undocumented properties, bad formats, unknown paths), as a HAR and as NDJSON,
+ * checked by whole `mockgen drift` processes. Target: ≥ 50,000 entries/s around the process, peak
+ * RSS for NDJSON independent of the file's size; Redocly CLI's `drift` beside it when it exists.
  */
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -12,16 +14,36 @@ import { packageRoot } from '../src/paths';
 import { cleanTraffic, toHar } from '../test/drift/from-examples';
 import type { ExchangeInit } from '../test/drift/helpers';
 
-export async function benchDrift(options: { entries?: number; spec?: string } = {}): Promise<{
+export interface DriftRunNumbers {
+  /** entries / wall seconds of the whole `mockgen drift` process (start-up, contract, read, check, report) */
   entriesPerSecond: number;
-  entriesPerCpuSecond: number;
   peakRssMb: number;
-  entries: number;
-  findings: number;
   seconds: number;
+  findings?: number;
+}
+
+export interface DriftBench {
+  entries: number;
   spec: string;
-}> {
-  const entries = options.entries ?? 100_000;
+  har: DriftRunNumbers;
+  ndjson: DriftRunNumbers;
+  /** the same run on 10× fewer NDJSON entries: peak RSS must not grow with the file */
+  ndjsonSmall: DriftRunNumbers;
+  /** Redocly CLI's `drift` on the same files, when the published CLI has that command */
+  redocly: { har: DriftRunNumbers; ndjson: DriftRunNumbers; ratioHar: number; ratioNdjson: number } | string;
+  /** in-process `checkDrift` on the HAR (CPU time, without start-up) */
+  entriesPerCpuSecond: number;
+}
+
+const mainJs = path.join(packageRoot, 'dist', 'src', 'cli', 'main.js');
+
+/**
+ * Times whole `mockgen drift` processes on a 100k-entry HAR and the same traffic as NDJSON (entries/s
+ * around the process, peak RSS from the child's own `maxRSS`), and Redocly CLI's `drift` on the same
+ * files when `npx @redocly/cli drift` exists (BENCH_REDOCLY=0 skips it). Target: ≥ 50,000 entries/s.
+ */
+export async function benchDrift(options: { entries?: number; spec?: string } = {}): Promise<DriftBench> {
+  const entries = options.entries ?? Number(process.env.BENCH_DRIFT_ENTRIES ?? 100_000);
   const candidates = [
     options.spec,
     path.join(packageRoot, 'specs', 'petstore', 'openapi.yaml'),
@@ -35,56 +57,172 @@ export async function benchDrift(options: { entries?: number; spec?: string } = 
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mockgen-bench-drift-'));
   const har = path.join(dir, 'traffic.har');
+  const ndjson = path.join(dir, 'traffic.ndjson');
+  const small = path.join(dir, 'small.ndjson');
   try {
-    writeHar(har, base, entries, contract.servers[0]);
+    writeTraffic(har, ndjson, base, entries, contract.servers[0]);
+    writeTraffic(undefined, small, base, Math.max(1, Math.round(entries / 10)), contract.servers[0]);
+    const harRun = await timeDrift(spec, har, entries);
+    const ndjsonRun = await timeDrift(spec, ndjson, entries);
+    const smallRun = await timeDrift(spec, small, Math.max(1, Math.round(entries / 10)));
+    const redocly =
+      process.env.BENCH_REDOCLY === '0'
+        ? 'skipped (BENCH_REDOCLY=0)'
+        : await benchRedocly(spec, har, ndjson, entries, harRun, ndjsonRun);
+
     global.gc?.();
-    let peak = process.memoryUsage().rss;
-    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 25);
-    const start = process.hrtime.bigint();
     const cpu = process.cpuUsage();
     const result = await checkDrift({ spec, recordings: [har] });
-    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     const used = process.cpuUsage(cpu);
-    const cpuSeconds = (used.user + used.system) / 1e6;
-    clearInterval(sampler);
-    peak = Math.max(peak, process.memoryUsage().rss);
     return {
-      entriesPerSecond: Math.round(result.summary.entries / seconds),
-      // on a shared machine wall time includes waiting for a core; CPU time does not
-      entriesPerCpuSecond: Math.round(result.summary.entries / cpuSeconds),
-      peakRssMb: Math.round(peak / 2 ** 20),
-      entries: result.summary.entries,
-      findings: result.findings.length,
-      seconds: Math.round(seconds * 100) / 100,
+      entries,
       spec: path.relative(packageRoot, spec),
+      har: { ...harRun, findings: result.findings.length },
+      ndjson: ndjsonRun,
+      ndjsonSmall: smallRun,
+      redocly,
+      entriesPerCpuSecond: Math.round(result.summary.entries / ((used.user + used.system) / 1e6)),
     };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** Streams the HAR to disk: `entries` exchanges cycling through `base`, 1 in 25 with drift. */
-function writeHar(file: string, base: ExchangeInit[], entries: number, server: string | undefined): void {
-  const origin = server ? new URL(server).origin : 'http://localhost';
-  const fd = fs.openSync(file, 'w');
-  try {
-    fs.writeSync(
-      fd,
-      '{"log":{"version":"1.2","creator":{"name":"mockgen-bench","version":"1"},"entries":[\n',
+/**
+ * One drift process on `file`: wall time around the process, peak RSS (mockgen: the child's own
+ * `maxRSS`; Redocly: GNU time's). `redocly`: the path of Redocly's `redocly` bin.
+ */
+function timeDrift(spec: string, file: string, entries: number, redocly?: string): Promise<DriftRunNumbers> {
+  const report = path.join(path.dirname(file), 'report.json');
+  const command =
+    redocly === undefined
+      ? [
+          process.execPath,
+          '-e',
+          `require(${JSON.stringify(mainJs)}).main(process.argv.slice(1)).then((c) => { process.stderr.write('\\nMAXRSS_KB ' + process.resourceUsage().maxRSS + '\\n'); process.exit(c); })`,
+          'drift',
+          '--spec',
+          spec,
+          '--recordings',
+          file,
+          '--format',
+          'json',
+          '--output',
+          report,
+        ]
+      : [
+          '/usr/bin/time',
+          '-f',
+          'MAXRSS_KB %M',
+          redocly,
+          'drift',
+          file,
+          '--api',
+          spec,
+          '--format',
+          'json',
+          '-o',
+          report,
+        ];
+  return new Promise((resolve, reject) => {
+    const start = process.hrtime.bigint();
+    execFile(
+      command[0],
+      command.slice(1),
+      { maxBuffer: 1 << 30, timeout: 900_000 },
+      (err, _stdout, stderr) => {
+        const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+        const code = err ? (err as { code?: unknown }).code : 0;
+        if (code !== 0 && code !== 1)
+          return reject(new Error(`${command.join(' ')} failed (${String(code)}): ${stderr.slice(-2000)}`));
+        const rss = /MAXRSS_KB (\d+)\s*$/.exec(stderr);
+        resolve({
+          entriesPerSecond: Math.round(entries / seconds),
+          peakRssMb: rss ? Math.round(Number(rss[1]) / 1024) : -1,
+          seconds: Math.round(seconds * 100) / 100,
+        });
+      },
     );
+  });
+}
+
+/**
+ * Redocly CLI's `drift`, if the published CLI has one (`npx @redocly/cli@latest drift --help`,
+ * installed in a temp folder, never a dependency of mockgen).
+ */
+async function benchRedocly(
+  spec: string,
+  har: string,
+  ndjson: string,
+  entries: number,
+  mine: DriftRunNumbers,
+  mineNdjson: DriftRunNumbers,
+): Promise<DriftBench['redocly']> {
+  const help = await new Promise<{ code: unknown; out: string }>((resolve) =>
+    execFile(
+      'npx',
+      ['-y', '@redocly/cli@latest', 'drift', '--help'],
+      { cwd: os.tmpdir(), timeout: 300_000 },
+      (err, stdout, stderr) =>
+        resolve({ code: err ? (err as { code?: unknown }).code : 0, out: `${stdout}${stderr}` }),
+    ),
+  );
+  if (help.code !== 0 || !/redocly drift <traffic>/.test(help.out))
+    return `skipped: the published @redocly/cli has no drift command (npx @redocly/cli@latest drift --help exited ${String(help.code)})`;
+  // the bin npx installed, run directly (npx itself costs a second per run)
+  const cache = path.join(os.homedir(), '.npm', '_npx');
+  const bin = fs.existsSync(cache)
+    ? fs
+        .readdirSync(cache)
+        .map((d) => path.join(cache, d, 'node_modules', '.bin', 'redocly'))
+        .find((file) => fs.existsSync(file))
+    : undefined;
+  if (bin === undefined) return 'skipped: npx ran @redocly/cli but its bin was not found in ~/.npm/_npx';
+  const harRun = await timeDrift(spec, har, entries, bin);
+  const ndjsonRun = await timeDrift(spec, ndjson, entries, bin);
+  return {
+    har: harRun,
+    ndjson: ndjsonRun,
+    ratioHar: Math.round((mine.entriesPerSecond / harRun.entriesPerSecond) * 100) / 100,
+    ratioNdjson: Math.round((mineNdjson.entriesPerSecond / ndjsonRun.entriesPerSecond) * 100) / 100,
+  };
+}
+
+/**
+ * Streams the traffic to disk: `entries` exchanges cycling through `base`, 1 in 25 with drift, as a HAR
+ * (`har`, when given) and as NDJSON (one HAR entry per line).
+ */
+export function writeTraffic(
+  har: string | undefined,
+  ndjson: string,
+  base: ExchangeInit[],
+  entries: number,
+  server: string | undefined,
+): void {
+  const origin = server ? new URL(server).origin : 'http://localhost';
+  const harFd = har === undefined ? undefined : fs.openSync(har, 'w');
+  const lineFd = fs.openSync(ndjson, 'w');
+  try {
+    if (harFd !== undefined)
+      fs.writeSync(
+        harFd,
+        '{"log":{"version":"1.2","creator":{"name":"mockgen-bench","version":"1"},"entries":[\n',
+      );
     const batch: string[] = [];
     for (let i = 0; i < entries; i++) {
       const init = mutate(base[i % base.length], i);
       const entry = (toHar([init], origin) as { log: { entries: unknown[] } }).log.entries[0];
       batch.push(JSON.stringify(entry));
       if (batch.length === 1000 || i === entries - 1) {
-        fs.writeSync(fd, batch.join(',\n') + (i === entries - 1 ? '\n' : ',\n'));
+        if (harFd !== undefined) fs.writeSync(harFd, batch.join(',\n') + (i === entries - 1 ? '\n' : ',\n'));
+        fs.writeSync(lineFd, `${batch.join('\n')}\n`);
         batch.length = 0;
       }
     }
-    fs.writeSync(fd, ']}}\n');
+    if (harFd !== undefined) fs.writeSync(harFd, ']}}\n');
   } finally {
-    fs.closeSync(fd);
+    if (harFd !== undefined) fs.closeSync(harFd);
+    fs.closeSync(lineFd);
   }
 }
 

@@ -1,13 +1,16 @@
 /**
  * `npm run bench`: every number as a ratio to a baseline measured in the same run (machines are noisy).
- * Select parts with BENCH=throughput,github,har,drift,record (default: all). Results: .bench/results.json.
+ * Select parts with BENCH=throughput,instructions,github,har,drift,record,realism (default: all but
+ * instructions, which runs under valgrind for several minutes, and realism). Results: .bench/results.json.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { benchBigHar, benchGithub } from './big-inputs';
 import { benchDrift } from './drift';
+import { benchInstructions } from './instructions';
 import { benchRecord } from './record';
+import { benchRealism } from './realism';
 import { PINNING, benchThroughput } from './throughput';
 import { repoRoot } from '../test/helpers/project';
 
@@ -36,6 +39,19 @@ async function main(): Promise<void> {
     );
     console.table(rows);
   }
+  if (parts.has('instructions')) {
+    const rows = await benchInstructions({
+      warmup: Number(process.env.BENCH_INSTR_WARMUP ?? 4000),
+      requests: Number(process.env.BENCH_INSTR_REQUESTS ?? 3000),
+      baselineCheckout: process.env.BENCH_BASELINE_CHECKOUT,
+    });
+    results.instructions = rows ?? 'skipped: valgrind not installed';
+    console.log(
+      '\nInstructions per request (callgrind; ratio = node:http / mock; mockVsBaseline = mock / baseline mock)',
+    );
+    if (rows) console.table(rows);
+    else console.log('skipped: valgrind not installed');
+  }
   if (parts.has('github')) {
     const github = await benchGithub();
     results.github = github ?? 'skipped: @octokit/openapi not installed';
@@ -50,12 +66,23 @@ async function main(): Promise<void> {
   if (parts.has('drift')) {
     const drift = await benchDrift();
     results.drift = drift;
-    console.log('\nDrift on a 100k-entry HAR:', JSON.stringify(drift));
+    console.log(
+      `\nDrift on ${drift.entries} entries (whole processes; target ≥ 50,000 entries/s), HAR and NDJSON` +
+        (typeof drift.redocly === 'string'
+          ? ` — Redocly: ${drift.redocly}`
+          : ', beside Redocly CLI drift (ratio = mockgen / Redocly)'),
+    );
+    console.log(JSON.stringify(drift, null, 2));
   }
   if (parts.has('record')) {
     const record = await benchRecord();
     results.record = record;
     console.log('\nRecording proxy overhead:', JSON.stringify(record));
+  }
+  if (parts.has('realism')) {
+    const realism = await benchRealism();
+    results.realism = realism;
+    console.log('\nRealism of generated values (shares, 0..1):', JSON.stringify(realism, null, 2));
   }
   results.loadAverageEnd = round1(os.loadavg()[0]);
   results.seconds = Math.round((Date.now() - started) / 1000);

@@ -60,14 +60,14 @@ export interface ThroughputRow {
   expressCpuRatio: number;
 }
 
-interface RouteCase {
+export interface RouteCase {
   name: string;
   method: string;
   path: string;
   body?: string;
 }
 
-const ROUTES: RouteCase[] = [
+export const ROUTES: RouteCase[] = [
   { name: 'small example (GET /ping)', method: 'GET', path: '/ping' },
   { name: '6 KB stateful list (GET /items)', method: 'GET', path: '/items' },
   {
@@ -81,7 +81,7 @@ const ROUTES: RouteCase[] = [
 /** Headers node:http writes itself (or that differ per response); everything else is copied from the mock. */
 const OWN_HEADERS = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding']);
 
-const BARE_SERVER = `
+export const BARE_SERVER = `
 const http = require('node:http');
 const [kind, port, file] = process.argv.slice(1);
 const sample = JSON.parse(require('node:fs').readFileSync(file, 'utf8'));
@@ -244,7 +244,7 @@ export async function benchThroughput(
 }
 
 /** The bench contract's mock as another (built) mockgen checkout generates it, compiled; its folder. */
-function generateBaseline(checkout: string, work: string): string {
+export function generateBaseline(checkout: string, work: string): string {
   const out = path.join(work, 'mock-baseline');
   const result = spawnSync(
     process.execPath,
@@ -267,7 +267,7 @@ function generateBaseline(checkout: string, work: string): string {
 }
 
 /** One answer of the mock: status, the headers a bare server must send too, body (base64). */
-async function sampleResponse(
+export async function sampleResponse(
   mock: RunningMock,
   route: RouteCase,
 ): Promise<{ status: number; headers: string[]; body: string; bodyBytes: number }> {

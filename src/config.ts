@@ -10,6 +10,8 @@ export interface ProjectConfig {
   recordings: string[];
   out: string;
   seed: number;
+  /** faker locale for generated values (`de`, `en_GB`...); else the contract's, else en */
+  locale?: string;
   /** detect dynamic values (tokens, timestamps, echoes) and template them */
   dynamic: boolean;
   /** extra header/query/field names to redact from recordings */
@@ -82,7 +84,11 @@ export function toProjectConfig(entry: unknown, base: string, where: string): Pr
   if (policy !== 'repeat-last' && policy !== 'loop' && policy !== 'fallback') {
     throw new MockgenError(`${where}: "sequencePolicy" must be repeat-last, loop or fallback`);
   }
+  const locale = entry.locale;
+  if (locale !== undefined && (typeof locale !== 'string' || locale === ''))
+    throw new MockgenError(`${where}: "locale" must be a non-empty string such as "en" or "de"`);
   return {
+    ...(locale !== undefined ? { locale } : {}),
     spec: path.resolve(base, str('spec')),
     out: path.resolve(base, str('out')),
     recordings: list('recordings').map((file) => path.resolve(base, file)),

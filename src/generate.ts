@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import type { Manifest, OperationData, ResourceSpec, RouteEntry } from '../templates/runtime/core/types';
 import type { ProjectConfig } from './config';
 import { loadContract } from './contract/load-contract';
+import { DEFAULT_LOCALE, resolveLocale } from '../templates/runtime/core/fake';
+import { MockgenError } from './errors';
 import { planFiles, planRoutes, type DynamicFieldNote, type FilePlan } from './emit/plan-files';
 import { analyseDynamic, templatize, templatizeHeaders } from './derive/dynamic';
 import { defaultLatency } from './derive/latency';
@@ -45,16 +47,19 @@ export async function planProject(
       : { files: [], exchanges: [] };
   const { matched, unmatched } = matchExchanges(contract, recordings);
 
+  // a log that does not record response bodies (access logs, Kong) gives values and timings, not replays
+  const replayable = matched.filter((m) => !m.exchange.unrecorded?.responseBody);
   const pools = learnValuePools(contract, matched);
-  const { operations, diagnostics } = buildOperationData(contract, { seed: config.seed, pools });
+  const locale = fakerLocale(config, contract);
+  const { operations, diagnostics } = buildOperationData(contract, { seed: config.seed, pools, locale });
 
-  const detected = detectResources(contract, matched);
+  const detected = detectResources(contract, replayable);
   const { resources, bindings } = detected;
   const dynamicFields: DynamicFieldNote[] = [];
   const analysis = config.dynamic
-    ? analyseDynamic(matched, { schemas: contract.schemas, resources: detected })
+    ? analyseDynamic(replayable, { schemas: contract.schemas, resources: detected })
     : undefined;
-  const recorded = buildRecordingData(matched, {
+  const recorded = buildRecordingData(replayable, {
     templatize: analysis
       ? (m: MatchedExchange, body: unknown) => {
           const result = templatize(m, body, analysis);
@@ -70,7 +75,7 @@ export async function planProject(
         }
       : undefined,
   });
-  const tokenEndpoints = detectTokenEndpoints(contract, matched);
+  const tokenEndpoints = detectTokenEndpoints(contract, replayable);
   const summaries = new Map(contract.operations.map((op) => [op.id, op.summary]));
   for (const op of operations) {
     const data = recorded.get(op.id);
@@ -93,6 +98,7 @@ export async function planProject(
     contractVersion: contract.version,
     basePath: contract.basePath,
     seed: config.seed,
+    locale,
     securitySchemes: contract.securitySchemes,
     jwtSecret: mockSecret(contract, config.seed),
     defaultLatency: defaultLatency(matched.map((m) => m.exchange.waitMs)),
@@ -126,10 +132,30 @@ export async function planProject(
       diagnostics: allDiagnostics,
       inputs: [
         ...(contract.files ?? [path.resolve(config.spec)]),
-        ...config.recordings.map((f) => path.resolve(f)),
+        ...recordings.files.map((f) => path.resolve(f)),
       ],
     },
   };
+}
+
+/**
+ * The faker locale: the config's `locale`, else the contract's (`x-mockgen-locale`, `info.x-locale`),
+ * else en. A name faker does not ship is an error naming where it was set.
+ */
+function fakerLocale(config: ProjectConfig, contract: Contract): string {
+  const given = config.locale ?? contract.locale;
+  if (given === undefined) return DEFAULT_LOCALE;
+  const resolved = resolveLocale(given);
+  if (resolved === undefined) {
+    const where =
+      config.locale !== undefined
+        ? 'the config\'s "locale"'
+        : `${contract.file}: x-mockgen-locale / info.x-locale`;
+    throw new MockgenError(
+      `${where}: no faker locale "${given}" (use one of @faker-js/faker's: en, en_GB, de, fr, ja, pt_BR...)`,
+    );
+  }
+  return resolved;
 }
 
 /** The key the mock signs its JWTs with: stable per contract and seed, so output is deterministic. */

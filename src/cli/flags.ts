@@ -6,6 +6,7 @@ export const PROJECT_OPTIONS = {
   spec: { type: 'string' },
   recordings: { type: 'string', multiple: true },
   seed: { type: 'string' },
+  locale: { type: 'string' },
   'no-dynamic': { type: 'boolean' },
   redact: { type: 'string', multiple: true },
   'sequence-policy': { type: 'string' },

@@ -45,6 +45,8 @@ export async function loadContract(file: string): Promise<Contract> {
     version === '2.0' ? cleanBasePath(asString(bundled.basePath) ?? '') : basePathOf(servers[0]);
   const info = asRecord(bundled.info) ?? {};
   const errorSchema = findErrorSchema(bundled, version, operations, schemas);
+  // the faker locale the contract asks for (`x-mockgen-locale` at the root, or `info.x-locale`)
+  const locale = asString(bundled['x-mockgen-locale']) ?? asString(info['x-locale']);
   return {
     file,
     openapi: version,
@@ -56,6 +58,7 @@ export async function loadContract(file: string): Promise<Contract> {
     securitySchemes,
     schemas: schemas.schemas(),
     ...(errorSchema !== undefined ? { errorSchema } : {}),
+    ...(locale !== undefined ? { locale } : {}),
     diagnostics: diagnostics.finish(),
     files,
   };

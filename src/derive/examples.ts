@@ -34,6 +34,8 @@ export interface ExampleContext {
   defs: Defs;
   compiler: SchemaCompiler;
   pools?: ValuePools;
+  /** faker locale (templates/runtime/core/fake/faker.ts) */
+  locale?: string;
   direction: 'request' | 'response';
   /** base of every seed in this context, e.g. `42:getPet:200` (see exampleSeed) */
   seed: string;
@@ -100,6 +102,7 @@ export function mediaExamples(
         direction: ctx.direction,
         compiler: ctx.compiler,
         pools: ctx.pools,
+        locale: ctx.locale,
       });
       // a text example checked against an object schema fails on type only: the text is the serialised
       // body; a JSON body is a JSON value, so a string there is a string
@@ -122,6 +125,7 @@ export function mediaExamples(
         direction: ctx.direction,
         compiler: ctx.compiler,
         pools: ctx.pools,
+        locale: ctx.locale,
       });
     // an event stream's schema is one event's: a short stream of them (runtime/core/events.ts)
     const value = isEventStreamMediaType(media.mediaType)
@@ -139,7 +143,13 @@ export function headerValue(
 ): { value: unknown; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const seed = `${ctx.seed}:header:${header.name.toLowerCase()}`;
-  const options = { seed, direction: ctx.direction, compiler: ctx.compiler, pools: ctx.pools };
+  const options = {
+    seed,
+    direction: ctx.direction,
+    compiler: ctx.compiler,
+    pools: ctx.pools,
+    locale: ctx.locale,
+  };
   const example = header.examples.find((e) => e.value !== undefined);
   if (example) {
     const result = repairValue(example.value, header.schema, ctx.defs, options);

@@ -17,7 +17,7 @@ import type { Contract, Diagnostic, Operation, ValuePools } from '../model/types
 
 export function buildOperationData(
   contract: Contract,
-  options: { seed: number; pools?: ValuePools },
+  options: { seed: number; pools?: ValuePools; locale?: string },
 ): { operations: OperationData[]; diagnostics: Diagnostic[] } {
   const compiler = new SharedDefsCompiler(contract.schemas);
   const diagnostics: Diagnostic[] = [];
@@ -31,7 +31,7 @@ function operationData(
   op: Operation,
   contract: Contract,
   compiler: SharedDefsCompiler,
-  options: { seed: number; pools?: ValuePools },
+  options: { seed: number; pools?: ValuePools; locale?: string },
   diagnostics: Diagnostic[],
 ): OperationData {
   const base = {
@@ -40,6 +40,7 @@ function operationData(
     defs: contract.schemas,
     compiler,
     pools: options.pools,
+    locale: options.locale,
   };
   const data: OperationData = {
     id: op.id,

@@ -1,6 +1,6 @@
 import { loadContract } from '../contract/load-contract';
-import type { Contract, Exchange, Recordings } from '../model/types';
-import { loadHar } from '../recordings/load-har';
+import type { Contract, Exchange } from '../model/types';
+import { expandRecordingPaths, scanRecordings } from '../recordings/scan-recordings';
 import { DriftChecker } from './check-exchange';
 import { operationLabel } from './match';
 import type { DriftOptions, DriftResult, DriftSummary, Finding, OperationStats } from './types';
@@ -11,96 +11,128 @@ export function checkExchanges(
   exchanges: readonly Exchange[],
   options: DriftOptions = {},
 ): DriftResult {
-  const checker = new DriftChecker(contract, options);
-  const findings: Finding[] = [];
-  const stats = new Map<string, OperationStats>();
-  for (const op of contract.operations) {
-    const label = operationLabel(op);
-    stats.set(label, { operation: label, operationId: op.id, entries: 0, errors: 0, warnings: 0 });
+  const drift = new DriftRun(contract, options);
+  for (const exchange of exchanges) drift.add(exchange);
+  return drift.finish();
+}
+
+interface Checked {
+  host: string;
+  operation: string;
+  findings: Finding[];
+  /** unmatched, only `undocumented-path`: set aside at the end when its host is not the API's */
+  unmatched: boolean;
+}
+
+/**
+ * A drift check fed one exchange at a time (so a log of any size streams through it): what it keeps
+ * is per-operation counts, the hosts seen and the exchanges that have findings — never the traffic.
+ *
+ * Other hosts' traffic (a browser HAR's pages, scripts, analytics) is not drift: the API's hosts are
+ * those of the contract's servers and those where some recorded request matched a documented path;
+ * an unmatched request to any other host is set aside at the end. When no request matched at all,
+ * no host is known to be the API's and nothing is set aside.
+ */
+export class DriftRun {
+  private readonly checker: DriftChecker;
+  private readonly stats = new Map<string, OperationStats>();
+  private readonly documented: number;
+  private readonly checked: Checked[] = [];
+  private readonly apiHosts = new Set<string>();
+  private readonly hosts = new Set<string>();
+  private entries = 0;
+  private matched = 0;
+  private skipped = 0;
+
+  constructor(
+    private readonly contract: Contract,
+    options: DriftOptions = {},
+  ) {
+    this.checker = new DriftChecker(contract, options);
+    for (const op of contract.operations) {
+      const label = operationLabel(op);
+      this.stats.set(label, { operation: label, operationId: op.id, entries: 0, errors: 0, warnings: 0 });
+    }
+    this.documented = this.stats.size;
   }
-  const documented = stats.size;
-  let matched = 0;
-  let skipped = 0;
-  const results = exchanges.map((exchange) => checker.check(exchange));
-  const foreign = foreignHosts(contract, exchanges, results);
-  const otherHosts = new Map<string, number>();
-  for (let i = 0; i < exchanges.length; i++) {
-    const exchange = exchanges[i];
-    const result = results[i];
+
+  add(exchange: Exchange): void {
+    this.entries++;
+    const result = this.checker.check(exchange);
     if (result.skipped) {
-      skipped++;
-      continue;
+      this.skipped++;
+      return;
     }
     const host = exchange.request.host.toLowerCase();
-    if (!result.op && foreign.has(host) && result.findings.every((f) => f.kind === 'undocumented-path')) {
-      otherHosts.set(host, (otherHosts.get(host) ?? 0) + 1);
-      continue;
-    }
-    if (result.op) matched++;
-    let row = stats.get(result.operation);
+    if (host !== '') this.hosts.add(host);
+    if (result.op !== undefined || result.findings.some((f) => f.kind === 'undocumented-method'))
+      this.apiHosts.add(host);
+    const unmatched = !result.op && result.findings.every((f) => f.kind === 'undocumented-path');
+    if (result.op) this.matched++;
+    if (unmatched || result.findings.length > 0)
+      this.checked.push({ host, operation: result.operation, findings: result.findings, unmatched });
+    if (!unmatched) this.count(result.operation, result.findings);
+  }
+
+  private count(operation: string, findings: readonly Finding[]): void {
+    let row = this.stats.get(operation);
     if (!row)
-      stats.set(
-        result.operation,
-        (row = { operation: result.operation, operationId: '', entries: 0, errors: 0, warnings: 0 }),
-      );
+      this.stats.set(operation, (row = { operation, operationId: '', entries: 0, errors: 0, warnings: 0 }));
     row.entries++;
-    for (const finding of result.findings) {
-      findings.push(finding);
+    for (const finding of findings) {
       if (finding.severity === 'error') row.errors++;
       else row.warnings++;
     }
   }
-  const rows = [...stats.values()];
-  const untestedOperations = rows
-    .slice(0, documented)
-    .filter((r) => r.entries === 0)
-    .map((r) => r.operation);
-  const summary: DriftSummary = {
-    entries: exchanges.length,
-    matched,
-    skipped,
-    otherHosts: [...otherHosts].map(([host, entries]) => ({ host, entries })),
-    errors: findings.filter((f) => f.severity === 'error').length,
-    warnings: findings.filter((f) => f.severity === 'warning').length,
-    operations: rows.filter((r, i) => i < documented || r.entries > 0),
-    untestedOperations,
-    baselined: 0,
-  };
-  return { findings, summary };
-}
 
-/**
- * Hosts whose traffic is not the API's: a HAR saved from a browser also holds pages, scripts, fonts
- * and analytics. The API's hosts are those of the contract's servers and those where some recorded
- * request matched a documented path; an unmatched request to any other host is not drift. When no
- * request matched at all, no host is known to be the API's and nothing is set aside.
- */
-function foreignHosts(
-  contract: Contract,
-  exchanges: readonly Exchange[],
-  results: readonly { op?: unknown; findings: readonly { kind: string }[] }[],
-): Set<string> {
-  const api = new Set<string>();
-  for (let i = 0; i < exchanges.length; i++) {
-    const resolved =
-      results[i].op !== undefined || results[i].findings.some((f) => f.kind === 'undocumented-method');
-    if (resolved) api.add(exchanges[i].request.host.toLowerCase());
-  }
-  const foreign = new Set<string>();
-  if (api.size === 0) return foreign;
-  for (const server of contract.servers) {
-    try {
-      const host = new URL(server).host.toLowerCase();
-      if (host !== '') api.add(host);
-    } catch {
-      // a relative server URL names no host
+  finish(): DriftResult {
+    const foreign = this.foreignHosts();
+    const otherHosts = new Map<string, number>();
+    const findings: Finding[] = [];
+    for (const c of this.checked) {
+      if (c.unmatched) {
+        if (foreign.has(c.host)) {
+          otherHosts.set(c.host, (otherHosts.get(c.host) ?? 0) + 1);
+          continue;
+        }
+        this.count(c.operation, c.findings);
+      }
+      for (const finding of c.findings) findings.push(finding);
     }
+    const rows = [...this.stats.values()];
+    const untestedOperations = rows
+      .slice(0, this.documented)
+      .filter((r) => r.entries === 0)
+      .map((r) => r.operation);
+    const summary: DriftSummary = {
+      entries: this.entries,
+      matched: this.matched,
+      skipped: this.skipped,
+      otherHosts: [...otherHosts].map(([host, entries]) => ({ host, entries })),
+      errors: findings.filter((f) => f.severity === 'error').length,
+      warnings: findings.filter((f) => f.severity === 'warning').length,
+      operations: rows.filter((r, i) => i < this.documented || r.entries > 0),
+      untestedOperations,
+      baselined: 0,
+    };
+    return { findings, summary };
   }
-  for (const exchange of exchanges) {
-    const host = exchange.request.host.toLowerCase();
-    if (host !== '' && !api.has(host)) foreign.add(host);
+
+  private foreignHosts(): Set<string> {
+    const foreign = new Set<string>();
+    if (this.apiHosts.size === 0) return foreign;
+    const api = new Set(this.apiHosts);
+    for (const server of this.contract.servers) {
+      try {
+        const host = new URL(server).host.toLowerCase();
+        if (host !== '') api.add(host);
+      } catch {
+        // a relative server URL names no host
+      }
+    }
+    for (const host of this.hosts) if (!api.has(host)) foreign.add(host);
+    return foreign;
   }
-  return foreign;
 }
 
 /** Recount the totals of a summary after the baseline removed findings. */
@@ -132,13 +164,18 @@ export interface CheckDriftInput extends DriftOptions {
   recordings: string[];
 }
 
-/** Loads the contract and the HAR files and checks them: the whole `mockgen drift` minus reporting. */
+/**
+ * Loads the contract and streams the recordings (files or folders, any traffic format) through the
+ * checks: the whole `mockgen drift` minus reporting. `files` are the files read.
+ */
 export async function checkDrift(
   input: CheckDriftInput,
-): Promise<DriftResult & { contract: Contract; recordings: Recordings }> {
+): Promise<DriftResult & { contract: Contract; files: string[] }> {
   const contract = await loadContract(input.spec);
+  const files = await expandRecordingPaths(input.recordings);
+  const drift = new DriftRun(contract, input);
   // Not redacted on load (a tenth of the run time on big HARs): the checks only need secrets to be
   // present, and messages mask the values of credential parameters and secret-named fields.
-  const recordings = await loadHar(input.recordings, { redact: false });
-  return { ...checkExchanges(contract, recordings.exchanges, input), contract, recordings };
+  await scanRecordings(files, (exchange) => drift.add(exchange), { redact: false });
+  return { ...drift.finish(), contract, files };
 }

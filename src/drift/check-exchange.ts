@@ -36,7 +36,7 @@ import type { SecurityScheme } from '../../templates/runtime/core/types';
 import { readableSchemaPointer, showValue } from './describe';
 import { child, defName, escapeToken, unescapeToken } from '../../templates/runtime/core/pointer';
 import { kindInfo, type FindingKind, type Severity } from './kinds';
-import { OperationIndex, operationLabel } from './match';
+import { OperationIndex, filePathHint, operationLabel } from './match';
 import { SchemaChecker, type Violation } from './schema-check';
 import type { DriftOptions, Finding } from './types';
 
@@ -116,14 +116,47 @@ export class DriftChecker {
       return { findings: f.list, operation };
     }
     const { op, pathParams } = resolution;
+    // a template that took the path only because a parameter spans segments: undocumented, unless the
+    // parameter plausibly holds a file path (then a warning, and the rest is checked against `op`)
+    const stretch = resolution.stretched?.map((name) => {
+      const param = op.parameters.find((p) => p.in === 'path' && p.name === name);
+      return { name, value: pathParams[name] ?? '', hint: filePathHint(param, name) };
+    });
+    const spans = stretch
+      ?.map(
+        (s) =>
+          `path parameter '${s.name}' spanning ${s.value.split('/').length} segments (${showValue(s.value)})`,
+      )
+      .join(' and ');
+    if (stretch && stretch.some((s) => s.hint === undefined)) {
+      const operation = `${method} ${exchange.request.path}`;
+      const f = new Findings(exchange, operation, this.contract);
+      f.add(
+        'undocumented-path',
+        '',
+        `${operation}: the path matches no path of the contract${this.basePathHint()}; only ${operationLabel(op)} would take it, with ${spans}`,
+        { rule: 'spanning-parameter' },
+      );
+      return { findings: f.list, operation };
+    }
     const operation = operationLabel(op);
     const f = new Findings(exchange, operation, this.contract);
+    if (stretch) {
+      f.add(
+        'undocumented-path',
+        `/path/${escapeToken(stretch[0].name)}`,
+        `${operation}: ${exchange.request.path} is taken with ${spans}; a file path is plausible (${stretch.map((s) => `'${s.name}': ${s.hint}`).join('; ')}), but the contract does not say the parameter may hold a /`,
+        { rule: 'spanning-parameter', severity: 'warning' },
+      );
+    }
     // the request as the mock reads it: parameters, body and violations
     const raw = rawRequestOf(exchange, pathParams);
     const read = interpretRequest(this.validator, op, raw);
-    this.checkParameters(f, op, raw, read);
-    this.checkRequestBody(f, op, exchange, read);
-    this.checkSecurity(f, op, exchange);
+    // what the traffic format does not record (access logs: bodies, most headers) is unknown: not checked
+    const unrecorded = exchange.unrecorded;
+    this.checkParameters(f, op, raw, read, unrecorded?.requestHeaders === true);
+    if (!unrecorded?.requestBody) this.checkRequestBody(f, op, exchange, read);
+    if (!unrecorded?.requestHeaders) this.checkSecurity(f, op, exchange);
     if (!exchange.failed && exchange.response.status > 0)
       this.checkResponse(f, op, exchange, method === 'HEAD');
     return { findings: f.list, op, operation };
@@ -138,7 +171,14 @@ export class DriftChecker {
   // Request
 
   /** The interpreter's parameter violations as findings; messages explained by the schema checker. */
-  private checkParameters(f: Findings, op: Operation, raw: RawRequest, read: InterpretedRequest): void {
+  private checkParameters(
+    f: Findings,
+    op: Operation,
+    raw: RawRequest,
+    read: InterpretedRequest,
+    /** the log holds only some headers: an absent header or cookie is unknown, not missing */
+    headersUnknown = false,
+  ): void {
     const byParameter = new Map<string, RequestViolation[]>();
     for (const v of read.violations) {
       if (v.location.length < 2 || v.location[0] === 'body') continue;
@@ -165,7 +205,10 @@ export class DriftChecker {
             `${f.operation}: ${subject} ${showValue(rawParameter(param, raw))} ${unreadable.message}`,
             { schemaPointer, rule: 'style' },
           );
-        } else if (violations.some((v) => v.code === 'required' && v.location.length === 2)) {
+        } else if (
+          !(headersUnknown && (param.in === 'header' || param.in === 'cookie')) &&
+          violations.some((v) => v.code === 'required' && v.location.length === 2)
+        ) {
           f.add('missing-required-parameter', pointer, `${f.operation}: required ${subject} is missing`, {
             schemaPointer,
           });
@@ -292,7 +335,7 @@ export class DriftChecker {
       );
       return;
     }
-    this.checkResponseHeaders(f, spec, exchange, prefix);
+    if (!exchange.unrecorded?.responseHeaders) this.checkResponseHeaders(f, spec, exchange, prefix);
     const body = exchange.response.body;
     if (head || status === 204 || status === 304 || !hasBody(body)) return;
     const recorded = mediaTypeOf(body.mimeType);

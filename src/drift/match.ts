@@ -1,8 +1,14 @@
 import { Router, bestByFragment, type FragmentRequest } from '../../templates/runtime/core/router';
-import type { Contract, Operation } from '../model/types';
+import type { Contract, Operation, Parameter } from '../model/types';
 
 export type Resolution =
-  | { kind: 'matched'; op: Operation; pathParams: Record<string, string> }
+  | {
+      kind: 'matched';
+      op: Operation;
+      pathParams: Record<string, string>;
+      /** path parameters that took several segments (router `stretched`): the match is a stretch */
+      stretched?: string[];
+    }
   | { kind: 'undocumented-method'; template: string; allowed: string[] }
   | { kind: 'undocumented-path' };
 
@@ -45,9 +51,15 @@ export class OperationIndex {
       const alternatives = op && request && this.router.alternatives(served, match);
       if (request && alternatives) {
         const best = bestByFragment(alternatives, request);
-        return { kind: 'matched', op: best.value, pathParams: best.params };
+        const stretched = match.stretched && renamed(match.stretched, match.params, best.params);
+        return stretched
+          ? { kind: 'matched', op: best.value, pathParams: best.params, stretched }
+          : { kind: 'matched', op: best.value, pathParams: best.params };
       }
-      if (op) return { kind: 'matched', op, pathParams: match.params };
+      if (op)
+        return match.stretched
+          ? { kind: 'matched', op, pathParams: match.params, stretched: match.stretched }
+          : { kind: 'matched', op, pathParams: match.params };
       methodMiss ??= {
         kind: 'undocumented-method',
         template: match.template,
@@ -56,6 +68,76 @@ export class OperationIndex {
     }
     return methodMiss ?? { kind: 'undocumented-path' };
   }
+}
+
+/** The names under `to` of the parameters `names` of `from` (alternatives rename path parameters). */
+function renamed(names: string[], from: Record<string, string>, to: Record<string, string>): string[] {
+  const values = new Set(names.map((name) => from[name]));
+  return Object.keys(to).filter((name) => values.has(to[name]));
+}
+
+/** Parameter names that say "a file path or object key" (`path`, `filePath`, `object_key`, `prefix`, `ref`, ...). */
+const FILE_PATH_WORDS = new Set([
+  'path',
+  'paths',
+  'filepath',
+  'file',
+  'filename',
+  'files',
+  'dir',
+  'directory',
+  'folder',
+  'key',
+  'prefix',
+  'ref',
+  'glob',
+  'blob',
+  'object',
+  'wildcard',
+  'splat',
+  'rest',
+]);
+
+/** Formats that hint at a value made of `/`-separated parts. */
+const FILE_PATH_FORMATS = new Set([
+  'path',
+  'file-path',
+  'filepath',
+  'uri',
+  'uri-reference',
+  'iri',
+  'iri-reference',
+]);
+
+/**
+ * Why a path parameter plausibly holds a file path (so a value spanning several segments is a
+ * warning, not an undocumented path), or undefined: its name (or a word of it: `filePath`,
+ * `object_key`, `Key+`) is one of FILE_PATH_WORDS; its schema's `format` is a path or URI format;
+ * its schema's `pattern` names a `/` (not in `[^/]`); or it says `allowReserved: true`.
+ */
+export function filePathHint(param: Parameter | undefined, name: string): string | undefined {
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w !== '');
+  const word =
+    words.find((w) => FILE_PATH_WORDS.has(w)) ??
+    (FILE_PATH_WORDS.has(words.join('')) ? words.join('') : undefined);
+  if (word !== undefined) return `its name says '${word}'`;
+  if (!param) return undefined;
+  if (param.allowReserved) return 'it allows reserved characters (allowReserved)';
+  const schema = param.schema as { format?: unknown; pattern?: unknown };
+  if (typeof schema.format === 'string' && FILE_PATH_FORMATS.has(schema.format.toLowerCase()))
+    return `its format is '${schema.format}'`;
+  if (typeof schema.pattern === 'string' && patternAdmitsSlash(schema.pattern))
+    return 'its pattern admits a /';
+  return undefined;
+}
+
+/** A pattern that names `/` (`^[\\w/.-]+$`, `^docs/.*`), outside a negated class (`[^/]`). */
+function patternAdmitsSlash(pattern: string): boolean {
+  return pattern.includes('/') && !/\[\^[^\]]*\//.test(pattern);
 }
 
 function trimSlash(path: string): string {

@@ -158,6 +158,8 @@ export interface Contract {
   schemas: Defs;
   /** The `schemas` entry of the contract's error document (contract/error-schema.ts), when it has one. */
   errorSchema?: string;
+  /** Locale for generated names and addresses the contract names (`x-mockgen-locale`, `info.x-locale`). */
+  locale?: string;
   /** Problems found while loading that did not stop it (e.g. invalid examples are added later by model/). */
   diagnostics: Diagnostic[];
   /** Local files the contract was read from, absolute: the root file first, then every file a `$ref` reached. */
@@ -207,6 +209,20 @@ export interface Exchange {
   };
   /** HAR `_error` / status 0: the exchange failed (proxy marks it). */
   failed?: boolean;
+  /** 1-based line of the exchange in a line-per-exchange log (NDJSON, Kong, Nginx/Apache JSON). */
+  line?: number;
+  /**
+   * What the traffic format does not record (an access log has no bodies and few headers): absent
+   * there means unknown, not empty, so drift does not check it and generate does not replay it.
+   */
+  unrecorded?: Unrecorded;
+}
+
+export interface Unrecorded {
+  requestHeaders?: boolean;
+  requestBody?: boolean;
+  responseHeaders?: boolean;
+  responseBody?: boolean;
 }
 
 export interface Recordings {

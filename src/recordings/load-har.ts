@@ -1,5 +1,5 @@
 /**
- * HAR 1.2 files → `Recordings` (model/types.ts): plain exchanges with decoded bodies.
+ * HAR 1.2 files (and line-per-exchange logs: scan-recordings.ts, traffic-formats.ts) → `Recordings` (model/types.ts): plain exchanges with decoded bodies.
  *
  * Reads HAR as browsers (Chrome, Firefox), proxies (mitmproxy, Charles, Fiddler), Polly.js and
  * `mockgen record` write it. Files are streamed (read-har-entries.ts): a byte scanner walks
@@ -14,37 +14,41 @@
  */
 import type { Diagnostic, Exchange, Recordings } from '../model/types';
 import type { RedactOptions } from './redact';
-import { scanHarFile } from './read-har-entries';
-import { toExchange } from './to-exchange';
+import { expandRecordingPaths, scanRecordings } from './scan-recordings';
 
 // The loader's public surface, wherever each piece lives now.
 export { HarEntryScanner, scanHarFile } from './read-har-entries';
 export { toExchange } from './to-exchange';
 export { findJsonError } from './json-scanner';
 export { harMediaTypeOf, isTextualMediaType } from './media-type';
+export { detectFormat, expandRecordingPaths, scanRecordings } from './scan-recordings';
 
 export interface LoadHarOptions {
   /** Redaction options, or `false` to keep secrets (tests, trusted local files). Default: redact with defaults. */
   redact?: RedactOptions | false;
 }
 
-/** Loads HAR files in order; exchanges keep file order, then entry order. */
-export async function loadHar(files: string[], options: LoadHarOptions = {}): Promise<Recordings> {
+/**
+ * Loads recordings (HAR files, line-per-exchange logs, folders of them: scan-recordings.ts) in order;
+ * exchanges keep file order, then entry order. `files` of the result are the files read.
+ */
+export async function loadHar(paths: string[], options: LoadHarOptions = {}): Promise<Recordings> {
+  const files = await expandRecordingPaths(paths);
   const exchanges: Exchange[] = [];
   const diagnostics: Diagnostic[] = [];
-  for (const file of files) {
-    await scanHarFile(file, (raw, index) => {
-      const warn = (pointer: string, message: string): void => {
-        diagnostics.push({
-          severity: 'warning',
-          code: 'sanitised-recording',
-          file,
-          pointer,
-          message: `entry ${index}: ${message}`,
-        });
-      };
-      exchanges.push(toExchange(raw, index, file, options.redact, warn));
-    });
-  }
-  return { files: [...files], exchanges, diagnostics };
+  await scanRecordings(files, (exchange) => exchanges.push(exchange), {
+    redact: options.redact,
+    warn: (file, pointer, message, entry) =>
+      diagnostics.push({
+        severity: 'warning',
+        code: 'sanitised-recording',
+        file,
+        pointer,
+        message: `entry ${entry}: ${message}`,
+      }),
+  });
+  return { files, exchanges, diagnostics };
 }
+
+/** The same loader, named for what it reads now. */
+export const loadRecordings = loadHar;

@@ -35,8 +35,9 @@ export function toExchange(
   file: string,
   redact: RedactOptions | false | undefined,
   warn: SanitiseWarning = () => undefined,
+  line?: number,
 ): Exchange {
-  const reader = new EntryReader(file, index);
+  const reader = new EntryReader(file, index, line);
   let entry = normaliseEntry(raw, reader);
   if (redact !== false) entry = redactHarEntry(entry, redact ?? {});
   const { request, response } = entry;
@@ -54,10 +55,7 @@ export function toExchange(
             ? 'has a value with characters HTTP cannot carry (control characters or non-latin-1)'
             : undefined;
       if (reason)
-        warn(
-          `/log/entries/${index}/${where}/headers/${i}`,
-          `header ${JSON.stringify(h.name)} ${reason}; left out`,
-        );
+        warn(`${reader.base}/${where}/headers/${i}`, `header ${JSON.stringify(h.name)} ${reason}; left out`);
       else kept.push([name.toLowerCase(), h.value]);
     });
     return kept;
@@ -109,10 +107,11 @@ export function toExchange(
   if (requestBody) exchange.request.body = requestBody;
   const responseBody = toRecordedBody(response.content);
   if (responseBody) exchange.response.body = responseBody;
+  if (line !== undefined) exchange.line = line;
   if (entry._error !== undefined || response.status === 0) exchange.failed = true;
   else if (!Number.isInteger(response.status) || response.status < 100 || response.status > 599) {
     warn(
-      `/log/entries/${index}/response/status`,
+      `${reader.base}/response/status`,
       `status ${response.status} is not an HTTP status (100–599); the entry is not replayed`,
     );
     exchange.failed = true;

@@ -18,15 +18,22 @@ import { isHttpToken } from '../../templates/runtime/core/http';
  */
 export class EntryReader {
   readonly base: string;
+  /** `line`: the entry is line `line` of a line-per-exchange log (pointers are then into that line's value). */
   constructor(
     readonly file: string,
     readonly index: number,
+    readonly line?: number,
   ) {
-    this.base = `/log/entries/${index}`;
+    this.base = line === undefined ? `/log/entries/${index}` : '';
   }
 
   fail(path: string, reason: string): never {
     const pointer = `${this.base}${path}`;
+    if (this.line !== undefined)
+      throw new MockgenError(
+        `${this.file}:${this.line}: ${pointer === '' ? '' : `(${pointer}) `}${reason}; fix or remove the line`,
+        { file: this.file, pointer, entry: this.index, line: this.line },
+      );
     throw new MockgenError(
       `${this.file}: entry ${this.index} (${pointer}): ${reason}; fix or remove the entry`,
       {

@@ -1,7 +1,9 @@
 /**
  * The built-in admin endpoints under `/__mockgen/`, answered without Express:
  *
- *   GET    /__mockgen/health      200 {status: 'ok', title, contractVersion, operations}
+ *   GET    /__mockgen/health      200 {status: 'ok' | 'degraded', title, contractVersion, operations,
+ *                                 store: 'memory' | 'redis', storeReachable}: degraded while a
+ *                                 network store is unreachable (stateless requests are still served)
  *   GET    /__mockgen/routes      the operations the mock serves
  *   GET    /__mockgen/requests    the request journal, oldest first (`?session=` filters)
  *   DELETE /__mockgen/requests    clears the journal
@@ -51,11 +53,14 @@ export function builtinAdminResponse(
   const route = adminRoute(request.path);
   const get = request.method === 'GET' || request.method === 'HEAD';
   if (route === '/__mockgen/health' && get) {
+    const health = store.health?.() ?? { store: 'memory', reachable: true };
     return json(200, {
-      status: 'ok',
+      status: health.reachable ? 'ok' : 'degraded',
       title: manifest.title,
       contractVersion: manifest.contractVersion,
       operations: routes.length,
+      store: health.store,
+      storeReachable: health.reachable,
     });
   }
   if (route === '/__mockgen/routes' && get) {

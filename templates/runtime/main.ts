@@ -9,11 +9,14 @@
  *                                    from both src/runtime/ (ts-node) and dist/runtime/ (compiled)
  * MOCKGEN_DATA_DIR overrides the data directory.
  *
- * Start: `node dist/runtime/main.js [--port N] [--host H] [--log] [--help]` (startup.ts). The flags
+ * Start: `node dist/runtime/main.js [--port N] [--host H] [--store URL] [--log] [--help]` (startup.ts). The flags
  * win over PORT (default 4010) and HOST (default 127.0.0.1); the MOCKGEN_* settings read by the
  * runtime (latency, body limit, journal, CORS, log) are listed by `--help`. A startup failure is one
  * line on stderr (the stack with MOCKGEN_DEBUG=1), exit 1, or 2 for a bad flag or setting;
  * SIGINT / SIGTERM close the server and exit 0.
+ *
+ * State: in memory, or with `--store redis://…` / MOCKGEN_STORE in Redis, shared by every replica
+ * (store/redis-store.ts; the Redis client is loaded only then). Redis unreachable at start: exit 1.
  *
  * Extension: if `src/extend.ts` exists and exports a function (default export or `extend`), it is
  * called with the Express app that serves `/__mockgen/*`; its routes also see requests that match
@@ -23,6 +26,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startServer, type RunningServer } from './server';
 import type { MockHandlerOptions } from './handler';
+import { maskUrl } from './store/mask';
+import type { StateStore } from './store/state-store';
 import {
   dataDirOf,
   describeFailure,
@@ -31,6 +36,7 @@ import {
   loadRoutes,
   parseStartOptions,
   readManifest,
+  StartupError,
   urlHost,
   usage,
 } from './startup';
@@ -60,8 +66,9 @@ async function main(argv: string[]): Promise<void> {
   // type-checked inside mockgen itself, where there is no `../routes` to resolve
   const routes = loadRoutes(__dirname);
   // before listening: a signal that comes while the server starts must not kill it uncleanly
-  const server: { running?: RunningServer } = {};
+  const server: { running?: RunningServer; store?: StateStore } = {};
   stopOnSignals(server);
+  if (options.store !== 'memory') server.store = await connectStore(options.store, dataDir);
   try {
     server.running = await startServer({
       dataDir,
@@ -70,14 +77,27 @@ async function main(argv: string[]): Promise<void> {
       host,
       extend: loadExtension(),
       log: options.log,
+      store: server.store,
     });
   } catch (err) {
     const syscall = (err as NodeJS.ErrnoException)?.syscall;
     throw syscall === 'listen' || syscall === 'getaddrinfo' ? listenFailure(err, host, port) : err;
   }
   process.stdout.write(
-    `mockgen: ${manifest.title ?? 'mock'} listening on http://${urlHost(host)}:${server.running.port}${manifest.basePath ?? ''} (${routes.length} operations)\n`,
+    `mockgen: ${manifest.title ?? 'mock'} listening on http://${urlHost(host)}:${server.running.port}${manifest.basePath ?? ''} (${routes.length} operations)${options.store === 'memory' ? '' : `, state in ${maskUrl(options.store)}`}\n`,
   );
+}
+
+/** The Redis store of this mock (keys namespaced by its manifest), or a StartupError naming the URL. */
+async function connectStore(url: string, dataDir: string): Promise<StateStore> {
+  const { RedisStore, mockNamespace } =
+    require('./store/redis-store') as typeof import('./store/redis-store');
+  const namespace = mockNamespace(fs.readFileSync(path.join(dataDir, 'manifest.json'), 'utf8'));
+  try {
+    return await RedisStore.connect({ url, namespace });
+  } catch (err) {
+    throw new StartupError((err as Error).message, 1);
+  }
 }
 
 /**
@@ -86,7 +106,7 @@ async function main(argv: string[]): Promise<void> {
  * whole process group and npm forwards its own copy to the child): a repeat within 500 ms is that
  * one keypress, not an impatient second.
  */
-function stopOnSignals(server: { running?: RunningServer }): void {
+function stopOnSignals(server: { running?: RunningServer; store?: StateStore }): void {
   let stoppingSince: number | undefined;
   const stop = (why: string, signal?: NodeJS.Signals): void => {
     if (stoppingSince !== undefined) {
@@ -97,10 +117,13 @@ function stopOnSignals(server: { running?: RunningServer }): void {
     stoppingSince = Date.now();
     process.stdout.write(`mockgen: ${why}, closing\n`);
     if (!server.running) process.exit(0);
-    server.running.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+    server.running
+      .close()
+      .then(() => server.store?.close?.())
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
   };
   process.on('SIGINT', () => stop('SIGINT', 'SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM', 'SIGTERM'));

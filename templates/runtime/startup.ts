@@ -1,6 +1,6 @@
 /**
  * What the entry point (main.ts) decides before and around listening, as pure functions: the
- * command line (`--port`, `--host`, `--log`, `--help`) over the environment, the usage text, and the
+ * command line (`--port`, `--host`, `--store`, `--log`, `--help`) over the environment, the usage text, and the
  * one-line messages startup failures are reported with (a stack only under MOCKGEN_DEBUG=1).
  *
  * Exit codes: 0 served and stopped by a signal, 1 the server could not start (busy port, missing
@@ -9,6 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { requestLogEnabled } from './request-log';
+import { maskUrl } from './store/mask';
 import type { RouteEntry } from './core/types';
 
 export const DEFAULT_PORT = 4010;
@@ -20,6 +21,8 @@ export interface StartOptions {
   host: string;
   /** one line per request on stdout */
   log: boolean;
+  /** where state lives: `memory`, or a `redis://` URL (--store, else MOCKGEN_STORE) */
+  store: string;
 }
 
 /** A failure with the message to print (after `mockgen: `) and the exit code. */
@@ -34,18 +37,22 @@ export class StartupError extends Error {
 }
 
 export function usage(): string {
-  return `Usage: node dist/runtime/main.js [--port N] [--host H] [--log] [--help]
+  return `Usage: node dist/runtime/main.js [--port N] [--host H] [--store URL] [--log] [--help]
 
 Serves the mock until SIGINT or SIGTERM; GET /__mockgen/health answers 200 once it is ready.
 
 Options:
   --port N    port to listen on (default: $PORT, else ${DEFAULT_PORT}; 0 picks a free one)
   --host H    address to listen on (default: $HOST, else ${DEFAULT_HOST}; 0.0.0.0 for every interface)
+  --store URL where state lives: memory (default), or redis://[user:pass@]host:port[/db] shared by
+              every replica of the mock (also MOCKGEN_STORE)
   --log       one line per request on stdout: method, path, status, time, source (also MOCKGEN_LOG=1)
   --help, -h  this text
 
 Environment:
   PORT, HOST               as --port and --host (the flags win)
+  MOCKGEN_STORE            as --store
+  MOCKGEN_STORE_PREFIX     prefix of the Redis keys (default mockgen:), before a hash of the mock
   MOCKGEN_LOG=1            as --log
   MOCKGEN_DEBUG=1          stack traces with startup errors
   MOCKGEN_DEBUG_FAKE=1     why schema-generated data fell back to a simpler value (stderr)
@@ -73,6 +80,7 @@ export function parseStartOptions(argv: readonly string[], env: NodeJS.ProcessEn
   let log = requestLogEnabled(env);
   let port: string | undefined;
   let host: string | undefined;
+  let store: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -92,6 +100,7 @@ export function parseStartOptions(argv: readonly string[], env: NodeJS.ProcessEn
     else if (name === '--log' && inline === undefined) log = true;
     else if (name === '--port') port = value();
     else if (name === '--host') host = value();
+    else if (name === '--store') store = parseStore(value(), '--store');
     else if (arg.startsWith('-'))
       throw new StartupError(`unknown option ${JSON.stringify(arg)}; see --help`, 2);
     else throw new StartupError(`unexpected argument ${JSON.stringify(arg)}; see --help`, 2);
@@ -106,7 +115,17 @@ export function parseStartOptions(argv: readonly string[], env: NodeJS.ProcessEn
           ? parsePort(env.PORT, 'PORT')
           : DEFAULT_PORT,
     host: host !== undefined ? parseHost(host) : env.HOST || DEFAULT_HOST,
+    store: store ?? (env.MOCKGEN_STORE ? parseStore(env.MOCKGEN_STORE, 'MOCKGEN_STORE') : 'memory'),
   };
+}
+
+function parseStore(raw: string, from: string): string {
+  const value = raw.trim();
+  if (value === 'memory' || /^rediss?:\/\/[^/?#]+/i.test(value)) return value;
+  throw new StartupError(
+    `invalid store ${JSON.stringify(maskUrl(value))} (${from}): use memory or redis://[user:pass@]host:port[/db]`,
+    2,
+  );
 }
 
 function parsePort(raw: string, from: string): number {

@@ -129,7 +129,7 @@ export async function run(argv: string[]): Promise<number> {
   );
   const report = REPORTERS[args.format](findings, {
     contractFile: args.spec,
-    recordingFiles: args.recordings,
+    recordingFiles: result.files,
     summary: counted.summary,
     color,
     toolVersion: toolVersion(),

@@ -18,6 +18,7 @@ Options:
   --force                 write into a folder that is not empty and not mockgen's output, replacing
                           files of the same names (other files are always kept)
   --seed N                seed for generated data (default 1)
+  --locale L              faker locale of generated names, addresses...: en (default), de, en_GB, ja...
   --no-dynamic            replay recorded tokens, timestamps and ids frozen instead of templating them
   --redact NAME           also redact this header / query / field name from recordings; repeatable
   --sequence-policy P     after a recorded sequence ends: repeat-last (default), loop, fallback
@@ -40,6 +41,7 @@ export async function run(argv: string[]): Promise<number> {
           dynamic: !values['no-dynamic'],
           redact: values.redact ?? [],
           sequencePolicy: values['sequence-policy'],
+          locale: values.locale,
         },
         cwd,
         'command line',

@@ -20,6 +20,7 @@ Options:
   --watch                 reload when the contract, a file it \`$ref\`s or a recording changes; state
                           resets on reload, and a version that fails to load leaves the previous one serving
   --seed N                seed for generated data (default 1)
+  --locale L              faker locale of generated names, addresses...: en (default), de, en_GB, ja...
   --no-dynamic            replay recorded tokens, timestamps and ids frozen instead of templating them
   --redact NAME           also redact this header / query / field name from recordings; repeatable
   --sequence-policy P     after a recorded sequence ends: repeat-last (default), loop, fallback
@@ -45,6 +46,7 @@ export async function run(argv: string[]): Promise<number> {
       dynamic: !values['no-dynamic'],
       redact: values.redact ?? [],
       sequencePolicy: values['sequence-policy'],
+      locale: values.locale,
     },
     process.cwd(),
     'command line',

@@ -125,7 +125,7 @@ function createPipeline(options: MockHandlerOptions): Pipeline {
   const dataDir = options.dataDir;
   const manifest = JSON.parse(readFileSync(path.join(dataDir, 'manifest.json'), 'utf8')) as Manifest;
   const logOption = options.log ?? requestLogEnabled(env);
-  const store = options.store ?? new MemoryStore({ env });
+  const store: StateStore = options.store ?? new MemoryStore({ env });
 
   let defsCache: Defs | undefined;
   const defs = (): Defs => {
@@ -167,18 +167,24 @@ function createPipeline(options: MockHandlerOptions): Pipeline {
     return admin;
   };
 
-  let healthWire: WireResponse | undefined;
+  // the health check reads no state (a network store reports whether it is reachable without a
+  // round trip): its answer is never a promise, and built once per answer it can give
+  const healthWires = new Map<boolean, WireResponse>();
   const health = (): WireResponse => {
-    // the health check reads no state: its answer is never a promise
-    healthWire ??= reusableWire(
-      builtinAdminResponse(
-        { method: 'GET', path: '/__mockgen/health', search: '', headers: {} },
-        manifest,
-        options.routes,
-        store,
-      ) as WireResponse,
-    );
-    return healthWire;
+    const reachable = store.health?.().reachable ?? true;
+    let wire = healthWires.get(reachable);
+    if (!wire) {
+      wire = reusableWire(
+        builtinAdminResponse(
+          { method: 'GET', path: '/__mockgen/health', search: '', headers: {} },
+          manifest,
+          options.routes,
+          store,
+        ) as WireResponse,
+      );
+      healthWires.set(reachable, wire);
+    }
+    return wire;
   };
 
   const loadOperation = (state: RouteState): Promise<OperationData> => {

@@ -58,8 +58,9 @@ export class MemoryStore implements StateStore {
     status: number,
     source: string,
     durationMs: number,
+    match?: string,
   ): void {
-    this.requests.record(timeMs, session, method, url, operationId, status, source, durationMs);
+    this.requests.record(timeMs, session, method, url, operationId, status, source, durationMs, match);
   }
 
   journal(filter?: { session?: string }): JournalEntry[] {

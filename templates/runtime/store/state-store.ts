@@ -10,18 +10,33 @@
  *
  * A session is read once per request (`session`), changed in place by the selection rules (replay
  * cursors, resource collections: pure operations on plain data), and handed back with `save` once
- * the answer is chosen: a store that keeps its sessions elsewhere writes it back there.
- * @fixme two replicas changing the same session at once: the last `save` wins (no locking yet).
+ * the answer is chosen: a store that keeps its sessions elsewhere writes it back there. Such a store
+ * makes the write atomic (compare-and-set on the version it read): when another replica changed the
+ * session in between, `save` answers false and the pipeline selects the answer again on a fresh read.
  */
 import type { JournalEntry } from '../journal';
 import type { SessionState } from '../session';
 import type { MaybePromise } from './maybe';
 
+export interface StoreHealth {
+  store: 'memory' | 'redis';
+  reachable: boolean;
+}
+
 export interface StateStore {
   /** The session named `name` ('' = the default session), created empty on first use. */
   session(name: string): MaybePromise<SessionState>;
-  /** Called once a request that read `session` is answered; a store holding live objects has nothing to do. */
-  save?(session: SessionState): MaybePromise<void>;
+  /**
+   * Called once a request that read `session` is answered; a store holding live objects has nothing
+   * to do. `false`: the session changed elsewhere since it was read, nothing was written; select again.
+   */
+  save?(session: SessionState): MaybePromise<void | boolean>;
+  /** Called instead of `save` when the request that read `session` failed: its changes are dropped. */
+  abandon?(session: SessionState): void;
+  /** Where state lives and whether it can be reached now (GET /__mockgen/health); undefined = memory. */
+  health?(): StoreHealth;
+  /** Lets go of connections (the server is closing). */
+  close?(): MaybePromise<void>;
 
   /** Remembers a token the mock issued, valid for `lifetimeS` seconds (no expiry when undefined or ≤ 0). */
   registerToken(token: string, lifetimeS?: number): MaybePromise<void>;
@@ -38,6 +53,8 @@ export interface StateStore {
     status: number,
     source: string,
     durationMs: number,
+    /** how the path was matched when it was a stretch (`JournalEntry.match`) */
+    match?: string,
   ): MaybePromise<void>;
   /** Journal entries oldest first, optionally only one session's; copies. */
   journal(filter?: { session?: string }): MaybePromise<JournalEntry[]>;

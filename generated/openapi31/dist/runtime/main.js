@@ -45,11 +45,14 @@ Object.defineProperty(exports, "__esModule", { value: true });
  *                                    from both src/runtime/ (ts-node) and dist/runtime/ (compiled)
  * MOCKGEN_DATA_DIR overrides the data directory.
  *
- * Start: `node dist/runtime/main.js [--port N] [--host H] [--log] [--help]` (startup.ts). The flags
+ * Start: `node dist/runtime/main.js [--port N] [--host H] [--store URL] [--log] [--help]` (startup.ts). The flags
  * win over PORT (default 4010) and HOST (default 127.0.0.1); the MOCKGEN_* settings read by the
  * runtime (latency, body limit, journal, CORS, log) are listed by `--help`. A startup failure is one
  * line on stderr (the stack with MOCKGEN_DEBUG=1), exit 1, or 2 for a bad flag or setting;
  * SIGINT / SIGTERM close the server and exit 0.
+ *
+ * State: in memory, or with `--store redis://…` / MOCKGEN_STORE in Redis, shared by every replica
+ * (store/redis-store.ts; the Redis client is loaded only then). Redis unreachable at start: exit 1.
  *
  * Extension: if `src/extend.ts` exists and exports a function (default export or `extend`), it is
  * called with the Express app that serves `/__mockgen/*`; its routes also see requests that match
@@ -58,6 +61,7 @@ Object.defineProperty(exports, "__esModule", { value: true });
 const fs = __importStar(require("node:fs"));
 const path = __importStar(require("node:path"));
 const server_1 = require("./server");
+const mask_1 = require("./store/mask");
 const startup_1 = require("./startup");
 function loadExtension() {
     for (const file of ['extend.js', 'extend.ts']) {
@@ -86,6 +90,8 @@ async function main(argv) {
     // before listening: a signal that comes while the server starts must not kill it uncleanly
     const server = {};
     stopOnSignals(server);
+    if (options.store !== 'memory')
+        server.store = await connectStore(options.store, dataDir);
     try {
         server.running = await (0, server_1.startServer)({
             dataDir,
@@ -94,13 +100,25 @@ async function main(argv) {
             host,
             extend: loadExtension(),
             log: options.log,
+            store: server.store,
         });
     }
     catch (err) {
         const syscall = err?.syscall;
         throw syscall === 'listen' || syscall === 'getaddrinfo' ? (0, startup_1.listenFailure)(err, host, port) : err;
     }
-    process.stdout.write(`mockgen: ${manifest.title ?? 'mock'} listening on http://${(0, startup_1.urlHost)(host)}:${server.running.port}${manifest.basePath ?? ''} (${routes.length} operations)\n`);
+    process.stdout.write(`mockgen: ${manifest.title ?? 'mock'} listening on http://${(0, startup_1.urlHost)(host)}:${server.running.port}${manifest.basePath ?? ''} (${routes.length} operations)${options.store === 'memory' ? '' : `, state in ${(0, mask_1.maskUrl)(options.store)}`}\n`);
+}
+/** The Redis store of this mock (keys namespaced by its manifest), or a StartupError naming the URL. */
+async function connectStore(url, dataDir) {
+    const { RedisStore, mockNamespace } = require('./store/redis-store');
+    const namespace = mockNamespace(fs.readFileSync(path.join(dataDir, 'manifest.json'), 'utf8'));
+    try {
+        return await RedisStore.connect({ url, namespace });
+    }
+    catch (err) {
+        throw new startup_1.StartupError(err.message, 1);
+    }
 }
 /**
  * SIGINT / SIGTERM close the server (requests in flight get up to 2 s) and exit 0; a later second
@@ -121,7 +139,10 @@ function stopOnSignals(server) {
         process.stdout.write(`mockgen: ${why}, closing\n`);
         if (!server.running)
             process.exit(0);
-        server.running.close().then(() => process.exit(0), () => process.exit(1));
+        server.running
+            .close()
+            .then(() => server.store?.close?.())
+            .then(() => process.exit(0), () => process.exit(1));
     };
     process.on('SIGINT', () => stop('SIGINT', 'SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM', 'SIGTERM'));

@@ -46,7 +46,7 @@ exports.describeFailure = describeFailure;
 exports.loadRoutes = loadRoutes;
 /**
  * What the entry point (main.ts) decides before and around listening, as pure functions: the
- * command line (`--port`, `--host`, `--log`, `--help`) over the environment, the usage text, and the
+ * command line (`--port`, `--host`, `--store`, `--log`, `--help`) over the environment, the usage text, and the
  * one-line messages startup failures are reported with (a stack only under MOCKGEN_DEBUG=1).
  *
  * Exit codes: 0 served and stopped by a signal, 1 the server could not start (busy port, missing
@@ -55,6 +55,7 @@ exports.loadRoutes = loadRoutes;
 const fs = __importStar(require("node:fs"));
 const path = __importStar(require("node:path"));
 const request_log_1 = require("./request-log");
+const mask_1 = require("./store/mask");
 exports.DEFAULT_PORT = 4010;
 exports.DEFAULT_HOST = '127.0.0.1';
 /** A failure with the message to print (after `mockgen: `) and the exit code. */
@@ -68,18 +69,22 @@ class StartupError extends Error {
 }
 exports.StartupError = StartupError;
 function usage() {
-    return `Usage: node dist/runtime/main.js [--port N] [--host H] [--log] [--help]
+    return `Usage: node dist/runtime/main.js [--port N] [--host H] [--store URL] [--log] [--help]
 
 Serves the mock until SIGINT or SIGTERM; GET /__mockgen/health answers 200 once it is ready.
 
 Options:
   --port N    port to listen on (default: $PORT, else ${exports.DEFAULT_PORT}; 0 picks a free one)
   --host H    address to listen on (default: $HOST, else ${exports.DEFAULT_HOST}; 0.0.0.0 for every interface)
+  --store URL where state lives: memory (default), or redis://[user:pass@]host:port[/db] shared by
+              every replica of the mock (also MOCKGEN_STORE)
   --log       one line per request on stdout: method, path, status, time, source (also MOCKGEN_LOG=1)
   --help, -h  this text
 
 Environment:
   PORT, HOST               as --port and --host (the flags win)
+  MOCKGEN_STORE            as --store
+  MOCKGEN_STORE_PREFIX     prefix of the Redis keys (default mockgen:), before a hash of the mock
   MOCKGEN_LOG=1            as --log
   MOCKGEN_DEBUG=1          stack traces with startup errors
   MOCKGEN_DEBUG_FAKE=1     why schema-generated data fell back to a simpler value (stderr)
@@ -105,6 +110,7 @@ function parseStartOptions(argv, env) {
     let log = (0, request_log_1.requestLogEnabled)(env);
     let port;
     let host;
+    let store;
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
         const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -129,6 +135,8 @@ function parseStartOptions(argv, env) {
             port = value();
         else if (name === '--host')
             host = value();
+        else if (name === '--store')
+            store = parseStore(value(), '--store');
         else if (arg.startsWith('-'))
             throw new StartupError(`unknown option ${JSON.stringify(arg)}; see --help`, 2);
         else
@@ -143,7 +151,14 @@ function parseStartOptions(argv, env) {
                 ? parsePort(env.PORT, 'PORT')
                 : exports.DEFAULT_PORT,
         host: host !== undefined ? parseHost(host) : env.HOST || exports.DEFAULT_HOST,
+        store: store ?? (env.MOCKGEN_STORE ? parseStore(env.MOCKGEN_STORE, 'MOCKGEN_STORE') : 'memory'),
     };
+}
+function parseStore(raw, from) {
+    const value = raw.trim();
+    if (value === 'memory' || /^rediss?:\/\/[^/?#]+/i.test(value))
+        return value;
+    throw new StartupError(`invalid store ${JSON.stringify((0, mask_1.maskUrl)(value))} (${from}): use memory or redis://[user:pass@]host:port[/db]`, 2);
 }
 function parsePort(raw, from) {
     const port = /^\d{1,5}$/.test(raw.trim()) ? Number(raw.trim()) : NaN;

@@ -260,7 +260,11 @@ export class ResponseBuilder {
     // loaded on first use: the generator and json-schema-faker cost startup time most mocks never need
 
     const { generateValue } = require('./core/fake') as typeof import('./core/fake');
-    return generateValue(schema, this.defs(), { seed, direction: 'response' });
+    return generateValue(schema, this.defs(), {
+      seed,
+      direction: 'response',
+      locale: this.manifest.locale,
+    });
   }
 
   private cacheFor(response: ResponseData): ResponseCache {
@@ -532,8 +536,12 @@ function xmlRootName(schema: JsonSchema | undefined): string {
   return 'root';
 }
 
-/** FNV-1a of the request, the seed of generated data: same request, same data. */
-export function requestSeed(method: string, url: string, body: Buffer): number {
+/**
+ * FNV-1a of the request, the seed of generated data: same request, same data. A HEAD is seeded as
+ * its GET, so its headers (Content-Length) describe the body the GET sends.
+ */
+export function requestSeed(requestMethod: string, url: string, body: Buffer): number {
+  const method = requestMethod === 'HEAD' ? 'GET' : requestMethod;
   let hash = 0x811c9dc5;
   const mix = (code: number): void => {
     hash ^= code;

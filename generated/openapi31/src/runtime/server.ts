@@ -24,6 +24,8 @@ export interface StartServerOptions {
   extend?: MockHandlerOptions['extend'];
   /** the request log (request-log.ts); default MOCKGEN_LOG */
   log?: MockHandlerOptions['log'];
+  /** where state lives; default a new in-memory store */
+  store?: MockHandlerOptions['store'];
 }
 
 export interface RunningServer {
@@ -41,6 +43,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     env: options.env,
     extend: options.extend,
     log: options.log,
+    store: options.store,
   });
   const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 120_000 }, handler);
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {

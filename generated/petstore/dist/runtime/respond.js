@@ -211,7 +211,11 @@ class ResponseBuilder {
     generate(schema, seed) {
         // loaded on first use: the generator and json-schema-faker cost startup time most mocks never need
         const { generateValue } = require('./core/fake');
-        return generateValue(schema, this.defs(), { seed, direction: 'response' });
+        return generateValue(schema, this.defs(), {
+            seed,
+            direction: 'response',
+            locale: this.manifest.locale,
+        });
     }
     cacheFor(response) {
         let cache = this.caches.get(response);
@@ -476,8 +480,12 @@ function xmlRootName(schema) {
     }
     return 'root';
 }
-/** FNV-1a of the request, the seed of generated data: same request, same data. */
-function requestSeed(method, url, body) {
+/**
+ * FNV-1a of the request, the seed of generated data: same request, same data. A HEAD is seeded as
+ * its GET, so its headers (Content-Length) describe the body the GET sends.
+ */
+function requestSeed(requestMethod, url, body) {
+    const method = requestMethod === 'HEAD' ? 'GET' : requestMethod;
     let hash = 0x811c9dc5;
     const mix = (code) => {
         hash ^= code;

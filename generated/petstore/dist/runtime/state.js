@@ -84,7 +84,8 @@ function listCacheSlot(op, request, session, manifest) {
     if (!spec || (spec.listEnvelope && (0, templating_1.hasTemplates)(spec.listEnvelope.template)))
         return undefined;
     const store = (0, seed_1.resourceStore)(session, spec);
-    const key = `${op.id}\u0000${request.method}\u0000${request.url}`;
+    const method = request.method === 'HEAD' ? 'GET' : request.method; // a HEAD answers as its GET
+    const key = `${op.id}\u0000${method}\u0000${request.url}`;
     const version = store.version;
     return {
         get: () => {

@@ -114,7 +114,8 @@ export function listCacheSlot<T>(
   const spec = findSpec(manifest, binding.resource);
   if (!spec || (spec.listEnvelope && hasTemplates(spec.listEnvelope.template))) return undefined;
   const store = resourceStore(session, spec);
-  const key = `${op.id}\u0000${request.method}\u0000${request.url}`;
+  const method = request.method === 'HEAD' ? 'GET' : request.method; // a HEAD answers as its GET
+  const key = `${op.id}\u0000${method}\u0000${request.url}`;
   const version = store.version;
   return {
     get: () => {

@@ -20,11 +20,14 @@ function builtinAdminResponse(request, manifest, routes, store) {
     const route = adminRoute(request.path);
     const get = request.method === 'GET' || request.method === 'HEAD';
     if (route === '/__mockgen/health' && get) {
+        const health = store.health?.() ?? { store: 'memory', reachable: true };
         return json(200, {
-            status: 'ok',
+            status: health.reachable ? 'ok' : 'degraded',
             title: manifest.title,
             contractVersion: manifest.contractVersion,
             operations: routes.length,
+            store: health.store,
+            storeReachable: health.reachable,
         });
     }
     if (route === '/__mockgen/routes' && get) {

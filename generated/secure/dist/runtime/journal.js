@@ -32,6 +32,7 @@ function newRing(size) {
         url: new Array(size).fill(''),
         operationId: new Array(size).fill(undefined),
         source: new Array(size).fill(''),
+        match: new Array(size).fill(undefined),
     };
 }
 /** One store's journal: the ring, allocated on the first entry. */
@@ -43,10 +44,10 @@ class Journal {
     }
     /** Records a request received at `timeMs` (ms since the epoch). */
     recordAt(timeMs, entry) {
-        this.record(timeMs, entry.session, entry.method, entry.url, entry.operationId, entry.status, entry.source, entry.durationMs);
+        this.record(timeMs, entry.session, entry.method, entry.url, entry.operationId, entry.status, entry.source, entry.durationMs, entry.match);
     }
     /** The allocation-free form of recordAt, for the request path. */
-    record(timeMs, session, method, url, operationId, status, source, durationMs) {
+    record(timeMs, session, method, url, operationId, status, source, durationMs, match) {
         const max = this.capacity;
         if (max === 0)
             return;
@@ -62,6 +63,7 @@ class Journal {
         ring.status[at] = status;
         ring.source[at] = source;
         ring.durationMs[at] = durationMs;
+        ring.match[at] = match;
         ring.next = at + 1 === max ? 0 : at + 1;
         if (ring.size < max)
             ring.size++;
@@ -99,5 +101,8 @@ function entryAt(r, at) {
     const operationId = r.operationId[at];
     if (operationId !== undefined)
         entry.operationId = operationId;
+    const match = r.match[at];
+    if (match !== undefined)
+        entry.match = match;
     return entry;
 }

@@ -52,6 +52,7 @@ async function startServer(options) {
         env: options.env,
         extend: options.extend,
         log: options.log,
+        store: options.store,
     });
     const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 120_000 }, handler);
     server.on('clientError', (err, socket) => {

@@ -20,6 +20,11 @@ export interface JournalEntry {
   /** `MockResponse.source`: `example:<name>`, `recording:<entry>`, `state`, `generated`, `error` */
   source: string;
   durationMs: number;
+  /**
+   * Present when the path matched its template only as a stretch: a path parameter took several
+   * segments (`stretched: path parameter 'username' spans 2 segments ('alice/not-a-route')`).
+   */
+  match?: string;
 }
 
 const DEFAULT_LIMIT = 10_000;
@@ -38,6 +43,7 @@ interface Ring {
   url: string[];
   operationId: (string | undefined)[];
   source: string[];
+  match: (string | undefined)[];
 }
 
 /** MOCKGEN_JOURNAL_LIMIT, else 10,000 (0 disables the journal). */
@@ -60,6 +66,7 @@ function newRing(size: number): Ring {
     url: new Array<string>(size).fill(''),
     operationId: new Array<string | undefined>(size).fill(undefined),
     source: new Array<string>(size).fill(''),
+    match: new Array<string | undefined>(size).fill(undefined),
   };
 }
 
@@ -80,6 +87,7 @@ export class Journal {
       entry.status,
       entry.source,
       entry.durationMs,
+      entry.match,
     );
   }
 
@@ -93,6 +101,7 @@ export class Journal {
     status: number,
     source: string,
     durationMs: number,
+    match?: string,
   ): void {
     const max = this.capacity;
     if (max === 0) return;
@@ -107,6 +116,7 @@ export class Journal {
     ring.status[at] = status;
     ring.source[at] = source;
     ring.durationMs[at] = durationMs;
+    ring.match[at] = match;
     ring.next = at + 1 === max ? 0 : at + 1;
     if (ring.size < max) ring.size++;
   }
@@ -142,5 +152,7 @@ function entryAt(r: Ring, at: number): JournalEntry {
   };
   const operationId = r.operationId[at];
   if (operationId !== undefined) entry.operationId = operationId;
+  const match = r.match[at];
+  if (match !== undefined) entry.match = match;
   return entry;
 }

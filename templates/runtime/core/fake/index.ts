@@ -22,6 +22,8 @@ import { viewFor } from './views';
 export type { Direction, FakeOptions, RepairResult } from './options';
 export { createRandom, hashSeed } from './random';
 export { SharedDefsCompiler } from './views';
+export { DEFAULT_LOCALE, resolveLocale } from './faker';
+export { FORMAT_CHECKS } from './realistic';
 
 /** A seeded value for `schema`; validates against it unless the schema is unsatisfiable. */
 export function generateValue(schema: JsonSchema, defs: Defs, options: FakeOptions): unknown {

@@ -11,6 +11,8 @@ export interface FakeOptions {
   pools?: Record<string, unknown[]>;
   /** compiler over the same `defs` (one is created and cached per `defs` otherwise) */
   compiler?: SchemaCompiler;
+  /** faker locale for names, addresses...: `en` (default), `de`, `en_GB`... (fake/faker.ts) */
+  locale?: string;
 }
 
 export interface RepairResult {

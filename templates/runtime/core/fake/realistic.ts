@@ -1,126 +1,27 @@
-/** Realistic values: names, places, dates, formats and what a property name suggests. */
-import type { Ctx } from './generate';
+/**
+ * Realistic values: what a format, a property name and the object around it suggest, from
+ * @faker-js/faker (./faker.ts: seeded by the generation's PRNG, one locale). An object that is a
+ * person, a company, an address or a product (./entities.ts) gives its properties values that agree.
+ */
+import type { Faker } from '@faker-js/faker';
+import type { Ctx, Hint } from './generate';
 import { roundTo } from './helpers';
 import type { Shape } from './shapes';
 import { words } from '../names';
+import { entityString, type Entity } from './entities';
+import { fakerFor, type Rng } from './faker';
 
-const FIRST_NAMES = [
-  'Ada',
-  'Alan',
-  'Grace',
-  'Linus',
-  'Margaret',
-  'Dennis',
-  'Barbara',
-  'Ken',
-  'Frances',
-  'Tim',
-  'Radia',
-  'Guido',
-  'Sophie',
-  'Mateo',
-  'Aiko',
-  'Priya',
-];
-const LAST_NAMES = [
-  'Lovelace',
-  'Turing',
-  'Hopper',
-  'Torvalds',
-  'Hamilton',
-  'Ritchie',
-  'Liskov',
-  'Thompson',
-  'Allen',
-  'Berners-Lee',
-  'Perlman',
-  'Rossum',
-  'Wilson',
-  'Garcia',
-  'Tanaka',
-  'Patel',
-];
-const CITIES = [
-  'London',
-  'Paris',
-  'Berlin',
-  'Tokyo',
-  'New York',
-  'San Francisco',
-  'Toronto',
-  'Sydney',
-  'Madrid',
-  'Amsterdam',
-  'Lisbon',
-  'Seoul',
-];
-const COUNTRIES = [
-  'United Kingdom',
-  'France',
-  'Germany',
-  'Japan',
-  'United States',
-  'Canada',
-  'Australia',
-  'Spain',
-  'Netherlands',
-  'Portugal',
-];
-const COUNTRY_CODES = ['GB', 'FR', 'DE', 'JP', 'US', 'CA', 'AU', 'ES', 'NL', 'PT'];
-const CURRENCIES = ['USD', 'EUR', 'GBP', 'JPY', 'CAD', 'AUD', 'CHF', 'SEK'];
-const STATES = ['California', 'Texas', 'Ontario', 'Bavaria', 'Queensland', 'New York'];
-const STREETS = ['Main Street', 'High Street', 'Market Street', 'Elm Avenue', 'Baker Street', 'Park Lane'];
-const COMPANIES = [
-  'Acme Corp',
-  'Globex',
-  'Initech',
-  'Umbrella Labs',
-  'Hooli',
-  'Stark Industries',
-  'Wayne Enterprises',
-];
-const WORDS = [
-  'alpha',
-  'bravo',
-  'canyon',
-  'delta',
-  'ember',
-  'falcon',
-  'garden',
-  'harbor',
-  'island',
-  'jasmine',
-  'kernel',
-  'lagoon',
-  'meadow',
-  'nebula',
-  'orbit',
-  'prairie',
-  'quartz',
-  'river',
-  'summit',
-  'timber',
-  'update',
-  'valley',
-  'willow',
-  'zenith',
-];
-const TIMEZONES = [
-  'Europe/London',
-  'Europe/Paris',
-  'America/New_York',
-  'America/Los_Angeles',
-  'Asia/Tokyo',
-  'Australia/Sydney',
-];
-const DOMAINS = ['example.com', 'example.org', 'example.net'];
-const STATUSES = ['active', 'pending', 'completed', 'archived'];
-const MIME_TYPES = ['application/json', 'text/plain', 'image/png', 'application/pdf'];
+export function fakerOf(ctx: Pick<Ctx, 'rng' | 'locale'>): Faker {
+  return fakerFor(ctx.rng, ctx.locale);
+}
 
-type Rng = () => number;
-
-function pick<T>(rng: Rng, list: readonly T[]): T {
-  return list[Math.floor(rng() * list.length)];
+/** `fn()`, or `fallback` when faker has no data for it in this locale (it throws then). */
+export function attempt(fn: () => string, fallback: () => string): string {
+  try {
+    return fn();
+  } catch {
+    return fallback();
+  }
 }
 
 function int(rng: Rng, lo: number, hi: number): number {
@@ -137,22 +38,27 @@ function hex(rng: Rng, length: number): string {
   return out;
 }
 
-export function loremWords(rng: Rng, count: number): string {
-  const out: string[] = [];
-  for (let i = 0; i < count; i++) out.push(pick(rng, WORDS));
-  return out.join(' ');
+/** A few real words (faker's English word list): the text of a field its name says nothing about. */
+export function loremWords(ctx: Pick<Ctx, 'rng' | 'locale'>, count: number): string {
+  const f = fakerOf(ctx);
+  return attempt(
+    () => f.word.words(count),
+    () => f.lorem.words(count),
+  );
 }
 
-function sentence(rng: Rng): string {
-  const text = loremWords(rng, 4 + Math.floor(rng() * 5));
-  return text.charAt(0).toUpperCase() + text.slice(1) + '.';
+function sentence(f: Faker): string {
+  return attempt(
+    () => f.company.catchPhrase() + '.',
+    () => f.lorem.sentence(),
+  );
 }
 
 function titleCase(text: string): string {
-  return text.replace(/\b[a-z]/g, (c) => c.toUpperCase());
+  return text.replace(/(^|\s)\p{Ll}/gu, (c) => c.toUpperCase());
 }
 
-/** A moment between 2023-01-01 and 2025-12-31, to the second. */
+/** A moment between 2023-01-01 and 2025-12-31, to the second (faker's dates move with the clock). */
 function moment(rng: Rng): Date {
   const start = Date.UTC(2023, 0, 1);
   const span = Date.UTC(2025, 11, 31) - start;
@@ -167,67 +73,163 @@ function isoDate(rng: Rng): string {
   return moment(rng).toISOString().slice(0, 10);
 }
 
-function uuid(rng: Rng): string {
-  const h = hex(rng, 32);
-  const variant = '89ab'[Math.floor(rng() * 4)];
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
-
-function slug(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '');
-}
-
-function personName(rng: Rng): [string, string] {
-  return [pick(rng, FIRST_NAMES), pick(rng, LAST_NAMES)];
-}
-
-function email(rng: Rng): string {
-  const [first, last] = personName(rng);
-  return `${slug(first)}.${slug(last).replace(/-/g, '')}@${pick(rng, DOMAINS)}`;
-}
-
 function base64(text: string): string {
   return Buffer.from(text, 'utf8').toString('base64');
 }
 
-export const FORMAT_GENERATORS: Record<string, (rng: Rng, prop?: string) => string> = {
-  'date-time': isoDateTime,
-  date: isoDate,
-  time: (rng) => `${pad(int(rng, 0, 23))}:${pad(int(rng, 0, 59))}:${pad(int(rng, 0, 59))}Z`,
-  duration: (rng) => `P${int(rng, 1, 30)}DT${int(rng, 1, 23)}H`,
-  email,
-  'idn-email': email,
-  hostname: (rng) => `${pick(rng, ['api', 'www', 'app', 'mail'])}.${pick(rng, DOMAINS)}`,
-  'idn-hostname': (rng) => `${pick(rng, ['api', 'www', 'app'])}.${pick(rng, DOMAINS)}`,
-  ipv4: (rng) => `${int(rng, 10, 192)}.${int(rng, 0, 255)}.${int(rng, 0, 255)}.${int(rng, 1, 254)}`,
-  ipv6: (rng) => `2001:db8:${hex(rng, 4)}:${hex(rng, 4)}::${hex(rng, 3).replace(/^0+/, '') || '1'}`,
-  uri: (rng, prop) => urlFor(rng, prop),
-  url: (rng, prop) => urlFor(rng, prop),
-  iri: (rng, prop) => urlFor(rng, prop),
-  'uri-reference': (rng) => `/${pick(rng, WORDS)}/${int(rng, 1, 999)}`,
-  'iri-reference': (rng) => `/${pick(rng, WORDS)}/${int(rng, 1, 999)}`,
-  'uri-template': (rng) => `https://${pick(rng, DOMAINS)}/${pick(rng, WORDS)}/{id}`,
-  uuid,
-  'json-pointer': (rng) => `/${pick(rng, WORDS)}/${int(rng, 0, 9)}`,
-  'relative-json-pointer': (rng) => `${int(rng, 0, 3)}/${pick(rng, WORDS)}`,
-  regex: () => '^[a-z0-9-]+$',
-  byte: (rng) => base64(loremWords(rng, 2)),
-  base64: (rng) => base64(loremWords(rng, 2)),
-  binary: (rng) => loremWords(rng, 3),
-  password: (rng) => `${titleCase(pick(rng, WORDS))}-${hex(rng, 6)}!`,
-};
+const MONEY_WORDS = new Set([
+  'price',
+  'amount',
+  'cost',
+  'balance',
+  'subtotal',
+  'fee',
+  'salary',
+  'tax',
+  'total',
+  'value',
+  'rate',
+  'discount',
+  'credit',
+  'debit',
+]);
 
-function urlFor(rng: Rng, prop: string | undefined): string {
-  const tokens = prop === undefined ? [] : words(prop);
-  if (tokens.some((t) => IMAGE_WORDS.has(t)))
-    return `https://images.${pick(rng, DOMAINS)}/${hex(rng, 8)}.png`;
-  return `https://${pick(rng, DOMAINS)}/${pick(rng, WORDS)}/${int(rng, 1, 9999)}`;
+/** A decimal number as text (`format: decimal`, Stripe's `decimal_string`): a price for money names. */
+function decimalString(ctx: Ctx, hint: Hint): string {
+  const tokens = hint.prop === undefined ? [] : words(hint.prop);
+  const f = fakerOf(ctx);
+  if (tokens.some((t) => MONEY_WORDS.has(t))) return f.commerce.price({ min: 1, max: 1000 });
+  return String(f.number.float({ min: 0, max: 1000, fractionDigits: int(ctx.rng, 1, 4) }));
 }
 
+/** Locales as BCP 47 tags (`en-US`): what `format: locale` and a `locale` property hold. */
+const LOCALES = [
+  'en-US',
+  'en-GB',
+  'en-CA',
+  'en-AU',
+  'fr-FR',
+  'fr-CA',
+  'de-DE',
+  'de-AT',
+  'de-CH',
+  'es-ES',
+  'es-MX',
+  'it-IT',
+  'ja-JP',
+  'ko-KR',
+  'zh-CN',
+  'pt-BR',
+  'pt-PT',
+  'nl-NL',
+  'pl-PL',
+  'sv-SE',
+];
+
+/** Generators by `format`, strings only; each value also passes FORMAT_CHECKS / Ajv's check of it. */
+export const FORMAT_GENERATORS: Record<string, (ctx: Ctx, hint: Hint, shape: Shape) => string> = {
+  'date-time': (ctx) => isoDateTime(ctx.rng),
+  date: (ctx) => isoDate(ctx.rng),
+  time: (ctx) => `${pad(int(ctx.rng, 0, 23))}:${pad(int(ctx.rng, 0, 59))}:${pad(int(ctx.rng, 0, 59))}Z`,
+  duration: (ctx) => `P${int(ctx.rng, 1, 30)}DT${int(ctx.rng, 1, 23)}H`,
+  email: (ctx, hint) => entityString(ctx, hint, 'email') ?? fakerOf(ctx).internet.email(),
+  'idn-email': (ctx, hint) => entityString(ctx, hint, 'email') ?? fakerOf(ctx).internet.email(),
+  hostname: (ctx) => fakerOf(ctx).internet.domainName(),
+  'idn-hostname': (ctx) => fakerOf(ctx).internet.domainName(),
+  ipv4: (ctx) => fakerOf(ctx).internet.ipv4(),
+  ipv6: (ctx) => fakerOf(ctx).internet.ipv6(),
+  uri: (ctx, hint) => urlFor(ctx, hint),
+  url: (ctx, hint) => urlFor(ctx, hint),
+  iri: (ctx, hint) => urlFor(ctx, hint),
+  'uri-reference': (ctx) => `/${fakerOf(ctx).word.noun()}/${int(ctx.rng, 1, 999)}`,
+  'iri-reference': (ctx) => `/${fakerOf(ctx).word.noun()}/${int(ctx.rng, 1, 999)}`,
+  'uri-template': (ctx) => `https://${fakerOf(ctx).internet.domainName()}/${fakerOf(ctx).word.noun()}/{id}`,
+  uuid: (ctx) => fakerOf(ctx).string.uuid(),
+  'json-pointer': (ctx) => `/${fakerOf(ctx).word.noun()}/${int(ctx.rng, 0, 9)}`,
+  'relative-json-pointer': (ctx) => `${int(ctx.rng, 0, 3)}/${fakerOf(ctx).word.noun()}`,
+  regex: () => '^[a-z0-9-]+$',
+  byte: (ctx) => base64(loremWords(ctx, 2)),
+  base64: (ctx) => base64(loremWords(ctx, 2)),
+  binary: (ctx) => loremWords(ctx, 3),
+  password: (ctx) => fakerOf(ctx).internet.password({ length: int(ctx.rng, 12, 20) }),
+  decimal: decimalString,
+  decimal_string: decimalString,
+  int64: (ctx) => String(fakerOf(ctx).number.int({ min: 1, max: 9_000_000_000_000 })),
+  int32: (ctx) => String(fakerOf(ctx).number.int({ min: 1, max: 2_000_000_000 })),
+  integer: (ctx) => String(fakerOf(ctx).number.int({ min: 1, max: 100_000 })),
+  double: (ctx) => String(fakerOf(ctx).number.float({ min: 0, max: 10_000, fractionDigits: 4 })),
+  float: (ctx) => String(fakerOf(ctx).number.float({ min: 0, max: 10_000, fractionDigits: 2 })),
+  number: (ctx) => String(fakerOf(ctx).number.float({ min: 0, max: 10_000, fractionDigits: 2 })),
+  currency: (ctx) => fakerOf(ctx).finance.currencyCode(),
+  'currency-code': (ctx) => fakerOf(ctx).finance.currencyCode(),
+  'country-code': (ctx, _hint, shape) => countryCode(ctx, shape),
+  country: (ctx, _hint, shape) => countryCode(ctx, shape),
+  language: (ctx) => fakerOf(ctx).location.language().alpha2,
+  locale: (ctx) => LOCALES[Math.floor(ctx.rng() * LOCALES.length)],
+  iban: (ctx) => fakerOf(ctx).finance.iban(),
+  bic: (ctx) => fakerOf(ctx).finance.bic(),
+  mac: (ctx) => fakerOf(ctx).internet.mac(),
+  color: (ctx) => fakerOf(ctx).color.rgb(),
+  phone: (ctx, hint) => entityString(ctx, hint, 'phone') ?? phone(fakerOf(ctx)),
+  timezone: (ctx) => fakerOf(ctx).location.timeZone(),
+  semver: (ctx) => fakerOf(ctx).system.semver(),
+  cron: (ctx) => fakerOf(ctx).system.cron(),
+};
+
+/** E.164 (`+14155550123`): what phone fields accept whatever the locale writes. */
+function phone(f: Faker): string {
+  return attempt(
+    () => f.phone.number({ style: 'international' }),
+    () => `+1${f.string.numeric(10)}`,
+  );
+}
+
+function countryCode(ctx: Ctx, shape: Shape): string {
+  const alpha3 =
+    shape.minLength === 3 || (shape.patterns.length > 0 && shape.patterns.some((p) => p.includes('{3}')));
+  return fakerOf(ctx).location.countryCode(alpha3 ? 'alpha-3' : 'alpha-2');
+}
+
+/**
+ * Checks of the formats Ajv does not know (vendor and OpenAPI-registry formats): what generation
+ * must produce for them, and what the realism benchmark counts as format-valid.
+ */
+export const FORMAT_CHECKS: Record<string, (value: string) => boolean> = {
+  decimal: (v) => /^-?\d+(?:\.\d+)?$/.test(v),
+  decimal_string: (v) => /^-?\d+(?:\.\d+)?$/.test(v),
+  int64: (v) => /^-?\d{1,19}$/.test(v),
+  int32: (v) => /^-?\d{1,10}$/.test(v) && Math.abs(Number(v)) <= 2147483648,
+  integer: (v) => /^-?\d+$/.test(v),
+  double: (v) => /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$/.test(v),
+  float: (v) => /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$/.test(v),
+  number: (v) => /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$/.test(v),
+  currency: (v) => /^[A-Za-z]{3}$/.test(v),
+  'currency-code': (v) => /^[A-Za-z]{3}$/.test(v),
+  'country-code': (v) => /^[A-Z]{2,3}$/.test(v),
+  country: (v) => /^[A-Z]{2,3}$/.test(v),
+  language: (v) => /^[a-z]{2,3}$/.test(v),
+  locale: (v) => /^[a-z]{2,3}(?:[-_][A-Z]{2})?$/.test(v),
+  iban: (v) => /^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$/.test(v),
+  bic: (v) => /^[A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?$/.test(v),
+  mac: (v) => /^[0-9a-fA-F]{2}(?:[:-][0-9a-fA-F]{2}){5}$/.test(v),
+  color: (v) => /^#[0-9a-fA-F]{6}$/.test(v),
+  phone: (v) => /^\+[1-9]\d{6,14}$/.test(v),
+  timezone: (v) => /^[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+)+$|^UTC$/.test(v),
+  semver: (v) => /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/.test(v),
+  cron: (v) => /^(?:\S+\s+){4}\S+(?:\s+\S+)?$/.test(v),
+};
+
 const IMAGE_WORDS = new Set(['avatar', 'image', 'photo', 'picture', 'logo', 'icon', 'thumbnail', 'img']);
+
+function urlFor(ctx: Ctx, hint: Hint): string {
+  const f = fakerOf(ctx);
+  const tokens = hint.prop === undefined ? [] : words(hint.prop);
+  const fromEntity = entityString(ctx, hint, 'url');
+  if (fromEntity !== undefined && !tokens.some((t) => IMAGE_WORDS.has(t))) return fromEntity;
+  if (tokens.some((t) => IMAGE_WORDS.has(t)))
+    return `https://images.${f.internet.domainName()}/${hex(ctx.rng, 12)}.${tokens.includes('avatar') ? 'jpg' : 'png'}`;
+  return `https://${f.internet.domainName()}/${f.word.noun()}/${int(ctx.rng, 1, 9999)}`;
+}
 
 const TIMESTAMP_WORDS = new Set([
   'created',
@@ -260,22 +262,49 @@ function isTimestampName(tokens: string[], joined: string): boolean {
   return tokens.length === 1 && TIMESTAMP_WORDS.has(joined) && joined !== 'last';
 }
 
-/** A realistic string for a property name, or undefined when the name says nothing. */
-export function stringByName(name: string, rng: Rng, shape: Shape): string | undefined {
+const PERSON_PREFIXES = [
+  'full',
+  'display',
+  'contact',
+  'customer',
+  'user',
+  'author',
+  'owner',
+  'person',
+  'holder',
+  'account',
+  'billing',
+  'shipping',
+  'real',
+  'member',
+  'employee',
+  'sender',
+  'recipient',
+];
+
+/** A realistic string for a property name (and the object it sits in), or undefined when the name says nothing. */
+export function stringByName(
+  name: string,
+  ctx: Ctx,
+  shape: Shape,
+  hint: Hint = { prop: name },
+): string | undefined {
   const tokens = words(name);
   if (tokens.length === 0) return undefined;
+  const rng = ctx.rng;
+  const f = fakerOf(ctx);
   const joined = tokens.join('');
   const last = tokens[tokens.length - 1];
-  const has = (...words: string[]): boolean => words.some((w) => tokens.includes(w));
-  if (last === 'email' || joined === 'emailaddress' || joined === 'mail') return email(rng);
-  if (last === 'uuid' || last === 'guid') return uuid(rng);
-  if (joined === 'id' || last === 'id' || last === 'ids') return uuid(rng);
-  if (joined === 'firstname' || joined === 'givenname') return personName(rng)[0];
-  if (joined === 'lastname' || joined === 'surname' || joined === 'familyname') return personName(rng)[1];
-  if (['username', 'login', 'handle', 'nickname', 'screenname', 'userlogin'].includes(joined)) {
-    const [first, last2] = personName(rng);
-    return `${slug(first)}${slug(last2).slice(0, 1)}${int(rng, 1, 99)}`;
-  }
+  const has = (...list: string[]): boolean => list.some((w) => tokens.includes(w));
+  const entity = entityString(ctx, hint, undefined, shape);
+  if (entity !== undefined) return entity;
+  if (last === 'email' || joined === 'emailaddress' || joined === 'mail') return f.internet.email();
+  if (last === 'uuid' || last === 'guid') return f.string.uuid();
+  if (joined === 'id' || last === 'id' || last === 'ids') return f.string.uuid();
+  if (joined === 'firstname' || joined === 'givenname') return f.person.firstName();
+  if (joined === 'lastname' || joined === 'surname' || joined === 'familyname') return f.person.lastName();
+  if (['username', 'login', 'handle', 'nickname', 'screenname', 'userlogin', 'userid'].includes(joined))
+    return f.internet.username();
   if (
     [
       'companyname',
@@ -286,107 +315,84 @@ export function stringByName(name: string, rng: Rng, shape: Shape): string | und
       'organisation',
       'employer',
       'businessname',
+      'merchantname',
+      'vendorname',
     ].includes(joined)
   ) {
-    return pick(rng, COMPANIES);
+    return f.company.name();
   }
-  if (joined === 'filename' || joined === 'file')
-    return `${pick(rng, WORDS)}-${int(rng, 1, 99)}.${pick(rng, ['pdf', 'png', 'txt', 'csv'])}`;
+  if (joined === 'filename' || joined === 'file') return f.system.fileName();
   if (joined === 'hostname' || joined === 'host' || joined === 'domain' || joined === 'domainname')
-    return `${pick(rng, ['api', 'www', 'app'])}.${pick(rng, DOMAINS)}`;
-  if (
-    last === 'name' &&
-    (tokens.length === 1 ||
-      has(
-        'full',
-        'display',
-        'contact',
-        'customer',
-        'user',
-        'author',
-        'owner',
-        'person',
-        'holder',
-        'account',
-        'billing',
-        'shipping',
-        'real',
-      ))
-  ) {
-    return personName(rng).join(' ');
-  }
-  if (last === 'name') return titleCase(loremWords(rng, 2));
-  if (has('phone', 'mobile', 'telephone', 'tel', 'fax', 'msisdn'))
-    return `+1-555-${pad(int(rng, 100, 999), 3)}-${pad(int(rng, 0, 9999), 4)}`;
-  if (last === 'city' || last === 'town' || last === 'locality') return pick(rng, CITIES);
+    return f.internet.domainName();
+  if (joined === 'productname' || (last === 'name' && has('product', 'item', 'plan')))
+    return f.commerce.productName();
+  if (last === 'name' && (tokens.length === 1 || has(...PERSON_PREFIXES))) return f.person.fullName();
+  if (last === 'name') return titleCase(f.word.words(2));
+  if (has('phone', 'mobile', 'telephone', 'tel', 'fax', 'msisdn')) return phone(f);
+  if (last === 'city' || last === 'town' || last === 'locality') return f.location.city();
   if (
     joined === 'countrycode' ||
     (last === 'country' && shape.maxLength !== undefined && shape.maxLength <= 3)
   )
-    return pick(rng, COUNTRY_CODES);
-  if (last === 'country') return pick(rng, COUNTRIES);
-  if (joined === 'state' && has('address')) return pick(rng, STATES);
-  if (['region', 'province', 'county'].includes(last)) return pick(rng, STATES);
+    return f.location.countryCode(shape.minLength === 3 ? 'alpha-3' : 'alpha-2');
+  if (last === 'country') return f.location.country();
+  if (['region', 'province', 'county', 'state'].includes(last) && (has('address') || last !== 'state'))
+    return attempt(
+      () => f.location.state(),
+      () => f.location.county(),
+    );
   if (
     ['street', 'address', 'addressline', 'line1', 'address1', 'streetaddress', 'addressline1'].includes(
       joined,
     )
   ) {
-    return `${int(rng, 1, 999)} ${pick(rng, STREETS)}`;
+    return f.location.streetAddress();
   }
-  if (['line2', 'address2', 'addressline2'].includes(joined))
-    return `Apt ${int(rng, 1, 40)}${pick(rng, ['A', 'B', 'C'])}`;
-  if (['zip', 'zipcode', 'postalcode', 'postcode', 'postal'].includes(joined))
-    return pad(int(rng, 10000, 99999), 5);
-  if (last === 'currency' || joined === 'currencycode') return pick(rng, CURRENCIES);
+  if (['line2', 'address2', 'addressline2'].includes(joined)) return f.location.secondaryAddress();
+  if (['zip', 'zipcode', 'postalcode', 'postcode', 'postal'].includes(joined)) return f.location.zipCode();
+  if (last === 'currency' || joined === 'currencycode') return f.finance.currencyCode();
+  if (last === 'iban') return f.finance.iban();
+  if (last === 'bic' || last === 'swift') return f.finance.bic();
+  if (joined === 'macaddress' || last === 'mac') return f.internet.mac();
   if (
     ['url', 'uri', 'href', 'link', 'website', 'homepage', 'permalink'].includes(last) ||
     tokens.some((t) => IMAGE_WORDS.has(t))
   ) {
-    return urlFor(rng, name);
+    return urlFor(ctx, { ...hint, prop: name });
   }
-  if (
-    [
-      'description',
-      'summary',
-      'bio',
-      'about',
-      'message',
-      'body',
-      'text',
-      'comment',
-      'note',
-      'notes',
-      'details',
-      'reason',
-      'content',
-    ].includes(last)
-  ) {
-    return sentence(rng);
-  }
-  if (['title', 'subject', 'headline', 'label', 'caption'].includes(last))
-    return titleCase(loremWords(rng, 3));
+  if (last === 'bio' || last === 'about') return f.person.bio();
+  if (['description', 'summary', 'details', 'content', 'body', 'text'].includes(last)) return sentence(f);
+  if (['message', 'comment', 'note', 'notes', 'reason'].includes(last))
+    return attempt(
+      () => f.hacker.phrase(),
+      () => f.lorem.sentence(),
+    );
+  if (['title', 'subject', 'headline', 'caption'].includes(last)) return titleCase(f.word.words(3));
+  if (last === 'label') return titleCase(f.word.words(2));
   if (isTimestampName(tokens, joined)) return isoDateTime(rng);
   if (last === 'date' || joined === 'dob' || joined === 'birthday' || (last === 'on' && tokens.length > 1))
     return isoDate(rng);
-  if (joined === 'time') return FORMAT_GENERATORS.time(rng);
-  if (last === 'color' || last === 'colour') return `#${hex(rng, 6)}`;
-  if (joined === 'locale') return pick(rng, ['en-US', 'en-GB', 'fr-FR', 'de-DE', 'ja-JP']);
-  if (joined === 'language' || joined === 'lang') return pick(rng, ['en', 'fr', 'de', 'ja', 'es']);
-  if (joined === 'timezone' || joined === 'tz' || joined === 'timezonename') return pick(rng, TIMEZONES);
-  if (joined === 'ip' || joined === 'ipaddress' || last === 'ip') return FORMAT_GENERATORS.ipv4(rng);
-  if (last === 'slug') return `${pick(rng, WORDS)}-${pick(rng, WORDS)}-${int(rng, 1, 99)}`;
-  if (['sha', 'hash', 'etag', 'checksum', 'digest', 'commit', 'sha1'].includes(last)) return hex(rng, 40);
+  if (joined === 'time') return FORMAT_GENERATORS.time(ctx, hint, shape);
+  if (last === 'color' || last === 'colour') return f.color.rgb();
+  if (joined === 'locale') return LOCALES[Math.floor(rng() * LOCALES.length)];
+  if (joined === 'language' || joined === 'lang') return f.location.language().alpha2;
+  if (joined === 'timezone' || joined === 'tz' || joined === 'timezonename') return f.location.timeZone();
+  if (joined === 'ip' || joined === 'ipaddress' || last === 'ip') return f.internet.ipv4();
+  if (last === 'slug') return f.helpers.slugify(f.word.words(3)).toLowerCase();
+  if (['sha', 'hash', 'etag', 'checksum', 'digest', 'commit', 'sha1'].includes(last))
+    return f.git.commitSha();
   if (['token', 'secret', 'apikey', 'key', 'nonce', 'signature'].includes(last)) return hex(rng, 32);
-  if (last === 'version') return `${int(rng, 0, 5)}.${int(rng, 0, 20)}.${int(rng, 0, 9)}`;
-  if (last === 'status' || joined === 'state') return pick(rng, STATUSES);
-  if (['type', 'kind', 'category'].includes(last)) return pick(rng, ['standard', 'premium', 'basic']);
-  if (['password', 'passwd', 'passphrase'].includes(last)) return FORMAT_GENERATORS.password(rng);
-  if (last === 'path' || joined === 'filepath') return `/${pick(rng, WORDS)}/${pick(rng, WORDS)}.txt`;
-  if (['mimetype', 'contenttype', 'mediatype'].includes(joined)) return pick(rng, MIME_TYPES);
-  if (last === 'tag' || last === 'keyword' || last === 'topic') return pick(rng, WORDS);
+  if (last === 'version') return f.system.semver();
+  if (last === 'status' || joined === 'state')
+    return f.helpers.arrayElement(['active', 'pending', 'completed']);
+  if (['type', 'kind', 'category'].includes(last))
+    return f.helpers.arrayElement(['standard', 'premium', 'basic']);
+  if (['password', 'passwd', 'passphrase'].includes(last)) return f.internet.password({ length: 16 });
+  if (last === 'path' || joined === 'filepath') return f.system.filePath();
+  if (['mimetype', 'contenttype', 'mediatype'].includes(joined)) return f.system.mimeType();
+  if (last === 'tag' || last === 'keyword' || last === 'topic') return f.word.noun();
   if (last === 'sku' || last === 'code')
-    return `${pick(rng, WORDS).slice(0, 3).toUpperCase()}-${int(rng, 1000, 9999)}`;
+    return `${f.string.alpha({ length: 3, casing: 'upper' })}-${int(rng, 1000, 9999)}`;
   return undefined;
 }
 
@@ -397,7 +403,8 @@ export function numberByName(name: string, ctx: Ctx, integer: boolean): number |
   if (tokens.length === 0) return undefined;
   const joined = tokens.join('');
   const last = tokens[tokens.length - 1];
-  const money = (): number => (integer ? int(rng, 100, 50000) : roundTo(int(rng, 500, 50000) / 100, 2));
+  const money = (): number =>
+    integer ? int(rng, 100, 50000) : Number(fakerOf(ctx).commerce.price({ min: 1, max: 1000 }));
   if (joined === 'id' || last === 'id') return int(rng, 1, 99999);
   if (isTimestampName(tokens, joined) || ['created', 'updated', 'timestamp'].includes(joined)) {
     const seconds = Math.floor(moment(rng).getTime() / 1000);
@@ -426,6 +433,8 @@ export function numberByName(name: string, ctx: Ctx, integer: boolean): number |
   if (last === 'port') return int(rng, 1024, 65535);
   if (last === 'page') return int(rng, 1, 10);
   if (['limit', 'perpage', 'pagesize'].includes(joined) || last === 'limit')
-    return pick(rng, [10, 20, 50, 100]);
+    return [10, 20, 50, 100][Math.floor(rng() * 4)];
   return undefined;
 }
+
+export type { Entity };

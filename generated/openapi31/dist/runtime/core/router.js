@@ -6,7 +6,7 @@
  * mix literals and parameters (`/files/{name}.{ext}`, `/v1/{id}:cancel`).
  * When nothing matches segment by segment, a template's final segment may span several request
  * segments (`/repos/{owner}/{repo}/contents/{path}` matches `.../contents/docs/README.md`), as Prism
- * and GitHub do for file paths.
+ * and GitHub do for file paths. Such a match is marked `stretched` (the parameters holding a `/`).
  */
 Object.defineProperty(exports, "__esModule", { value: true });
 exports.Router = void 0;
@@ -171,9 +171,12 @@ class Router {
             // first segment by segment; only when nothing matches, a final parameter may span several segments
             for (const span of [false, true]) {
                 const params = {};
-                const node = this.walk(this.root, segments, 0, params, span, false, accepted);
+                const stretched = [];
+                const node = this.walk(this.root, segments, 0, params, span ? stretched : undefined, false, accepted);
                 if (node?.methods && node.template !== undefined)
-                    return { methods: node.methods, template: node.template, params };
+                    return stretched.length > 0
+                        ? { methods: node.methods, template: node.template, params, stretched }
+                        : { methods: node.methods, template: node.template, params };
             }
         }
         return undefined;
@@ -201,7 +204,9 @@ class Router {
             return { value, template, params };
         });
     }
-    walk(node, segments, index, params, span, afterLiteral, 
+    walk(node, segments, index, params, 
+    /** the fallback pass: where the names of parameters spanning segments go; undefined: no spanning */
+    span, afterLiteral, 
     /** the method the node must have; undefined: any */
     want) {
         if (index === segments.length)
@@ -225,13 +230,20 @@ class Router {
         }
         // the fallback pass: a template's final segment, right after a literal one (`contents/{path}`, `ref/{ref}`),
         // takes all the remaining (non-empty) segments; `/{owner}/{repo}` never swallows a longer unknown path
-        if (span && afterLiteral && segments.length - index > 1 && segments.slice(index).every((s) => s !== '')) {
+        if (span !== undefined &&
+            afterLiteral &&
+            segments.length - index > 1 &&
+            segments.slice(index).every((s) => s !== '')) {
             const rest = segments.slice(index).join('/');
             for (const { pattern, node: child } of node.patterns) {
                 const m = accepts(child, want) ? pattern.spanRegex.exec(rest) : null;
                 if (!m)
                     continue;
-                pattern.names.forEach((name, i) => (params[name] = safeDecode(m[i + 1])));
+                pattern.names.forEach((name, i) => {
+                    params[name] = safeDecode(m[i + 1]);
+                    if (m[i + 1].includes('/'))
+                        span.push(name);
+                });
                 return child;
             }
         }

@@ -28,6 +28,7 @@ const CATALOGUE = {
   MALFORMED_REQUEST: { status: 400, title: 'Malformed request' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Request body too large' },
   INTERNAL_ERROR: { status: 500, title: 'Unexpected error in the mock server' },
+  STORE_UNAVAILABLE: { status: 503, title: 'The state store is unavailable' },
 } as const;
 
 export type ProblemKind = keyof typeof CATALOGUE;

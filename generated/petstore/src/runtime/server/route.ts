@@ -90,6 +90,7 @@ export function routeRequest(p: Pipeline, x: Exchange): RoutedRequest | undefine
   ) {
     p.staticRoutes.set(routeKey, found);
   }
+  if (found.match.stretched !== undefined) x.stretch = describeStretch(found.match);
   let state =
     found.match.methods.get(lower) ?? (lower === 'head' ? found.match.methods.get('get') : undefined);
   // RPC methods (manifest.rpcMethods): a form POST to a GET method is that GET
@@ -121,6 +122,17 @@ export function routeRequest(p: Pipeline, x: Exchange): RoutedRequest | undefine
     ? p.router.alternatives(found.match.methods.has(lower) ? lower : 'get', found.match)
     : undefined;
   return { state, found, rawPath, search, alternatives };
+}
+
+/** `stretched: path parameter 'username' spans 2 segments ('alice/x') of /user/{username}` */
+function describeStretch(match: Routed['match']): string {
+  const spans = (match.stretched ?? [])
+    .map((name) => {
+      const value = match.params[name] ?? '';
+      return `path parameter '${name}' spans ${value.split('/').length} segments (${JSON.stringify(truncate(value))})`;
+    })
+    .join(' and ');
+  return `stretched: ${spans} of ${match.template}`;
 }
 
 /** The built-in admin endpoints (admin-routes.ts): not journalled, no CORS headers. */

@@ -13,6 +13,7 @@ function newExchange(req, res) {
         url: req.url ?? '/',
         session: '',
         tunnelled: false,
+        stretch: undefined,
         op: undefined,
         request: undefined,
         prefs: undefined,

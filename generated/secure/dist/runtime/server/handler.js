@@ -164,11 +164,17 @@ function createPipeline(options) {
         }
         return admin;
     };
-    let healthWire;
+    // the health check reads no state (a network store reports whether it is reachable without a
+    // round trip): its answer is never a promise, and built once per answer it can give
+    const healthWires = new Map();
     const health = () => {
-        // the health check reads no state: its answer is never a promise
-        healthWire ??= (0, respond_1.reusableWire)((0, admin_routes_1.builtinAdminResponse)({ method: 'GET', path: '/__mockgen/health', search: '', headers: {} }, manifest, options.routes, store));
-        return healthWire;
+        const reachable = store.health?.().reachable ?? true;
+        let wire = healthWires.get(reachable);
+        if (!wire) {
+            wire = (0, respond_1.reusableWire)((0, admin_routes_1.builtinAdminResponse)({ method: 'GET', path: '/__mockgen/health', search: '', headers: {} }, manifest, options.routes, store));
+            healthWires.set(reachable, wire);
+        }
+        return wire;
     };
     const loadOperation = (state) => {
         state.loading ??= new Promise((resolve, reject) => {

@@ -5,7 +5,7 @@
  * mix literals and parameters (`/files/{name}.{ext}`, `/v1/{id}:cancel`).
  * When nothing matches segment by segment, a template's final segment may span several request
  * segments (`/repos/{owner}/{repo}/contents/{path}` matches `.../contents/docs/README.md`), as Prism
- * and GitHub do for file paths.
+ * and GitHub do for file paths. Such a match is marked `stretched` (the parameters holding a `/`).
  */
 
 export interface RouteMatch<T> {
@@ -14,6 +14,12 @@ export interface RouteMatch<T> {
   template: string;
   /** percent-decoded path parameters */
   params: Record<string, string>;
+  /**
+   * Set when the template matched only because its final segment took several request segments
+   * (`/user/{username}` for `/user/alice/not-a-route`): the names of the parameters that hold a `/`.
+   * A stretch, not a documented match: drift reports it, the mock says so in its journal.
+   */
+  stretched?: string[];
 }
 
 /** One operation a request may be meant for (see `Router.alternatives`). */
@@ -206,9 +212,12 @@ export class Router<T> {
       // first segment by segment; only when nothing matches, a final parameter may span several segments
       for (const span of [false, true]) {
         const params: Record<string, string> = {};
-        const node = this.walk(this.root, segments, 0, params, span, false, accepted);
+        const stretched: string[] = [];
+        const node = this.walk(this.root, segments, 0, params, span ? stretched : undefined, false, accepted);
         if (node?.methods && node.template !== undefined)
-          return { methods: node.methods, template: node.template, params };
+          return stretched.length > 0
+            ? { methods: node.methods, template: node.template, params, stretched }
+            : { methods: node.methods, template: node.template, params };
       }
     }
     return undefined;
@@ -242,7 +251,8 @@ export class Router<T> {
     segments: string[],
     index: number,
     params: Record<string, string>,
-    span: boolean,
+    /** the fallback pass: where the names of parameters spanning segments go; undefined: no spanning */
+    span: string[] | undefined,
     afterLiteral: boolean,
     /** the method the node must have; undefined: any */
     want: string | undefined,
@@ -265,12 +275,20 @@ export class Router<T> {
     }
     // the fallback pass: a template's final segment, right after a literal one (`contents/{path}`, `ref/{ref}`),
     // takes all the remaining (non-empty) segments; `/{owner}/{repo}` never swallows a longer unknown path
-    if (span && afterLiteral && segments.length - index > 1 && segments.slice(index).every((s) => s !== '')) {
+    if (
+      span !== undefined &&
+      afterLiteral &&
+      segments.length - index > 1 &&
+      segments.slice(index).every((s) => s !== '')
+    ) {
       const rest = segments.slice(index).join('/');
       for (const { pattern, node: child } of node.patterns) {
         const m = accepts(child, want) ? pattern.spanRegex.exec(rest) : null;
         if (!m) continue;
-        pattern.names.forEach((name, i) => (params[name] = safeDecode(m[i + 1])));
+        pattern.names.forEach((name, i) => {
+          params[name] = safeDecode(m[i + 1]);
+          if (m[i + 1].includes('/')) span.push(name);
+        });
         return child;
       }
     }

@@ -69,6 +69,8 @@ export interface Manifest {
   /** e.g. `/v1`, or `` */
   basePath: string;
   seed: number;
+  /** faker locale of generated values (core/fake/faker.ts); en when absent */
+  locale?: string;
   securitySchemes: Record<string, SecurityScheme>;
   /** HS256 key the mock signs the JWTs it issues with (derived from the seed; a mock's key, not a secret). */
   jwtSecret: string;

@@ -89,6 +89,8 @@ export interface Exchange {
   session: string;
   /** an RPC method's form POST served as its GET (route) */
   tunnelled: boolean;
+  /** set when the path matched its template only because a parameter spans segments (route) */
+  stretch: string | undefined;
   /** the operation (route, then read when several share the path) */
   op: OperationData | undefined;
   /** the request as the stages see it (read) */
@@ -110,6 +112,7 @@ export function newExchange(req: IncomingMessage, res: ServerResponse): Exchange
     url: req.url ?? '/',
     session: '',
     tunnelled: false,
+    stretch: undefined,
     op: undefined,
     request: undefined,
     prefs: undefined,

@@ -62,6 +62,8 @@ function routeRequest(p, x) {
         !p.staticRoutes.has(routeKey)) {
         p.staticRoutes.set(routeKey, found);
     }
+    if (found.match.stretched !== undefined)
+        x.stretch = describeStretch(found.match);
     let state = found.match.methods.get(lower) ?? (lower === 'head' ? found.match.methods.get('get') : undefined);
     // RPC methods (manifest.rpcMethods): a form POST to a GET method is that GET
     const tunnelled = !state && p.manifest.rpcMethods === true && lower === 'post' && postsAsGet(req);
@@ -87,6 +89,16 @@ function routeRequest(p, x) {
         ? p.router.alternatives(found.match.methods.has(lower) ? lower : 'get', found.match)
         : undefined;
     return { state, found, rawPath, search, alternatives };
+}
+/** `stretched: path parameter 'username' spans 2 segments ('alice/x') of /user/{username}` */
+function describeStretch(match) {
+    const spans = (match.stretched ?? [])
+        .map((name) => {
+        const value = match.params[name] ?? '';
+        return `path parameter '${name}' spans ${value.split('/').length} segments (${JSON.stringify((0, context_1.truncate)(value))})`;
+    })
+        .join(' and ');
+    return `stretched: ${spans} of ${match.template}`;
 }
 /** The built-in admin endpoints (admin-routes.ts): not journalled, no CORS headers. */
 function answerAdmin(p, x, rawPath, search) {

@@ -11,12 +11,13 @@ const conform_1 = require("../conform");
 const problem_1 = require("../core/problem");
 const respond_1 = require("../respond");
 const maybe_1 = require("../store/maybe");
+const unavailable_1 = require("../store/unavailable");
 /** Writes `wire`, logs it and journals it. */
 function finish(p, x, wire) {
     if (p.requestLog !== undefined)
         p.requestLog.watch(x.res, x.method, x.url, x.started, wire.source);
     writeWire(x.req, x.res, wire, p.cors, wire.events === true ? p.eventInterval : 0);
-    (0, maybe_1.detached)(p.store.record(x.started, x.session, x.method, x.url, x.op?.id, wire.status, wire.source, Date.now() - x.started));
+    (0, maybe_1.detached)(p.store.record(x.started, x.session, x.method, x.url, x.op?.id, wire.status, wire.source, Date.now() - x.started, x.stretch));
 }
 /** The answer to a request the pipeline gave up on (a RequestError is the client's fault, the rest ours). */
 function fail(p, x, err) {
@@ -33,6 +34,13 @@ function fail(p, x, err) {
     }
     if (x.res.headersSent) {
         x.res.destroy();
+        return;
+    }
+    if (err instanceof unavailable_1.StoreUnavailableError) {
+        // state is out of reach for now: the client may try again (the store reconnects by itself)
+        const wire = problemWire('STORE_UNAVAILABLE', `The mock cannot reach its state store: ${err.message}`);
+        wire.headers = [...wire.headers, 'retry-after', '1'];
+        finish(p, x, wire);
         return;
     }
     try {

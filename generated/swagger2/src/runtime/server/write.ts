@@ -10,6 +10,7 @@ import type { MockResponse } from '../core/context';
 import { problem } from '../core/problem';
 import { reusableWire, safeHeaderValue, toWire, type WireResponse } from '../respond';
 import { detached } from '../store/maybe';
+import { StoreUnavailableError } from '../store/unavailable';
 import type { Exchange, Pipeline } from './context';
 
 /** Writes `wire`, logs it and journals it. */
@@ -26,6 +27,7 @@ export function finish(p: Pipeline, x: Exchange, wire: WireResponse): void {
       wire.status,
       wire.source,
       Date.now() - x.started,
+      x.stretch,
     ),
   );
 }
@@ -45,6 +47,13 @@ export function fail(p: Pipeline, x: Exchange, err: unknown): void {
   }
   if (x.res.headersSent) {
     x.res.destroy();
+    return;
+  }
+  if (err instanceof StoreUnavailableError) {
+    // state is out of reach for now: the client may try again (the store reconnects by itself)
+    const wire = problemWire('STORE_UNAVAILABLE', `The mock cannot reach its state store: ${err.message}`);
+    wire.headers = [...wire.headers, 'retry-after', '1'];
+    finish(p, x, wire);
     return;
   }
   try {

@@ -9,6 +9,7 @@
  */
 import type { BuiltResponse } from '../../respond';
 import type { MaybePromise } from '../../store/maybe';
+import { StoreUnavailableError } from '../../store/unavailable';
 import type { Exchange, Pipeline } from '../context';
 import { documented } from './documented';
 import { lastPage } from './last-page';
@@ -28,24 +29,56 @@ export const RULES: readonly SelectionRule[] = [
   documented,
 ];
 
+/** selections of one request before it is refused: replicas kept changing its session first */
+const MAX_ATTEMPTS = 50;
+
 /** The answer to a valid request. */
 export function selectResponse(p: Pipeline, x: Exchange): MaybePromise<BuiltResponse> {
   const answer = runRules(p, x, 0);
-  const save = p.store.save;
-  if (save === undefined) return answer;
-  const saved = (built: BuiltResponse): MaybePromise<BuiltResponse> => {
-    if (x.state === undefined) return built;
-    const done = save.call(p.store, x.state);
-    return done instanceof Promise ? done.then(() => built) : built;
+  const store = p.store;
+  if (store.save === undefined) return answer;
+  if (!(answer instanceof Promise)) return saved(p, x, answer, 1);
+  return answer.then(
+    (built) => saved(p, x, built, 1),
+    (err: unknown) => abandoned(p, x, err),
+  );
+}
+
+/** Hands the session back; selects again when another replica changed it since it was read. */
+function saved(p: Pipeline, x: Exchange, built: BuiltResponse, attempt: number): MaybePromise<BuiltResponse> {
+  const state = x.state;
+  if (state === undefined) return built;
+  const done = p.store.save!(state);
+  const next = (ok: void | boolean): MaybePromise<BuiltResponse> => {
+    if (ok !== false) return built;
+    x.state = undefined;
+    if (attempt >= MAX_ATTEMPTS) {
+      throw new StoreUnavailableError(
+        `session changed by other replicas ${attempt} times while it was answered`,
+      );
+    }
+    const again = runRules(p, x, 0);
+    return again instanceof Promise
+      ? again.then(
+          (b) => saved(p, x, b, attempt + 1),
+          (err: unknown) => abandoned(p, x, err),
+        )
+      : saved(p, x, again, attempt + 1);
   };
-  return answer instanceof Promise ? answer.then(saved) : saved(answer);
+  return done instanceof Promise ? done.then(next) : next(done);
+}
+
+function abandoned(p: Pipeline, x: Exchange, err: unknown): never {
+  if (x.state !== undefined) p.store.abandon?.(x.state);
+  throw err;
 }
 
 function runRules(p: Pipeline, x: Exchange, from: number): MaybePromise<BuiltResponse> {
   for (let i = from; i < RULES.length; i++) {
     const rule = RULES[i];
     if (!rule.applies(x)) continue;
-    if (rule.session && x.state === undefined) {
+    const needs = rule.session;
+    if (x.state === undefined && (needs === true || (needs !== false && needs(x)))) {
       const state = p.store.session(x.session);
       if (state instanceof Promise) {
         return state.then((loaded) => {

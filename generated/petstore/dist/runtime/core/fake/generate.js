@@ -20,6 +20,7 @@ const numbers_1 = require("./numbers");
 const random_1 = require("./random");
 const shapes_1 = require("./shapes");
 const strings_1 = require("./strings");
+const entities_1 = require("./entities");
 const names_1 = require("../names");
 const pointer_1 = require("../pointer");
 function createContext(view, options, attempt) {
@@ -33,6 +34,7 @@ function createContext(view, options, attempt) {
         budget: limits_1.NODE_BUDGET,
         refCounts: new Map(),
         minimalNesting: 0,
+        locale: options.locale,
     };
 }
 function generate(schemas, ctx, depth, hint) {
@@ -155,7 +157,7 @@ function generateShape(shape, ctx, depth, hint, minimal, discriminatorValue) {
         case 'array':
             return generateArray(shape, ctx, depth, hint, minimal);
         case 'object':
-            return generateObject(shape, ctx, depth, minimal, discriminatorValue);
+            return generateObject(shape, ctx, depth, minimal, hint, discriminatorValue);
         default:
             return hint.prop !== undefined ? (0, strings_1.generateString)(shape, ctx, hint) : {};
     }
@@ -247,14 +249,15 @@ function chooseType(shape, ctx, minimal) {
         return 'integer';
     return nonNull[Math.floor(ctx.rng() * nonNull.length)];
 }
-function generateObject(shape, ctx, depth, minimal, discriminatorValue) {
+function generateObject(shape, ctx, depth, minimal, hint, discriminatorValue) {
     const obj = {};
     const owners = shape.refNames;
+    const entity = (0, entities_1.entityFor)(shape, hint);
     const includeOptional = !minimal && depth < limits_1.OPTIONAL_DEPTH;
     const skipFlag = ctx.direction === 'request' ? 'readOnly' : ctx.direction === 'response' ? 'writeOnly' : undefined;
     const optional = [];
     const put = (key, schemas) => {
-        const value = generate(schemas, ctx, depth + 1, { prop: key, owners });
+        const value = generate(schemas, ctx, depth + 1, { prop: key, owners, entity });
         if (value !== undefined)
             obj[key] = value;
     };

@@ -15,6 +15,15 @@ const realistic_1 = require("./realistic");
 const shapes_1 = require("./shapes");
 function generateString(shape, ctx, hint) {
     const format = shape.formats.find((f) => realistic_1.FORMAT_GENERATORS[f] !== undefined);
+    // a format's own value first (a `date-time` with a loose `pattern` stays RFC 3339), then the pattern's
+    let formatted;
+    if (format) {
+        for (let tries = 0; tries < 4; tries++) {
+            formatted = realistic_1.FORMAT_GENERATORS[format](ctx, hint, shape);
+            if (stringFits(formatted, shape, ctx))
+                return formatted;
+        }
+    }
     if (shape.patterns.length > 0) {
         let last = '';
         for (let tries = 0; tries < 12; tries++) {
@@ -22,23 +31,20 @@ function generateString(shape, ctx, hint) {
             if (stringFits(last, shape, ctx))
                 return last;
         }
-        return patternWithLength(shape, ctx) ?? last;
+        const sized = patternWithLength(shape, ctx);
+        if (sized !== undefined)
+            return sized;
+        // what the format promises (an SDK parses it) matters more than a pattern nothing met
+        return formatted !== undefined && formatAccepts(format, formatted, ctx) ? formatted : last;
     }
-    if (format) {
-        let last = '';
-        for (let tries = 0; tries < 4; tries++) {
-            last = realistic_1.FORMAT_GENERATORS[format](ctx.rng, hint.prop);
-            if (stringFits(last, shape, ctx))
-                return last;
-        }
-        return fitLength(last, shape, ctx);
-    }
-    if (shape.formats.length === 0 && hint.prop !== undefined) {
-        const guess = (0, realistic_1.stringByName)(hint.prop, ctx.rng, shape);
+    if (formatted !== undefined)
+        return fitLength(formatted, shape, ctx);
+    if (hint.prop !== undefined && shape.formats.every((f) => realistic_1.FORMAT_CHECKS[f] === undefined)) {
+        const guess = (0, realistic_1.stringByName)(hint.prop, ctx, shape, hint);
         if (guess !== undefined && stringFits(guess, shape, ctx))
             return guess;
     }
-    return fitLength((0, realistic_1.loremWords)(ctx.rng, 1 + Math.floor(ctx.rng() * 3)), shape, ctx);
+    return fitLength((0, realistic_1.loremWords)(ctx, 1 + Math.floor(ctx.rng() * 3)), shape, ctx);
 }
 /**
  * A pattern with length bounds randexp rarely meets by chance (`[0-9a-f]+` with minLength = maxLength = 32):
@@ -68,7 +74,7 @@ function fitLength(text, shape, ctx) {
     const max = shape.maxLength ?? Math.max(min, 64);
     let chars = [...text];
     while (chars.length < min)
-        chars = chars.concat([...(' ' + (0, realistic_1.loremWords)(ctx.rng, 2))]);
+        chars = chars.concat([...(' ' + (0, realistic_1.loremWords)(ctx, 2))]);
     if (chars.length > max)
         chars = chars.slice(0, max);
     let out = chars.join('');
@@ -87,6 +93,9 @@ function stringFits(value, shape, ctx) {
     return shape.formats.every((f) => formatAccepts(f, value, ctx));
 }
 function formatAccepts(format, value, ctx) {
+    const own = realistic_1.FORMAT_CHECKS[format];
+    if (own !== undefined && typeof value === 'string' && !own(value))
+        return false;
     const known = ctx.compiler.ajv.formats?.[format];
     if (known === undefined || known === true)
         return true;
@@ -146,7 +155,7 @@ function randexp(pattern, ctx) {
         return String(json_schema_faker_1.JSONSchemaFaker.random.randexp(pattern));
     }
     catch {
-        return (0, realistic_1.loremWords)(ctx.rng, 1);
+        return (0, realistic_1.loremWords)(ctx, 1);
     }
     finally {
         option('random', previousRandom ?? Math.random);

@@ -6,21 +6,40 @@ exports.recorded = void 0;
  * A matching recorded exchange (replay.ts: best-scoring recording, next response of its sequence in
  * this session). For a stateful resource the store absorbs it (a recorded create inserts the
  * resource...) and answers instead where it knows better (the mock itself changed the resource).
+ * An operation with neither a resource nor a recorded sequence (every recording one response) reads
+ * no state: with a network store it needs no round trip and is served while the store is down.
  */
 const replay_1 = require("../../replay");
 const state_1 = require("../../state");
 const stateful_1 = require("./stateful");
+const readsState = new WeakMap();
+function needsSession(op) {
+    let needs = readsState.get(op);
+    if (needs === undefined) {
+        needs = op.resource !== undefined || op.recordings.some((r) => r.responses.length > 1);
+        readsState.set(op, needs);
+    }
+    return needs;
+}
+/**
+ * The session of requests that need none: positions in one-response recordings are kept here
+ * (bounded by the operations' recordings) and never change what is answered.
+ */
+const STATELESS = { name: '', resources: new Map(), sequences: new Map(), createdAt: 0 };
 exports.recorded = {
     name: 'recorded',
     applies: (x) => x.op.recordings.length > 0,
-    session: true,
+    session: (x) => needsSession(x.op),
     answer: (p, x) => {
         const op = x.op;
         const request = x.request;
-        const replayed = (0, replay_1.findRecordedResponse)(op, request, x.state, p.manifest);
+        const state = x.state ?? STATELESS;
+        const replayed = (0, replay_1.findRecordedResponse)(op, request, state, p.manifest);
         if (!replayed)
             return undefined;
-        const stored = (0, state_1.handleResourceRequest)(op, request, x.state, p.manifest, replayed, p.defs());
+        if (x.state === undefined)
+            return replayed;
+        const stored = (0, state_1.handleResourceRequest)(op, request, state, p.manifest, replayed, p.defs());
         return stored ? (0, stateful_1.inContract)(p, x, stored) : replayed;
     },
 };

@@ -26,6 +26,7 @@ import {
 } from './shapes';
 import { generateString, leafFits, randexp, safeTest } from './strings';
 import type { View } from './views';
+import { entityFor, type Entity } from './entities';
 import { singular } from '../names';
 import { DEFS_PREFIX, defName, unescapeToken } from '../pointer';
 
@@ -39,6 +40,8 @@ export interface Ctx {
   budget: number;
   refCounts: Map<string, number>;
   minimalNesting: number;
+  /** faker locale (./faker.ts); en when undefined */
+  locale?: string;
 }
 
 export interface Hint {
@@ -46,6 +49,8 @@ export interface Hint {
   prop?: string;
   /** named schemas of the object holding the property, outermost first */
   owners?: string[];
+  /** what the object holding the property is (a person, an address...): its values agree */
+  entity?: Entity;
 }
 
 export function createContext(view: View, options: FakeOptions, attempt: number): Ctx {
@@ -59,6 +64,7 @@ export function createContext(view: View, options: FakeOptions, attempt: number)
     budget: NODE_BUDGET,
     refCounts: new Map(),
     minimalNesting: 0,
+    locale: options.locale,
   };
 }
 
@@ -184,7 +190,7 @@ export function generateShape(
     case 'array':
       return generateArray(shape, ctx, depth, hint, minimal);
     case 'object':
-      return generateObject(shape, ctx, depth, minimal, discriminatorValue);
+      return generateObject(shape, ctx, depth, minimal, hint, discriminatorValue);
     default:
       return hint.prop !== undefined ? generateString(shape, ctx, hint) : {};
   }
@@ -272,17 +278,19 @@ function generateObject(
   ctx: Ctx,
   depth: number,
   minimal: boolean,
+  hint: Hint,
   discriminatorValue?: { property: string; value: string },
 ): Record<string, unknown> {
   const obj: Record<string, unknown> = {};
   const owners = shape.refNames;
+  const entity = entityFor(shape, hint);
   const includeOptional = !minimal && depth < OPTIONAL_DEPTH;
   const skipFlag =
     ctx.direction === 'request' ? 'readOnly' : ctx.direction === 'response' ? 'writeOnly' : undefined;
   const optional: string[] = [];
 
   const put = (key: string, schemas: readonly JsonSchema[]): void => {
-    const value = generate(schemas, ctx, depth + 1, { prop: key, owners });
+    const value = generate(schemas, ctx, depth + 1, { prop: key, owners, entity });
     if (value !== undefined) obj[key] = value;
   };
 

@@ -9,8 +9,11 @@ export interface SelectionRule {
   name: string;
   /** whether the rule may answer this request at all: cheap, reads no state */
   applies(x: Exchange): boolean;
-  /** the rule reads or changes the session (`x.state` is loaded from the store before `answer`) */
-  session: boolean;
+  /**
+   * the rule reads or changes the session (`x.state` is loaded from the store before `answer`);
+   * a function for a rule that needs it only for some requests (cheap, reads no state)
+   */
+  session: boolean | ((x: Exchange) => boolean);
   /** the answer, or undefined to leave the request to the next rule */
   answer(p: Pipeline, x: Exchange): MaybePromise<BuiltResponse | undefined>;
 }

@@ -3,6 +3,7 @@
 Object.defineProperty(exports, "__esModule", { value: true });
 exports.RULES = void 0;
 exports.selectResponse = selectResponse;
+const unavailable_1 = require("../../store/unavailable");
 const documented_1 = require("./documented");
 const last_page_1 = require("./last-page");
 const preferred_1 = require("./preferred");
@@ -18,26 +19,50 @@ exports.RULES = [
     // always answers
     documented_1.documented,
 ];
+/** selections of one request before it is refused: replicas kept changing its session first */
+const MAX_ATTEMPTS = 50;
 /** The answer to a valid request. */
 function selectResponse(p, x) {
     const answer = runRules(p, x, 0);
-    const save = p.store.save;
-    if (save === undefined)
+    const store = p.store;
+    if (store.save === undefined)
         return answer;
-    const saved = (built) => {
-        if (x.state === undefined)
+    if (!(answer instanceof Promise))
+        return saved(p, x, answer, 1);
+    return answer.then((built) => saved(p, x, built, 1), (err) => abandoned(p, x, err));
+}
+/** Hands the session back; selects again when another replica changed it since it was read. */
+function saved(p, x, built, attempt) {
+    const state = x.state;
+    if (state === undefined)
+        return built;
+    const done = p.store.save(state);
+    const next = (ok) => {
+        if (ok !== false)
             return built;
-        const done = save.call(p.store, x.state);
-        return done instanceof Promise ? done.then(() => built) : built;
+        x.state = undefined;
+        if (attempt >= MAX_ATTEMPTS) {
+            throw new unavailable_1.StoreUnavailableError(`session changed by other replicas ${attempt} times while it was answered`);
+        }
+        const again = runRules(p, x, 0);
+        return again instanceof Promise
+            ? again.then((b) => saved(p, x, b, attempt + 1), (err) => abandoned(p, x, err))
+            : saved(p, x, again, attempt + 1);
     };
-    return answer instanceof Promise ? answer.then(saved) : saved(answer);
+    return done instanceof Promise ? done.then(next) : next(done);
+}
+function abandoned(p, x, err) {
+    if (x.state !== undefined)
+        p.store.abandon?.(x.state);
+    throw err;
 }
 function runRules(p, x, from) {
     for (let i = from; i < exports.RULES.length; i++) {
         const rule = exports.RULES[i];
         if (!rule.applies(x))
             continue;
-        if (rule.session && x.state === undefined) {
+        const needs = rule.session;
+        if (x.state === undefined && (needs === true || (needs !== false && needs(x)))) {
             const state = p.store.session(x.session);
             if (state instanceof Promise) {
                 return state.then((loaded) => {

@@ -6,32 +6,36 @@ import { deepEqual, isRecord } from '../json';
 import { typeMatches } from './helpers';
 import { RANDEXP_MAX } from './limits';
 import { numberFits } from './numbers';
-import { FORMAT_GENERATORS, stringByName, loremWords } from './realistic';
+import { FORMAT_CHECKS, FORMAT_GENERATORS, stringByName, loremWords } from './realistic';
 import { inferTypes, type Shape } from './shapes';
 
 export function generateString(shape: Shape, ctx: Ctx, hint: Hint): string {
   const format = shape.formats.find((f) => FORMAT_GENERATORS[f] !== undefined);
+  // a format's own value first (a `date-time` with a loose `pattern` stays RFC 3339), then the pattern's
+  let formatted: string | undefined;
+  if (format) {
+    for (let tries = 0; tries < 4; tries++) {
+      formatted = FORMAT_GENERATORS[format](ctx, hint, shape);
+      if (stringFits(formatted, shape, ctx)) return formatted;
+    }
+  }
   if (shape.patterns.length > 0) {
     let last = '';
     for (let tries = 0; tries < 12; tries++) {
       last = randexp(shape.patterns[tries % shape.patterns.length], ctx);
       if (stringFits(last, shape, ctx)) return last;
     }
-    return patternWithLength(shape, ctx) ?? last;
+    const sized = patternWithLength(shape, ctx);
+    if (sized !== undefined) return sized;
+    // what the format promises (an SDK parses it) matters more than a pattern nothing met
+    return formatted !== undefined && formatAccepts(format!, formatted, ctx) ? formatted : last;
   }
-  if (format) {
-    let last = '';
-    for (let tries = 0; tries < 4; tries++) {
-      last = FORMAT_GENERATORS[format](ctx.rng, hint.prop);
-      if (stringFits(last, shape, ctx)) return last;
-    }
-    return fitLength(last, shape, ctx);
-  }
-  if (shape.formats.length === 0 && hint.prop !== undefined) {
-    const guess = stringByName(hint.prop, ctx.rng, shape);
+  if (formatted !== undefined) return fitLength(formatted, shape, ctx);
+  if (hint.prop !== undefined && shape.formats.every((f) => FORMAT_CHECKS[f] === undefined)) {
+    const guess = stringByName(hint.prop, ctx, shape, hint);
     if (guess !== undefined && stringFits(guess, shape, ctx)) return guess;
   }
-  return fitLength(loremWords(ctx.rng, 1 + Math.floor(ctx.rng() * 3)), shape, ctx);
+  return fitLength(loremWords(ctx, 1 + Math.floor(ctx.rng() * 3)), shape, ctx);
 }
 
 /**
@@ -60,7 +64,7 @@ function fitLength(text: string, shape: Shape, ctx: Ctx): string {
   const min = shape.minLength ?? 0;
   const max = shape.maxLength ?? Math.max(min, 64);
   let chars = [...text];
-  while (chars.length < min) chars = chars.concat([...(' ' + loremWords(ctx.rng, 2))]);
+  while (chars.length < min) chars = chars.concat([...(' ' + loremWords(ctx, 2))]);
   if (chars.length > max) chars = chars.slice(0, max);
   let out = chars.join('');
   if (out.length > 0 && out.trim() !== out && min <= out.trim().length) out = out.trim();
@@ -76,6 +80,8 @@ function stringFits(value: string, shape: Shape, ctx: Ctx): boolean {
 }
 
 function formatAccepts(format: string, value: unknown, ctx: Ctx): boolean {
+  const own = FORMAT_CHECKS[format];
+  if (own !== undefined && typeof value === 'string' && !own(value)) return false;
   const known = (ctx.compiler.ajv as unknown as { formats: Record<string, unknown> }).formats?.[format];
   if (known === undefined || known === true) return true;
   const test = (def: unknown): boolean => {
@@ -133,7 +139,7 @@ export function randexp(pattern: string, ctx: Ctx): string {
     option('defaultRandExpMax', RANDEXP_MAX);
     return String(JSONSchemaFaker.random.randexp(pattern));
   } catch {
-    return loremWords(ctx.rng, 1);
+    return loremWords(ctx, 1);
   } finally {
     option('random', previousRandom ?? Math.random);
     option('defaultRandExpMax', previousMax ?? 10);

@@ -1,0 +1,448 @@
+/**
+ * A `StateStore` in Redis, shared by every replica of one mock (MOCKGEN_STORE=redis://…).
+ *
+ * Keys, under `<prefix><mock>:` (prefix MOCKGEN_STORE_PREFIX, default `mockgen:`; `<mock>` a hash
+ * of the mock's contract data, so two mocks can share one Redis):
+ *
+ *   s:<session>   hash {v: version, d: the session as JSON (session-codec.ts)}
+ *   sessions      sorted set of session names by last change (the LRU order, bounded by the session limit)
+ *   gen           the version counter: every write of a session takes a new, never reused, version
+ *   t:<token>     when an issued token expires (ms since epoch, `inf` = never)
+ *   j             the journal: a list of JSON entries, capped at the journal limit
+ *
+ * A request reads its session once (one round trip: a script that answers "unchanged" when the
+ * version is the one this replica holds, so an unchanged session is not sent or parsed again) and
+ * writes it back only when the request changed it, with a compare-and-set script: the write applies
+ * only if the version is still the one read. When another replica wrote first, `save` answers
+ * `false` and the pipeline selects the answer again on the fresh session. Within a replica the
+ * requests of one session take turns (a queue per session), so only replicas contend.
+ *
+ * Redis lost while serving: requests that need state fail with `StoreUnavailableError` (a 503
+ * problem), the others are served; the client reconnects by itself.
+ */
+import { createHash } from 'node:crypto';
+import type { JournalEntry } from '../journal';
+import { journalLimitFromEnv } from '../journal';
+import { resourceLimitFromEnv, sessionLimitFromEnv, type SessionState } from '../session';
+import { decodeSession, encodeSession } from './session-codec';
+import type { StateStore, StoreHealth } from './state-store';
+import { maskUrl } from './mask';
+import { StoreUnavailableError } from './unavailable';
+
+export { StoreUnavailableError, maskUrl };
+
+/** A short hash of the mock's data (its manifest): the namespace of its keys. */
+export function mockNamespace(manifestText: string): string {
+  return createHash('sha256').update(manifestText).digest('hex').slice(0, 12);
+}
+
+export interface RedisStoreOptions {
+  /** redis://[user:pass@]host:port[/db] */
+  url: string;
+  /** identifies the mock (mockNamespace of its manifest) */
+  namespace: string;
+  /** key prefix before the namespace (default MOCKGEN_STORE_PREFIX, else `mockgen:`) */
+  prefix?: string;
+  env?: NodeJS.ProcessEnv;
+  /** ms a command may take before the store counts as unreachable (default 2000) */
+  commandTimeoutMs?: number;
+  /** ms to reach Redis at start (default 3000) */
+  connectTimeoutMs?: number;
+}
+
+/** session hash: answers [version] when unchanged from ARGV[1], [version, data] otherwise, ['0'] when absent */
+const LOAD = `
+local v = redis.call('HGET', KEYS[1], 'v')
+if not v then return {'0'} end
+if v == ARGV[1] then return {v} end
+return {v, redis.call('HGET', KEYS[1], 'd')}
+`;
+
+/**
+ * compare-and-set: KEYS session hash, sessions zset, gen counter; ARGV expected version, data,
+ * session name, now, session limit, session key prefix. Answers the new version, or -1.
+ */
+const SAVE = `
+local v = redis.call('HGET', KEYS[1], 'v') or '0'
+if v ~= ARGV[1] then return -1 end
+local nv = redis.call('INCR', KEYS[3])
+redis.call('HSET', KEYS[1], 'v', nv, 'd', ARGV[2])
+redis.call('ZADD', KEYS[2], ARGV[4], ARGV[3])
+local extra = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[5])
+if extra > 0 then
+  local old = redis.call('ZRANGE', KEYS[2], 0, extra - 1)
+  for _, name in ipairs(old) do redis.call('DEL', ARGV[6] .. name) end
+  redis.call('ZREMRANGEBYRANK', KEYS[2], 0, extra - 1)
+end
+return nv
+`;
+
+/** reset: KEYS sessions zset, journal; ARGV session key prefix, one session name or none (all) */
+const RESET = `
+if ARGV[2] then
+  redis.call('DEL', ARGV[1] .. ARGV[2])
+  redis.call('ZREM', KEYS[1], ARGV[2])
+  return 1
+end
+local names = redis.call('ZRANGE', KEYS[1], 0, -1)
+for _, name in ipairs(names) do redis.call('DEL', ARGV[1] .. name) end
+redis.call('DEL', KEYS[1], KEYS[2])
+return #names
+`;
+
+interface Script {
+  text: string;
+  sha: string;
+}
+
+function script(text: string): Script {
+  return { text, sha: createHash('sha1').update(text).digest('hex') };
+}
+
+const SCRIPTS = { load: script(LOAD), save: script(SAVE), reset: script(RESET) };
+
+/** What a replica holds of a session between its read and its write. */
+interface Held {
+  name: string;
+  version: string;
+  /** the session's JSON as read: unchanged JSON is not written back */
+  json: string;
+  release: () => void;
+}
+
+type Client = import('@redis/client').RedisClientType;
+
+export class RedisStore implements StateStore {
+  private readonly keys: { session: string; sessions: string; gen: string; token: string; journal: string };
+  private readonly sessionLimit: number;
+  private readonly resourceLimit: number;
+  private readonly journalLimit: number;
+  private readonly commandTimeoutMs: number;
+  private readonly journalScript: Script;
+  /** per session name: the tail of its queue of requests (this replica's turns) */
+  private readonly turns = new Map<string, Promise<void>>();
+  /** sessions read and not yet saved */
+  private readonly held = new WeakMap<SessionState, Held>();
+  /** the last version of each session this replica read or wrote, as live objects (bounded) */
+  private readonly cache = new Map<string, { version: string; json: string; state: SessionState }>();
+  /** journal entries not sent yet (sent together, once per tick) */
+  private pending: string[] = [];
+  private flushing: Promise<void> | undefined;
+  private warnedJournal = false;
+  /** round trips to Redis so far (for the benchmark) */
+  roundTrips = 0;
+
+  private constructor(
+    private readonly client: Client,
+    readonly url: string,
+    options: RedisStoreOptions,
+  ) {
+    const env = options.env ?? process.env;
+    const base = `${options.prefix ?? env.MOCKGEN_STORE_PREFIX ?? 'mockgen:'}${options.namespace}:`;
+    this.keys = {
+      session: `${base}s:`,
+      sessions: `${base}sessions`,
+      gen: `${base}gen`,
+      token: `${base}t:`,
+      journal: `${base}j`,
+    };
+    this.sessionLimit = sessionLimitFromEnv(env);
+    this.resourceLimit = resourceLimitFromEnv(env);
+    this.journalLimit = journalLimitFromEnv(env);
+    this.commandTimeoutMs = options.commandTimeoutMs ?? 2000;
+    this.journalScript = script(
+      `redis.call('RPUSH', KEYS[1], unpack(ARGV)) redis.call('LTRIM', KEYS[1], -${this.journalLimit}, -1)`,
+    );
+  }
+
+  /**
+   * Connects (the Redis client is loaded only now); rejects with a message naming the URL
+   * (password masked) when Redis cannot be reached within the connect timeout.
+   */
+  static async connect(options: RedisStoreOptions): Promise<RedisStore> {
+    const { createClient } = require('@redis/client') as typeof import('@redis/client');
+    const shown = maskUrl(options.url);
+    let connected = false;
+    const connectTimeout = options.connectTimeoutMs ?? 3000;
+    const client = createClient({
+      url: options.url,
+      // a request must not wait for Redis to come back: it gets a 503 now
+      disableOfflineQueue: true,
+      socket: {
+        connectTimeout,
+        // at start: fail; once connected: retry for ever, every 50 ms up to every second
+        reconnectStrategy: (retries: number, cause: Error) =>
+          connected ? Math.min(50 * (retries + 1), 1000) : cause,
+      },
+    }) as unknown as Client;
+    let warned = false;
+    client.on('error', (err: Error) => {
+      if (connected && !warned) {
+        warned = true;
+        process.stderr.write(`mockgen: lost the Redis store at ${shown}: ${err.message}; reconnecting\n`);
+      }
+    });
+    client.on('ready', () => {
+      if (warned) process.stderr.write(`mockgen: the Redis store at ${shown} is back\n`);
+      warned = false;
+    });
+    try {
+      const timer = new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error(`no answer within ${connectTimeout} ms`)), connectTimeout).unref(),
+      );
+      await Promise.race([client.connect(), timer]);
+      connected = true;
+    } catch (err) {
+      client.destroy();
+      const reason = (err as Error)?.message || String((err as AggregateError)?.errors?.[0] ?? err);
+      throw new StoreUnavailableError(`cannot reach the Redis store at ${shown}: ${reason}`);
+    }
+    return new RedisStore(client, options.url, options);
+  }
+
+  health(): StoreHealth {
+    return { store: 'redis', reachable: this.client.isReady };
+  }
+
+  async close(): Promise<void> {
+    await this.flushJournal().catch(() => undefined);
+    this.client.destroy();
+  }
+
+  // --- sessions ---------------------------------------------------------------------------------
+
+  async session(name: string): Promise<SessionState> {
+    const release = await this.turn(name);
+    try {
+      const cached = this.cache.get(name);
+      const reply = (await this.script(SCRIPTS.load, [this.keys.session + name], [cached?.version ?? ''])) as
+        [string] | [string, string];
+      let state: SessionState;
+      let json: string;
+      const version = reply[0];
+      if (reply.length === 1 && version !== '0' && cached) {
+        state = cached.state;
+        json = cached.json;
+      } else if (reply.length === 2) {
+        json = reply[1];
+        state = decodeSession(json);
+      } else {
+        state = {
+          name,
+          resources: new Map(),
+          sequences: new Map(),
+          createdAt: Date.now(),
+          resourceLimit: this.resourceLimit,
+        };
+        json = encodeSession(state);
+      }
+      this.held.set(state, { name, version, json, release });
+      return state;
+    } catch (err) {
+      release();
+      throw err;
+    }
+  }
+
+  /** Writes the session back if the request changed it; false when another replica changed it first. */
+  async save(session: SessionState): Promise<boolean> {
+    const held = this.held.get(session);
+    if (!held) return true;
+    this.held.delete(session);
+    try {
+      const json = encodeSession(session);
+      if (json === held.json) {
+        this.remember(held.name, held.version, json, session);
+        return true;
+      }
+      const version = await this.script(
+        SCRIPTS.save,
+        [this.keys.session + held.name, this.keys.sessions, this.keys.gen],
+        [held.version, json, held.name, String(Date.now()), String(this.sessionLimit), this.keys.session],
+      );
+      if (Number(version) < 0) {
+        this.cache.delete(held.name);
+        return false;
+      }
+      this.remember(held.name, String(version), json, session);
+      return true;
+    } catch (err) {
+      this.cache.delete(held.name);
+      throw err;
+    } finally {
+      held.release();
+    }
+  }
+
+  /** The request that read `session` gave up: its changes are dropped. */
+  abandon(session: SessionState): void {
+    const held = this.held.get(session);
+    if (!held) return;
+    this.held.delete(session);
+    this.cache.delete(held.name);
+    held.release();
+  }
+
+  private remember(name: string, version: string, json: string, state: SessionState): void {
+    this.cache.delete(name);
+    this.cache.set(name, { version, json, state });
+    if (this.cache.size > this.sessionLimit) this.cache.delete(this.cache.keys().next().value as string);
+  }
+
+  /** Waits for this replica's turn on session `name`; resolves with the function that ends it. */
+  private turn(name: string): Promise<() => void> {
+    const before = this.turns.get(name);
+    let end!: () => void;
+    const mine = new Promise<void>((resolve) => (end = resolve));
+    const tail = before ? before.then(() => mine) : mine;
+    this.turns.set(name, tail);
+    let ended = false;
+    const release = (): void => {
+      if (ended) return;
+      ended = true;
+      clearTimeout(guard);
+      end();
+      if (this.turns.get(name) === tail) this.turns.delete(name);
+    };
+    // a request that never hands its session back must not block the session for good
+    const guard = setTimeout(release, 30_000);
+    guard.unref();
+    return before ? before.then(() => release) : Promise.resolve(release);
+  }
+
+  async sessionNames(): Promise<string[]> {
+    return (await this.command(['ZRANGE', this.keys.sessions, '0', '-1'])) as string[];
+  }
+
+  async reset(name?: string): Promise<void> {
+    this.cache.clear();
+    if (name === undefined) this.pending = [];
+    const args = name === undefined ? [this.keys.session] : [this.keys.session, name];
+    await this.script(SCRIPTS.reset, [this.keys.sessions, this.keys.journal], args);
+  }
+
+  // --- tokens -----------------------------------------------------------------------------------
+
+  async registerToken(token: string, lifetimeS?: number): Promise<void> {
+    const finite = lifetimeS !== undefined && lifetimeS > 0;
+    const expiry = finite ? String(Date.now() + lifetimeS * 1000) : 'inf';
+    // an expired token is still known (answered 401 "expired") for a day after it expired
+    const args = ['SET', this.keys.token + token, expiry];
+    if (finite) args.push('PX', String(Math.ceil(lifetimeS * 1000) + 86_400_000));
+    await this.command(args);
+  }
+
+  async tokenExpiry(token: string): Promise<number | undefined> {
+    const value = (await this.command(['GET', this.keys.token + token])) as string | null;
+    if (value === null) return undefined;
+    return value === 'inf' ? Infinity : Number(value);
+  }
+
+  // --- journal ----------------------------------------------------------------------------------
+
+  record(
+    timeMs: number,
+    session: string,
+    method: string,
+    url: string,
+    operationId: string | undefined,
+    status: number,
+    source: string,
+    durationMs: number,
+  ): void {
+    if (this.journalLimit === 0) return;
+    this.pending.push(
+      JSON.stringify([timeMs, session, method, url, operationId ?? null, status, source, durationMs]),
+    );
+    if (this.pending.length === 1) setImmediate(() => void this.flushJournal().catch(() => undefined));
+  }
+
+  /** Sends the entries recorded since the last flush (one round trip for all of them). */
+  private flushJournal(): Promise<void> {
+    if (this.flushing) return this.flushing.then(() => this.flushJournal());
+    if (this.pending.length === 0) return Promise.resolve();
+    const entries = this.pending;
+    this.pending = [];
+    this.flushing = this.script(this.journalScript, [this.keys.journal], entries).then(
+      () => {
+        this.flushing = undefined;
+        this.warnedJournal = false;
+      },
+      (err: unknown) => {
+        this.flushing = undefined;
+        if (!this.warnedJournal) {
+          this.warnedJournal = true;
+          process.emitWarning(`mockgen: journal entries lost: ${(err as Error)?.message ?? String(err)}`);
+        }
+      },
+    );
+    return this.flushing;
+  }
+
+  async journal(filter?: { session?: string }): Promise<JournalEntry[]> {
+    await this.flushJournal();
+    const texts = (await this.command(['LRANGE', this.keys.journal, '0', '-1'])) as string[];
+    const out: JournalEntry[] = [];
+    for (const text of texts) {
+      const [timeMs, session, method, url, operationId, status, source, durationMs] = JSON.parse(text) as [
+        number,
+        string,
+        string,
+        string,
+        string | null,
+        number,
+        string,
+        number,
+      ];
+      if (filter?.session !== undefined && session !== filter.session) continue;
+      const entry: JournalEntry & { timeMs?: number } = {
+        time: new Date(timeMs).toISOString(),
+        session,
+        method,
+        url,
+        status,
+        source,
+        durationMs,
+      };
+      if (operationId !== null) entry.operationId = operationId;
+      out.push(entry);
+    }
+    // replicas push in the order their batches reach Redis: the fleet's order is the time order
+    return out
+      .map((entry, i) => ({ entry, i }))
+      .sort((a, b) => Date.parse(a.entry.time) - Date.parse(b.entry.time) || a.i - b.i)
+      .map(({ entry }) => entry);
+  }
+
+  async clearJournal(): Promise<void> {
+    this.pending = [];
+    await this.command(['DEL', this.keys.journal]);
+  }
+
+  // --- Redis ------------------------------------------------------------------------------------
+
+  private async script(s: Script, keys: string[], args: string[]): Promise<unknown> {
+    const tail = [String(keys.length), ...keys, ...args];
+    try {
+      return await this.command(['EVALSHA', s.sha, ...tail]);
+    } catch (err) {
+      if (!/NOSCRIPT/.test((err as Error)?.message ?? '')) throw err;
+      return this.command(['EVAL', s.text, ...tail]);
+    }
+  }
+
+  /** One command; any failure to get an answer is a StoreUnavailableError. */
+  private async command(args: string[]): Promise<unknown> {
+    if (!this.client.isReady)
+      throw new StoreUnavailableError(`the Redis store at ${maskUrl(this.url)} is unreachable`);
+    this.roundTrips++;
+    try {
+      return await this.client.sendCommand(args, { timeout: this.commandTimeoutMs });
+    } catch (err) {
+      const message = (err as Error)?.message ?? String(err);
+      // an error Redis answered (a script error...) is ours, not an outage
+      if ((err as Error)?.constructor?.name === 'ErrorReply') throw err;
+      throw new StoreUnavailableError(`the Redis store at ${maskUrl(this.url)} did not answer: ${message}`);
+    }
+  }
+}
