@@ -1,13 +1,14 @@
 /**
  * `npm run bench`: every number as a ratio to a baseline measured in the same run (machines are noisy).
- * Select parts with BENCH=throughput,instructions,github,har,drift,record,realism (default: all but
- * instructions, which runs under valgrind for several minutes, and realism). Results: .bench/results.json.
+ * Select parts with BENCH=throughput,fleet,instructions,github,har,drift,record,realism (default: all
+ * but instructions, which runs under valgrind for several minutes, and realism; fleet needs redis-server). Results: .bench/results.json.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { benchBigHar, benchGithub } from './big-inputs';
 import { benchDrift } from './drift';
+import { benchFleet } from './fleet';
 import { benchInstructions } from './instructions';
 import { benchRecord } from './record';
 import { benchRealism } from './realism';
@@ -15,7 +16,7 @@ import { PINNING, benchThroughput } from './throughput';
 import { repoRoot } from '../test/helpers/project';
 
 async function main(): Promise<void> {
-  const parts = new Set((process.env.BENCH ?? 'throughput,github,har,drift,record').split(','));
+  const parts = new Set((process.env.BENCH ?? 'throughput,fleet,github,har,drift,record').split(','));
   const results: Record<string, unknown> = {
     node: process.version,
     cpus: os.cpus().length,
@@ -38,6 +39,19 @@ async function main(): Promise<void> {
         'req/s, ratio = mock / bare node:http; cpuUs = server CPU µs per request, cpuRatio = bare / mock',
     );
     console.table(rows);
+  }
+  if (parts.has('fleet')) {
+    const rows = await benchFleet({
+      seconds: Number(process.env.BENCH_SECONDS ?? 3),
+      rounds: Number(process.env.BENCH_FLEET_ROUNDS ?? 3),
+    });
+    results.fleet = rows ?? 'skipped: redis-server not installed';
+    console.log(
+      '\nState in Redis (50 connections; vsMemory = req/s / one in-memory replica, median of rounds; ' +
+        'vsProxiedMemory = three Redis replicas / one in-memory replica behind the same proxy)',
+    );
+    if (rows) console.table(rows);
+    else console.log('skipped: redis-server not installed');
   }
   if (parts.has('instructions')) {
     const rows = await benchInstructions({

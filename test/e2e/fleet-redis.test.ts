@@ -6,10 +6,8 @@
  * Needs `redis-server` (Debian's package; .ci/run installs it).
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import {
   bootProject,
@@ -19,6 +17,7 @@ import {
   tempDir,
   type RunningMock,
 } from '../helpers/project';
+import { hasRedis, roundRobin, startRedis, type Redis } from '../helpers/redis';
 
 const SPEC = 'specs/secure/openapi.yaml';
 const HAR = 'specs/secure/recordings/app-flow.har';
@@ -26,91 +25,6 @@ const BASE = '/api/v2';
 const CARD = { brand: 'visa', last4: '4242', expMonth: 12, expYear: 2030 };
 const TOKEN_BODY =
   'grant_type=client_credentials&client_id=demo-client&client_secret=cs_live_x&scope=payments%3Aread+payments%3Awrite';
-
-interface Redis {
-  port: number;
-  url: string;
-  child: ChildProcess;
-  stop(): Promise<void>;
-}
-
-const hasRedis = spawnSync('redis-server', ['--version'], { encoding: 'utf8' }).status === 0;
-
-/** A throwaway redis-server on `port` (no persistence); resolves once it accepts connections. */
-export async function startRedis(port?: number): Promise<Redis> {
-  const at = port ?? (await freePort());
-  const child = spawn(
-    'redis-server',
-    ['--port', String(at), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`redis-server did not start in 10 s:\n${output}`)),
-      10_000,
-    );
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += String(chunk);
-      if (output.includes('Ready to accept connections')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`redis-server exited with ${code}:\n${output}`));
-    });
-  });
-  const stop = (): Promise<void> =>
-    new Promise((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGKILL');
-    });
-  return { port: at, url: `redis://127.0.0.1:${at}`, child, stop };
-}
-
-/** A round-robin HTTP proxy in front of `targets`, as a load balancer. */
-async function roundRobin(targets: RunningMock[]): Promise<{ url: string; close(): Promise<void> }> {
-  let next = 0;
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  const server = http.createServer((req, res) => {
-    const target = targets[next++ % targets.length];
-    const upstream = http.request(
-      {
-        host: '127.0.0.1',
-        port: target.port,
-        method: req.method,
-        path: req.url,
-        headers: req.headers,
-        agent,
-      },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    upstream.on('error', () => {
-      res.writeHead(502);
-      res.end();
-    });
-    req.pipe(upstream);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        agent.destroy();
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 async function call(
   base: string,
@@ -372,6 +286,97 @@ async function waitFor(what: string, check: () => Promise<boolean>, ms = 10_000)
         );
       }
       for (const replica of replicas) assert.equal(replica.child.exitCode, null, 'no replica crashed');
+    });
+  },
+);
+
+(hasRedis ? describe : describe.skip)(
+  'fleet: token expiry, the journal cap and key prefixes across replicas',
+  function () {
+    this.timeout(120_000);
+    let redis: Redis;
+    const replicas: RunningMock[] = [];
+    let a: string, b: string, other: string;
+
+    before(async () => {
+      redis = await startRedis();
+      const dir = path.join(tempDir('fleet-expiry'), 'mock');
+      const generated = await runCli(['generate', '--spec', SPEC, '--recordings', HAR, '--out', dir]);
+      assert.equal(generated.code, 0, generated.stderr);
+      linkNodeModules(dir);
+      const env = { MOCKGEN_STORE: redis.url, MOCKGEN_TOKEN_LIFETIME: '3', MOCKGEN_JOURNAL_LIMIT: '5' };
+      // A and B are one fleet; `other` is another team's fleet of the same mock on the same Redis
+      replicas.push(await bootProject(dir, { ...env, MOCKGEN_STORE_PREFIX: 'team-a:' }));
+      replicas.push(await bootProject(dir, { ...env, MOCKGEN_STORE_PREFIX: 'team-a:' }));
+      replicas.push(await bootProject(dir, { ...env, MOCKGEN_STORE_PREFIX: 'team-b:' }));
+      [a, b, other] = replicas.map((r) => r.url);
+    });
+
+    after(async () => {
+      await Promise.all(replicas.map((r) => r.stop()));
+      await redis?.stop();
+    });
+
+    const issue = async (url: string): Promise<{ token: string; expiresIn: unknown }> => {
+      const issued = await call(url, 'POST', `${BASE}/oauth/token`, {
+        body: TOKEN_BODY,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      assert.equal(issued.status, 200, JSON.stringify(issued.body));
+      return { token: issued.body.access_token as string, expiresIn: issued.body.expires_in };
+    };
+
+    it('a token issued by A is accepted by B, and refused by A and B once it expired', async () => {
+      const { token, expiresIn } = await issue(a);
+      assert.equal(expiresIn, 3, 'MOCKGEN_TOKEN_LIFETIME sets expires_in');
+      const auth = { authorization: `Bearer ${token}` };
+      assert.equal((await call(b, 'GET', `${BASE}/payments?limit=1`, { headers: auth })).status, 200);
+      await new Promise((resolve) => setTimeout(resolve, 3300));
+      for (const url of [a, b]) {
+        const refused = await call(url, 'GET', `${BASE}/payments?limit=1`, { headers: auth });
+        assert.equal(refused.status, 401, `${url}: ${JSON.stringify(refused.body)}`);
+      }
+    });
+
+    it('the journal keeps the fleet’s last MOCKGEN_JOURNAL_LIMIT requests, in time order', async () => {
+      assert.equal((await call(a, 'POST', '/__mockgen/reset')).status, 200);
+      for (let i = 0; i < 12; i++) {
+        const res = await call(i % 2 === 0 ? a : b, 'GET', `${BASE}/categories?i=${i}`);
+        assert.ok(res.status < 500);
+      }
+      for (const url of [a, b]) {
+        const journal = (await call(url, 'GET', '/__mockgen/requests')).body as { url: string }[];
+        assert.deepEqual(
+          journal.map((e) => e.url),
+          [7, 8, 9, 10, 11].map((i) => `${BASE}/categories?i=${i}`),
+        );
+      }
+    });
+
+    it('a key prefix separates two fleets on one Redis: creates, journal and reset stay apart', async () => {
+      const { token } = await issue(a);
+      const auth = { authorization: `Bearer ${token}` };
+      const created = await call(a, 'POST', `${BASE}/payments`, {
+        body: { method: 'card', amount: { value: 700, currency: 'EUR' }, description: 'team a', card: CARD },
+        headers: auth,
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      const id = created.body.id as string;
+      assert.equal((await call(b, 'GET', `${BASE}/payments/${id}`, { headers: auth })).status, 200);
+      const { token: otherToken } = await issue(other);
+      const otherAuth = { authorization: `Bearer ${otherToken}` };
+      assert.equal((await call(other, 'GET', `${BASE}/payments/${id}`, { headers: otherAuth })).status, 404);
+      assert.equal((await call(other, 'POST', '/__mockgen/reset')).status, 200);
+      assert.equal((await call(b, 'GET', `${BASE}/payments/${id}`, { headers: auth })).status, 200);
+      const keys = (
+        spawnSync('redis-cli', ['-p', String(redis.port), '--raw', 'KEYS', '*'], { encoding: 'utf8' })
+          .stdout ?? ''
+      )
+        .split('\n')
+        .filter(Boolean);
+      if (keys.length > 0) {
+        for (const key of keys) assert.match(key, /^team-[ab]:[0-9a-f]{12}:/, key);
+      }
     });
   },
 );

@@ -19,6 +19,17 @@ const TOKEN_FIELDS = ['access_token', 'refresh_token', 'id_token', 'accessToken'
 const KNOWN_GRANTS = new Set(['client_credentials', 'password', 'refresh_token', 'authorization_code']);
 const DEFAULT_LIFETIME_S = 3600;
 
+/**
+ * MOCKGEN_TOKEN_LIFETIME: seconds every access token the endpoint issues lives (its `expires_in`
+ * too), whatever was recorded; undefined when unset. Short lifetimes test a client's refresh logic.
+ */
+export function tokenLifetimeFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env.MOCKGEN_TOKEN_LIFETIME;
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const seconds = Number(raw);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds : undefined;
+}
+
 /** Token request parameters from a form or JSON body (first value of repeated fields). */
 export function tokenRequestParams(request: MockRequest): Record<string, string> {
   let body = request.body;
@@ -155,6 +166,8 @@ export function handleTokenEndpoint(
   request: MockRequest,
   manifest: Manifest,
   store: StateStore,
+  /** MOCKGEN_TOKEN_LIFETIME: the access tokens' lifetime instead of the recorded one */
+  lifetimeS?: number,
 ): MaybePromise<MockResponse | undefined> {
   if (!op.issuesTokens) return undefined;
   const params = tokenRequestParams(request);
@@ -182,10 +195,10 @@ export function handleTokenEndpoint(
           'The refresh token is invalid or was not issued by this server.',
         );
       }
-      return issueTokens(op, request, manifest, store, params, grant);
+      return issueTokens(op, request, manifest, store, params, grant, lifetimeS);
     });
   }
-  return issueTokens(op, request, manifest, store, params, grant);
+  return issueTokens(op, request, manifest, store, params, grant, lifetimeS);
 }
 
 /** The token response of a valid token request. */
@@ -196,14 +209,19 @@ function issueTokens(
   store: StateStore,
   params: Record<string, string>,
   grant: string,
+  lifetimeOverrideS: number | undefined,
 ): MockResponse {
   const shape = tokenShape(op, grant);
-  if (!shape) return defaultTokenResponse(grant, params, request, manifest, store);
+  if (!shape) return defaultTokenResponse(grant, params, request, manifest, store, lifetimeOverrideS);
   const rendered = render(shape.body, request, manifest);
   const body: Record<string, unknown> = isRecord(rendered) ? rendered : {};
   const recordedExpiry = Number(body.expires_in ?? body.expiresIn);
-  const lifetimeS =
-    Number.isFinite(recordedExpiry) && recordedExpiry > 0 ? recordedExpiry : DEFAULT_LIFETIME_S;
+  let lifetimeS = Number.isFinite(recordedExpiry) && recordedExpiry > 0 ? recordedExpiry : DEFAULT_LIFETIME_S;
+  if (lifetimeOverrideS !== undefined) {
+    lifetimeS = lifetimeOverrideS;
+    if (typeof body.expiresIn === 'number' && body.expires_in === undefined) body.expiresIn = lifetimeS;
+    else body.expires_in = lifetimeS;
+  }
   const refreshExpiry = Number(body.refresh_expires_in);
   const refreshLifetimeS = Number.isFinite(refreshExpiry) && refreshExpiry > 0 ? refreshExpiry : undefined;
   if (params.scope !== undefined && typeof body.scope === 'string') body.scope = params.scope;
@@ -229,14 +247,16 @@ function defaultTokenResponse(
   request: MockRequest,
   manifest: Manifest,
   store: StateStore,
+  lifetimeOverrideS: number | undefined,
 ): MockResponse {
+  const lifetimeS = lifetimeOverrideS ?? DEFAULT_LIFETIME_S;
   const subject = params.username ?? params.client_id ?? basicClientId(request) ?? 'mockgen-client';
   const claims: Record<string, unknown> = { sub: subject, jti: randomUUID() };
   if (params.scope) claims.scope = params.scope;
   const body: Record<string, unknown> = {
-    access_token: issueJwt(claims, DEFAULT_LIFETIME_S, manifest),
+    access_token: issueJwt(claims, lifetimeS, manifest),
     token_type: 'Bearer',
-    expires_in: DEFAULT_LIFETIME_S,
+    expires_in: lifetimeS,
   };
   // client_credentials gets no refresh token (RFC 6749 §4.4.3)
   if (grant !== 'client_credentials')

@@ -97,6 +97,7 @@ Environment:
   MOCKGEN_SESSION_LIMIT    X-Mockgen-Session states kept (default 1000)
   MOCKGEN_RESOURCE_LIMIT   resources created through the mock kept per collection and session,
                            oldest evicted first (default 10000)
+  MOCKGEN_TOKEN_LIFETIME   seconds each access token the token endpoint issues lives (default: as recorded)
   MOCKGEN_CORS=off         no CORS headers
 `;
 }

@@ -57,6 +57,7 @@ const admin_routes_1 = require("../admin-routes");
 const body_1 = require("../body");
 const latency_1 = require("../latency");
 const request_log_1 = require("../request-log");
+const token_endpoint_1 = require("../token-endpoint");
 const respond_1 = require("../respond");
 const router_1 = require("../core/router");
 const memory_store_1 = require("../store/memory-store");
@@ -205,6 +206,7 @@ function createPipeline(options) {
         cors: !/^(0|off|false|no)$/i.test(env.MOCKGEN_CORS ?? ''),
         latencyEnv: options.env === undefined || options.env === process.env ? undefined : options.env,
         eventInterval: (0, latency_1.eventIntervalMs)(env),
+        tokenLifetimeS: (0, token_endpoint_1.tokenLifetimeFromEnv)(env),
         requestLog: logOption === true ? (0, request_log_1.stdoutRequestLog)() : logOption || undefined,
         extended: options.extend !== undefined,
         router,

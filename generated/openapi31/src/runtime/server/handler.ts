@@ -22,6 +22,7 @@ import { builtinAdminResponse } from '../admin-routes';
 import { bodyLimit } from '../body';
 import { eventIntervalMs } from '../latency';
 import { RequestLog, requestLogEnabled, stdoutRequestLog } from '../request-log';
+import { tokenLifetimeFromEnv } from '../token-endpoint';
 import { ResponseBuilder, reusableWire, type BuiltResponse, type WireResponse } from '../respond';
 import { Router } from '../core/router';
 import { MemoryStore } from '../store/memory-store';
@@ -217,6 +218,7 @@ function createPipeline(options: MockHandlerOptions): Pipeline {
     cors: !/^(0|off|false|no)$/i.test(env.MOCKGEN_CORS ?? ''),
     latencyEnv: options.env === undefined || options.env === process.env ? undefined : options.env,
     eventInterval: eventIntervalMs(env),
+    tokenLifetimeS: tokenLifetimeFromEnv(env),
     requestLog: logOption === true ? stdoutRequestLog() : logOption || undefined,
     extended: options.extend !== undefined,
     router,

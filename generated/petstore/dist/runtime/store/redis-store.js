@@ -13,7 +13,8 @@ exports.mockNamespace = mockNamespace;
  *   sessions      sorted set of session names by last change (the LRU order, bounded by the session limit)
  *   gen           the version counter: every write of a session takes a new, never reused, version
  *   t:<token>     when an issued token expires (ms since epoch, `inf` = never)
- *   j             the journal: a list of JSON entries, capped at the journal limit
+ *   j             the journal: a list of batches, each `<count>\n<entry JSON>\n…` (one per flush)
+ *   jn            how many entries the batches in `j` hold (the cap drops whole batches, oldest first)
  *
  * A request reads its session once (one round trip: a script that answers "unchanged" when the
  * version is the one this replica holds, so an unchanged session is not sent or parsed again) and
@@ -62,7 +63,27 @@ if extra > 0 then
 end
 return nv
 `;
-/** reset: KEYS sessions zset, journal; ARGV session key prefix, one session name or none (all) */
+/**
+ * journal append: KEYS journal list, entry count; ARGV one batch (`<count>\n<entries>`), its count,
+ * the journal limit. Drops the oldest batches while the rest still hold the limit: at most one batch
+ * more than the limit is kept, and a read drops the excess. One argument per batch, not one per
+ * entry: a replica sends its journal in a few socket writes whatever the load.
+ */
+const APPEND = `
+redis.call('RPUSH', KEYS[1], ARGV[1])
+local n = redis.call('INCRBY', KEYS[2], ARGV[2])
+local limit = tonumber(ARGV[3])
+while n > limit do
+  local first = redis.call('LINDEX', KEYS[1], 0)
+  if not first then redis.call('DEL', KEYS[2]) return 0 end
+  local c = tonumber(string.match(first, '^%d+')) or 0
+  if n - c < limit then break end
+  redis.call('LPOP', KEYS[1])
+  n = redis.call('DECRBY', KEYS[2], c)
+end
+return n
+`;
+/** reset: KEYS sessions zset, journal, journal count; ARGV session key prefix, one session name or none (all) */
 const RESET = `
 if ARGV[2] then
   redis.call('DEL', ARGV[1] .. ARGV[2])
@@ -71,13 +92,20 @@ if ARGV[2] then
 end
 local names = redis.call('ZRANGE', KEYS[1], 0, -1)
 for _, name in ipairs(names) do redis.call('DEL', ARGV[1] .. name) end
-redis.call('DEL', KEYS[1], KEYS[2])
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
 return #names
 `;
+/**
+ * A replica sends its journal entries together, JOURNAL_FLUSH_MS after the first of them: one round
+ * trip per interval, whatever the load (one per request would cost a stateless route a third of its
+ * throughput). A journal read waits JOURNAL_SETTLE_MS for what the other replicas have not sent yet.
+ */
+const JOURNAL_FLUSH_MS = 10;
+const JOURNAL_SETTLE_MS = 3 * JOURNAL_FLUSH_MS;
 function script(text) {
     return { text, sha: (0, node_crypto_1.createHash)('sha1').update(text).digest('hex') };
 }
-const SCRIPTS = { load: script(LOAD), save: script(SAVE), reset: script(RESET) };
+const SCRIPTS = { load: script(LOAD), save: script(SAVE), reset: script(RESET), append: script(APPEND) };
 class RedisStore {
     client;
     url;
@@ -86,14 +114,13 @@ class RedisStore {
     resourceLimit;
     journalLimit;
     commandTimeoutMs;
-    journalScript;
     /** per session name: the tail of its queue of requests (this replica's turns) */
     turns = new Map();
     /** sessions read and not yet saved */
     held = new WeakMap();
     /** the last version of each session this replica read or wrote, as live objects (bounded) */
     cache = new Map();
-    /** journal entries not sent yet (sent together, once per tick) */
+    /** journal entries not sent yet (sent together as one batch, JOURNAL_FLUSH_MS after the first) */
     pending = [];
     flushing;
     warnedJournal = false;
@@ -110,12 +137,12 @@ class RedisStore {
             gen: `${base}gen`,
             token: `${base}t:`,
             journal: `${base}j`,
+            journalCount: `${base}jn`,
         };
         this.sessionLimit = (0, session_1.sessionLimitFromEnv)(env);
         this.resourceLimit = (0, session_1.resourceLimitFromEnv)(env);
         this.journalLimit = (0, journal_1.journalLimitFromEnv)(env);
         this.commandTimeoutMs = options.commandTimeoutMs ?? 2000;
-        this.journalScript = script(`redis.call('RPUSH', KEYS[1], unpack(ARGV)) redis.call('LTRIM', KEYS[1], -${this.journalLimit}, -1)`);
     }
     /**
      * Connects (the Redis client is loaded only now); rejects with a message naming the URL
@@ -275,7 +302,7 @@ class RedisStore {
         if (name === undefined)
             this.pending = [];
         const args = name === undefined ? [this.keys.session] : [this.keys.session, name];
-        await this.script(SCRIPTS.reset, [this.keys.sessions, this.keys.journal], args);
+        await this.script(SCRIPTS.reset, [this.keys.sessions, this.keys.journal, this.keys.journalCount], args);
     }
     // --- tokens -----------------------------------------------------------------------------------
     async registerToken(token, lifetimeS) {
@@ -294,12 +321,16 @@ class RedisStore {
         return value === 'inf' ? Infinity : Number(value);
     }
     // --- journal ----------------------------------------------------------------------------------
-    record(timeMs, session, method, url, operationId, status, source, durationMs) {
+    record(timeMs, session, method, url, operationId, status, source, durationMs, match) {
         if (this.journalLimit === 0)
             return;
-        this.pending.push(JSON.stringify([timeMs, session, method, url, operationId ?? null, status, source, durationMs]));
-        if (this.pending.length === 1)
-            setImmediate(() => void this.flushJournal().catch(() => undefined));
+        const fields = [timeMs, session, method, url, operationId ?? null, status, source, durationMs];
+        if (match !== undefined)
+            fields.push(match);
+        this.pending.push(JSON.stringify(fields));
+        if (this.pending.length === 1) {
+            setTimeout(() => void this.flushJournal().catch(() => undefined), JOURNAL_FLUSH_MS).unref();
+        }
     }
     /** Sends the entries recorded since the last flush (one round trip for all of them). */
     flushJournal() {
@@ -309,7 +340,9 @@ class RedisStore {
             return Promise.resolve();
         const entries = this.pending;
         this.pending = [];
-        this.flushing = this.script(this.journalScript, [this.keys.journal], entries).then(() => {
+        // JSON has no raw line breaks: a newline separates entries
+        const batch = `${entries.length}\n${entries.join('\n')}`;
+        this.flushing = this.script(SCRIPTS.append, [this.keys.journal, this.keys.journalCount], [batch, String(entries.length), String(this.journalLimit)]).then(() => {
             this.flushing = undefined;
             this.warnedJournal = false;
         }, (err) => {
@@ -323,10 +356,22 @@ class RedisStore {
     }
     async journal(filter) {
         await this.flushJournal();
-        const texts = (await this.command(['LRANGE', this.keys.journal, '0', '-1']));
+        // the other replicas send what they answered within JOURNAL_FLUSH_MS: a client that asks here
+        // right after a request to another replica finds it journalled
+        await new Promise((resolve) => setTimeout(resolve, JOURNAL_SETTLE_MS));
+        const batches = (await this.command(['LRANGE', this.keys.journal, '0', '-1']));
+        const texts = [];
+        for (const batch of batches) {
+            const lines = batch.split('\n');
+            for (let i = 1; i < lines.length; i++)
+                texts.push(lines[i]);
+        }
+        // the store keeps up to one batch more than the limit: the oldest of them go
+        const from = Math.max(0, texts.length - this.journalLimit);
         const out = [];
-        for (const text of texts) {
-            const [timeMs, session, method, url, operationId, status, source, durationMs] = JSON.parse(text);
+        for (let t = from; t < texts.length; t++) {
+            const text = texts[t];
+            const [timeMs, session, method, url, operationId, status, source, durationMs, match] = JSON.parse(text);
             if (filter?.session !== undefined && session !== filter.session)
                 continue;
             const entry = {
@@ -340,6 +385,8 @@ class RedisStore {
             };
             if (operationId !== null)
                 entry.operationId = operationId;
+            if (match !== undefined)
+                entry.match = match;
             out.push(entry);
         }
         // replicas push in the order their batches reach Redis: the fleet's order is the time order
@@ -350,7 +397,7 @@ class RedisStore {
     }
     async clearJournal() {
         this.pending = [];
-        await this.command(['DEL', this.keys.journal]);
+        await this.command(['DEL', this.keys.journal, this.keys.journalCount]);
     }
     // --- Redis ------------------------------------------------------------------------------------
     async script(s, keys, args) {

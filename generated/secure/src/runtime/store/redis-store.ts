@@ -9,7 +9,8 @@
  *   sessions      sorted set of session names by last change (the LRU order, bounded by the session limit)
  *   gen           the version counter: every write of a session takes a new, never reused, version
  *   t:<token>     when an issued token expires (ms since epoch, `inf` = never)
- *   j             the journal: a list of JSON entries, capped at the journal limit
+ *   j             the journal: a list of batches, each `<count>\n<entry JSON>\n…` (one per flush)
+ *   jn            how many entries the batches in `j` hold (the cap drops whole batches, oldest first)
  *
  * A request reads its session once (one round trip: a script that answers "unchanged" when the
  * version is the one this replica holds, so an unchanged session is not sent or parsed again) and
@@ -78,7 +79,28 @@ end
 return nv
 `;
 
-/** reset: KEYS sessions zset, journal; ARGV session key prefix, one session name or none (all) */
+/**
+ * journal append: KEYS journal list, entry count; ARGV one batch (`<count>\n<entries>`), its count,
+ * the journal limit. Drops the oldest batches while the rest still hold the limit: at most one batch
+ * more than the limit is kept, and a read drops the excess. One argument per batch, not one per
+ * entry: a replica sends its journal in a few socket writes whatever the load.
+ */
+const APPEND = `
+redis.call('RPUSH', KEYS[1], ARGV[1])
+local n = redis.call('INCRBY', KEYS[2], ARGV[2])
+local limit = tonumber(ARGV[3])
+while n > limit do
+  local first = redis.call('LINDEX', KEYS[1], 0)
+  if not first then redis.call('DEL', KEYS[2]) return 0 end
+  local c = tonumber(string.match(first, '^%d+')) or 0
+  if n - c < limit then break end
+  redis.call('LPOP', KEYS[1])
+  n = redis.call('DECRBY', KEYS[2], c)
+end
+return n
+`;
+
+/** reset: KEYS sessions zset, journal, journal count; ARGV session key prefix, one session name or none (all) */
 const RESET = `
 if ARGV[2] then
   redis.call('DEL', ARGV[1] .. ARGV[2])
@@ -87,9 +109,17 @@ if ARGV[2] then
 end
 local names = redis.call('ZRANGE', KEYS[1], 0, -1)
 for _, name in ipairs(names) do redis.call('DEL', ARGV[1] .. name) end
-redis.call('DEL', KEYS[1], KEYS[2])
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
 return #names
 `;
+
+/**
+ * A replica sends its journal entries together, JOURNAL_FLUSH_MS after the first of them: one round
+ * trip per interval, whatever the load (one per request would cost a stateless route a third of its
+ * throughput). A journal read waits JOURNAL_SETTLE_MS for what the other replicas have not sent yet.
+ */
+const JOURNAL_FLUSH_MS = 10;
+const JOURNAL_SETTLE_MS = 3 * JOURNAL_FLUSH_MS;
 
 interface Script {
   text: string;
@@ -100,7 +130,7 @@ function script(text: string): Script {
   return { text, sha: createHash('sha1').update(text).digest('hex') };
 }
 
-const SCRIPTS = { load: script(LOAD), save: script(SAVE), reset: script(RESET) };
+const SCRIPTS = { load: script(LOAD), save: script(SAVE), reset: script(RESET), append: script(APPEND) };
 
 /** What a replica holds of a session between its read and its write. */
 interface Held {
@@ -114,19 +144,25 @@ interface Held {
 type Client = import('@redis/client').RedisClientType;
 
 export class RedisStore implements StateStore {
-  private readonly keys: { session: string; sessions: string; gen: string; token: string; journal: string };
+  private readonly keys: {
+    session: string;
+    sessions: string;
+    gen: string;
+    token: string;
+    journal: string;
+    journalCount: string;
+  };
   private readonly sessionLimit: number;
   private readonly resourceLimit: number;
   private readonly journalLimit: number;
   private readonly commandTimeoutMs: number;
-  private readonly journalScript: Script;
   /** per session name: the tail of its queue of requests (this replica's turns) */
   private readonly turns = new Map<string, Promise<void>>();
   /** sessions read and not yet saved */
   private readonly held = new WeakMap<SessionState, Held>();
   /** the last version of each session this replica read or wrote, as live objects (bounded) */
   private readonly cache = new Map<string, { version: string; json: string; state: SessionState }>();
-  /** journal entries not sent yet (sent together, once per tick) */
+  /** journal entries not sent yet (sent together as one batch, JOURNAL_FLUSH_MS after the first) */
   private pending: string[] = [];
   private flushing: Promise<void> | undefined;
   private warnedJournal = false;
@@ -146,14 +182,12 @@ export class RedisStore implements StateStore {
       gen: `${base}gen`,
       token: `${base}t:`,
       journal: `${base}j`,
+      journalCount: `${base}jn`,
     };
     this.sessionLimit = sessionLimitFromEnv(env);
     this.resourceLimit = resourceLimitFromEnv(env);
     this.journalLimit = journalLimitFromEnv(env);
     this.commandTimeoutMs = options.commandTimeoutMs ?? 2000;
-    this.journalScript = script(
-      `redis.call('RPUSH', KEYS[1], unpack(ARGV)) redis.call('LTRIM', KEYS[1], -${this.journalLimit}, -1)`,
-    );
   }
 
   /**
@@ -319,7 +353,7 @@ export class RedisStore implements StateStore {
     this.cache.clear();
     if (name === undefined) this.pending = [];
     const args = name === undefined ? [this.keys.session] : [this.keys.session, name];
-    await this.script(SCRIPTS.reset, [this.keys.sessions, this.keys.journal], args);
+    await this.script(SCRIPTS.reset, [this.keys.sessions, this.keys.journal, this.keys.journalCount], args);
   }
 
   // --- tokens -----------------------------------------------------------------------------------
@@ -350,12 +384,15 @@ export class RedisStore implements StateStore {
     status: number,
     source: string,
     durationMs: number,
+    match?: string,
   ): void {
     if (this.journalLimit === 0) return;
-    this.pending.push(
-      JSON.stringify([timeMs, session, method, url, operationId ?? null, status, source, durationMs]),
-    );
-    if (this.pending.length === 1) setImmediate(() => void this.flushJournal().catch(() => undefined));
+    const fields: unknown[] = [timeMs, session, method, url, operationId ?? null, status, source, durationMs];
+    if (match !== undefined) fields.push(match);
+    this.pending.push(JSON.stringify(fields));
+    if (this.pending.length === 1) {
+      setTimeout(() => void this.flushJournal().catch(() => undefined), JOURNAL_FLUSH_MS).unref();
+    }
   }
 
   /** Sends the entries recorded since the last flush (one round trip for all of them). */
@@ -364,7 +401,13 @@ export class RedisStore implements StateStore {
     if (this.pending.length === 0) return Promise.resolve();
     const entries = this.pending;
     this.pending = [];
-    this.flushing = this.script(this.journalScript, [this.keys.journal], entries).then(
+    // JSON has no raw line breaks: a newline separates entries
+    const batch = `${entries.length}\n${entries.join('\n')}`;
+    this.flushing = this.script(
+      SCRIPTS.append,
+      [this.keys.journal, this.keys.journalCount],
+      [batch, String(entries.length), String(this.journalLimit)],
+    ).then(
       () => {
         this.flushing = undefined;
         this.warnedJournal = false;
@@ -382,19 +425,23 @@ export class RedisStore implements StateStore {
 
   async journal(filter?: { session?: string }): Promise<JournalEntry[]> {
     await this.flushJournal();
-    const texts = (await this.command(['LRANGE', this.keys.journal, '0', '-1'])) as string[];
+    // the other replicas send what they answered within JOURNAL_FLUSH_MS: a client that asks here
+    // right after a request to another replica finds it journalled
+    await new Promise((resolve) => setTimeout(resolve, JOURNAL_SETTLE_MS));
+    const batches = (await this.command(['LRANGE', this.keys.journal, '0', '-1'])) as string[];
+    const texts: string[] = [];
+    for (const batch of batches) {
+      const lines = batch.split('\n');
+      for (let i = 1; i < lines.length; i++) texts.push(lines[i]);
+    }
+    // the store keeps up to one batch more than the limit: the oldest of them go
+    const from = Math.max(0, texts.length - this.journalLimit);
     const out: JournalEntry[] = [];
-    for (const text of texts) {
-      const [timeMs, session, method, url, operationId, status, source, durationMs] = JSON.parse(text) as [
-        number,
-        string,
-        string,
-        string,
-        string | null,
-        number,
-        string,
-        number,
-      ];
+    for (let t = from; t < texts.length; t++) {
+      const text = texts[t];
+      const [timeMs, session, method, url, operationId, status, source, durationMs, match] = JSON.parse(
+        text,
+      ) as [number, string, string, string, string | null, number, string, number, string | undefined];
       if (filter?.session !== undefined && session !== filter.session) continue;
       const entry: JournalEntry & { timeMs?: number } = {
         time: new Date(timeMs).toISOString(),
@@ -406,6 +453,7 @@ export class RedisStore implements StateStore {
         durationMs,
       };
       if (operationId !== null) entry.operationId = operationId;
+      if (match !== undefined) entry.match = match;
       out.push(entry);
     }
     // replicas push in the order their batches reach Redis: the fleet's order is the time order
@@ -417,7 +465,7 @@ export class RedisStore implements StateStore {
 
   async clearJournal(): Promise<void> {
     this.pending = [];
-    await this.command(['DEL', this.keys.journal]);
+    await this.command(['DEL', this.keys.journal, this.keys.journalCount]);
   }
 
   // --- Redis ------------------------------------------------------------------------------------

@@ -32,6 +32,8 @@ export interface Pipeline {
   latencyEnv: NodeJS.ProcessEnv | undefined;
   /** ms between server-sent events */
   eventInterval: number;
+  /** MOCKGEN_TOKEN_LIFETIME: seconds every issued access token lives, undefined = as recorded */
+  tokenLifetimeS: number | undefined;
   /** undefined unless logging: the only cost of the log when it is off is testing this */
   requestLog: RequestLog | undefined;
   /** a user extension is installed: the admin app (Express) serves `/__mockgen/*` and unrouted requests */

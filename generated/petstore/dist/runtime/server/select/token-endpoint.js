@@ -8,5 +8,5 @@ exports.tokenEndpoint = {
     name: 'token endpoint',
     applies: (x) => x.op.issuesTokens === true,
     session: false,
-    answer: (p, x) => (0, token_endpoint_1.handleTokenEndpoint)(x.op, x.request, p.manifest, p.store),
+    answer: (p, x) => (0, token_endpoint_1.handleTokenEndpoint)(x.op, x.request, p.manifest, p.store, p.tokenLifetimeS),
 };

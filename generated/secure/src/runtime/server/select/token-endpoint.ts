@@ -7,5 +7,5 @@ export const tokenEndpoint: SelectionRule = {
   name: 'token endpoint',
   applies: (x) => x.op!.issuesTokens === true,
   session: false,
-  answer: (p, x) => handleTokenEndpoint(x.op!, x.request!, p.manifest, p.store),
+  answer: (p, x) => handleTokenEndpoint(x.op!, x.request!, p.manifest, p.store, p.tokenLifetimeS),
 };
