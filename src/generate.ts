@@ -8,6 +8,7 @@ import { MockgenError } from './errors';
 import { planFiles, planRoutes, type DynamicFieldNote, type FilePlan } from './emit/plan-files';
 import { analyseDynamic, templatize, templatizeHeaders } from './derive/dynamic';
 import { defaultLatency } from './derive/latency';
+import { acceptedViolations } from './derive/accepted-requests';
 import { buildOperationData } from './derive/operation-data';
 import { buildRecordingData } from './derive/recording-data';
 import { detectResources } from './derive/resources';
@@ -76,6 +77,7 @@ export async function planProject(
       : undefined,
   });
   const tokenEndpoints = detectTokenEndpoints(contract, replayable);
+  const accepted = acceptedViolations(contract, matched);
   const summaries = new Map(contract.operations.map((op) => [op.id, op.summary]));
   for (const op of operations) {
     const data = recorded.get(op.id);
@@ -86,6 +88,8 @@ export async function planProject(
     const binding = bindings.get(op.id);
     if (binding) op.resource = binding;
     if (tokenEndpoints.includes(op.id)) op.issuesTokens = true;
+    const tolerated = accepted.get(op.id);
+    if (tolerated) op.acceptedViolations = tolerated;
     const summary = summaries.get(op.id);
     if (summary) op.summary = summary;
   }

@@ -157,6 +157,7 @@ export class DriftChecker {
     this.checkParameters(f, op, raw, read, unrecorded?.requestHeaders === true);
     if (!unrecorded?.requestBody) this.checkRequestBody(f, op, exchange, read);
     if (!unrecorded?.requestHeaders) this.checkSecurity(f, op, exchange);
+    refusedToo(f, exchange);
     if (!exchange.failed && exchange.response.status > 0)
       this.checkResponse(f, op, exchange, method === 'HEAD');
     return { findings: f.list, op, operation };
@@ -549,6 +550,20 @@ function findResponseMediaType(content: MediaTypeSpec[], recorded: string): Medi
     content.find((m) => m.mediaType === `${type}/*`) ??
     content.find((m) => m.mediaType === '*/*' || m.mediaType === '*')
   );
+}
+
+/**
+ * A request the contract calls invalid that the service refused (4xx) is the two agreeing, not
+ * drift: its request findings are warnings, not errors (a suite that tests validation records many).
+ */
+function refusedToo(f: Findings, exchange: Exchange): void {
+  const status = exchange.response.status;
+  if (exchange.failed || status < 400 || status > 499) return;
+  for (const finding of f.list) {
+    if (finding.severity !== 'error') continue;
+    finding.severity = 'warning';
+    finding.message += ` — the service refused it too (${status})`;
+  }
 }
 
 /** Builds the findings of one exchange. */

@@ -208,6 +208,11 @@ export interface OperationData {
   resource?: ResourceBinding;
   /** true when this operation issues tokens (OAuth2 token endpoint) */
   issuesTokens?: boolean;
+  /**
+   * Violations the real service accepted: `violationKey`s (core/request/violation.ts) of the
+   * recorded 2xx requests. A request whose every violation is one of them is answered as valid.
+   */
+  acceptedViolations?: string[];
 }
 
 export interface IdFormat {

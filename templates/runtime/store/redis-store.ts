@@ -131,12 +131,27 @@ function script(text: string): Script {
 
 const SCRIPTS = { load: script(LOAD), save: script(SAVE), reset: script(RESET), append: script(APPEND) };
 
+/**
+ * What a request can have changed in a session, in a few bytes: each collection's version (bumped
+ * by every change of its items), id counter and creation count, and the sequence cursors.
+ */
+function changeMark(session: SessionState): string {
+  let mark = '';
+  for (const [name, store] of session.resources)
+    mark += `${name}\u0000${store.version}:${store.nextInt}:${store.created}:${store.diverged.size}\u0000`;
+  mark += '|';
+  for (const [key, served] of session.sequences) mark += `${key}\u0000${served}\u0000`;
+  return mark;
+}
+
 /** What a replica holds of a session between its read and its write. */
 interface Held {
   name: string;
   version: string;
   /** the session's JSON as read: unchanged JSON is not written back */
   json: string;
+  /** `changeMark` of the session as read: while it is the same, nothing was changed and nothing is encoded */
+  mark: string;
   release: () => void;
 }
 
@@ -270,7 +285,7 @@ export class RedisStore implements StateStore {
         };
         json = encodeSession(state);
       }
-      this.held.set(state, { name, version, json, release });
+      this.held.set(state, { name, version, json, mark: changeMark(state), release });
       return state;
     } catch (err) {
       release();
@@ -284,6 +299,11 @@ export class RedisStore implements StateStore {
     if (!held) return true;
     this.held.delete(session);
     try {
+      // a read changes nothing: it is handed back without encoding the session
+      if (changeMark(session) === held.mark) {
+        this.remember(held.name, held.version, held.json, session);
+        return true;
+      }
       const json = encodeSession(session);
       if (json === held.json) {
         this.remember(held.name, held.version, json, session);
@@ -384,10 +404,12 @@ export class RedisStore implements StateStore {
     source: string,
     durationMs: number,
     match?: string,
+    accepted?: string,
   ): void {
     if (this.journalLimit === 0) return;
     const fields: unknown[] = [timeMs, session, method, url, operationId ?? null, status, source, durationMs];
-    if (match !== undefined) fields.push(match);
+    if (match !== undefined || accepted !== undefined) fields.push(match ?? null);
+    if (accepted !== undefined) fields.push(accepted);
     this.pending.push(JSON.stringify(fields));
     if (this.pending.length === 1) {
       setTimeout(() => void this.flushJournal().catch(() => undefined), JOURNAL_FLUSH_MS).unref();
@@ -438,9 +460,19 @@ export class RedisStore implements StateStore {
     const out: JournalEntry[] = [];
     for (let t = from; t < texts.length; t++) {
       const text = texts[t];
-      const [timeMs, session, method, url, operationId, status, source, durationMs, match] = JSON.parse(
-        text,
-      ) as [number, string, string, string, string | null, number, string, number, string | undefined];
+      const [timeMs, session, method, url, operationId, status, source, durationMs, match, accepted] =
+        JSON.parse(text) as [
+          number,
+          string,
+          string,
+          string,
+          string | null,
+          number,
+          string,
+          number,
+          string | null | undefined,
+          string | undefined,
+        ];
       if (filter?.session !== undefined && session !== filter.session) continue;
       const entry: JournalEntry & { timeMs?: number } = {
         time: new Date(timeMs).toISOString(),
@@ -452,7 +484,8 @@ export class RedisStore implements StateStore {
         durationMs,
       };
       if (operationId !== null) entry.operationId = operationId;
-      if (match !== undefined) entry.match = match;
+      if (typeof match === 'string') entry.match = match;
+      if (accepted !== undefined) entry.accepted = accepted;
       out.push(entry);
     }
     // replicas push in the order their batches reach Redis: the fleet's order is the time order

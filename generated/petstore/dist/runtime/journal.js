@@ -33,6 +33,7 @@ function newRing(size) {
         operationId: new Array(size).fill(undefined),
         source: new Array(size).fill(''),
         match: new Array(size).fill(undefined),
+        accepted: new Array(size).fill(undefined),
     };
 }
 /** One store's journal: the ring, allocated on the first entry. */
@@ -44,10 +45,10 @@ class Journal {
     }
     /** Records a request received at `timeMs` (ms since the epoch). */
     recordAt(timeMs, entry) {
-        this.record(timeMs, entry.session, entry.method, entry.url, entry.operationId, entry.status, entry.source, entry.durationMs, entry.match);
+        this.record(timeMs, entry.session, entry.method, entry.url, entry.operationId, entry.status, entry.source, entry.durationMs, entry.match, entry.accepted);
     }
     /** The allocation-free form of recordAt, for the request path. */
-    record(timeMs, session, method, url, operationId, status, source, durationMs, match) {
+    record(timeMs, session, method, url, operationId, status, source, durationMs, match, accepted) {
         const max = this.capacity;
         if (max === 0)
             return;
@@ -64,6 +65,7 @@ class Journal {
         ring.source[at] = source;
         ring.durationMs[at] = durationMs;
         ring.match[at] = match;
+        ring.accepted[at] = accepted;
         ring.next = at + 1 === max ? 0 : at + 1;
         if (ring.size < max)
             ring.size++;
@@ -104,5 +106,8 @@ function entryAt(r, at) {
     const match = r.match[at];
     if (match !== undefined)
         entry.match = match;
+    const accepted = r.accepted[at];
+    if (accepted !== undefined)
+        entry.accepted = accepted;
     return entry;
 }

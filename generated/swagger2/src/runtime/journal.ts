@@ -25,6 +25,11 @@ export interface JournalEntry {
    * segments (`stretched: path parameter 'username' spans 2 segments ('alice/not-a-route')`).
    */
   match?: string;
+  /**
+   * Present when the request broke the contract in ways the real service accepted (recorded 2xx
+   * requests broke it the same way) and was served as valid: the violations, as `violationKey`s.
+   */
+  accepted?: string;
 }
 
 const DEFAULT_LIMIT = 10_000;
@@ -44,6 +49,7 @@ interface Ring {
   operationId: (string | undefined)[];
   source: string[];
   match: (string | undefined)[];
+  accepted: (string | undefined)[];
 }
 
 /** MOCKGEN_JOURNAL_LIMIT, else 10,000 (0 disables the journal). */
@@ -67,6 +73,7 @@ function newRing(size: number): Ring {
     operationId: new Array<string | undefined>(size).fill(undefined),
     source: new Array<string>(size).fill(''),
     match: new Array<string | undefined>(size).fill(undefined),
+    accepted: new Array<string | undefined>(size).fill(undefined),
   };
 }
 
@@ -88,6 +95,7 @@ export class Journal {
       entry.source,
       entry.durationMs,
       entry.match,
+      entry.accepted,
     );
   }
 
@@ -102,6 +110,7 @@ export class Journal {
     source: string,
     durationMs: number,
     match?: string,
+    accepted?: string,
   ): void {
     const max = this.capacity;
     if (max === 0) return;
@@ -117,6 +126,7 @@ export class Journal {
     ring.source[at] = source;
     ring.durationMs[at] = durationMs;
     ring.match[at] = match;
+    ring.accepted[at] = accepted;
     ring.next = at + 1 === max ? 0 : at + 1;
     if (ring.size < max) ring.size++;
   }
@@ -154,5 +164,7 @@ function entryAt(r: Ring, at: number): JournalEntry {
   if (operationId !== undefined) entry.operationId = operationId;
   const match = r.match[at];
   if (match !== undefined) entry.match = match;
+  const accepted = r.accepted[at];
+  if (accepted !== undefined) entry.accepted = accepted;
   return entry;
 }

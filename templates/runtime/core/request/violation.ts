@@ -32,3 +32,15 @@ export interface RequestOperation {
 export function toPointer(location: readonly string[]): string {
   return location.map((s) => `/${s.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
 }
+
+/**
+ * A violation's kind at a place, whatever the value: the keyword and the pointer with array indices
+ * as `*` and header names in lower case (`type /body/items/*\/price`, `maximum /query/limit`). The
+ * tolerances learnt from recorded 2xx requests (`OperationData.acceptedViolations`) are such keys.
+ */
+export function violationKey(violation: Pick<Violation, 'location' | 'code'>): string {
+  const [where, ...rest] = violation.location;
+  const place =
+    where === 'header' ? rest.map((s) => s.toLowerCase()) : rest.map((s) => (/^\d+$/.test(s) ? '*' : s));
+  return `${violation.code} ${toPointer([where ?? '', ...place])}`;
+}

@@ -14,6 +14,7 @@ function newExchange(req, res) {
         session: '',
         tunnelled: false,
         stretch: undefined,
+        accepted: undefined,
         op: undefined,
         request: undefined,
         prefs: undefined,

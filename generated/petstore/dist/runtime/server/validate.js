@@ -10,6 +10,7 @@ exports.validateRequest = validateRequest;
  */
 const body_1 = require("../body");
 const problem_1 = require("../core/problem");
+const violation_1 = require("../core/request/violation");
 const context_1 = require("./context");
 const refuse_1 = require("./refuse");
 /** The refusal of an invalid request; undefined when it is valid (its body parsed into `x.request`). */
@@ -18,7 +19,7 @@ function validateRequest(p, x) {
     const request = x.request;
     const validation = p.validator();
     const selection = validation.selectBody(op, request.mediaType, request.rawBody.length > 0);
-    if (selection.unsupported) {
+    if (selection.unsupported && !acceptsMediaType(op)) {
         const documented = (op.requestBody?.content ?? []).map((c) => c.mediaType).join(', ');
         return (0, refuse_1.refuse)(p, x, ['415'], () => (0, problem_1.problem)('INVALID_CONTENT_TYPE', `Supported content types: ${documented}; the request was sent as ${request.mediaType}.`));
     }
@@ -48,6 +49,11 @@ function validateRequest(p, x) {
     // multipart bodies are parsed by a stream
     return body instanceof Promise ? body.then(parsed, unparsable) : parsed(body);
 }
+/** The real service accepted bodies of a type the operation does not document. */
+function acceptsMediaType(op) {
+    return op.acceptedViolations !== undefined && acceptedSet(op).has(MEDIA_TYPE_KEY);
+}
+const MEDIA_TYPE_KEY = 'media-type /header/content-type';
 /** Parameters and the parsed body against the contract. */
 function checkValues(p, x, selection) {
     const op = x.op;
@@ -61,8 +67,25 @@ function checkValues(p, x, selection) {
     }
     if (violations.length === 0)
         return undefined;
+    if (op.acceptedViolations !== undefined) {
+        const accepted = acceptedSet(op);
+        const refused = violations.filter((v) => !accepted.has((0, violation_1.violationKey)(v)));
+        if (refused.length === 0) {
+            // the real service answered requests like this one with 2xx: served as valid, journalled
+            x.accepted = [...new Set(violations.map(violation_1.violationKey))].join(', ');
+            return undefined;
+        }
+        violations = refused;
+    }
     const headers = { 'sl-violations': violationsHeader(violations) };
     return (0, refuse_1.refuse)(p, x, ['422', '400'], () => (0, problem_1.validationProblem)(violations), headers);
+}
+const acceptedSets = new WeakMap();
+function acceptedSet(op) {
+    let set = acceptedSets.get(op);
+    if (!set)
+        acceptedSets.set(op, (set = new Set(op.acceptedViolations)));
+    return set;
 }
 /** Prism's `sl-violations` header: the violations as JSON, ASCII-safe and bounded. */
 function violationsHeader(violations) {

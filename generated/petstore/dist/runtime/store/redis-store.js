@@ -106,6 +106,19 @@ function script(text) {
     return { text, sha: (0, node_crypto_1.createHash)('sha1').update(text).digest('hex') };
 }
 const SCRIPTS = { load: script(LOAD), save: script(SAVE), reset: script(RESET), append: script(APPEND) };
+/**
+ * What a request can have changed in a session, in a few bytes: each collection's version (bumped
+ * by every change of its items), id counter and creation count, and the sequence cursors.
+ */
+function changeMark(session) {
+    let mark = '';
+    for (const [name, store] of session.resources)
+        mark += `${name}\u0000${store.version}:${store.nextInt}:${store.created}:${store.diverged.size}\u0000`;
+    mark += '|';
+    for (const [key, served] of session.sequences)
+        mark += `${key}\u0000${served}\u0000`;
+    return mark;
+}
 class RedisStore {
     client;
     url;
@@ -221,7 +234,7 @@ class RedisStore {
                 };
                 json = (0, session_codec_1.encodeSession)(state);
             }
-            this.held.set(state, { name, version, json, release });
+            this.held.set(state, { name, version, json, mark: changeMark(state), release });
             return state;
         }
         catch (err) {
@@ -236,6 +249,11 @@ class RedisStore {
             return true;
         this.held.delete(session);
         try {
+            // a read changes nothing: it is handed back without encoding the session
+            if (changeMark(session) === held.mark) {
+                this.remember(held.name, held.version, held.json, session);
+                return true;
+            }
             const json = (0, session_codec_1.encodeSession)(session);
             if (json === held.json) {
                 this.remember(held.name, held.version, json, session);
@@ -321,12 +339,14 @@ class RedisStore {
         return value === 'inf' ? Infinity : Number(value);
     }
     // --- journal ----------------------------------------------------------------------------------
-    record(timeMs, session, method, url, operationId, status, source, durationMs, match) {
+    record(timeMs, session, method, url, operationId, status, source, durationMs, match, accepted) {
         if (this.journalLimit === 0)
             return;
         const fields = [timeMs, session, method, url, operationId ?? null, status, source, durationMs];
-        if (match !== undefined)
-            fields.push(match);
+        if (match !== undefined || accepted !== undefined)
+            fields.push(match ?? null);
+        if (accepted !== undefined)
+            fields.push(accepted);
         this.pending.push(JSON.stringify(fields));
         if (this.pending.length === 1) {
             setTimeout(() => void this.flushJournal().catch(() => undefined), JOURNAL_FLUSH_MS).unref();
@@ -371,7 +391,7 @@ class RedisStore {
         const out = [];
         for (let t = from; t < texts.length; t++) {
             const text = texts[t];
-            const [timeMs, session, method, url, operationId, status, source, durationMs, match] = JSON.parse(text);
+            const [timeMs, session, method, url, operationId, status, source, durationMs, match, accepted] = JSON.parse(text);
             if (filter?.session !== undefined && session !== filter.session)
                 continue;
             const entry = {
@@ -385,8 +405,10 @@ class RedisStore {
             };
             if (operationId !== null)
                 entry.operationId = operationId;
-            if (match !== undefined)
+            if (typeof match === 'string')
                 entry.match = match;
+            if (accepted !== undefined)
+                entry.accepted = accepted;
             out.push(entry);
         }
         // replicas push in the order their batches reach Redis: the fleet's order is the time order

@@ -56,6 +56,8 @@ export interface StateStore {
     durationMs: number,
     /** how the path was matched when it was a stretch (`JournalEntry.match`) */
     match?: string,
+    /** violations served as valid because the real service accepted them (`JournalEntry.accepted`) */
+    accepted?: string,
   ): MaybePromise<void>;
   /** Journal entries oldest first, optionally only one session's; copies. */
   journal(filter?: { session?: string }): MaybePromise<JournalEntry[]>;

@@ -15,7 +15,7 @@ function deliver(p, x, response) {
     let wire = response.wire ?? (0, respond_1.toWire)(response);
     if (x.req.headers['x-mockgen-explain'] !== undefined) {
         // debugging aid: where the answer came from and how the request compared with the recordings
-        const explanation = `${x.stretch === undefined ? '' : `match=${x.stretch}; `}source=${wire.source}${x.tunnelled ? ' (POST served as GET: RPC method)' : ''}; ${(0, replay_1.explainMiss)(op, x.request)}`;
+        const explanation = `${x.stretch === undefined ? '' : `match=${x.stretch}; `}${x.accepted === undefined ? '' : `accepted as the service did=${x.accepted}; `}source=${wire.source}${x.tunnelled ? ' (POST served as GET: RPC method)' : ''}; ${(0, replay_1.explainMiss)(op, x.request)}`;
         wire = { ...wire, headers: [...wire.headers, 'x-mockgen-explain', (0, respond_1.safeHeaderValue)(explanation)] };
     }
     const wait = (0, latency_1.latencyMs)(op, p.manifest, p.latencyEnv);

@@ -93,6 +93,8 @@ export interface Exchange {
   tunnelled: boolean;
   /** set when the path matched its template only because a parameter spans segments (route) */
   stretch: string | undefined;
+  /** violations served as valid because the real service accepted such requests (`acceptedViolations`) */
+  accepted: string | undefined;
   /** the operation (route, then read when several share the path) */
   op: OperationData | undefined;
   /** the request as the stages see it (read) */
@@ -115,6 +117,7 @@ export function newExchange(req: IncomingMessage, res: ServerResponse): Exchange
     session: '',
     tunnelled: false,
     stretch: undefined,
+    accepted: undefined,
     op: undefined,
     request: undefined,
     prefs: undefined,

@@ -14,7 +14,7 @@ export function deliver(p: Pipeline, x: Exchange, response: BuiltResponse): void
   let wire = response.wire ?? toWire(response);
   if (x.req.headers['x-mockgen-explain'] !== undefined) {
     // debugging aid: where the answer came from and how the request compared with the recordings
-    const explanation = `${x.stretch === undefined ? '' : `match=${x.stretch}; `}source=${wire.source}${x.tunnelled ? ' (POST served as GET: RPC method)' : ''}; ${explainMiss(op, x.request!)}`;
+    const explanation = `${x.stretch === undefined ? '' : `match=${x.stretch}; `}${x.accepted === undefined ? '' : `accepted as the service did=${x.accepted}; `}source=${wire.source}${x.tunnelled ? ' (POST served as GET: RPC method)' : ''}; ${explainMiss(op, x.request!)}`;
     wire = { ...wire, headers: [...wire.headers, 'x-mockgen-explain', safeHeaderValue(explanation)] };
   }
   const wait = latencyMs(op, p.manifest, p.latencyEnv);

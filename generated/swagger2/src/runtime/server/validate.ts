@@ -8,6 +8,8 @@
 import { RequestError, isFormMediaType, parseBody } from '../body';
 import type { UploadedFile } from '../core/context';
 import { problem, validationProblem, type Violation } from '../core/problem';
+import { violationKey } from '../core/request/violation';
+import type { OperationData } from '../core/types';
 import type { BuiltResponse } from '../respond';
 import type { MaybePromise } from '../store/maybe';
 import type { RequestValidator } from '../validate-request';
@@ -23,7 +25,7 @@ export function validateRequest(p: Pipeline, x: Exchange): MaybePromise<BuiltRes
   const request = x.request!;
   const validation = p.validator();
   const selection = validation.selectBody(op, request.mediaType, request.rawBody.length > 0);
-  if (selection.unsupported) {
+  if (selection.unsupported && !acceptsMediaType(op)) {
     const documented = (op.requestBody?.content ?? []).map((c) => c.mediaType).join(', ');
     return refuse(p, x, ['415'], () =>
       problem(
@@ -61,6 +63,12 @@ export function validateRequest(p: Pipeline, x: Exchange): MaybePromise<BuiltRes
   return body instanceof Promise ? body.then(parsed, unparsable) : parsed(body);
 }
 
+/** The real service accepted bodies of a type the operation does not document. */
+function acceptsMediaType(op: OperationData): boolean {
+  return op.acceptedViolations !== undefined && acceptedSet(op).has(MEDIA_TYPE_KEY);
+}
+const MEDIA_TYPE_KEY = 'media-type /header/content-type';
+
 /** Parameters and the parsed body against the contract. */
 function checkValues(p: Pipeline, x: Exchange, selection: BodySelection): BuiltResponse | undefined {
   const op = x.op!;
@@ -72,8 +80,26 @@ function checkValues(p: Pipeline, x: Exchange, selection: BodySelection): BuiltR
     if (body.length > 0) violations = [...violations, ...body];
   }
   if (violations.length === 0) return undefined;
+  if (op.acceptedViolations !== undefined) {
+    const accepted = acceptedSet(op);
+    const refused = violations.filter((v) => !accepted.has(violationKey(v)));
+    if (refused.length === 0) {
+      // the real service answered requests like this one with 2xx: served as valid, journalled
+      x.accepted = [...new Set(violations.map(violationKey))].join(', ');
+      return undefined;
+    }
+    violations = refused;
+  }
   const headers = { 'sl-violations': violationsHeader(violations) };
   return refuse(p, x, ['422', '400'], () => validationProblem(violations), headers);
+}
+
+const acceptedSets = new WeakMap<OperationData, Set<string>>();
+
+function acceptedSet(op: OperationData): Set<string> {
+  let set = acceptedSets.get(op);
+  if (!set) acceptedSets.set(op, (set = new Set(op.acceptedViolations)));
+  return set;
 }
 
 /** Prism's `sl-violations` header: the violations as JSON, ASCII-safe and bounded. */

@@ -33,4 +33,10 @@ export {
   type UploadedPart,
 } from './bodies';
 export { STYLES, styleFor, StyleError } from './styles';
-export { toPointer, type RequestOperation, type RequestViolation, type Violation } from './violation';
+export {
+  toPointer,
+  violationKey,
+  type RequestOperation,
+  type RequestViolation,
+  type Violation,
+} from './violation';

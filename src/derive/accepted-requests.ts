@@ -1,0 +1,42 @@
+/**
+ * Contracts lie: a real service often accepts requests its contract calls invalid (a field typed
+ * `integer` sent as a string, a query value above the documented maximum, an undocumented content
+ * type). A mock that refuses what production accepted breaks the client flow right there, so each
+ * operation learns from its recorded 2xx exchanges which violations production tolerates.
+ *
+ * A tolerance is a violation's kind at a place, not a value (`violationKey`: the JSON Schema keyword
+ * and the pointer with array indices as `*`), so requests shaped like the accepted ones, with other
+ * values, are accepted too; a violation of another kind or at another place is still refused. The
+ * mock answers such requests as valid, notes in its journal what it tolerated, and `mockgen drift`
+ * reports the same disagreement as findings on the recorded entries.
+ */
+import { interpretRequest, violationKey, RequestValidator } from '../../templates/runtime/core/request';
+import type { Contract, MatchedExchange } from '../model/types';
+import { rawRequestOf } from '../recordings/raw-request';
+
+/** An unreadable body is not tolerated: the mock could not answer from it anyway. */
+const UNTOLERATED = new Set(['json', 'multipart', 'charset']);
+
+/** Operation id → the violation keys its recorded 2xx requests had, sorted (absent: none). */
+export function acceptedViolations(contract: Contract, matched: MatchedExchange[]): Map<string, string[]> {
+  let validator: RequestValidator | undefined;
+  const byOperation = new Map<string, Set<string>>();
+  for (const m of matched) {
+    const { exchange } = m;
+    const status = exchange.response.status;
+    if (exchange.failed || status < 200 || status > 299) continue;
+    // what the traffic format did not record (access logs: bodies, headers) cannot be judged
+    if (exchange.unrecorded?.requestBody || exchange.unrecorded?.requestHeaders) continue;
+    validator ??= new RequestValidator(contract.schemas);
+    const read = interpretRequest(validator, m.op, rawRequestOf(exchange, m.pathParams));
+    for (const violation of read.violations) {
+      if (UNTOLERATED.has(violation.code)) continue;
+      let keys = byOperation.get(m.op.id);
+      if (!keys) byOperation.set(m.op.id, (keys = new Set()));
+      keys.add(violationKey(violation));
+    }
+  }
+  const out = new Map<string, string[]>();
+  for (const [id, keys] of byOperation) out.set(id, [...keys].sort());
+  return out;
+}
