@@ -22,7 +22,7 @@ function baseShape(ctx) {
     const known = staticBases.get(ctx.op);
     if (known)
         return known;
-    const example = (0, answers_1.firstExample)((0, answers_1.documented2xx)(ctx.op, [201, 200]));
+    const example = (0, answers_1.unwrapItem)(ctx.op, (0, answers_1.firstExample)((0, answers_1.documented2xx)(ctx.op, [201, 200])));
     if ((0, json_1.isRecord)(example)) {
         const rendered = (0, templating_1.render)(example, ctx.request, ctx.manifest);
         if ((0, json_1.isRecord)(rendered)) {
@@ -93,7 +93,7 @@ function create(ctx, forcedId) {
         store.created++;
     }
     const answer = createAnswer(ctx.op);
-    const response = (0, respond_1.stateResponse)(answer.status, resource, answer.mediaType);
+    const response = (0, respond_1.stateResponse)(answer.status, (0, answers_1.wrapItem)(ctx.op, resource), answer.mediaType);
     if (answer.location) {
         response.headers.location =
             ctx.manifest.basePath + (0, answers_1.fillPath)(spec.itemPath, ctx.request.pathParams, spec.idParam, id);
