@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startLiveMock, type LiveMock } from '../../src/serve/live-mock';
+import { generateValue } from '../../templates/runtime/core/fake';
 import { tempDir } from '../helpers/project';
 
 /**
@@ -211,5 +212,27 @@ describe('runtime: the mock does not lie about state', function () {
       (body) => body.id,
       (id) => assert.ok(typeof id === 'number' && id >= 1000 && id <= 99999, String(id)),
     );
+  });
+
+  it('generated date-time values are valid date-times even where a pattern is also given', () => {
+    const rfc3339 =
+      /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
+    const patterns = [
+      '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z$',
+      '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z$',
+      '^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d[+-]\\d\\d:\\d\\d$',
+      '[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}.[0-9]{6}',
+      '^[a-z]+$',
+    ];
+    for (const pattern of patterns) {
+      for (let seed = 0; seed < 25; seed++) {
+        const value = generateValue({ type: 'string', format: 'date-time', pattern }, {}, { seed });
+        assert.match(String(value), rfc3339, `${pattern}, seed ${seed}`);
+        assert.ok(!Number.isNaN(Date.parse(String(value))), `${pattern}, seed ${seed}: ${String(value)}`);
+        if (pattern !== '^[a-z]+$') assert.match(String(value), new RegExp(pattern), `seed ${seed}`);
+      }
+      const date = generateValue({ type: 'string', format: 'date', pattern }, {}, { seed: 1 });
+      assert.match(String(date), /^\d{4}-\d{2}-\d{2}$/);
+    }
   });
 });
