@@ -28,7 +28,10 @@ const CONTRACT = {
         operationId: 'createThing',
         requestBody: {
           required: true,
-          content: { 'application/json': { schema: { $ref: '#/components/schemas/NewThing' } } },
+          content: {
+            'application/json': { schema: { $ref: '#/components/schemas/NewThing' } },
+            'application/x-www-form-urlencoded': { schema: { $ref: '#/components/schemas/NewThing' } },
+          },
         },
         responses: {
           '201': {
@@ -120,6 +123,15 @@ describe('runtime: hostile input never takes the mock down or makes it lie', fun
     assert.match(await res.text(), /nests deeper than 256 levels/);
     const deepObject = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
     assert.equal((await post(deepObject)).status, 400);
+    assert.equal((await fetch(`${base}/__mockgen/health`)).status, 200);
+  });
+
+  it('form names and deepObject queries nested thousands of brackets deep stay bounded: no 5xx, the mock keeps serving', async () => {
+    const deepForm = `name${'[a]'.repeat(5000)}=1&name=x`;
+    const form = await post(deepForm, 'application/x-www-form-urlencoded');
+    assert.ok(form.status < 500, `form: ${form.status} ${await form.text()}`);
+    const query = await fetch(`${base}/things?filter${'[a]'.repeat(3000)}=1`);
+    assert.ok(query.status < 500, `query: ${query.status}`);
     assert.equal((await fetch(`${base}/__mockgen/health`)).status, 200);
   });
 
