@@ -156,5 +156,16 @@ describe('runtime: hostile input never takes the mock down or makes it lie', fun
     const created = listed.map((t) => t.id).filter((id) => ids.includes(id));
     assert.deepEqual(created, ids.slice(-3), 'the three newest are kept');
     assert.equal((await fetch(`${base}/things/${ids[4]}`)).status, 200);
+    const journal = (await (await fetch(`${base}/__mockgen/requests`)).json()) as {
+      method: string;
+      status: number;
+      warning?: string;
+    }[];
+    const warned = journal.filter((e) => e.method === 'POST' && e.status === 201 && e.warning);
+    assert.equal(warned.length, 2, 'the two creates that evicted one say so in the journal');
+    assert.match(
+      warned[0].warning!,
+      /resource limit reached \(MOCKGEN_RESOURCE_LIMIT=3\).*\/things was evicted/,
+    );
   });
 });

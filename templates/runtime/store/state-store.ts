@@ -55,6 +55,8 @@ export interface StateStore {
     durationMs: number,
     /** how the path was matched when it was a stretch (`JournalEntry.match`) */
     match?: string,
+    /** `JournalEntry.warning` */
+    warning?: string,
   ): MaybePromise<void>;
   /** Journal entries oldest first, optionally only one session's; copies. */
   journal(filter?: { session?: string }): MaybePromise<JournalEntry[]>;

@@ -33,6 +33,7 @@ function newRing(size) {
         operationId: new Array(size).fill(undefined),
         source: new Array(size).fill(''),
         match: new Array(size).fill(undefined),
+        warning: new Array(size).fill(undefined),
     };
 }
 /** One store's journal: the ring, allocated on the first entry. */
@@ -47,7 +48,7 @@ class Journal {
         this.record(timeMs, entry.session, entry.method, entry.url, entry.operationId, entry.status, entry.source, entry.durationMs, entry.match);
     }
     /** The allocation-free form of recordAt, for the request path. */
-    record(timeMs, session, method, url, operationId, status, source, durationMs, match) {
+    record(timeMs, session, method, url, operationId, status, source, durationMs, match, warning) {
         const max = this.capacity;
         if (max === 0)
             return;
@@ -64,6 +65,7 @@ class Journal {
         ring.source[at] = source;
         ring.durationMs[at] = durationMs;
         ring.match[at] = match;
+        ring.warning[at] = warning;
         ring.next = at + 1 === max ? 0 : at + 1;
         if (ring.size < max)
             ring.size++;
@@ -104,5 +106,8 @@ function entryAt(r, at) {
     const match = r.match[at];
     if (match !== undefined)
         entry.match = match;
+    const warning = r.warning[at];
+    if (warning !== undefined)
+        entry.warning = warning;
     return entry;
 }

@@ -25,6 +25,8 @@ export interface JournalEntry {
    * segments (`stretched: path parameter 'username' spans 2 segments ('alice/not-a-route')`).
    */
   match?: string;
+  /** Something the answer does not say: `resource limit reached: the oldest created … was evicted`. */
+  warning?: string;
 }
 
 const DEFAULT_LIMIT = 10_000;
@@ -44,6 +46,7 @@ interface Ring {
   operationId: (string | undefined)[];
   source: string[];
   match: (string | undefined)[];
+  warning: (string | undefined)[];
 }
 
 /** MOCKGEN_JOURNAL_LIMIT, else 10,000 (0 disables the journal). */
@@ -67,6 +70,7 @@ function newRing(size: number): Ring {
     operationId: new Array<string | undefined>(size).fill(undefined),
     source: new Array<string>(size).fill(''),
     match: new Array<string | undefined>(size).fill(undefined),
+    warning: new Array<string | undefined>(size).fill(undefined),
   };
 }
 
@@ -102,6 +106,7 @@ export class Journal {
     source: string,
     durationMs: number,
     match?: string,
+    warning?: string,
   ): void {
     const max = this.capacity;
     if (max === 0) return;
@@ -117,6 +122,7 @@ export class Journal {
     ring.source[at] = source;
     ring.durationMs[at] = durationMs;
     ring.match[at] = match;
+    ring.warning[at] = warning;
     ring.next = at + 1 === max ? 0 : at + 1;
     if (ring.size < max) ring.size++;
   }
@@ -154,5 +160,7 @@ function entryAt(r: Ring, at: number): JournalEntry {
   if (operationId !== undefined) entry.operationId = operationId;
   const match = r.match[at];
   if (match !== undefined) entry.match = match;
+  const warning = r.warning[at];
+  if (warning !== undefined) entry.warning = warning;
   return entry;
 }

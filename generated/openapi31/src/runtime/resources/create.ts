@@ -82,6 +82,7 @@ export function create(ctx: Ctx, forcedId?: string): MockResponse | undefined {
     for (const key of shape.links)
       if (!(key in input)) resource[key] = (base[key] as string).replace(shape.segment, target);
   }
+  const evicted = store.evicted ?? 0;
   if (forcedId !== undefined) {
     // a forced id may replace a stored resource
     const existing = findItem(store, ctx.parent, id);
@@ -96,6 +97,11 @@ export function create(ctx: Ctx, forcedId?: string): MockResponse | undefined {
 
   const answer = createAnswer(ctx.op);
   const response = stateResponse(answer.status, wrapItem(ctx.op, resource), answer.mediaType);
+  if ((store.evicted ?? 0) > evicted) {
+    response.warning =
+      `resource limit reached (MOCKGEN_RESOURCE_LIMIT=${store.limit}): the oldest resource this ` +
+      `session created in ${spec.collectionPath} was evicted`;
+  }
   if (answer.location) {
     response.headers.location =
       ctx.manifest.basePath + fillPath(spec.itemPath, ctx.request.pathParams, spec.idParam, id);

@@ -28,6 +28,7 @@ export function finish(p: Pipeline, x: Exchange, wire: WireResponse): void {
       wire.source,
       Date.now() - x.started,
       x.stretch,
+      wire.warning,
     ),
   );
 }

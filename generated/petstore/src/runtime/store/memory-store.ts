@@ -60,8 +60,20 @@ export class MemoryStore implements StateStore {
     source: string,
     durationMs: number,
     match?: string,
+    warning?: string,
   ): void {
-    this.requests.record(timeMs, session, method, url, operationId, status, source, durationMs, match);
+    this.requests.record(
+      timeMs,
+      session,
+      method,
+      url,
+      operationId,
+      status,
+      source,
+      durationMs,
+      match,
+      warning,
+    );
   }
 
   journal(filter?: { session?: string }): JournalEntry[] {

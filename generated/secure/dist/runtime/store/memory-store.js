@@ -30,8 +30,8 @@ class MemoryStore {
     tokenExpiry(token) {
         return this.tokens.expiry(token);
     }
-    record(timeMs, session, method, url, operationId, status, source, durationMs, match) {
-        this.requests.record(timeMs, session, method, url, operationId, status, source, durationMs, match);
+    record(timeMs, session, method, url, operationId, status, source, durationMs, match, warning) {
+        this.requests.record(timeMs, session, method, url, operationId, status, source, durationMs, match, warning);
     }
     journal(filter) {
         return this.requests.entries(filter);

@@ -294,10 +294,21 @@ class RedisStore {
         return value === 'inf' ? Infinity : Number(value);
     }
     // --- journal ----------------------------------------------------------------------------------
-    record(timeMs, session, method, url, operationId, status, source, durationMs) {
+    record(timeMs, session, method, url, operationId, status, source, durationMs, match, warning) {
         if (this.journalLimit === 0)
             return;
-        this.pending.push(JSON.stringify([timeMs, session, method, url, operationId ?? null, status, source, durationMs]));
+        this.pending.push(JSON.stringify([
+            timeMs,
+            session,
+            method,
+            url,
+            operationId ?? null,
+            status,
+            source,
+            durationMs,
+            match ?? null,
+            warning ?? null,
+        ]));
         if (this.pending.length === 1)
             setImmediate(() => void this.flushJournal().catch(() => undefined));
     }
@@ -326,7 +337,7 @@ class RedisStore {
         const texts = (await this.command(['LRANGE', this.keys.journal, '0', '-1']));
         const out = [];
         for (const text of texts) {
-            const [timeMs, session, method, url, operationId, status, source, durationMs] = JSON.parse(text);
+            const [timeMs, session, method, url, operationId, status, source, durationMs, match, warning] = JSON.parse(text);
             if (filter?.session !== undefined && session !== filter.session)
                 continue;
             const entry = {
@@ -340,6 +351,10 @@ class RedisStore {
             };
             if (operationId !== null)
                 entry.operationId = operationId;
+            if (typeof match === 'string')
+                entry.match = match;
+            if (typeof warning === 'string')
+                entry.warning = warning;
             out.push(entry);
         }
         // replicas push in the order their batches reach Redis: the fleet's order is the time order

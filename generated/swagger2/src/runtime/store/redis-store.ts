@@ -350,10 +350,23 @@ export class RedisStore implements StateStore {
     status: number,
     source: string,
     durationMs: number,
+    match?: string,
+    warning?: string,
   ): void {
     if (this.journalLimit === 0) return;
     this.pending.push(
-      JSON.stringify([timeMs, session, method, url, operationId ?? null, status, source, durationMs]),
+      JSON.stringify([
+        timeMs,
+        session,
+        method,
+        url,
+        operationId ?? null,
+        status,
+        source,
+        durationMs,
+        match ?? null,
+        warning ?? null,
+      ]),
     );
     if (this.pending.length === 1) setImmediate(() => void this.flushJournal().catch(() => undefined));
   }
@@ -385,16 +398,19 @@ export class RedisStore implements StateStore {
     const texts = (await this.command(['LRANGE', this.keys.journal, '0', '-1'])) as string[];
     const out: JournalEntry[] = [];
     for (const text of texts) {
-      const [timeMs, session, method, url, operationId, status, source, durationMs] = JSON.parse(text) as [
-        number,
-        string,
-        string,
-        string,
-        string | null,
-        number,
-        string,
-        number,
-      ];
+      const [timeMs, session, method, url, operationId, status, source, durationMs, match, warning] =
+        JSON.parse(text) as [
+          number,
+          string,
+          string,
+          string,
+          string | null,
+          number,
+          string,
+          number,
+          (string | null)?,
+          (string | null)?,
+        ];
       if (filter?.session !== undefined && session !== filter.session) continue;
       const entry: JournalEntry & { timeMs?: number } = {
         time: new Date(timeMs).toISOString(),
@@ -406,6 +422,8 @@ export class RedisStore implements StateStore {
         durationMs,
       };
       if (operationId !== null) entry.operationId = operationId;
+      if (typeof match === 'string') entry.match = match;
+      if (typeof warning === 'string') entry.warning = warning;
       out.push(entry);
     }
     // replicas push in the order their batches reach Redis: the fleet's order is the time order
