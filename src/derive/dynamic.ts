@@ -124,8 +124,10 @@ export function analyseDynamic(matched: MatchedExchange[], options: DynamicOptio
     const byName = new Map(options.resources.resources.map((r) => [r.name, r]));
     for (const [opId, binding] of options.resources.bindings) {
       const resource = byName.get(binding.resource);
-      if (binding.role === 'create' && resource)
-        addTo(stateAssigned, opId, `/${escapeToken(resource.idField)}`);
+      if (binding.role === 'create' && resource) {
+        const envelope = binding.envelope === undefined ? '' : `/${escapeToken(binding.envelope)}`;
+        addTo(stateAssigned, opId, `${envelope}/${escapeToken(resource.idField)}`);
+      }
     }
   } else {
     // Without resource detection: a POST to a collection-like path (last segment literal) creates.

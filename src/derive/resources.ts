@@ -19,7 +19,13 @@ import type {
 import { pickMedia } from './value-pools';
 import { isRecord, stableStringify } from '../../templates/runtime/core/json';
 import { singular, words } from '../../templates/runtime/core/names';
-import { itemSchema, refName, viewSchema, type SchemaView } from '../../templates/runtime/core/schema';
+import {
+  itemSchema,
+  refName,
+  selfContained,
+  viewSchema,
+  type SchemaView,
+} from '../../templates/runtime/core/schema';
 
 export interface DetectedResources {
   /** sorted by collection path */
@@ -64,6 +70,8 @@ const KEY_ALIASES: Record<string, string[]> = {
   number: ['number'],
 };
 const ALNUM = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+/** Members of item envelopes (`{"data": {...}, "meta": {...}}`), most likely first; the resource's singular noun joins them. */
+const ITEM_ENVELOPE_FIELDS = ['data', 'result', 'item', 'resource', 'record', 'entity', 'object', 'payload'];
 
 export function detectResources(contract: Contract, matched: MatchedExchange[]): DetectedResources {
   const byPath = new Map<string, Map<HttpMethod, Operation>>();
@@ -124,12 +132,28 @@ export function detectResources(contract: Contract, matched: MatchedExchange[]):
     resource.spec.name = uniqueName(collectionPath, usedNames);
     usedCollections.add(collectionPath);
     resources.push(resource.spec);
-    for (const [role, op] of resource.ops) bindings.set(op.id, { resource: resource.spec.name, role });
+    for (const [role, op] of resource.ops) {
+      const binding: ResourceBinding = { resource: resource.spec.name, role };
+      const envelope = resource.envelopes.get(role);
+      if (envelope !== undefined) binding.envelope = envelope;
+      const bodyEnvelope = resource.bodyEnvelopes.get(role);
+      if (bodyEnvelope !== undefined) binding.bodyEnvelope = bodyEnvelope;
+      bindings.set(op.id, binding);
+    }
   }
   resources.sort((a, b) =>
     a.collectionPath < b.collectionPath ? -1 : a.collectionPath > b.collectionPath ? 1 : 0,
   );
   return { resources, bindings };
+}
+
+interface ResourceFound {
+  spec: ResourceSpec;
+  ops: Map<Role, Operation>;
+  /** role → the member of its success answer that holds the item (`data`) */
+  envelopes: Map<Role, string>;
+  /** role → the member of its request body that holds the item's fields */
+  bodyEnvelopes: Map<Role, string>;
 }
 
 interface Candidate {
@@ -144,16 +168,51 @@ interface Candidate {
   order: Map<MatchedExchange, number>;
 }
 
-function buildResource(
-  contract: Contract,
-  c: Candidate,
-): { spec: ResourceSpec; ops: Map<Role, Operation> } | undefined {
+function buildResource(contract: Contract, c: Candidate): ResourceFound | undefined {
   const defs = contract.schemas;
   const ops = new Map(c.ops);
+  // `{"data": {...}}` answers: the member holding the item, per operation (a create may wrap, a read not)
+  const envelopes = new Map<Role, string>();
+  const bodyEnvelopes = new Map<Role, string>();
+  for (const role of ['create', 'read', 'replace', 'update'] as Role[]) {
+    const op = ops.get(role);
+    const found = itemEnvelope(successMedia(op)?.schema, c, defs, false);
+    if (found !== undefined) envelopes.set(role, found);
+    const body = itemEnvelope(requestMedia(op)?.schema, c, defs, true);
+    if (body !== undefined) bodyEnvelopes.set(role, body);
+  }
+  const unwrap = (role: Role | undefined, value: unknown): unknown => {
+    const field = role === undefined ? undefined : envelopes.get(role);
+    return field !== undefined && isRecord(value) && Object.hasOwn(value, field) ? value[field] : value;
+  };
+  const roleOf = new Map<string, Role>([...ops].map(([role, op]) => [op.id, role]));
+  // recorded bodies as the items they carry, for id evidence and seed data
+  if (envelopes.size > 0) {
+    const recorded = new Map<string, MatchedExchange[]>();
+    const order = new Map(c.order);
+    for (const [opId, list] of c.recorded) {
+      const role = roleOf.get(opId);
+      if (role === undefined || !envelopes.has(role)) {
+        recorded.set(opId, list);
+        continue;
+      }
+      const items = list.map((m) => {
+        const item = { ...m, responseBody: unwrap(role, m.responseBody) };
+        order.set(item, c.order.get(m) ?? 0);
+        return item;
+      });
+      recorded.set(opId, items);
+    }
+    c = { ...c, recorded, order };
+  }
 
   // item schema: the first success schema that describes one object: read, create, list items,
   // replace, update (not a list envelope some APIs answer a create with)
-  const successSchema = (role: Role): JsonSchema | undefined => successMedia(ops.get(role))?.schema;
+  const successSchema = (role: Role): JsonSchema | undefined => {
+    const schema = successMedia(ops.get(role))?.schema;
+    const field = envelopes.get(role);
+    return field === undefined ? schema : viewSchema(schema, defs).properties.get(field)?.schema;
+  };
   const describesObject = (s: JsonSchema | undefined): s is JsonSchema =>
     s !== undefined && viewSchema(s, defs).properties.size > 0;
   const preliminary = [successSchema('read'), successSchema('create')].find(describesObject);
@@ -194,7 +253,7 @@ function buildResource(
       if (id !== undefined) paramIds.push(id);
     }
   }
-  const exampleIds = exampleIdsOf(ops, list, idField);
+  const exampleIds = exampleIdsOf(ops, list, idField, unwrap);
   const paramSchema = [...ops.values()]
     .flatMap((op) => op.parameters)
     .find((p) => p.in === 'path' && p.name === c.idParam)?.schema;
@@ -206,6 +265,10 @@ function buildResource(
     viewSchema(paramSchema, defs),
   );
 
+  const idSchemas = [paramSchema, view.properties.get(idField)?.schema]
+    .filter((s): s is JsonSchema => s !== undefined && constrainsIds(s, defs))
+    .map((s) => selfContained(s, defs))
+    .filter((s, i, all) => all.findIndex((other) => stableStringify(other) === stableStringify(s)) === i);
   const spec: ResourceSpec = {
     name: '',
     collectionPath: c.collectionPath,
@@ -216,6 +279,7 @@ function buildResource(
     listEnvelope: list?.itemsField
       ? { itemsField: list.itemsField, template: escapeMarkers(envelopeTemplate(contract, c, list, defs)) }
       : null,
+    ...(idSchemas.length > 0 ? { idSchemas } : {}),
     ...(schema !== undefined ? { schema } : {}),
     seed: seeded.seed,
   };
@@ -223,7 +287,7 @@ function buildResource(
     spec.scopeParams = scopeParams;
     spec.seedScopes = seeded.scopes;
   }
-  return { spec, ops };
+  return { spec, ops, envelopes, bodyEnvelopes };
 }
 
 /**
@@ -239,6 +303,36 @@ function acceptsIdMember(view: SchemaView): boolean {
 
 // ---------------------------------------------------------------------------------------------
 // Documented shapes
+
+/**
+ * The member of an item envelope (`{"data": {...}, "meta": {...}}`) that holds the item: a known
+ * envelope name (or the resource's singular noun) whose schema describes an object, in a schema that
+ * has no id of its own. A request body is an envelope only when that member is all it documents.
+ */
+function itemEnvelope(
+  schema: JsonSchema | undefined,
+  c: Candidate,
+  defs: Defs,
+  request: boolean,
+): string | undefined {
+  if (schema === undefined) return undefined;
+  const view = viewSchema(schema, defs);
+  if (view.properties.size === 0 || (request && view.properties.size !== 1)) return undefined;
+  const keys = [...view.properties.keys()];
+  const idParam = normal(c.idParam);
+  if (keys.some((key) => normal(key) === 'id' || normal(key) === idParam)) return undefined;
+  const names = [...ITEM_ENVELOPE_FIELDS, c.singular];
+  const field = names.find((name) => view.properties.has(name));
+  if (field === undefined) return undefined;
+  const item = viewSchema(view.properties.get(field)!.schema, defs);
+  if (item.properties.size === 0 || item.types.has('array') || item.items !== undefined) return undefined;
+  return field;
+}
+
+function requestMedia(op: Operation | undefined): MediaTypeSpec | undefined {
+  const content = op?.requestBody?.content;
+  return content ? pickMedia(content, 'application/json') : undefined;
+}
 
 function successMedia(op: Operation | undefined): MediaTypeSpec | undefined {
   if (!op) return undefined;
@@ -446,6 +540,36 @@ function chooseIdField(c: Candidate, view: SchemaView, defs: Defs): string {
   return compatible ?? ordered[0] ?? 'id';
 }
 
+/** Keywords that say nothing about which ids are valid. */
+const ID_NEUTRAL_KEYWORDS = new Set([
+  'type',
+  'title',
+  'description',
+  'example',
+  'examples',
+  'readOnly',
+  'writeOnly',
+  'deprecated',
+  'nullable',
+  '$comment',
+]);
+
+/** Whether `schema` constrains an id beyond its type (a `pattern`, `format`, length, bound or enum). */
+function constrainsIds(schema: JsonSchema, defs: Defs, depth = 0): boolean {
+  if (!isRecord(schema) || depth > 8) return false;
+  return Object.keys(schema).some((key) => {
+    if (key === '$ref') {
+      const name = refName(schema);
+      return name !== undefined && defs[name] !== undefined && constrainsIds(defs[name], defs, depth + 1);
+    }
+    if (key === 'format') return !NUMERIC_FORMATS.has(String(schema.format));
+    return !ID_NEUTRAL_KEYWORDS.has(key);
+  });
+}
+
+/** Formats any JSON number of the type meets (the mock's integer ids are safe integers). */
+const NUMERIC_FORMATS = new Set(['int32', 'int64', 'float', 'double']);
+
 function inferIdFormat(
   bodyIds: unknown[],
   paramIds: string[],
@@ -536,11 +660,17 @@ function alphabetOf(values: string[]): string {
   return alphabet === '' ? ALNUM : alphabet;
 }
 
-function exampleIdsOf(ops: Map<Role, Operation>, list: ListShape | undefined, idField: string): unknown[] {
+function exampleIdsOf(
+  ops: Map<Role, Operation>,
+  list: ListShape | undefined,
+  idField: string,
+  unwrap: (role: Role, value: unknown) => unknown,
+): unknown[] {
   const ids: unknown[] = [];
   for (const role of ['read', 'create', 'replace', 'update'] as Role[]) {
     for (const example of successMedia(ops.get(role))?.examples ?? []) {
-      if (isRecord(example.value)) ids.push(example.value[idField]);
+      const item = unwrap(role, example.value);
+      if (isRecord(item)) ids.push(item[idField]);
     }
   }
   for (const example of successMedia(ops.get('list'))?.examples ?? []) {

@@ -29,6 +29,8 @@ export interface JournalEntry {
    * requests broke it the same way) and was served as valid: the violations, as `violationKey`s.
    */
   accepted?: string;
+  /** Something the answer does not say: `resource limit reached: the oldest created … was evicted`. */
+  warning?: string;
 }
 
 const DEFAULT_LIMIT = 10_000;
@@ -49,6 +51,7 @@ interface Ring {
   source: string[];
   match: (string | undefined)[];
   accepted: (string | undefined)[];
+  warning: (string | undefined)[];
 }
 
 /** MOCKGEN_JOURNAL_LIMIT, else 10,000 (0 disables the journal). */
@@ -73,6 +76,7 @@ function newRing(size: number): Ring {
     source: new Array<string>(size).fill(''),
     match: new Array<string | undefined>(size).fill(undefined),
     accepted: new Array<string | undefined>(size).fill(undefined),
+    warning: new Array<string | undefined>(size).fill(undefined),
   };
 }
 
@@ -95,6 +99,7 @@ export class Journal {
       entry.durationMs,
       entry.match,
       entry.accepted,
+      entry.warning,
     );
   }
 
@@ -110,6 +115,7 @@ export class Journal {
     durationMs: number,
     match?: string,
     accepted?: string,
+    warning?: string,
   ): void {
     const max = this.capacity;
     if (max === 0) return;
@@ -126,6 +132,7 @@ export class Journal {
     ring.durationMs[at] = durationMs;
     ring.match[at] = match;
     ring.accepted[at] = accepted;
+    ring.warning[at] = warning;
     ring.next = at + 1 === max ? 0 : at + 1;
     if (ring.size < max) ring.size++;
   }
@@ -165,5 +172,7 @@ function entryAt(r: Ring, at: number): JournalEntry {
   if (match !== undefined) entry.match = match;
   const accepted = r.accepted[at];
   if (accepted !== undefined) entry.accepted = accepted;
+  const warning = r.warning[at];
+  if (warning !== undefined) entry.warning = warning;
   return entry;
 }

@@ -28,7 +28,10 @@ const CONTRACT = {
         operationId: 'createThing',
         requestBody: {
           required: true,
-          content: { 'application/json': { schema: { $ref: '#/components/schemas/NewThing' } } },
+          content: {
+            'application/json': { schema: { $ref: '#/components/schemas/NewThing' } },
+            'application/x-www-form-urlencoded': { schema: { $ref: '#/components/schemas/NewThing' } },
+          },
         },
         responses: {
           '201': {
@@ -123,6 +126,15 @@ describe('runtime: hostile input never takes the mock down or makes it lie', fun
     assert.equal((await fetch(`${base}/__mockgen/health`)).status, 200);
   });
 
+  it('form names and deepObject queries nested thousands of brackets deep stay bounded: no 5xx, the mock keeps serving', async () => {
+    const deepForm = `name${'[a]'.repeat(5000)}=1&name=x`;
+    const form = await post(deepForm, 'application/x-www-form-urlencoded');
+    assert.ok(form.status < 500, `form: ${form.status} ${await form.text()}`);
+    const query = await fetch(`${base}/things?filter${'[a]'.repeat(3000)}=1`);
+    assert.ok(query.status < 500, `query: ${query.status}`);
+    assert.equal((await fetch(`${base}/__mockgen/health`)).status, 200);
+  });
+
   it('Prefer: code outside 100–599 is a 400 problem, never an invalid status on the wire', async () => {
     for (const code of ['999', '42', '600', 'abc']) {
       const res = await fetch(`${base}/things`, { headers: { prefer: `code=${code}` } });
@@ -144,5 +156,16 @@ describe('runtime: hostile input never takes the mock down or makes it lie', fun
     const created = listed.map((t) => t.id).filter((id) => ids.includes(id));
     assert.deepEqual(created, ids.slice(-3), 'the three newest are kept');
     assert.equal((await fetch(`${base}/things/${ids[4]}`)).status, 200);
+    const journal = (await (await fetch(`${base}/__mockgen/requests`)).json()) as {
+      method: string;
+      status: number;
+      warning?: string;
+    }[];
+    const warned = journal.filter((e) => e.method === 'POST' && e.status === 201 && e.warning);
+    assert.equal(warned.length, 2, 'the two creates that evicted one say so in the journal');
+    assert.match(
+      warned[0].warning!,
+      /resource limit reached \(MOCKGEN_RESOURCE_LIMIT=3\).*\/things was evicted/,
+    );
   });
 });

@@ -1,5 +1,6 @@
 /** A recorded response absorbed into the collection (replay and state together), or the store's answer where it knows better. */
 import type { MockResponse } from '../core/context';
+import { unwrapItem } from './answers';
 import { idOf, isDiverged, putItem, removeItem } from './collection';
 import type { Ctx } from './context';
 import { clone, isRecord, type Json } from './json';
@@ -11,7 +12,8 @@ import { replace, update } from './update';
 /** Brings the store in line with a recorded response; returns the store's answer where it knows better. */
 export function absorb(ctx: Ctx, recorded: MockResponse): MockResponse | undefined {
   const ok = recorded.status >= 200 && recorded.status < 300;
-  const body = recorded.body;
+  // an envelope answer (`{"data": {...}}`) carries the item in its member
+  const body = ok ? unwrapItem(ctx.op, recorded.body) : recorded.body;
   const { spec, store } = ctx;
   switch (ctx.op.resource?.role) {
     case 'create': {

@@ -1,9 +1,18 @@
-/** Create: the documented example as the shape, the request's fields, a fresh id in the recorded format, server-owned timestamps. */
+/** Create: the documented example (its item, in an envelope answer) as the shape, the request's fields, a fresh id in the recorded format, server-owned timestamps. */
 import type { MockResponse } from '../core/context';
 import { stateResponse } from '../respond';
 import { hasTemplates, render } from '../templating';
 import type { OperationData, ResourceSpec } from '../core/types';
-import { documented2xx, documentsHeader, fillPath, firstExample, jsonMedia, statusOf } from './answers';
+import {
+  documented2xx,
+  documentsHeader,
+  fillPath,
+  firstExample,
+  jsonMedia,
+  statusOf,
+  unwrapItem,
+  wrapItem,
+} from './answers';
 import { addItem, findItem, idOf, putItem } from './collection';
 import type { Ctx } from './context';
 import { CREATED_FIELDS, UPDATED_FIELDS, nowLike, readOnlyFields } from './fields';
@@ -22,7 +31,7 @@ const staticBases = new WeakMap<OperationData, Json>();
 export function baseShape(ctx: Ctx): Json {
   const known = staticBases.get(ctx.op);
   if (known) return known;
-  const example = firstExample(documented2xx(ctx.op, [201, 200]));
+  const example = unwrapItem(ctx.op, firstExample(documented2xx(ctx.op, [201, 200])));
   if (isRecord(example)) {
     const rendered = render(example, ctx.request, ctx.manifest);
     if (isRecord(rendered)) {
@@ -72,6 +81,7 @@ export function create(ctx: Ctx, forcedId?: string): MockResponse | undefined {
     for (const key of shape.links)
       if (!(key in input)) resource[key] = (base[key] as string).replace(shape.segment, target);
   }
+  const evicted = store.evicted ?? 0;
   if (forcedId !== undefined) {
     // a forced id may replace a stored resource
     const existing = findItem(store, ctx.parent, id);
@@ -85,7 +95,12 @@ export function create(ctx: Ctx, forcedId?: string): MockResponse | undefined {
   }
 
   const answer = createAnswer(ctx.op);
-  const response = stateResponse(answer.status, resource, answer.mediaType);
+  const response = stateResponse(answer.status, wrapItem(ctx.op, resource), answer.mediaType);
+  if ((store.evicted ?? 0) > evicted) {
+    response.warning =
+      `resource limit reached (MOCKGEN_RESOURCE_LIMIT=${store.limit}): the oldest resource this ` +
+      `session created in ${spec.collectionPath} was evicted`;
+  }
   if (answer.location) {
     response.headers.location =
       ctx.manifest.basePath + fillPath(spec.itemPath, ctx.request.pathParams, spec.idParam, id);

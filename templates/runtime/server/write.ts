@@ -28,6 +28,7 @@ export function finish(p: Pipeline, x: Exchange, wire: WireResponse): void {
       Date.now() - x.started,
       x.stretch,
       x.accepted,
+      wire.warning,
     ),
   );
 }

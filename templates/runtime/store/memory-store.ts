@@ -60,6 +60,7 @@ export class MemoryStore implements StateStore {
     durationMs: number,
     match?: string,
     accepted?: string,
+    warning?: string,
   ): void {
     this.requests.record(
       timeMs,
@@ -72,6 +73,7 @@ export class MemoryStore implements StateStore {
       durationMs,
       match,
       accepted,
+      warning,
     );
   }
 

@@ -30,6 +30,8 @@ export interface JournalEntry {
    * requests broke it the same way) and was served as valid: the violations, as `violationKey`s.
    */
   accepted?: string;
+  /** Something the answer does not say: `resource limit reached: the oldest created … was evicted`. */
+  warning?: string;
 }
 
 const DEFAULT_LIMIT = 10_000;
@@ -50,6 +52,7 @@ interface Ring {
   source: string[];
   match: (string | undefined)[];
   accepted: (string | undefined)[];
+  warning: (string | undefined)[];
 }
 
 /** MOCKGEN_JOURNAL_LIMIT, else 10,000 (0 disables the journal). */
@@ -74,6 +77,7 @@ function newRing(size: number): Ring {
     source: new Array<string>(size).fill(''),
     match: new Array<string | undefined>(size).fill(undefined),
     accepted: new Array<string | undefined>(size).fill(undefined),
+    warning: new Array<string | undefined>(size).fill(undefined),
   };
 }
 
@@ -96,6 +100,7 @@ export class Journal {
       entry.durationMs,
       entry.match,
       entry.accepted,
+      entry.warning,
     );
   }
 
@@ -111,6 +116,7 @@ export class Journal {
     durationMs: number,
     match?: string,
     accepted?: string,
+    warning?: string,
   ): void {
     const max = this.capacity;
     if (max === 0) return;
@@ -127,6 +133,7 @@ export class Journal {
     ring.durationMs[at] = durationMs;
     ring.match[at] = match;
     ring.accepted[at] = accepted;
+    ring.warning[at] = warning;
     ring.next = at + 1 === max ? 0 : at + 1;
     if (ring.size < max) ring.size++;
   }
@@ -166,5 +173,7 @@ function entryAt(r: Ring, at: number): JournalEntry {
   if (match !== undefined) entry.match = match;
   const accepted = r.accepted[at];
   if (accepted !== undefined) entry.accepted = accepted;
+  const warning = r.warning[at];
+  if (warning !== undefined) entry.warning = warning;
   return entry;
 }

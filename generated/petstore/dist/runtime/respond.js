@@ -362,6 +362,8 @@ function toWire(response) {
         headers.push('content-length', String(length));
     }
     const wire = { status, headers, body, source: response.source };
+    if (response.warning !== undefined)
+        wire.warning = response.warning;
     if (body !== undefined && (0, media_types_1.isEventStreamMediaType)(mediaType))
         wire.events = true;
     return wire;

@@ -34,6 +34,7 @@ function newRing(size) {
         source: new Array(size).fill(''),
         match: new Array(size).fill(undefined),
         accepted: new Array(size).fill(undefined),
+        warning: new Array(size).fill(undefined),
     };
 }
 /** One store's journal: the ring, allocated on the first entry. */
@@ -45,10 +46,10 @@ class Journal {
     }
     /** Records a request received at `timeMs` (ms since the epoch). */
     recordAt(timeMs, entry) {
-        this.record(timeMs, entry.session, entry.method, entry.url, entry.operationId, entry.status, entry.source, entry.durationMs, entry.match, entry.accepted);
+        this.record(timeMs, entry.session, entry.method, entry.url, entry.operationId, entry.status, entry.source, entry.durationMs, entry.match, entry.accepted, entry.warning);
     }
     /** The allocation-free form of recordAt, for the request path. */
-    record(timeMs, session, method, url, operationId, status, source, durationMs, match, accepted) {
+    record(timeMs, session, method, url, operationId, status, source, durationMs, match, accepted, warning) {
         const max = this.capacity;
         if (max === 0)
             return;
@@ -66,6 +67,7 @@ class Journal {
         ring.durationMs[at] = durationMs;
         ring.match[at] = match;
         ring.accepted[at] = accepted;
+        ring.warning[at] = warning;
         ring.next = at + 1 === max ? 0 : at + 1;
         if (ring.size < max)
             ring.size++;
@@ -109,5 +111,8 @@ function entryAt(r, at) {
     const accepted = r.accepted[at];
     if (accepted !== undefined)
         entry.accepted = accepted;
+    const warning = r.warning[at];
+    if (warning !== undefined)
+        entry.warning = warning;
     return entry;
 }

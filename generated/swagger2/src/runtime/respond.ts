@@ -50,6 +50,8 @@ export interface WireResponse {
    */
   body?: Buffer | string;
   source: string;
+  /** `MockResponse.warning`, for the journal */
+  warning?: string;
   /** the body is a server-sent event stream (sent event by event, `writeEvents` in server/write.ts) */
   events?: boolean;
 }
@@ -410,6 +412,7 @@ export function toWire(response: MockResponse): WireResponse {
     headers.push('content-length', String(length));
   }
   const wire: WireResponse = { status, headers, body, source: response.source };
+  if (response.warning !== undefined) wire.warning = response.warning;
   if (body !== undefined && isEventStreamMediaType(mediaType)) wire.events = true;
   return wire;
 }

@@ -22,7 +22,7 @@ function baseShape(ctx) {
     const known = staticBases.get(ctx.op);
     if (known)
         return known;
-    const example = (0, answers_1.firstExample)((0, answers_1.documented2xx)(ctx.op, [201, 200]));
+    const example = (0, answers_1.unwrapItem)(ctx.op, (0, answers_1.firstExample)((0, answers_1.documented2xx)(ctx.op, [201, 200])));
     if ((0, json_1.isRecord)(example)) {
         const rendered = (0, templating_1.render)(example, ctx.request, ctx.manifest);
         if ((0, json_1.isRecord)(rendered)) {
@@ -78,6 +78,7 @@ function create(ctx, forcedId) {
             if (!(key in input))
                 resource[key] = base[key].replace(shape.segment, target);
     }
+    const evicted = store.evicted ?? 0;
     if (forcedId !== undefined) {
         // a forced id may replace a stored resource
         const existing = (0, collection_1.findItem)(store, ctx.parent, id);
@@ -93,7 +94,12 @@ function create(ctx, forcedId) {
         store.created++;
     }
     const answer = createAnswer(ctx.op);
-    const response = (0, respond_1.stateResponse)(answer.status, resource, answer.mediaType);
+    const response = (0, respond_1.stateResponse)(answer.status, (0, answers_1.wrapItem)(ctx.op, resource), answer.mediaType);
+    if ((store.evicted ?? 0) > evicted) {
+        response.warning =
+            `resource limit reached (MOCKGEN_RESOURCE_LIMIT=${store.limit}): the oldest resource this ` +
+                `session created in ${spec.collectionPath} was evicted`;
+    }
     if (answer.location) {
         response.headers.location =
             ctx.manifest.basePath + (0, answers_1.fillPath)(spec.itemPath, ctx.request.pathParams, spec.idParam, id);

@@ -74,6 +74,15 @@ function coerceLike(value, like) {
  * Uploaded files are described, not stored (applyUpload); `ctx` gives the resource's schema for that.
  */
 function inputFields(request, like, ctx) {
+    const fields = bodyFields(request, like, ctx);
+    // a body documented as an envelope (`{"data": {...}}`) carries the fields in its member
+    const field = ctx?.op.resource?.bodyEnvelope;
+    if (field === undefined || !(0, json_1.isRecord)(fields) || !Object.hasOwn(fields, field))
+        return fields;
+    const inner = fields[field];
+    return (0, json_1.isRecord)(inner) ? inner : undefined;
+}
+function bodyFields(request, like, ctx) {
     const body = request.body;
     if (body === undefined)
         return {};

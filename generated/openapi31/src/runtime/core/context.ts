@@ -54,6 +54,8 @@ export interface MockResponse {
   raw?: string | Buffer;
   /** where the response came from, for the journal: `example:<name>`, `recording:<entry>`, `state`, `generated`, `error` */
   source: string;
+  /** something the client should know that the answer does not say (a created resource evicted another), for the journal */
+  warning?: string;
 }
 
 export interface OperationContext {

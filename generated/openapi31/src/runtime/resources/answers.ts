@@ -2,10 +2,10 @@
 /** What the store answers with, as data for respond.ts (`stateResponse`): the documented status and media type, an item, the documented 404. */
 import type { MockRequest, MockResponse } from '../core/context';
 import { markImmutable, stateResponse } from '../respond';
-import { render } from '../templating';
+import { hasTemplates, render } from '../templating';
 import { notFoundBody, singularNoun } from '../not-found';
 import type { Defs, Manifest, OperationData, ResourceSpec, ResponseData } from '../core/types';
-import type { Json } from './json';
+import { isRecord, type Json } from './json';
 
 export function documented2xx(op: OperationData, preferred: number[]): ResponseData | undefined {
   for (const status of preferred) {
@@ -105,6 +105,40 @@ export function notFound(
   );
 }
 
+/** The item an answer of `op` carries: `value` itself, or its envelope member (`{"data": {...}}` → `data`). */
+export function unwrapItem(op: OperationData, value: unknown, field = op.resource?.envelope): unknown {
+  return field !== undefined && isRecord(value) && Object.hasOwn(value, field) ? value[field] : value;
+}
+
+/** The rest of an envelope answer: the documented example's other members (`meta`, `links`), once per operation. */
+const envelopeRests = new WeakMap<OperationData, Json>();
+/** Envelopes around stored (immutable) items, so their JSON text is computed once too. */
+const wrapped = new WeakMap<OperationData, WeakMap<Json, Json>>();
+
+/** `item` as `op` answers it: itself, or inside its envelope (`{"data": item, "meta": …}`). */
+export function wrapItem(op: OperationData, item: Json, remember = false): Json {
+  const field = op.resource?.envelope;
+  if (field === undefined) return item;
+  let byItem = wrapped.get(op);
+  const known = remember ? byItem?.get(item) : undefined;
+  if (known) return known;
+  let rest = envelopeRests.get(op);
+  if (!rest) {
+    const example = firstExample(op.responses.find((r) => /^2\d\d$/.test(r.status)));
+    rest = isRecord(example) && !hasTemplates(example) ? example : {};
+    envelopeRests.set(op, rest);
+  }
+  const envelope: Json = {};
+  for (const key of Object.keys(rest)) if (key !== '__proto__') envelope[key] = rest[key];
+  envelope[field] = item;
+  if (remember) {
+    if (!byItem) wrapped.set(op, (byItem = new WeakMap()));
+    byItem.set(item, envelope);
+    markImmutable(envelope);
+  }
+  return envelope;
+}
+
 export function itemResponse(
   op: OperationData,
   documented: ResponseData | undefined,
@@ -117,5 +151,6 @@ export function itemResponse(
   // it and its JSON text is computed once (markImmutable). A resource just created is not
   // remembered: many are never read again, and a read or list marks it then.
   if (remember) markImmutable(resource);
-  return stateResponse(status, resource, documented ? jsonMedia(documented) : 'application/json');
+  const body = wrapItem(op, resource, remember);
+  return stateResponse(status, body, documented ? jsonMedia(documented) : 'application/json');
 }

@@ -406,11 +406,15 @@ export class RedisStore implements StateStore {
     durationMs: number,
     match?: string,
     accepted?: string,
+    warning?: string,
   ): void {
     if (this.journalLimit === 0) return;
     const fields: unknown[] = [timeMs, session, method, url, operationId ?? null, status, source, durationMs];
-    if (match !== undefined || accepted !== undefined) fields.push(match ?? null);
-    if (accepted !== undefined) fields.push(accepted);
+    // optional fields at fixed places, trailing absent ones left out
+    const optional = [match, accepted, warning];
+    let last = optional.length;
+    while (last > 0 && optional[last - 1] === undefined) last--;
+    for (let i = 0; i < last; i++) fields.push(optional[i] ?? null);
     this.pending.push(JSON.stringify(fields));
     if (this.pending.length === 1) {
       setTimeout(() => void this.flushJournal().catch(() => undefined), JOURNAL_FLUSH_MS).unref();
@@ -461,19 +465,31 @@ export class RedisStore implements StateStore {
     const out: JournalEntry[] = [];
     for (let t = from; t < texts.length; t++) {
       const text = texts[t];
-      const [timeMs, session, method, url, operationId, status, source, durationMs, match, accepted] =
-        JSON.parse(text) as [
-          number,
-          string,
-          string,
-          string,
-          string | null,
-          number,
-          string,
-          number,
-          string | null | undefined,
-          string | undefined,
-        ];
+      const [
+        timeMs,
+        session,
+        method,
+        url,
+        operationId,
+        status,
+        source,
+        durationMs,
+        match,
+        accepted,
+        warning,
+      ] = JSON.parse(text) as [
+        number,
+        string,
+        string,
+        string,
+        string | null,
+        number,
+        string,
+        number,
+        (string | null)?,
+        (string | null)?,
+        (string | null)?,
+      ];
       if (filter?.session !== undefined && session !== filter.session) continue;
       const entry: JournalEntry & { timeMs?: number } = {
         time: new Date(timeMs).toISOString(),
@@ -486,7 +502,8 @@ export class RedisStore implements StateStore {
       };
       if (operationId !== null) entry.operationId = operationId;
       if (typeof match === 'string') entry.match = match;
-      if (accepted !== undefined) entry.accepted = accepted;
+      if (typeof accepted === 'string') entry.accepted = accepted;
+      if (typeof warning === 'string') entry.warning = warning;
       out.push(entry);
     }
     // replicas push in the order their batches reach Redis: the fleet's order is the time order

@@ -8,10 +8,13 @@ exports.firstExample = firstExample;
 exports.documentsHeader = documentsHeader;
 exports.fillPath = fillPath;
 exports.notFound = notFound;
+exports.unwrapItem = unwrapItem;
+exports.wrapItem = wrapItem;
 exports.itemResponse = itemResponse;
 const respond_1 = require("../respond");
 const templating_1 = require("../templating");
 const not_found_1 = require("../not-found");
+const json_1 = require("./json");
 function documented2xx(op, preferred) {
     for (const status of preferred) {
         const found = op.responses.find((r) => r.status === String(status));
@@ -91,6 +94,42 @@ function notFound(op, request, manifest, spec, id, defs) {
         detail: message,
     }, 'application/problem+json');
 }
+/** The item an answer of `op` carries: `value` itself, or its envelope member (`{"data": {...}}` → `data`). */
+function unwrapItem(op, value, field = op.resource?.envelope) {
+    return field !== undefined && (0, json_1.isRecord)(value) && Object.hasOwn(value, field) ? value[field] : value;
+}
+/** The rest of an envelope answer: the documented example's other members (`meta`, `links`), once per operation. */
+const envelopeRests = new WeakMap();
+/** Envelopes around stored (immutable) items, so their JSON text is computed once too. */
+const wrapped = new WeakMap();
+/** `item` as `op` answers it: itself, or inside its envelope (`{"data": item, "meta": …}`). */
+function wrapItem(op, item, remember = false) {
+    const field = op.resource?.envelope;
+    if (field === undefined)
+        return item;
+    let byItem = wrapped.get(op);
+    const known = remember ? byItem?.get(item) : undefined;
+    if (known)
+        return known;
+    let rest = envelopeRests.get(op);
+    if (!rest) {
+        const example = firstExample(op.responses.find((r) => /^2\d\d$/.test(r.status)));
+        rest = (0, json_1.isRecord)(example) && !(0, templating_1.hasTemplates)(example) ? example : {};
+        envelopeRests.set(op, rest);
+    }
+    const envelope = {};
+    for (const key of Object.keys(rest))
+        if (key !== '__proto__')
+            envelope[key] = rest[key];
+    envelope[field] = item;
+    if (remember) {
+        if (!byItem)
+            wrapped.set(op, (byItem = new WeakMap()));
+        byItem.set(item, envelope);
+        (0, respond_1.markImmutable)(envelope);
+    }
+    return envelope;
+}
 function itemResponse(op, documented, fallbackStatus, resource, { remember = true } = {}) {
     const status = statusOf(documented, fallbackStatus);
     // No copy: a stored value is replaced (copy-on-write), never changed in place, so responses share
@@ -98,5 +137,6 @@ function itemResponse(op, documented, fallbackStatus, resource, { remember = tru
     // remembered: many are never read again, and a read or list marks it then.
     if (remember)
         (0, respond_1.markImmutable)(resource);
-    return (0, respond_1.stateResponse)(status, resource, documented ? jsonMedia(documented) : 'application/json');
+    const body = wrapItem(op, resource, remember);
+    return (0, respond_1.stateResponse)(status, body, documented ? jsonMedia(documented) : 'application/json');
 }

@@ -3,8 +3,14 @@
 Object.defineProperty(exports, "__esModule", { value: true });
 exports.newId = newId;
 exports.typedId = typedId;
-/** Ids for created resources, in the recorded format (integer, uuid, prefixed like `cus_…`, shaped like a sample). */
+/**
+ * Ids for created resources, in the recorded format (integer, uuid, prefixed like `cus_…`, shaped like
+ * a sample), and always ones the contract accepts: an id that fails the id parameter's or property's
+ * schema (`^pay_[A-Za-z0-9]{12}$`, lengths, bounds) is replaced by one generated from those schemas,
+ * so a create can be read back through the documented read operation.
+ */
 const node_crypto_1 = require("node:crypto");
+const ajv_1 = require("../core/ajv");
 const tokens_1 = require("../tokens");
 const collection_1 = require("./collection");
 const ALNUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
@@ -33,18 +39,107 @@ function generateId(format, store, sample) {
     }
 }
 function newId(spec, store, sample, parent = collection_1.SEED_PARENT) {
+    const accepts = idCheck(spec);
     if (spec.idFormat.kind === 'integer') {
         // every stored id that reads as an integer is below nextInt (addItem): the next one is free
         const id = String(store.nextInt);
-        store.nextInt += 1;
-        return id;
-    }
-    for (let attempt = 0;; attempt++) {
-        const id = generateId(spec.idFormat, store, sample);
-        // findItem is a map lookup: creating stays O(1) however many resources the store holds
-        if (!(0, collection_1.findItem)(store, parent, id) || attempt > 20)
+        if (accepts(id)) {
+            store.nextInt += 1;
             return id;
+        }
     }
+    else if (!formatRejected.has(spec)) {
+        for (let attempt = 0; attempt < 20; attempt++) {
+            const id = generateId(spec.idFormat, store, sample);
+            // findItem is a map lookup: creating stays O(1) however many resources the store holds
+            if (!(0, collection_1.findItem)(store, parent, id) && accepts(id))
+                return id;
+        }
+        // the recorded format never meets the contract's id schema: later creates go to the schema directly
+        formatRejected.add(spec);
+    }
+    return idFromSchemas(spec, store, parent, accepts);
+}
+const formatRejected = new WeakSet();
+const compiler = new ajv_1.SchemaCompiler({});
+const idChecks = new WeakMap();
+const ANY_ID = () => true;
+/**
+ * Whether an id (as path text) satisfies every id schema: a path parameter is checked as the text or
+ * as the number it reads as (integer parameters are coerced), a property as the value the resource holds.
+ */
+function idCheck(spec) {
+    let check = idChecks.get(spec);
+    if (!check) {
+        const validators = (spec.idSchemas ?? []).map((schema) => compiler.compile(schema));
+        check =
+            validators.length === 0
+                ? ANY_ID
+                : (id) => {
+                    const numeric = /^-?\d{1,15}$/.test(id) ? Number(id) : undefined;
+                    return validators.every((v) => v(id) || (numeric !== undefined && v(numeric)));
+                };
+        idChecks.set(spec, check);
+    }
+    return check;
+}
+/** An id generated from the id schemas (seeded by the collection's count, so runs repeat), unused in the collection. */
+function idFromSchemas(spec, store, parent, accepts) {
+    const schemas = spec.idSchemas ?? [];
+    const [first] = schemas;
+    // loaded on first use: json-schema-faker stays out of start-up
+    const fake = require('../core/fake');
+    let fallback;
+    for (let attempt = 0; attempt < 50; attempt++) {
+        const seed = `${spec.name}\u0000${store.created}\u0000${store.nextInt}\u0000${attempt}`;
+        const value = first === undefined
+            ? randomString(16, ALNUM)
+            : (plainString(schemas, attempt) ??
+                fake.generateValue(schemas.length > 1 ? { allOf: schemas } : first, defsOf(schemas), { seed }));
+        if (typeof value !== 'string' && typeof value !== 'number')
+            continue;
+        const id = String(value);
+        fallback ??= id;
+        if (!(0, collection_1.findItem)(store, parent, id) && accepts(id)) {
+            if (typeof value === 'number' && Number.isSafeInteger(value) && value >= store.nextInt)
+                store.nextInt = value + 1;
+            return id;
+        }
+    }
+    // an id space too small for another resource (an enum of two): the collection keeps the newest
+    return fallback ?? (0, node_crypto_1.randomUUID)();
+}
+function defsOf(schemas) {
+    const defs = {};
+    for (const schema of schemas)
+        if (typeof schema === 'object' && schema.$defs)
+            Object.assign(defs, schema.$defs);
+    return defs;
+}
+/**
+ * A string id bounded only by lengths (`minLength: 40`): letters and digits of a length the bounds
+ * allow, not the words a fake string of that length would be.
+ */
+function plainString(schemas, attempt) {
+    let min = 1;
+    let max = Infinity;
+    for (const schema of schemas) {
+        if (typeof schema !== 'object')
+            return undefined;
+        for (const key of Object.keys(schema)) {
+            if (key === 'minLength' && typeof schema.minLength === 'number')
+                min = Math.max(min, schema.minLength);
+            else if (key === 'maxLength' && typeof schema.maxLength === 'number')
+                max = Math.min(max, schema.maxLength);
+            else if (key !== 'type' || schema.type !== 'string') {
+                if (!['title', 'description', 'example', 'examples', 'readOnly', 'nullable'].includes(key))
+                    return undefined;
+            }
+        }
+    }
+    if (min > max || min > 4096)
+        return undefined;
+    return randomString(Math.min(Math.max(min, 24 + attempt), max), ALNUM);
 }
 /** The id as the resource holds it: a number for integer ids unless the resource shape uses strings. */
 function typedId(spec, id, sample) {

@@ -191,6 +191,10 @@ export interface RecordingData {
 export interface ResourceBinding {
   resource: string;
   role: 'create' | 'read' | 'list' | 'update' | 'replace' | 'delete';
+  /** the member of this operation's success answer that holds the item (`{"data": {...}}`); absent: the answer is the item */
+  envelope?: string;
+  /** the member of this operation's request body that holds the item's fields (`{"data": {...}}`) */
+  bodyEnvelope?: string;
 }
 
 export interface OperationData {
@@ -237,6 +241,12 @@ export interface ResourceSpec {
   /** property of the resource that holds its id, e.g. `id` */
   idField: string;
   idFormat: IdFormat;
+  /**
+   * What a new id must satisfy (self-contained schemas): the id path parameter's and the id property's,
+   * when they constrain more than a type (`pattern`, `format`, lengths, bounds). An id `idFormat` makes
+   * that fails them is replaced by one generated from them.
+   */
+  idSchemas?: JsonSchema[];
   /** list response shape: a bare array (null) or an envelope whose `itemsField` holds the array */
   listEnvelope: { itemsField: string; template: Record<string, unknown> } | null;
   /** item schema (for filling created resources) */

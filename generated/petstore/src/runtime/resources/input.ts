@@ -67,6 +67,15 @@ function coerceLike(value: unknown, like: unknown): unknown {
  * Uploaded files are described, not stored (applyUpload); `ctx` gives the resource's schema for that.
  */
 export function inputFields(request: MockRequest, like: unknown, ctx?: Ctx): Json | undefined {
+  const fields = bodyFields(request, like, ctx);
+  // a body documented as an envelope (`{"data": {...}}`) carries the fields in its member
+  const field = ctx?.op.resource?.bodyEnvelope;
+  if (field === undefined || !isRecord(fields) || !Object.hasOwn(fields, field)) return fields;
+  const inner = fields[field];
+  return isRecord(inner) ? inner : undefined;
+}
+
+function bodyFields(request: MockRequest, like: unknown, ctx?: Ctx): Json | undefined {
   const body = request.body;
   if (body === undefined) return {};
   if (!isRecord(body)) return undefined;

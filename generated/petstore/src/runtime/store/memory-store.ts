@@ -61,6 +61,7 @@ export class MemoryStore implements StateStore {
     durationMs: number,
     match?: string,
     accepted?: string,
+    warning?: string,
   ): void {
     this.requests.record(
       timeMs,
@@ -73,6 +74,7 @@ export class MemoryStore implements StateStore {
       durationMs,
       match,
       accepted,
+      warning,
     );
   }
 

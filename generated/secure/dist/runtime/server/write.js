@@ -17,7 +17,7 @@ function finish(p, x, wire) {
     if (p.requestLog !== undefined)
         p.requestLog.watch(x.res, x.method, x.url, x.started, wire.source);
     writeWire(x.req, x.res, wire, p.cors, wire.events === true ? p.eventInterval : 0);
-    (0, maybe_1.detached)(p.store.record(x.started, x.session, x.method, x.url, x.op?.id, wire.status, wire.source, Date.now() - x.started, x.stretch, x.accepted));
+    (0, maybe_1.detached)(p.store.record(x.started, x.session, x.method, x.url, x.op?.id, wire.status, wire.source, Date.now() - x.started, x.stretch, x.accepted, wire.warning));
 }
 /** The answer to a request the pipeline gave up on (a RequestError is the client's fault, the rest ours). */
 function fail(p, x, err) {

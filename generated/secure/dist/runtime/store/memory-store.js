@@ -30,8 +30,8 @@ class MemoryStore {
     tokenExpiry(token) {
         return this.tokens.expiry(token);
     }
-    record(timeMs, session, method, url, operationId, status, source, durationMs, match, accepted) {
-        this.requests.record(timeMs, session, method, url, operationId, status, source, durationMs, match, accepted);
+    record(timeMs, session, method, url, operationId, status, source, durationMs, match, accepted, warning) {
+        this.requests.record(timeMs, session, method, url, operationId, status, source, durationMs, match, accepted, warning);
     }
     journal(filter) {
         return this.requests.entries(filter);

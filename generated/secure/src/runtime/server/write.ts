@@ -29,6 +29,7 @@ export function finish(p: Pipeline, x: Exchange, wire: WireResponse): void {
       Date.now() - x.started,
       x.stretch,
       x.accepted,
+      wire.warning,
     ),
   );
 }

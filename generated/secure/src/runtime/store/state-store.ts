@@ -58,6 +58,8 @@ export interface StateStore {
     match?: string,
     /** violations served as valid because the real service accepted them (`JournalEntry.accepted`) */
     accepted?: string,
+    /** `JournalEntry.warning` */
+    warning?: string,
   ): MaybePromise<void>;
   /** Journal entries oldest first, optionally only one session's; copies. */
   journal(filter?: { session?: string }): MaybePromise<JournalEntry[]>;

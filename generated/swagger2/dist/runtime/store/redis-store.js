@@ -339,14 +339,17 @@ class RedisStore {
         return value === 'inf' ? Infinity : Number(value);
     }
     // --- journal ----------------------------------------------------------------------------------
-    record(timeMs, session, method, url, operationId, status, source, durationMs, match, accepted) {
+    record(timeMs, session, method, url, operationId, status, source, durationMs, match, accepted, warning) {
         if (this.journalLimit === 0)
             return;
         const fields = [timeMs, session, method, url, operationId ?? null, status, source, durationMs];
-        if (match !== undefined || accepted !== undefined)
-            fields.push(match ?? null);
-        if (accepted !== undefined)
-            fields.push(accepted);
+        // optional fields at fixed places, trailing absent ones left out
+        const optional = [match, accepted, warning];
+        let last = optional.length;
+        while (last > 0 && optional[last - 1] === undefined)
+            last--;
+        for (let i = 0; i < last; i++)
+            fields.push(optional[i] ?? null);
         this.pending.push(JSON.stringify(fields));
         if (this.pending.length === 1) {
             setTimeout(() => void this.flushJournal().catch(() => undefined), JOURNAL_FLUSH_MS).unref();
@@ -391,7 +394,7 @@ class RedisStore {
         const out = [];
         for (let t = from; t < texts.length; t++) {
             const text = texts[t];
-            const [timeMs, session, method, url, operationId, status, source, durationMs, match, accepted] = JSON.parse(text);
+            const [timeMs, session, method, url, operationId, status, source, durationMs, match, accepted, warning,] = JSON.parse(text);
             if (filter?.session !== undefined && session !== filter.session)
                 continue;
             const entry = {
@@ -407,8 +410,10 @@ class RedisStore {
                 entry.operationId = operationId;
             if (typeof match === 'string')
                 entry.match = match;
-            if (accepted !== undefined)
+            if (typeof accepted === 'string')
                 entry.accepted = accepted;
+            if (typeof warning === 'string')
+                entry.warning = warning;
             out.push(entry);
         }
         // replicas push in the order their batches reach Redis: the fleet's order is the time order

@@ -1,5 +1,5 @@
 /** deepObject (query): `filter[status]=open&filter[owner][login]=octocat&filter[tags][]=a` → nested objects. */
-import { indexedObjectsToArrays, isUnsafeKey } from '../form-object';
+import { MAX_NAME_DEPTH, indexedObjectsToArrays, isUnsafeKey } from '../form-object';
 import { readDelimitedQuery } from './form';
 import { addValue, type ParameterStyle } from './types';
 
@@ -22,7 +22,7 @@ function readDeepObject(name: string, query: [string, string][]): unknown {
     let rest = key.slice(name.length);
     let m: RegExpExecArray | null;
     let consumed = 0;
-    while ((m = re.exec(rest)) !== null && m.index === consumed) {
+    while ((m = re.exec(rest)) !== null && m.index === consumed && path.length <= MAX_NAME_DEPTH) {
       path.push(m[1]);
       consumed = m.index + m[0].length;
     }

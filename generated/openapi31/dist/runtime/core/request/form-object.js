@@ -6,11 +6,18 @@
  * of form names, for urlencoded and multipart bodies alike.
  */
 Object.defineProperty(exports, "__esModule", { value: true });
+exports.MAX_NAME_DEPTH = void 0;
 exports.isUnsafeKey = isUnsafeKey;
 exports.buildFormObject = buildFormObject;
 exports.splitBracketName = splitBracketName;
 exports.indexedObjectsToArrays = indexedObjectsToArrays;
+const json_1 = require("../json");
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/**
+ * Bracket steps a form or deepObject name may nest (`a[b][c]`): the JSON body's limit, so every later
+ * walk over the value (coercion, validation, the store) is bounded; a deeper name stays one flat name.
+ */
+exports.MAX_NAME_DEPTH = json_1.MAX_JSON_DEPTH;
 function isUnsafeKey(key) {
     return UNSAFE_KEYS.has(key);
 }
@@ -61,12 +68,12 @@ function splitBracketName(name) {
     let consumed = open;
     let m;
     while ((m = re.exec(name)) !== null) {
-        if (m.index !== consumed)
+        if (m.index !== consumed || path.length > exports.MAX_NAME_DEPTH)
             return [name];
         path.push(m[1]);
         consumed = m.index + m[0].length;
     }
-    if (consumed !== name.length)
+    if (consumed !== name.length || path.length > exports.MAX_NAME_DEPTH)
         return [name];
     // `[]` only as the last step
     if (path.slice(1, -1).includes(''))

@@ -18,6 +18,10 @@ export function generateString(shape: Shape, ctx: Ctx, hint: Hint): string {
       formatted = FORMAT_GENERATORS[format](ctx, hint, shape);
       if (stringFits(formatted, shape, ctx)) return formatted;
     }
+    // the same instant written another RFC 3339 way (fractions, `+00:00`) may be what the pattern wants
+    for (const variant of format === 'date-time' ? dateTimeVariants(formatted!) : []) {
+      if (stringFits(variant, shape, ctx)) return variant;
+    }
   }
   if (shape.patterns.length > 0) {
     let last = '';
@@ -36,6 +40,16 @@ export function generateString(shape: Shape, ctx: Ctx, hint: Hint): string {
     if (guess !== undefined && stringFits(guess, shape, ctx)) return guess;
   }
   return fitLength(loremWords(ctx, 1 + Math.floor(ctx.rng() * 3)), shape, ctx);
+}
+
+/** `2024-05-01T10:00:00Z` with 0, 3 or 6 fraction digits and a `Z`, `+00:00` or lower-case zone. */
+function dateTimeVariants(value: string): string[] {
+  const m = /^(\d{4}-\d{2}-\d{2})[Tt](\d{2}:\d{2}:\d{2})(?:\.\d+)?(?:[Zz]|[+-]00:00)$/.exec(value);
+  if (!m) return [];
+  const out: string[] = [];
+  for (const fraction of ['', '.000', '.000000'])
+    for (const zone of ['Z', '+00:00', 'z']) out.push(`${m[1]}T${m[2]}${fraction}${zone}`);
+  return out;
 }
 
 /**

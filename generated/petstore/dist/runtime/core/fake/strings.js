@@ -23,6 +23,11 @@ function generateString(shape, ctx, hint) {
             if (stringFits(formatted, shape, ctx))
                 return formatted;
         }
+        // the same instant written another RFC 3339 way (fractions, `+00:00`) may be what the pattern wants
+        for (const variant of format === 'date-time' ? dateTimeVariants(formatted) : []) {
+            if (stringFits(variant, shape, ctx))
+                return variant;
+        }
     }
     if (shape.patterns.length > 0) {
         let last = '';
@@ -45,6 +50,17 @@ function generateString(shape, ctx, hint) {
             return guess;
     }
     return fitLength((0, realistic_1.loremWords)(ctx, 1 + Math.floor(ctx.rng() * 3)), shape, ctx);
+}
+/** `2024-05-01T10:00:00Z` with 0, 3 or 6 fraction digits and a `Z`, `+00:00` or lower-case zone. */
+function dateTimeVariants(value) {
+    const m = /^(\d{4}-\d{2}-\d{2})[Tt](\d{2}:\d{2}:\d{2})(?:\.\d+)?(?:[Zz]|[+-]00:00)$/.exec(value);
+    if (!m)
+        return [];
+    const out = [];
+    for (const fraction of ['', '.000', '.000000'])
+        for (const zone of ['Z', '+00:00', 'z'])
+            out.push(`${m[1]}T${m[2]}${fraction}${zone}`);
+    return out;
 }
 /**
  * A pattern with length bounds randexp rarely meets by chance (`[0-9a-f]+` with minLength = maxLength = 32):

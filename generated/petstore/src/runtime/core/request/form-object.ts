@@ -5,7 +5,15 @@
  * of form names, for urlencoded and multipart bodies alike.
  */
 
+import { MAX_JSON_DEPTH } from '../json';
+
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Bracket steps a form or deepObject name may nest (`a[b][c]`): the JSON body's limit, so every later
+ * walk over the value (coercion, validation, the store) is bounded; a deeper name stays one flat name.
+ */
+export const MAX_NAME_DEPTH = MAX_JSON_DEPTH;
 
 export function isUnsafeKey(key: string): boolean {
   return UNSAFE_KEYS.has(key);
@@ -55,11 +63,11 @@ export function splitBracketName(name: string): string[] {
   let consumed = open;
   let m: RegExpExecArray | null;
   while ((m = re.exec(name)) !== null) {
-    if (m.index !== consumed) return [name];
+    if (m.index !== consumed || path.length > MAX_NAME_DEPTH) return [name];
     path.push(m[1]);
     consumed = m.index + m[0].length;
   }
-  if (consumed !== name.length) return [name];
+  if (consumed !== name.length || path.length > MAX_NAME_DEPTH) return [name];
   // `[]` only as the last step
   if (path.slice(1, -1).includes('')) return [name];
   return path;

@@ -26,7 +26,7 @@ function readDeepObject(name, query) {
         let rest = key.slice(name.length);
         let m;
         let consumed = 0;
-        while ((m = re.exec(rest)) !== null && m.index === consumed) {
+        while ((m = re.exec(rest)) !== null && m.index === consumed && path.length <= form_object_1.MAX_NAME_DEPTH) {
             path.push(m[1]);
             consumed = m.index + m[0].length;
         }
