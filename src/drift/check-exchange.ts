@@ -37,6 +37,7 @@ import { readableSchemaPointer, showValue } from './describe';
 import { child, defName, escapeToken, unescapeToken } from '../../templates/runtime/core/pointer';
 import { kindInfo, type FindingKind, type Severity } from './kinds';
 import { OperationIndex, filePathHint, operationLabel } from './match';
+import type { ExchangeCoverage } from './coverage';
 import { SchemaChecker, type Violation } from './schema-check';
 import type { DriftOptions, Finding } from './types';
 
@@ -48,6 +49,8 @@ export interface ExchangeResult {
   skipped?: boolean;
   /** label for the per-operation summary (`GET /pets/{petId}`, or the recorded request line) */
   operation: string;
+  /** what a matched exchange exercised (parameters, response, parsed bodies), for coverage */
+  exercised?: ExchangeCoverage;
 }
 
 /** Everything the checks need, built once per contract: router, compiled validators. */
@@ -157,9 +160,11 @@ export class DriftChecker {
     this.checkParameters(f, op, raw, read, unrecorded?.requestHeaders === true);
     if (!unrecorded?.requestBody) this.checkRequestBody(f, op, exchange, read);
     if (!unrecorded?.requestHeaders) this.checkSecurity(f, op, exchange);
+    const exercised: ExchangeCoverage = { op, params: read.params };
+    if (!unrecorded?.requestBody) exercised.requestBody = read.body;
     if (!exchange.failed && exchange.response.status > 0)
-      this.checkResponse(f, op, exchange, method === 'HEAD');
-    return { findings: f.list, op, operation };
+      this.checkResponse(f, op, exchange, method === 'HEAD', exercised);
+    return { findings: f.list, op, operation, exercised };
   }
 
   private basePathHint(): string {
@@ -319,11 +324,19 @@ export class DriftChecker {
   // -------------------------------------------------------------------------------------------
   // Response
 
-  private checkResponse(f: Findings, op: Operation, exchange: Exchange, head: boolean): void {
+  /** Checks the response; `exercised` gets the documented response and the parsed body. */
+  private checkResponse(
+    f: Findings,
+    op: Operation,
+    exchange: Exchange,
+    head: boolean,
+    exercised: ExchangeCoverage,
+  ): void {
     const status = exchange.response.status;
     f.status = status;
     const prefix = `${f.operation} → ${status}`;
     const spec = findResponse(op.responses, status);
+    exercised.response = spec;
     if (!spec) {
       f.add(
         'undocumented-status',
@@ -361,7 +374,7 @@ export class DriftChecker {
       );
       return;
     }
-    this.checkResponseBody(f, media, body, `${prefix}:`);
+    exercised.responseBody = this.checkResponseBody(f, media, body, `${prefix}:`);
   }
 
   private checkResponseHeaders(f: Findings, spec: ResponseSpec, exchange: Exchange, prefix: string): void {
@@ -405,10 +418,13 @@ export class DriftChecker {
   // -------------------------------------------------------------------------------------------
   // Bodies
 
-  /** A response body, read by the same body parsers as requests; binary bodies are not checked. */
-  private checkResponseBody(f: Findings, media: MediaTypeSpec, body: RecordedBody, prefix: string): void {
+  /**
+   * A response body, read by the same body parsers as requests; binary bodies are not checked.
+   * Returns the parsed body (coverage walks it).
+   */
+  private checkResponseBody(f: Findings, media: MediaTypeSpec, body: RecordedBody, prefix: string): unknown {
     const parseAs = mediaTypeOf(body.mimeType) || media.mediaType;
-    if (!isJsonMediaType(parseAs) && !isFormMediaType(parseAs) && !isTextMediaType(parseAs)) return;
+    if (!isJsonMediaType(parseAs) && !isFormMediaType(parseAs) && !isTextMediaType(parseAs)) return undefined;
     const input = recordedBodyInput(body);
     let value: unknown;
     try {
@@ -418,11 +434,11 @@ export class DriftChecker {
     } catch (err) {
       if (!(err instanceof BodyParseError)) throw err;
       this.unparseable(f, 'response', media, err.code, err.message, prefix);
-      return;
+      return undefined;
     }
-    if (value === undefined || media.schema === undefined) return;
+    if (value === undefined || media.schema === undefined) return value;
     if (isFormMediaType(parseAs)) value = this.validator.coerce(media.schema, value);
-    else if (typeof value === 'string' && !allowsString(media.schema, this.contract.schemas)) return;
+    else if (typeof value === 'string' && !allowsString(media.schema, this.contract.schemas)) return value;
     const violations = this.schemas.check(
       media.schema,
       value,
@@ -430,6 +446,7 @@ export class DriftChecker {
       this.extraProperties,
     );
     this.reportBody(f, 'invalid-response-body', value, violations, prefix);
+    return value;
   }
 
   private unparseable(

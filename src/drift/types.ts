@@ -1,3 +1,4 @@
+import type { Coverage } from './coverage';
 import type { FindingKind, Severity } from './kinds';
 
 /** One problem in one recorded exchange. Plain data; reporters turn lists of these into text. */
@@ -25,6 +26,8 @@ export interface Finding {
 export interface DriftOptions {
   /** Report undocumented properties where additional properties are allowed (warnings). Default true. */
   extraProperties?: boolean;
+  /** Count which operations, parameters, responses and body properties the traffic exercised. Default true. */
+  coverage?: boolean;
 }
 
 export interface OperationStats {
@@ -61,4 +64,6 @@ export interface DriftSummary {
 export interface DriftResult {
   findings: Finding[];
   summary: DriftSummary;
+  /** what the traffic exercised (absent with `coverage: false`) */
+  coverage?: Coverage;
 }

@@ -1,4 +1,6 @@
 import type { SourcePosition } from '../contract/locate-pointers';
+import type { BaselineDiff } from '../drift/baseline';
+import type { Coverage } from '../drift/coverage';
 import type { Severity } from '../drift/kinds';
 import type { DriftSummary, Finding } from '../drift/types';
 
@@ -20,6 +22,10 @@ export interface ReportContext {
   /** HAR files as given */
   recordingFiles: string[];
   summary: DriftSummary;
+  /** what the traffic exercised, with the `--min-coverage` results (absent with `--no-coverage`) */
+  coverage?: Coverage;
+  /** with `--baseline`: this run's findings against it (new, still present, fixed) */
+  baseline?: BaselineDiff;
   /** ANSI colours (text format only): the CLI sets it for a TTY without NO_COLOR. */
   color?: boolean;
   /** mockgen version, for SARIF/JUnit metadata */
