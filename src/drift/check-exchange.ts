@@ -33,7 +33,7 @@ import type {
   ResponseSpec,
 } from '../model/types';
 import type { SecurityScheme } from '../../templates/runtime/core/types';
-import { readableSchemaPointer, showValue } from './describe';
+import { previewValue, readableSchemaPointer, showValue } from './describe';
 import { child, defName, escapeToken, unescapeToken } from '../../templates/runtime/core/pointer';
 import { kindInfo, type FindingKind, type Severity } from './kinds';
 import { OperationIndex, filePathHint, operationLabel } from './match';
@@ -233,6 +233,7 @@ export class DriftChecker {
           pointer,
           `${f.operation}: ${subject}${v.pointer}`,
           secret ? masked(v, rawParameter(param, raw), value) : v,
+          secret ? '"REDACTED"' : previewValue(valuesAt(value, v.pointer)[0], isCredentialName),
         );
       }
     }
@@ -474,14 +475,18 @@ export class DriftChecker {
   ): void {
     const request = kind === 'invalid-request-body';
     for (let v of violations) {
-      if (v.rule !== 'extra-property' && v.rule !== 'required' && isCredentialName(lastToken(v.pointer)))
-        v = masked(v, ...valuesAt(value, v.pointer));
+      const at = v.rule === 'required' ? undefined : valuesAt(value, v.pointer)[0];
+      let shown = previewValue(at, isCredentialName);
+      if (v.rule !== 'required' && isCredentialName(lastToken(v.pointer))) {
+        if (v.rule !== 'extra-property') v = masked(v, at);
+        if (at === null || typeof at !== 'object') shown = '"REDACTED"';
+      }
       const subject = request
         ? `request body${v.pointer === '' ? '' : ` ${v.pointer}`}`
         : v.pointer === ''
           ? 'body'
           : v.pointer;
-      f.violation(kind, v.pointer, `${prefix} ${subject}`, v);
+      f.violation(kind, v.pointer, `${prefix} ${subject}`, v, shown);
     }
   }
 }
@@ -583,7 +588,7 @@ class Findings {
     kind: FindingKind,
     pointer: string,
     message: string,
-    extra: { schemaPointer?: string; rule?: string; severity?: Severity } = {},
+    extra: { schemaPointer?: string; rule?: string; severity?: Severity; value?: string } = {},
   ): void {
     const finding: Finding = {
       kind,
@@ -597,11 +602,12 @@ class Findings {
     if (extra.schemaPointer !== undefined) finding.schemaPointer = extra.schemaPointer;
     if (this.status !== undefined) finding.status = this.status;
     if (extra.rule !== undefined) finding.rule = extra.rule;
+    if (extra.value !== undefined) finding.value = extra.value;
     this.list.push(finding);
   }
 
   /** A schema violation: `<subject> <what is wrong> (schema at <pointer>)`. */
-  violation(kind: FindingKind, pointer: string, subject: string, v: Violation): void {
+  violation(kind: FindingKind, pointer: string, subject: string, v: Violation, value?: string): void {
     const schemaPointer = readableSchemaPointer(v.schemaPointer, this.contract.openapi);
     const fullPointer =
       kind === 'invalid-parameter' || kind === 'invalid-response-header' ? pointer + v.pointer : pointer;
@@ -609,6 +615,7 @@ class Findings {
       schemaPointer,
       rule: v.rule,
       severity: v.severity,
+      value,
     });
   }
 }

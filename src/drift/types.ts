@@ -21,6 +21,8 @@ export interface Finding {
   status?: number;
   /** Finer reason inside the kind, e.g. `extra-property`, `required`, `type`, `format`, `oneOf`. */
   rule?: string;
+  /** The recorded value the finding is about, as a short JSON preview (secret-named fields masked). */
+  value?: string;
 }
 
 export interface DriftOptions {

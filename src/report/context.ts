@@ -36,6 +36,8 @@ export interface ReportContext {
   operationPointers?: Readonly<Record<string, string>>;
   /** Where pointers of the contract are in its text (`contract/locate-pointers.ts`); SARIF regions read it. */
   contractPositions?: ReadonlyMap<string, SourcePosition>;
+  /** JSON previews of the contract at schema pointers (`#/components/schemas/Owner`), for the HTML report. */
+  schemaPreviews?: ReadonlyMap<string, string>;
   /** Folder SARIF URIs are relative to (`%SRCROOT%`, the repository root); else paths stay as given. */
   sourceRoot?: string;
   /** When the run started (ISO 8601) and how long it took, for JUnit `timestamp` / `time`. */

@@ -22,6 +22,7 @@ export function jsonReport(findings: Finding[], context: ReportContext): string 
       if (f.status !== undefined) out.status = f.status;
       if (f.schemaPointer !== undefined) out.schemaPointer = f.schemaPointer;
       if (f.rule !== undefined) out.rule = f.rule;
+      if (f.value !== undefined) out.value = f.value;
       return out;
     }),
     summary: {

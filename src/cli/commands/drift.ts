@@ -19,6 +19,8 @@ import { packageRoot } from '../../paths';
 import { isReportFormat, REPORT_FORMATS, REPORTERS, type ReportFormat } from '../../report';
 import { failsRun, type FailOn } from '../../report/context';
 import { contractPointers } from '../../report/contract-location';
+import { schemaPreviews } from '../../report/html';
+import { readDocument } from '../../contract/read-document';
 import { writeFileAtomic } from '../../write-file';
 
 export const usage = `mockgen drift — check recorded traffic against the contract
@@ -178,6 +180,7 @@ export async function run(argv: string[]): Promise<number> {
           sourceRoot: sourceRoot(process.cwd()),
         }
       : {}),
+    ...(args.format === 'html' ? { schemaPreviews: await contractSchemas(result.contract, findings) } : {}),
     startedAt: startedAt.toISOString().replace(/\.\d{3}Z$/, 'Z'),
     durationMs: Date.now() - startedAt.getTime(),
   });
@@ -213,6 +216,18 @@ async function contractPositions(
     return locatePointers(await fs.readFile(contract.file, 'utf8'), wanted);
   } catch {
     return new Map(); // the contract was read a moment ago; without its text, results sit on line 1
+  }
+}
+
+/** The contract's schemas the findings break, as JSON previews (HTML report). */
+async function contractSchemas(contract: Contract, findings: Finding[]): Promise<Map<string, string>> {
+  const pointers = new Set<string>();
+  for (const f of findings) if (f.schemaPointer !== undefined) pointers.add(f.schemaPointer);
+  if (pointers.size === 0) return new Map();
+  try {
+    return schemaPreviews((await readDocument(contract.file)).value, pointers);
+  } catch {
+    return new Map(); // read a moment ago; without it the page shows the pointers only
   }
 }
 
