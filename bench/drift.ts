@@ -26,6 +26,8 @@ export interface DriftBench {
   entries: number;
   spec: string;
   har: DriftRunNumbers;
+  /** the same HAR run with `--no-coverage`: what counting coverage costs */
+  harNoCoverage: DriftRunNumbers;
   ndjson: DriftRunNumbers;
   /** the same run on 10× fewer NDJSON entries: peak RSS must not grow with the file */
   ndjsonSmall: DriftRunNumbers;
@@ -33,6 +35,8 @@ export interface DriftBench {
   redocly: { har: DriftRunNumbers; ndjson: DriftRunNumbers; ratioHar: number; ratioNdjson: number } | string;
   /** in-process `checkDrift` on the HAR (CPU time, without start-up) */
   entriesPerCpuSecond: number;
+  /** the same with `coverage: false` */
+  entriesPerCpuSecondNoCoverage: number;
 }
 
 const mainJs = path.join(packageRoot, 'dist', 'src', 'cli', 'main.js');
@@ -63,6 +67,7 @@ export async function benchDrift(options: { entries?: number; spec?: string } = 
     writeTraffic(har, ndjson, base, entries, contract.servers[0]);
     writeTraffic(undefined, small, base, Math.max(1, Math.round(entries / 10)), contract.servers[0]);
     const harRun = await timeDrift(spec, har, entries);
+    const harNoCoverage = await timeDrift(spec, har, entries, undefined, ['--no-coverage']);
     const ndjsonRun = await timeDrift(spec, ndjson, entries);
     const smallRun = await timeDrift(spec, small, Math.max(1, Math.round(entries / 10)));
     const redocly =
@@ -70,18 +75,25 @@ export async function benchDrift(options: { entries?: number; spec?: string } = 
         ? 'skipped (BENCH_REDOCLY=0)'
         : await benchRedocly(spec, har, ndjson, entries, harRun, ndjsonRun);
 
-    global.gc?.();
-    const cpu = process.cpuUsage();
-    const result = await checkDrift({ spec, recordings: [har] });
-    const used = process.cpuUsage(cpu);
+    const cpuSeconds = async (coverage: boolean) => {
+      global.gc?.();
+      const cpu = process.cpuUsage();
+      const run = await checkDrift({ spec, recordings: [har], coverage });
+      const used = process.cpuUsage(cpu);
+      return { run, seconds: (used.user + used.system) / 1e6 };
+    };
+    const without = await cpuSeconds(false);
+    const { run: result, seconds } = await cpuSeconds(true);
     return {
       entries,
       spec: path.relative(packageRoot, spec),
       har: { ...harRun, findings: result.findings.length },
+      harNoCoverage,
       ndjson: ndjsonRun,
       ndjsonSmall: smallRun,
       redocly,
-      entriesPerCpuSecond: Math.round(result.summary.entries / ((used.user + used.system) / 1e6)),
+      entriesPerCpuSecond: Math.round(result.summary.entries / seconds),
+      entriesPerCpuSecondNoCoverage: Math.round(without.run.summary.entries / without.seconds),
     };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -92,7 +104,13 @@ export async function benchDrift(options: { entries?: number; spec?: string } = 
  * One drift process on `file`: wall time around the process, peak RSS (mockgen: the child's own
  * `maxRSS`; Redocly: GNU time's). `redocly`: the path of Redocly's `redocly` bin.
  */
-function timeDrift(spec: string, file: string, entries: number, redocly?: string): Promise<DriftRunNumbers> {
+function timeDrift(
+  spec: string,
+  file: string,
+  entries: number,
+  redocly?: string,
+  extra: string[] = [],
+): Promise<DriftRunNumbers> {
   const report = path.join(path.dirname(file), 'report.json');
   const command =
     redocly === undefined
@@ -109,6 +127,7 @@ function timeDrift(spec: string, file: string, entries: number, redocly?: string
           'json',
           '--output',
           report,
+          ...extra,
         ]
       : [
           '/usr/bin/time',

@@ -14,7 +14,7 @@ const HELP = `mockgen — contract-driven API mocks
 
 Usage:
   mockgen generate [--spec FILE] [--recordings FILE.har ...] [--out DIR] [--check]
-  mockgen drift --spec FILE --recordings FILE.har [--format text|json|junit|github|sarif]
+  mockgen drift --spec FILE --recordings FILE.har [--format text|json|junit|github|sarif|html] [--min-coverage N]
   mockgen record --target URL [--port N] --out FILE.har [--spec FILE]
   mockgen serve --spec FILE [--recordings FILE.har ...] [--port N] [--watch]
 

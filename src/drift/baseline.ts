@@ -68,6 +68,14 @@ export function applyBaseline(
  * findings become the accepted set) and a bare array of fingerprints or findings.
  */
 export async function readBaseline(file: string): Promise<Set<string>> {
+  return new Set((await readBaselineEntries(file)).map((e) => e.fingerprint));
+}
+
+/** A baseline's entries as written (a bare fingerprint has only that). */
+export type BaselineItem = Pick<BaselineEntry, 'fingerprint'> & Partial<Omit<BaselineEntry, 'fingerprint'>>;
+
+/** The baseline's entries: what `readBaseline` accepts, with what each entry says about itself. */
+export async function readBaselineEntries(file: string): Promise<BaselineItem[]> {
   let text: string;
   try {
     text = await fs.readFile(file, 'utf8');
@@ -83,10 +91,14 @@ export async function readBaseline(file: string): Promise<Set<string>> {
   } catch (err) {
     throw new MockgenError(`Baseline ${file} is not valid JSON: ${(err as Error).message}.`, { file });
   }
-  return parseBaseline(data, file);
+  return parseBaselineEntries(data, file);
 }
 
 export function parseBaseline(data: unknown, file: string): Set<string> {
+  return new Set(parseBaselineEntries(data, file).map((e) => e.fingerprint));
+}
+
+export function parseBaselineEntries(data: unknown, file: string): BaselineItem[] {
   const list = Array.isArray(data)
     ? data
     : data !== null && typeof data === 'object'
@@ -98,15 +110,29 @@ export function parseBaseline(data: unknown, file: string): Set<string> {
       { file },
     );
   }
-  const prints = new Set<string>();
+  const items = new Map<string, BaselineItem>();
+  const add = (item: BaselineItem): void => {
+    const known = items.get(item.fingerprint);
+    if (known) known.count = (known.count ?? 1) + (item.count ?? 1);
+    else items.set(item.fingerprint, item);
+  };
   list.forEach((item: unknown, i) => {
-    if (typeof item === 'string') prints.add(item);
+    if (typeof item === 'string') add({ fingerprint: item });
     else if (
       item !== null &&
       typeof item === 'object' &&
       typeof (item as { fingerprint?: unknown }).fingerprint === 'string'
     ) {
-      prints.add((item as { fingerprint: string }).fingerprint);
+      const e = item as Record<string, unknown>;
+      add({
+        fingerprint: e.fingerprint as string,
+        ...(typeof e.kind === 'string' ? { kind: e.kind } : {}),
+        ...(typeof e.operation === 'string' ? { operation: e.operation } : {}),
+        ...(typeof e.pointer === 'string' ? { pointer: e.pointer } : {}),
+        ...(typeof e.status === 'number' ? { status: e.status } : {}),
+        ...(typeof e.count === 'number' ? { count: e.count } : {}),
+        ...(typeof e.message === 'string' ? { message: e.message } : {}),
+      });
     } else if (
       item !== null &&
       typeof item === 'object' &&
@@ -114,9 +140,17 @@ export function parseBaseline(data: unknown, file: string): Set<string> {
       typeof (item as Finding).operation === 'string'
     ) {
       const f = item as Finding;
-      prints.add(
-        fingerprint({ kind: f.kind, operation: f.operation, pointer: f.pointer ?? '', status: f.status }),
-      );
+      const pointer = typeof f.pointer === 'string' ? f.pointer : '';
+      const status = typeof f.status === 'number' ? f.status : undefined;
+      add({
+        fingerprint: fingerprint({ kind: f.kind, operation: f.operation, pointer, status }),
+        kind: f.kind,
+        operation: f.operation,
+        pointer,
+        ...(status !== undefined ? { status } : {}),
+        count: 1,
+        ...(typeof f.message === 'string' ? { message: f.message } : {}),
+      });
     } else {
       throw new MockgenError(`Baseline ${file}: item ${i} is not a fingerprint or a finding.`, {
         file,
@@ -124,7 +158,34 @@ export function parseBaseline(data: unknown, file: string): Set<string> {
       });
     }
   });
-  return prints;
+  return [...items.values()];
+}
+
+/** The current findings against a baseline: new (not accepted), still present (accepted, seen again), fixed (accepted, gone). */
+export interface BaselineDiff {
+  file?: string;
+  new: BaselineItem[];
+  stillPresent: BaselineItem[];
+  fixed: BaselineItem[];
+}
+
+/** `findings`: all of this run's, before the baseline removed the accepted ones. */
+export function diffBaseline(
+  findings: Finding[],
+  accepted: readonly BaselineItem[],
+  file?: string,
+): BaselineDiff {
+  const acceptedPrints = new Set(accepted.map((e) => e.fingerprint));
+  const current = buildBaseline(findings).fingerprints;
+  const currentPrints = new Set(current.map((e) => e.fingerprint));
+  return {
+    ...(file !== undefined ? { file } : {}),
+    new: current.filter((e) => !acceptedPrints.has(e.fingerprint)),
+    stillPresent: current.filter((e) => acceptedPrints.has(e.fingerprint)),
+    fixed: accepted
+      .filter((e) => !currentPrints.has(e.fingerprint))
+      .sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0)),
+  };
 }
 
 export async function writeBaseline(file: string, findings: Finding[]): Promise<void> {

@@ -2,6 +2,14 @@ import { loadContract } from '../contract/load-contract';
 import type { Contract, Exchange } from '../model/types';
 import { expandRecordingPaths, scanRecordings } from '../recordings/scan-recordings';
 import { DriftChecker } from './check-exchange';
+import {
+  countExchange,
+  coverageIndex,
+  emptyCounts,
+  summarizeCoverage,
+  type CoverageCounts,
+  type CoverageIndex,
+} from './coverage';
 import { operationLabel } from './match';
 import type { DriftOptions, DriftResult, DriftSummary, Finding, OperationStats } from './types';
 
@@ -43,12 +51,17 @@ export class DriftRun {
   private entries = 0;
   private matched = 0;
   private skipped = 0;
+  private readonly coverage?: { index: CoverageIndex; counts: CoverageCounts };
 
   constructor(
     private readonly contract: Contract,
     options: DriftOptions = {},
   ) {
     this.checker = new DriftChecker(contract, options);
+    if (options.coverage !== false) {
+      const index = coverageIndex(contract);
+      this.coverage = { index, counts: emptyCounts(index) };
+    }
     for (const op of contract.operations) {
       const label = operationLabel(op);
       this.stats.set(label, { operation: label, operationId: op.id, entries: 0, errors: 0, warnings: 0 });
@@ -69,6 +82,8 @@ export class DriftRun {
       this.apiHosts.add(host);
     const unmatched = !result.op && result.findings.every((f) => f.kind === 'undocumented-path');
     if (result.op) this.matched++;
+    if (this.coverage && result.exercised)
+      countExchange(this.coverage.index, this.coverage.counts, result.exercised);
     if (unmatched || result.findings.length > 0)
       this.checked.push({ host, operation: result.operation, findings: result.findings, unmatched });
     if (!unmatched) this.count(result.operation, result.findings);
@@ -115,7 +130,8 @@ export class DriftRun {
       untestedOperations,
       baselined: 0,
     };
-    return { findings, summary };
+    if (!this.coverage) return { findings, summary };
+    return { findings, summary, coverage: summarizeCoverage(this.coverage.index, this.coverage.counts) };
   }
 
   private foreignHosts(): Set<string> {
@@ -146,6 +162,7 @@ export function recount(result: DriftResult, findings: Finding[], baselined: num
   }
   return {
     findings,
+    ...(result.coverage ? { coverage: result.coverage } : {}),
     summary: {
       ...result.summary,
       errors: findings.filter((f) => f.severity === 'error').length,

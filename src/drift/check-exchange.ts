@@ -33,10 +33,11 @@ import type {
   ResponseSpec,
 } from '../model/types';
 import type { SecurityScheme } from '../../templates/runtime/core/types';
-import { readableSchemaPointer, showValue } from './describe';
+import { previewValue, readableSchemaPointer, showValue } from './describe';
 import { child, defName, escapeToken, unescapeToken } from '../../templates/runtime/core/pointer';
 import { kindInfo, type FindingKind, type Severity } from './kinds';
 import { OperationIndex, filePathHint, operationLabel } from './match';
+import type { ExchangeCoverage } from './coverage';
 import { SchemaChecker, type Violation } from './schema-check';
 import type { DriftOptions, Finding } from './types';
 
@@ -48,6 +49,8 @@ export interface ExchangeResult {
   skipped?: boolean;
   /** label for the per-operation summary (`GET /pets/{petId}`, or the recorded request line) */
   operation: string;
+  /** what a matched exchange exercised (parameters, response, parsed bodies), for coverage */
+  exercised?: ExchangeCoverage;
 }
 
 /** Everything the checks need, built once per contract: router, compiled validators. */
@@ -158,9 +161,11 @@ export class DriftChecker {
     if (!unrecorded?.requestBody) this.checkRequestBody(f, op, exchange, read);
     if (!unrecorded?.requestHeaders) this.checkSecurity(f, op, exchange);
     refusedToo(f, exchange);
+    const exercised: ExchangeCoverage = { op, params: read.params };
+    if (!unrecorded?.requestBody) exercised.requestBody = read.body;
     if (!exchange.failed && exchange.response.status > 0)
-      this.checkResponse(f, op, exchange, method === 'HEAD');
-    return { findings: f.list, op, operation };
+      this.checkResponse(f, op, exchange, method === 'HEAD', exercised);
+    return { findings: f.list, op, operation, exercised };
   }
 
   private basePathHint(): string {
@@ -229,6 +234,7 @@ export class DriftChecker {
           pointer,
           `${f.operation}: ${subject}${v.pointer}`,
           secret ? masked(v, rawParameter(param, raw), value) : v,
+          secret ? '"REDACTED"' : previewValue(valuesAt(value, v.pointer)[0], isCredentialName),
         );
       }
     }
@@ -320,11 +326,19 @@ export class DriftChecker {
   // -------------------------------------------------------------------------------------------
   // Response
 
-  private checkResponse(f: Findings, op: Operation, exchange: Exchange, head: boolean): void {
+  /** Checks the response; `exercised` gets the documented response and the parsed body. */
+  private checkResponse(
+    f: Findings,
+    op: Operation,
+    exchange: Exchange,
+    head: boolean,
+    exercised: ExchangeCoverage,
+  ): void {
     const status = exchange.response.status;
     f.status = status;
     const prefix = `${f.operation} → ${status}`;
     const spec = findResponse(op.responses, status);
+    exercised.response = spec;
     if (!spec) {
       f.add(
         'undocumented-status',
@@ -362,7 +376,7 @@ export class DriftChecker {
       );
       return;
     }
-    this.checkResponseBody(f, media, body, `${prefix}:`);
+    exercised.responseBody = this.checkResponseBody(f, media, body, `${prefix}:`);
   }
 
   private checkResponseHeaders(f: Findings, spec: ResponseSpec, exchange: Exchange, prefix: string): void {
@@ -406,10 +420,13 @@ export class DriftChecker {
   // -------------------------------------------------------------------------------------------
   // Bodies
 
-  /** A response body, read by the same body parsers as requests; binary bodies are not checked. */
-  private checkResponseBody(f: Findings, media: MediaTypeSpec, body: RecordedBody, prefix: string): void {
+  /**
+   * A response body, read by the same body parsers as requests; binary bodies are not checked.
+   * Returns the parsed body (coverage walks it).
+   */
+  private checkResponseBody(f: Findings, media: MediaTypeSpec, body: RecordedBody, prefix: string): unknown {
     const parseAs = mediaTypeOf(body.mimeType) || media.mediaType;
-    if (!isJsonMediaType(parseAs) && !isFormMediaType(parseAs) && !isTextMediaType(parseAs)) return;
+    if (!isJsonMediaType(parseAs) && !isFormMediaType(parseAs) && !isTextMediaType(parseAs)) return undefined;
     const input = recordedBodyInput(body);
     let value: unknown;
     try {
@@ -419,11 +436,11 @@ export class DriftChecker {
     } catch (err) {
       if (!(err instanceof BodyParseError)) throw err;
       this.unparseable(f, 'response', media, err.code, err.message, prefix);
-      return;
+      return undefined;
     }
-    if (value === undefined || media.schema === undefined) return;
+    if (value === undefined || media.schema === undefined) return value;
     if (isFormMediaType(parseAs)) value = this.validator.coerce(media.schema, value);
-    else if (typeof value === 'string' && !allowsString(media.schema, this.contract.schemas)) return;
+    else if (typeof value === 'string' && !allowsString(media.schema, this.contract.schemas)) return value;
     const violations = this.schemas.check(
       media.schema,
       value,
@@ -431,6 +448,7 @@ export class DriftChecker {
       this.extraProperties,
     );
     this.reportBody(f, 'invalid-response-body', value, violations, prefix);
+    return value;
   }
 
   private unparseable(
@@ -458,14 +476,18 @@ export class DriftChecker {
   ): void {
     const request = kind === 'invalid-request-body';
     for (let v of violations) {
-      if (v.rule !== 'extra-property' && v.rule !== 'required' && isCredentialName(lastToken(v.pointer)))
-        v = masked(v, ...valuesAt(value, v.pointer));
+      const at = v.rule === 'required' ? undefined : valuesAt(value, v.pointer)[0];
+      let shown = previewValue(at, isCredentialName);
+      if (v.rule !== 'required' && isCredentialName(lastToken(v.pointer))) {
+        if (v.rule !== 'extra-property') v = masked(v, at);
+        if (at === null || typeof at !== 'object') shown = '"REDACTED"';
+      }
       const subject = request
         ? `request body${v.pointer === '' ? '' : ` ${v.pointer}`}`
         : v.pointer === ''
           ? 'body'
           : v.pointer;
-      f.violation(kind, v.pointer, `${prefix} ${subject}`, v);
+      f.violation(kind, v.pointer, `${prefix} ${subject}`, v, shown);
     }
   }
 }
@@ -581,7 +603,7 @@ class Findings {
     kind: FindingKind,
     pointer: string,
     message: string,
-    extra: { schemaPointer?: string; rule?: string; severity?: Severity } = {},
+    extra: { schemaPointer?: string; rule?: string; severity?: Severity; value?: string } = {},
   ): void {
     const finding: Finding = {
       kind,
@@ -595,11 +617,12 @@ class Findings {
     if (extra.schemaPointer !== undefined) finding.schemaPointer = extra.schemaPointer;
     if (this.status !== undefined) finding.status = this.status;
     if (extra.rule !== undefined) finding.rule = extra.rule;
+    if (extra.value !== undefined) finding.value = extra.value;
     this.list.push(finding);
   }
 
   /** A schema violation: `<subject> <what is wrong> (schema at <pointer>)`. */
-  violation(kind: FindingKind, pointer: string, subject: string, v: Violation): void {
+  violation(kind: FindingKind, pointer: string, subject: string, v: Violation, value?: string): void {
     const schemaPointer = readableSchemaPointer(v.schemaPointer, this.contract.openapi);
     const fullPointer =
       kind === 'invalid-parameter' || kind === 'invalid-response-header' ? pointer + v.pointer : pointer;
@@ -607,6 +630,7 @@ class Findings {
       schemaPointer,
       rule: v.rule,
       severity: v.severity,
+      value,
     });
   }
 }

@@ -32,3 +32,23 @@ export function readableSchemaPointer(pointer: string, openapi: '2.0' | '3.0' | 
   if (pointer.startsWith('/')) return `#${pointer}`;
   return pointer;
 }
+
+const MAX_PREVIEW = 300;
+
+/**
+ * A recorded value as a short JSON preview for reports (`"n/a"`, `{"name":"A","email":"n/a"}`):
+ * at most 300 characters, values of secret-named fields (per `isSecret`) replaced by `REDACTED`.
+ */
+export function previewValue(value: unknown, isSecret: (name: string) => boolean): string | undefined {
+  if (value === undefined) return undefined;
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value, (key, v: unknown) =>
+      key !== '' && isSecret(key) && (v === null || typeof v !== 'object') ? 'REDACTED' : v,
+    );
+  } catch {
+    return undefined; // not JSON (a cycle cannot come from a parsed body; be safe)
+  }
+  if (text === undefined) return undefined;
+  return text.length > MAX_PREVIEW ? `${text.slice(0, MAX_PREVIEW)}…` : text;
+}

@@ -1,3 +1,4 @@
+import type { Coverage } from './coverage';
 import type { FindingKind, Severity } from './kinds';
 
 /** One problem in one recorded exchange. Plain data; reporters turn lists of these into text. */
@@ -20,11 +21,15 @@ export interface Finding {
   status?: number;
   /** Finer reason inside the kind, e.g. `extra-property`, `required`, `type`, `format`, `oneOf`. */
   rule?: string;
+  /** The recorded value the finding is about, as a short JSON preview (secret-named fields masked). */
+  value?: string;
 }
 
 export interface DriftOptions {
   /** Report undocumented properties where additional properties are allowed (warnings). Default true. */
   extraProperties?: boolean;
+  /** Count which operations, parameters, responses and body properties the traffic exercised. Default true. */
+  coverage?: boolean;
 }
 
 export interface OperationStats {
@@ -61,4 +66,6 @@ export interface DriftSummary {
 export interface DriftResult {
   findings: Finding[];
   summary: DriftSummary;
+  /** what the traffic exercised (absent with `coverage: false`) */
+  coverage?: Coverage;
 }

@@ -1,4 +1,6 @@
 import type { SourcePosition } from '../contract/locate-pointers';
+import type { BaselineDiff } from '../drift/baseline';
+import type { Coverage } from '../drift/coverage';
 import type { Severity } from '../drift/kinds';
 import type { DriftSummary, Finding } from '../drift/types';
 
@@ -20,6 +22,10 @@ export interface ReportContext {
   /** HAR files as given */
   recordingFiles: string[];
   summary: DriftSummary;
+  /** what the traffic exercised, with the `--min-coverage` results (absent with `--no-coverage`) */
+  coverage?: Coverage;
+  /** with `--baseline`: this run's findings against it (new, still present, fixed) */
+  baseline?: BaselineDiff;
   /** ANSI colours (text format only): the CLI sets it for a TTY without NO_COLOR. */
   color?: boolean;
   /** mockgen version, for SARIF/JUnit metadata */
@@ -30,6 +36,8 @@ export interface ReportContext {
   operationPointers?: Readonly<Record<string, string>>;
   /** Where pointers of the contract are in its text (`contract/locate-pointers.ts`); SARIF regions read it. */
   contractPositions?: ReadonlyMap<string, SourcePosition>;
+  /** JSON previews of the contract at schema pointers (`#/components/schemas/Owner`), for the HTML report. */
+  schemaPreviews?: ReadonlyMap<string, string>;
   /** Folder SARIF URIs are relative to (`%SRCROOT%`, the repository root); else paths stay as given. */
   sourceRoot?: string;
   /** When the run started (ISO 8601) and how long it took, for JUnit `timestamp` / `time`. */

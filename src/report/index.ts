@@ -1,5 +1,6 @@
 import type { Reporter } from './context';
 import { githubReport } from './github';
+import { htmlReport } from './html';
 import { jsonReport } from './json';
 import { junitReport } from './junit';
 import { sarifReport } from './sarif';
@@ -13,6 +14,7 @@ export const REPORTERS = {
   junit: junitReport,
   github: githubReport,
   sarif: sarifReport,
+  html: htmlReport,
 } satisfies Record<string, Reporter>;
 
 export type ReportFormat = keyof typeof REPORTERS;

@@ -2,8 +2,10 @@ import type { Finding } from '../drift/types';
 import type { ReportContext } from './context';
 
 /**
- * `{"findings":[...], "summary":{...}}`: every finding (one per entry), errors and warnings only;
- * operations no recording exercised are in `summary.untestedOperations`.
+ * `{"findings":[...], "summary":{...}, "coverage":{...}, "baseline":{...}}`: every finding (one per
+ * entry), errors and warnings only; operations no recording exercised are in
+ * `summary.untestedOperations`; `coverage` (what the traffic exercised, `--min-coverage` results in
+ * `coverage.thresholds`) unless `--no-coverage`; `baseline` (new / still present / fixed) with `--baseline`.
  */
 export function jsonReport(findings: Finding[], context: ReportContext): string {
   const report = {
@@ -20,6 +22,7 @@ export function jsonReport(findings: Finding[], context: ReportContext): string 
       if (f.status !== undefined) out.status = f.status;
       if (f.schemaPointer !== undefined) out.schemaPointer = f.schemaPointer;
       if (f.rule !== undefined) out.rule = f.rule;
+      if (f.value !== undefined) out.value = f.value;
       return out;
     }),
     summary: {
@@ -27,6 +30,8 @@ export function jsonReport(findings: Finding[], context: ReportContext): string 
       recordings: context.recordingFiles,
       ...context.summary,
     },
+    ...(context.coverage ? { coverage: context.coverage } : {}),
+    ...(context.baseline ? { baseline: context.baseline } : {}),
   };
   return `${JSON.stringify(report, null, 2)}\n`;
 }

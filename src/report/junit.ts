@@ -1,3 +1,4 @@
+import { COVERAGE_DIMENSIONS, describeFailedThresholds } from '../drift/coverage';
 import { ALL_KINDS } from '../drift/kinds';
 import type { Finding } from '../drift/types';
 import { entryList, failsRun, groupFindings, type ReportContext } from './context';
@@ -65,6 +66,23 @@ export function junitReport(findings: Finding[], context: ReportContext): string
       );
     }
   }
+  // `--min-coverage`: one testcase per dimension, failing below its minimum
+  const coverage = context.coverage;
+  for (const t of coverage?.thresholds ?? []) {
+    const c = coverage!.totals[t.dimension];
+    const name = `coverage: ${t.dimension} ≥ ${t.minimum}%`;
+    if (t.passed) {
+      cases.push(
+        `    ${testcase(name)}>\n      <system-out>${text(`${c.covered} of ${c.total} (${c.percent ?? '-'}%)`)}</system-out>\n    </testcase>`,
+      );
+      continue;
+    }
+    failures++;
+    const [line] = describeFailedThresholds({ ...coverage!, thresholds: [t] });
+    cases.push(
+      `    ${testcase(name)}>\n      <failure type="coverage" message="${attr(line)}">${text(line)}</failure>\n    </testcase>`,
+    );
+  }
   const tests = cases.length;
   const time = seconds(context.durationMs);
   const counts = `tests="${tests}" failures="${failures}" errors="0"`;
@@ -78,6 +96,12 @@ export function junitReport(findings: Finding[], context: ReportContext): string
     ...context.recordingFiles.map((file) => `      <property name="recordings" value="${attr(file)}"/>`),
     `      <property name="entries" value="${context.summary.entries}"/>`,
     `      <property name="fail-on" value="${failOn}"/>`,
+    ...(coverage
+      ? COVERAGE_DIMENSIONS.map(
+          (d) =>
+            `      <property name="coverage.${d}" value="${coverage.totals[d].covered}/${coverage.totals[d].total}${coverage.totals[d].percent === null ? '' : ` (${coverage.totals[d].percent}%)`}"/>`,
+        )
+      : []),
     ...(context.summary.baselined > 0
       ? [`      <property name="baselined" value="${context.summary.baselined}"/>`]
       : []),

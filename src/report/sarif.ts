@@ -109,6 +109,14 @@ export function sarifReport(findings: Finding[], context: ReportContext): string
         properties: {
           entries: context.summary.entries,
           untestedOperations: context.summary.untestedOperations,
+          ...(context.coverage
+            ? {
+                coverage: {
+                  ...context.coverage.totals,
+                  ...(context.coverage.thresholds ? { thresholds: context.coverage.thresholds } : {}),
+                },
+              }
+            : {}),
         },
       },
     ],

@@ -1,8 +1,10 @@
+import { describeFailedThresholds, type Coverage, type CoverageCount } from '../drift/coverage';
 import type { Finding } from '../drift/types';
 import { entryList, groupFindings, type ReportContext } from './context';
 
 const MAX_GROUPS_SHOWN = 200;
 const MAX_UNDOCUMENTED_ROWS = 20;
+const MAX_FIXED_SHOWN = 10;
 
 type Paint = (code: string, text: string) => string;
 
@@ -44,11 +46,23 @@ export function textReport(findings: Finding[], context: ReportContext): string 
   }
   if (groups.length > 0) lines.push('');
 
-  lines.push(...table(summary.operations, paint));
+  lines.push(...table(summary.operations, paint, context.coverage));
   lines.push('');
   if (summary.untestedOperations.length > 0) {
     lines.push(`Untested operations (${summary.untestedOperations.length}, no recording exercised them):`);
     for (const op of summary.untestedOperations) lines.push(`  ${printable(op)}`);
+    lines.push('');
+  }
+  if (context.coverage) lines.push(...coverageLines(context.coverage, paint), '');
+  if (context.baseline) {
+    const b = context.baseline;
+    lines.push(
+      `Baseline${b.file ? ` ${b.file}` : ''}: ${b.new.length} new, ${b.stillPresent.length} still present, ${b.fixed.length} fixed (kinds of finding, by fingerprint)`,
+    );
+    for (const e of b.fixed.slice(0, MAX_FIXED_SHOWN))
+      lines.push(`  fixed: ${printable(e.message ?? e.fingerprint)}`);
+    if (b.fixed.length > MAX_FIXED_SHOWN)
+      lines.push(`  … and ${b.fixed.length - MAX_FIXED_SHOWN} more fixed`);
     lines.push('');
   }
   const verdict =
@@ -74,7 +88,26 @@ export function textReport(findings: Finding[], context: ReportContext): string 
   return `${lines.join('\n')}\n`;
 }
 
-function table(rows: ReportContext['summary']['operations'], paint: Paint): string[] {
+/** `Coverage: operations 2/5 (40%), ...` and one line per failed `--min-coverage`. */
+function coverageLines(coverage: Coverage, paint: Paint): string[] {
+  const t = coverage.totals;
+  const out = [
+    `Coverage: operations ${fraction(t.operations)}, parameters ${fraction(t.parameters)}, response codes ${fraction(t.responses)}, body properties ${fraction(t.properties)}`,
+  ];
+  for (const line of describeFailedThresholds(coverage))
+    out.push(paint('31;1', `Below the minimum: ${line}`));
+  return out;
+}
+
+function fraction(c: CoverageCount): string {
+  return `${c.covered}/${c.total}${c.percent === null ? '' : ` (${c.percent}%)`}`;
+}
+
+function table(
+  rows: ReportContext['summary']['operations'],
+  paint: Paint,
+  coverage: Coverage | undefined,
+): string[] {
   // Undocumented request lines (operationId '') can be many (ids in paths): show the busiest few.
   const documented = rows.filter((r) => r.operationId !== '');
   const undocumented = rows.filter((r) => r.operationId === '').sort((a, b) => b.entries - a.entries);
@@ -91,12 +124,17 @@ function table(rows: ReportContext['summary']['operations'], paint: Paint): stri
   }
   rows = [...documented, ...undocumented];
   const header = ['Operation', 'Entries', 'Errors', 'Warnings'];
-  const body = rows.map((r) => [
-    printable(r.operation),
-    String(r.entries),
-    String(r.errors),
-    String(r.warnings),
-  ]);
+  const byOperation = new Map(coverage?.operations.map((o) => [o.operation, o]));
+  if (coverage) header.push('Parameters', 'Responses', 'Properties');
+  const body = rows.map((r) => {
+    const cells = [printable(r.operation), String(r.entries), String(r.errors), String(r.warnings)];
+    if (coverage) {
+      const o = r.operationId !== '' ? byOperation.get(r.operation) : undefined;
+      const cell = (c: CoverageCount | undefined) => (c && c.total > 0 ? `${c.covered}/${c.total}` : '-');
+      cells.push(cell(o?.parametersCoverage), cell(o?.responsesCoverage), cell(o?.propertiesCoverage));
+    }
+    return cells;
+  });
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
   const format = (cells: string[]): string =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');

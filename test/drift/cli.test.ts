@@ -435,6 +435,9 @@ describe('mockgen drift (CLI)', function () {
       '--baseline',
       '--write-baseline',
       '--no-extra-properties',
+      '--min-coverage',
+      '--no-coverage',
+      'html',
     ]) {
       assert.ok(usage.includes(flag), flag);
     }

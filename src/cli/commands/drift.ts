@@ -2,7 +2,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { applyBaseline, readBaseline, writeBaseline } from '../../drift/baseline';
+import { applyBaseline, diffBaseline, readBaselineEntries, writeBaseline } from '../../drift/baseline';
+import {
+  checkMinimums,
+  describeFailedThresholds,
+  parseMinCoverage,
+  type CoverageMinimums,
+} from '../../drift/coverage';
 import { locatePointers, type SourcePosition } from '../../contract/locate-pointers';
 import { checkDrift, recount } from '../../drift/check-drift';
 import { operationLabel } from '../../drift/match';
@@ -13,6 +19,8 @@ import { packageRoot } from '../../paths';
 import { isReportFormat, REPORT_FORMATS, REPORTERS, type ReportFormat } from '../../report';
 import { failsRun, type FailOn } from '../../report/context';
 import { contractPointers } from '../../report/contract-location';
+import { schemaPreviews } from '../../report/html';
+import { readDocument } from '../../contract/read-document';
 import { writeFileAtomic } from '../../write-file';
 
 export const usage = `mockgen drift — check recorded traffic against the contract
@@ -23,17 +31,27 @@ Usage:
 Options:
   --spec FILE              OpenAPI 2.0 / 3.0 / 3.1 contract (YAML or JSON)
   --recordings FILE.har    HAR file(s) to check; repeat the flag or list several files after it
-  --format FORMAT          text (default) | json | junit | github | sarif
+  --format FORMAT          text (default) | json | junit | github | sarif | html
+                           (html: one self-contained page, no network: findings by operation and kind,
+                           filters, coverage table and chart, baseline diff; best with --output)
   --output FILE            write the report to FILE instead of stdout (folders created, written atomically)
+  --min-coverage N         exit 1 when the traffic exercised less than N% of the documented operations;
+                           per dimension: operations=N,parameters=N,responses=N,properties=N (repeatable)
+  --no-coverage            do not count coverage (operations, parameters, response codes, body properties)
   --fail-on LEVEL          error (default) | warning | never: findings at or above LEVEL exit 1
                            (and, in JUnit, are failing testcases)
-  --baseline FILE          accepted findings (from --write-baseline); only new ones count
+  --baseline FILE          accepted findings (from --write-baseline); only new ones count; reports show
+                           the diff (new / still present / fixed)
   --write-baseline FILE    write the current findings as the accepted baseline to FILE and exit 0
   --no-extra-properties    do not warn about undocumented properties where the schema allows them
   --verbose                stack traces for internal errors
 
-Exit codes: 0 no drift (or --write-baseline written), 1 drift at or above --fail-on, 2 bad input or tool failure.
-Operations no recording exercised are listed (summary.untestedOperations in JSON) but never fail the run.
+Exit codes: 0 no drift (or --write-baseline written), 1 drift at or above --fail-on or coverage below
+--min-coverage, 2 bad input or tool failure.
+Coverage (JSON: "coverage"; text, junit, sarif, github and html summarise it): which documented operations,
+parameters, response codes (200, 4XX, default) and request/response body properties the traffic exercised.
+Operations no recording exercised are listed (summary.untestedOperations in JSON); they fail the run only
+through --min-coverage.
 `;
 
 export interface DriftArgs {
@@ -45,6 +63,9 @@ export interface DriftArgs {
   baseline?: string;
   writeBaseline?: string;
   extraProperties: boolean;
+  coverage: boolean;
+  /** `--min-coverage` per dimension; empty when not given */
+  minCoverage: CoverageMinimums;
 }
 
 export function parseDriftArgs(argv: string[]): DriftArgs {
@@ -67,6 +88,10 @@ export function parseDriftArgs(argv: string[]): DriftArgs {
   if (failOn !== 'error' && failOn !== 'warning' && failOn !== 'never') {
     throw new MockgenError(`Unknown --fail-on '${failOn}'; use error, warning or never.`);
   }
+  const minCoverage = parseMinCoverage(values['min-coverage'] ?? []);
+  const coverage = !values['no-coverage'];
+  if (!coverage && Object.keys(minCoverage).length > 0)
+    throw new MockgenError('--min-coverage needs coverage: drop --no-coverage.');
   return {
     spec,
     recordings,
@@ -76,6 +101,8 @@ export function parseDriftArgs(argv: string[]): DriftArgs {
     baseline: values.baseline,
     writeBaseline: values['write-baseline'],
     extraProperties: !values['no-extra-properties'],
+    coverage,
+    minCoverage,
   };
 }
 
@@ -93,6 +120,8 @@ function parse(argv: string[]) {
       baseline: { type: 'string' },
       'write-baseline': { type: 'string' },
       'no-extra-properties': { type: 'boolean' },
+      'min-coverage': { type: 'string', multiple: true },
+      'no-coverage': { type: 'boolean' },
     },
   });
 }
@@ -105,17 +134,23 @@ export function exitCodeFor(findings: Finding[], failOn: FailOn): number {
 export async function run(argv: string[]): Promise<number> {
   const args = parseDriftArgs(argv);
   const startedAt = new Date();
-  const accepted = args.baseline ? await readBaseline(args.baseline) : undefined;
+  const accepted = args.baseline ? await readBaselineEntries(args.baseline) : undefined;
   const result = await checkDrift({
     spec: args.spec,
     recordings: args.recordings,
     extraProperties: args.extraProperties,
+    coverage: args.coverage,
   });
   if (args.writeBaseline) await writeBaseline(args.writeBaseline, result.findings);
   const { findings, baselined } = accepted
-    ? applyBaseline(result.findings, accepted)
+    ? applyBaseline(result.findings, new Set(accepted.map((e) => e.fingerprint)))
     : { findings: result.findings, baselined: 0 };
   const counted = recount(result, findings, baselined);
+  const coverage =
+    counted.coverage && Object.keys(args.minCoverage).length > 0
+      ? { ...counted.coverage, thresholds: checkMinimums(counted.coverage, args.minCoverage) }
+      : counted.coverage;
+  const belowMinimum = coverage ? describeFailedThresholds(coverage) : [];
 
   const toStdout = !args.output;
   const color =
@@ -131,6 +166,10 @@ export async function run(argv: string[]): Promise<number> {
     contractFile: args.spec,
     recordingFiles: result.files,
     summary: counted.summary,
+    ...(coverage ? { coverage } : {}),
+    ...(accepted && args.baseline
+      ? { baseline: diffBaseline(result.findings, accepted, args.baseline) }
+      : {}),
     color,
     toolVersion: toolVersion(),
     failOn: args.failOn,
@@ -141,6 +180,7 @@ export async function run(argv: string[]): Promise<number> {
           sourceRoot: sourceRoot(process.cwd()),
         }
       : {}),
+    ...(args.format === 'html' ? { schemaPreviews: await contractSchemas(result.contract, findings) } : {}),
     startedAt: startedAt.toISOString().replace(/\.\d{3}Z$/, 'Z'),
     durationMs: Date.now() - startedAt.getTime(),
   });
@@ -157,7 +197,10 @@ export async function run(argv: string[]): Promise<number> {
   }
   // Writing a baseline accepts the drift it records: the run that writes it succeeds.
   if (args.writeBaseline) return 0;
-  return exitCodeFor(findings, args.failOn);
+  // the text report on a terminal says it already; other formats and files get it on stderr
+  if (args.format !== 'text' || !toStdout)
+    for (const line of belowMinimum) process.stderr.write(`mockgen drift: ${line}.\n`);
+  return belowMinimum.length > 0 ? 1 : exitCodeFor(findings, args.failOn);
 }
 
 /** Where the findings' schemas and operations are in the contract's text (SARIF regions). */
@@ -173,6 +216,18 @@ async function contractPositions(
     return locatePointers(await fs.readFile(contract.file, 'utf8'), wanted);
   } catch {
     return new Map(); // the contract was read a moment ago; without its text, results sit on line 1
+  }
+}
+
+/** The contract's schemas the findings break, as JSON previews (HTML report). */
+async function contractSchemas(contract: Contract, findings: Finding[]): Promise<Map<string, string>> {
+  const pointers = new Set<string>();
+  for (const f of findings) if (f.schemaPointer !== undefined) pointers.add(f.schemaPointer);
+  if (pointers.size === 0) return new Map();
+  try {
+    return schemaPreviews((await readDocument(contract.file)).value, pointers);
+  } catch {
+    return new Map(); // read a moment ago; without it the page shows the pointers only
   }
 }
 
