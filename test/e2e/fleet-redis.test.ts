@@ -344,6 +344,8 @@ async function waitFor(what: string, check: () => Promise<boolean>, ms = 10_000)
         const res = await call(i % 2 === 0 ? a : b, 'GET', `${BASE}/categories?i=${i}`);
         assert.ok(res.status < 500);
       }
+      // each replica sends its entries within 10 ms; a loaded CI machine may delay that timer
+      await new Promise((resolve) => setTimeout(resolve, 300));
       for (const url of [a, b]) {
         const journal = (await call(url, 'GET', '/__mockgen/requests')).body as { url: string }[];
         assert.deepEqual(

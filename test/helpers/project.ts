@@ -100,7 +100,8 @@ export async function bootProject(projectDir: string, env: NodeJS.ProcessEnv = {
       child.kill('SIGTERM');
       setTimeout(() => child.kill('SIGKILL'), 3000).unref();
     });
-  const deadline = Date.now() + 15000;
+  // generous: a loaded CI machine starts node slowly
+  const deadline = Date.now() + 60000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`mock exited with ${child.exitCode}:\n${output}`);
     try {
@@ -111,7 +112,7 @@ export async function bootProject(projectDir: string, env: NodeJS.ProcessEnv = {
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`mock did not become healthy in 15 s:\n${output}`);
+      throw new Error(`mock did not become healthy in 60 s:\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 50));
   }

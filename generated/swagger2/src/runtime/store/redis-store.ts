@@ -119,7 +119,7 @@ return #names
  * throughput). A journal read waits JOURNAL_SETTLE_MS for what the other replicas have not sent yet.
  */
 const JOURNAL_FLUSH_MS = 10;
-const JOURNAL_SETTLE_MS = 3 * JOURNAL_FLUSH_MS;
+const JOURNAL_SETTLE_MS = 5 * JOURNAL_FLUSH_MS;
 
 interface Script {
   text: string;
@@ -460,11 +460,8 @@ export class RedisStore implements StateStore {
       const lines = batch.split('\n');
       for (let i = 1; i < lines.length; i++) texts.push(lines[i]);
     }
-    // the store keeps up to one batch more than the limit: the oldest of them go
-    const from = Math.max(0, texts.length - this.journalLimit);
     const out: JournalEntry[] = [];
-    for (let t = from; t < texts.length; t++) {
-      const text = texts[t];
+    for (const text of texts) {
       const [
         timeMs,
         session,
@@ -490,8 +487,7 @@ export class RedisStore implements StateStore {
         (string | null)?,
         (string | null)?,
       ];
-      if (filter?.session !== undefined && session !== filter.session) continue;
-      const entry: JournalEntry & { timeMs?: number } = {
+      const entry: JournalEntry = {
         time: new Date(timeMs).toISOString(),
         session,
         method,
@@ -506,11 +502,14 @@ export class RedisStore implements StateStore {
       if (typeof warning === 'string') entry.warning = warning;
       out.push(entry);
     }
-    // replicas push in the order their batches reach Redis: the fleet's order is the time order
-    return out
+    // replicas push in the order their batches reach Redis: the fleet's order is the time order; the
+    // store keeps up to one batch more than the limit, and the oldest of them go
+    const ordered = out
       .map((entry, i) => ({ entry, i }))
       .sort((a, b) => Date.parse(a.entry.time) - Date.parse(b.entry.time) || a.i - b.i)
+      .slice(-this.journalLimit)
       .map(({ entry }) => entry);
+    return filter?.session === undefined ? ordered : ordered.filter((e) => e.session === filter.session);
   }
 
   async clearJournal(): Promise<void> {
