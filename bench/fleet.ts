@@ -11,18 +11,10 @@
  * are included. Skipped without `redis-server`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import {
-  bootProject,
-  compileProject,
-  linkNodeModules,
-  repoRoot,
-  runCli,
-  type RunningMock,
-} from '../test/helpers/project';
+import { bootProject, repoRoot, type RunningMock } from '../test/helpers/project';
 import { hasRedis, roundRobin, startRedis, type Redis } from '../test/helpers/redis';
-import { ROUTES, type RouteCase } from './throughput';
+import { ROUTES, benchMock, cpuMicros, median, round2, type RouteCase } from './throughput';
 
 export interface FleetRow {
   route: string;
@@ -47,21 +39,7 @@ export async function benchFleet(
   const seconds = options.seconds ?? 3;
   const rounds = options.rounds ?? 3;
   const connections = options.connections ?? 50;
-  const work = path.join(repoRoot, '.bench', 'fleet');
-  fs.rmSync(work, { recursive: true, force: true });
-  const out = path.join(work, 'mock');
-  const gen = await runCli([
-    'generate',
-    '--spec',
-    path.join(repoRoot, 'bench/fixtures/bench-api.json'),
-    '--out',
-    out,
-    '--quiet',
-  ]);
-  if (gen.code !== 0) throw new Error(gen.stderr);
-  linkNodeModules(out);
-  const diagnostics = compileProject(out);
-  if (diagnostics) throw new Error(diagnostics);
+  const out = await benchMock(path.join(repoRoot, '.bench', 'fleet'));
 
   const redis = await startRedis();
   const env = { MOCKGEN_LATENCY: 'off', MOCKGEN_JOURNAL_LIMIT: '1000' };
@@ -199,20 +177,4 @@ async function load(
     p99: result.latency.p99,
     total: Math.max(1, result.requests.total),
   };
-}
-
-function cpuMicros(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-function round2(n: number): number {
-  return Math.round(n * 100) / 100;
 }

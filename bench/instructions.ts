@@ -17,15 +17,16 @@
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { bootProject, freePort, repoRoot } from '../test/helpers/project';
 import {
-  bootProject,
-  compileProject,
-  freePort,
-  linkNodeModules,
-  repoRoot,
-  runCli,
-} from '../test/helpers/project';
-import { BARE_SERVER, ROUTES, generateBaseline, sampleResponse, type RouteCase } from './throughput';
+  BARE_SERVER,
+  ROUTES,
+  benchMock,
+  generateBaseline,
+  round2,
+  sampleResponse,
+  type RouteCase,
+} from './throughput';
 
 export interface InstructionsRow {
   route: string;
@@ -51,20 +52,7 @@ export async function benchInstructions(
   const warmup = options.warmup ?? 4000;
   const requests = options.requests ?? 3000;
   const work = path.join(repoRoot, '.bench', 'instructions');
-  fs.rmSync(work, { recursive: true, force: true });
-  const out = path.join(work, 'mock');
-  const gen = await runCli([
-    'generate',
-    '--spec',
-    path.join(repoRoot, 'bench/fixtures/bench-api.json'),
-    '--out',
-    out,
-    '--quiet',
-  ]);
-  if (gen.code !== 0) throw new Error(gen.stderr);
-  linkNodeModules(out);
-  const diagnostics = compileProject(out);
-  if (diagnostics) throw new Error(diagnostics);
+  const out = await benchMock(work);
   const baselineOut = options.baselineCheckout ? generateBaseline(options.baselineCheckout, work) : undefined;
 
   const rows: InstructionsRow[] = [];
@@ -197,8 +185,4 @@ async function load(url: string, route: RouteCase, amount: number): Promise<void
   const result = JSON.parse(output) as { non2xx: number; errors: number; timeouts: number };
   if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0)
     throw new Error(`${url}${route.path}: ${result.non2xx} non-2xx, ${result.errors} errors under load`);
-}
-
-function round2(n: number): number {
-  return Math.round(n * 100) / 100;
 }

@@ -129,20 +129,7 @@ export async function benchThroughput(
   const rounds = options.rounds ?? 5;
   const warmup = options.warmupSeconds ?? 3;
   const work = path.join(repoRoot, '.bench', 'throughput');
-  fs.rmSync(work, { recursive: true, force: true });
-  const out = path.join(work, 'mock');
-  const gen = await runCli([
-    'generate',
-    '--spec',
-    path.join(repoRoot, 'bench/fixtures/bench-api.json'),
-    '--out',
-    out,
-    '--quiet',
-  ]);
-  if (gen.code !== 0) throw new Error(gen.stderr);
-  linkNodeModules(out);
-  const diagnostics = compileProject(out);
-  if (diagnostics) throw new Error(diagnostics);
+  const out = await benchMock(work);
   const baselineOut = options.baselineCheckout ? generateBaseline(options.baselineCheckout, work) : undefined;
 
   const rows: ThroughputRow[] = [];
@@ -243,6 +230,25 @@ export async function benchThroughput(
   return rows;
 }
 
+/** `work` emptied, then the bench contract's mock generated into `work/mock` and compiled; its folder. */
+export async function benchMock(work: string): Promise<string> {
+  fs.rmSync(work, { recursive: true, force: true });
+  const out = path.join(work, 'mock');
+  const gen = await runCli([
+    'generate',
+    '--spec',
+    path.join(repoRoot, 'bench/fixtures/bench-api.json'),
+    '--out',
+    out,
+    '--quiet',
+  ]);
+  if (gen.code !== 0) throw new Error(gen.stderr);
+  linkNodeModules(out);
+  const diagnostics = compileProject(out);
+  if (diagnostics) throw new Error(diagnostics);
+  return out;
+}
+
 /** The bench contract's mock as another (built) mockgen checkout generates it, compiled; its folder. */
 export function generateBaseline(checkout: string, work: string): string {
   const out = path.join(work, 'mock-baseline');
@@ -311,7 +317,7 @@ function pin(pid: number, core: string): void {
 }
 
 /** CPU time (user + system) of a process so far, in microseconds. */
-function cpuMicros(pid: number): number {
+export function cpuMicros(pid: number): number {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
   // fields after the command name (which may contain spaces) start after the last ')'
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -365,12 +371,12 @@ async function load(
   };
 }
 
-function median(values: number[]): number {
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-function round2(n: number): number {
+export function round2(n: number): number {
   return Math.round(n * 100) / 100;
 }
