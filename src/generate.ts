@@ -6,9 +6,9 @@ import { loadContract } from './contract/load-contract';
 import { DEFAULT_LOCALE, resolveLocale } from '../templates/runtime/core/fake';
 import { MockgenError } from './errors';
 import { planFiles, planRoutes, type DynamicFieldNote, type FilePlan } from './emit/plan-files';
-import { analyseDynamic, templatize, templatizeHeaders } from './derive/dynamic';
+import { analyseDynamic, seedTemplates, templatize, templatizeHeaders } from './derive/dynamic';
 import { defaultLatency } from './derive/latency';
-import { acceptedViolations } from './derive/accepted-requests';
+import { acceptedViolations, returnedViolations } from './derive/accepted-requests';
 import { buildOperationData } from './derive/operation-data';
 import { buildRecordingData } from './derive/recording-data';
 import { detectResources } from './derive/resources';
@@ -78,6 +78,7 @@ export async function planProject(
   });
   const tokenEndpoints = detectTokenEndpoints(contract, replayable);
   const accepted = acceptedViolations(contract, matched);
+  const returned = returnedViolations(contract, replayable);
   const summaries = new Map(contract.operations.map((op) => [op.id, op.summary]));
   for (const op of operations) {
     const data = recorded.get(op.id);
@@ -90,10 +91,17 @@ export async function planProject(
     if (tokenEndpoints.includes(op.id)) op.issuesTokens = true;
     const tolerated = accepted.get(op.id);
     if (tolerated) op.acceptedViolations = tolerated;
+    const answered = returned.get(op.id);
+    if (answered) op.returnedViolations = answered;
     const summary = summaries.get(op.id);
     if (summary) op.summary = summary;
   }
 
+  // recorded resources keep their age, not their date; user objects with marker keys stay literal
+  for (const spec of resources) {
+    const times = detected.seedTimes.get(spec.name) ?? [];
+    spec.seed = spec.seed.map((item, i) => seedTemplates(item, analysis ? (times[i] ?? NaN) : NaN));
+  }
   seedFromExamples(resources, operations);
 
   const manifest: Manifest = {

@@ -9,10 +9,17 @@
  * values, are accepted too; a violation of another kind or at another place is still refused. The
  * mock answers such requests as valid, notes in its journal what it tolerated, and `mockgen drift`
  * reports the same disagreement as findings on the recorded entries.
+ *
+ * Responses likewise: what the service's own 2xx answers had that the contract forbids (a title
+ * longer than its `maxLength`, a priority outside its `enum`, both sent by the client and stored)
+ * is not "repaired" in the bodies the mock's store builds (conform.ts), so a created resource reads
+ * back as the client wrote it, as in production.
  */
+import { violationKeys } from '../../templates/runtime/core/fake';
 import { interpretRequest, violationKey, RequestValidator } from '../../templates/runtime/core/request';
 import type { Contract, MatchedExchange } from '../model/types';
 import { rawRequestOf } from '../recordings/raw-request';
+import { responseSchemaOf } from './value-pools';
 
 /** An unreadable body is not tolerated: the mock could not answer from it anyway. */
 const UNTOLERATED = new Set(['json', 'multipart', 'charset']);
@@ -35,6 +42,25 @@ export function acceptedViolations(contract: Contract, matched: MatchedExchange[
       if (!keys) byOperation.set(m.op.id, (keys = new Set()));
       keys.add(violationKey(violation));
     }
+  }
+  const out = new Map<string, string[]>();
+  for (const [id, keys] of byOperation) out.set(id, [...keys].sort());
+  return out;
+}
+
+/** Operation id → the response violation keys (`violationKeys`) of its recorded 2xx JSON answers, sorted. */
+export function returnedViolations(contract: Contract, matched: MatchedExchange[]): Map<string, string[]> {
+  const byOperation = new Map<string, Set<string>>();
+  for (const m of matched) {
+    const status = m.exchange.response.status;
+    if (m.exchange.failed || status < 200 || status > 299 || m.responseBody === undefined) continue;
+    const schema = responseSchemaOf(m);
+    if (schema === undefined) continue;
+    const keys = violationKeys(m.responseBody, schema, contract.schemas, 'response') ?? [];
+    if (keys.length === 0) continue;
+    let set = byOperation.get(m.op.id);
+    if (!set) byOperation.set(m.op.id, (set = new Set()));
+    for (const key of keys) set.add(key);
   }
   const out = new Map<string, string[]>();
   for (const [id, keys] of byOperation) out.set(id, [...keys].sort());

@@ -340,6 +340,55 @@ function templateLeaf(
   return value;
 }
 
+/**
+ * A resource the store starts with (a recorded one, `ResourceSpec.seed`) with its timestamps as `now`
+ * templates keeping their offset from `started`, the time of the exchange that last showed it (named
+ * ones, or date-times near it, as in templatize), rendered when a session's store is seeded: a
+ * resource recorded last week was not created last week in a session started now. Objects holding a
+ * marker key are wrapped in `$literal`; with `started` NaN (`--no-dynamic`) nothing else changes.
+ */
+export function seedTemplates(
+  value: unknown,
+  started: number,
+  fields: string[] = [],
+  pointer = '',
+  depth = 0,
+): unknown {
+  if (depth > MAX_DEPTH) return value;
+  if (Array.isArray(value))
+    return value.map((item, i) => seedTemplates(item, started, fields, `${pointer}/${i}`, depth + 1));
+  if (!isRecord(value)) return value;
+  if (TEMPLATE_MARKERS.some((marker) => Object.prototype.hasOwnProperty.call(value, marker)))
+    return { $literal: value };
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    const at = `${pointer}/${escapeToken(key)}`;
+    out[key] =
+      seedLeaf(item, key, started, fields, at) ?? seedTemplates(item, started, fields, at, depth + 1);
+  }
+  return out;
+}
+
+function seedLeaf(value: unknown, key: string, started: number, fields: string[], pointer: string): unknown {
+  if (!Number.isFinite(started)) return undefined;
+  if (typeof value === 'number') {
+    const epoch = epochFormat(value, key);
+    if (!epoch) return undefined;
+    fields.push(pointer);
+    return {
+      $tplJson: `{{now ${Math.round((epoch === 'epoch-s' ? value * 1000 : value) - started)} "${epoch}"}}`,
+    };
+  }
+  if (typeof value !== 'string') return undefined;
+  const time = timestampFormat(value);
+  if (!time) return undefined;
+  const offset = Math.round(time.ms - started);
+  const named = isTimestampName(key);
+  if (!(time.format === 'date' ? named : named || Math.abs(offset) <= NEAR_NOW_MS)) return undefined;
+  fields.push(pointer);
+  return { $tpl: `{{now ${offset} "${time.format}"}}` };
+}
+
 function opaque(
   value: string,
   note: (kind: DynamicKind, reason: string) => void,

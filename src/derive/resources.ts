@@ -32,6 +32,8 @@ export interface DetectedResources {
   resources: ResourceSpec[];
   /** operation id → its role in a resource */
   bindings: Map<string, ResourceBinding>;
+  /** resource name → when each of its `seed` items was last recorded (ms since epoch, NaN: unknown) */
+  seedTimes: Map<string, number[]>;
 }
 
 type Role = ResourceBinding['role'];
@@ -93,6 +95,7 @@ export function detectResources(contract: Contract, matched: MatchedExchange[]):
   const bindings = new Map<string, ResourceBinding>();
   const usedCollections = new Set<string>();
   const usedNames = new Set<string>();
+  const seedTimes = new Map<string, number[]>();
   for (const itemPath of [...byPath.keys()].sort()) {
     const segments = splitSegments(itemPath);
     if (segments.length < 2) continue;
@@ -132,6 +135,7 @@ export function detectResources(contract: Contract, matched: MatchedExchange[]):
     resource.spec.name = uniqueName(collectionPath, usedNames);
     usedCollections.add(collectionPath);
     resources.push(resource.spec);
+    seedTimes.set(resource.spec.name, resource.seedTimes);
     for (const [role, op] of resource.ops) {
       const binding: ResourceBinding = { resource: resource.spec.name, role };
       const envelope = resource.envelopes.get(role);
@@ -144,7 +148,7 @@ export function detectResources(contract: Contract, matched: MatchedExchange[]):
   resources.sort((a, b) =>
     a.collectionPath < b.collectionPath ? -1 : a.collectionPath > b.collectionPath ? 1 : 0,
   );
-  return { resources, bindings };
+  return { resources, bindings, seedTimes };
 }
 
 interface ResourceFound {
@@ -154,6 +158,8 @@ interface ResourceFound {
   envelopes: Map<Role, string>;
   /** role → the member of its request body that holds the item's fields */
   bodyEnvelopes: Map<Role, string>;
+  /** when each seed item was last recorded */
+  seedTimes: number[];
 }
 
 interface Candidate {
@@ -287,7 +293,7 @@ function buildResource(contract: Contract, c: Candidate): ResourceFound | undefi
     spec.scopeParams = scopeParams;
     spec.seedScopes = seeded.scopes;
   }
-  return { spec, ops, envelopes, bodyEnvelopes };
+  return { spec, ops, envelopes, bodyEnvelopes, seedTimes: seeded.times };
 }
 
 /**
@@ -688,19 +694,24 @@ function collectSeed(
   list: ListShape | undefined,
   idField: string,
   scopeParams: string[],
-): { seed: unknown[]; scopes: Record<string, string>[] } {
+): { seed: unknown[]; scopes: Record<string, string>[]; times: number[] } {
   const roleOf = new Map<string, Role>();
   for (const [role, op] of ops) roleOf.set(op.id, role);
-  const entries = new Map<string, { item: Record<string, unknown>; scope: Record<string, string> }>();
-  const upsert = (item: unknown, scope: Record<string, string>, key: string): void => {
+  const entries = new Map<
+    string,
+    { item: Record<string, unknown>; scope: Record<string, string>; at: number }
+  >();
+  const upsert = (item: unknown, scope: Record<string, string>, key: string, at: number): void => {
     if (!isRecord(item)) return;
     const id = item[idField];
     if (typeof id !== 'string' && typeof id !== 'number') return;
     const entryKey = `${key}\u0000${String(id)}`;
     const existing = entries.get(entryKey);
     // latest state wins; fields only an earlier (fuller) representation had are kept
-    if (existing) existing.item = { ...existing.item, ...item };
-    else entries.set(entryKey, { item: { ...item }, scope });
+    if (existing) {
+      existing.item = { ...existing.item, ...item };
+      existing.at = at;
+    } else entries.set(entryKey, { item: { ...item }, scope, at });
   };
 
   const exchanges = [...ops.values()]
@@ -712,17 +723,22 @@ function collectSeed(
     const scope: Record<string, string> = {};
     for (const name of scopeParams) scope[name] = m.pathParams[name] ?? '';
     const scopeKey = JSON.stringify(scopeParams.map((name) => scope[name]));
+    const at = Date.parse(m.exchange.startedDateTime);
     if (role === 'list') {
-      for (const item of itemsOf(m.responseBody, list)) upsert(item, scope, scopeKey);
+      for (const item of itemsOf(m.responseBody, list)) upsert(item, scope, scopeKey, at);
     } else if (role === 'delete') {
       const id = m.pathParams[c.idParam];
       if (id !== undefined) entries.delete(`${scopeKey}\u0000${id}`);
     } else {
-      upsert(m.responseBody, scope, scopeKey);
+      upsert(m.responseBody, scope, scopeKey, at);
     }
   }
   const values = [...entries.values()];
-  return { seed: values.map((v) => v.item), scopes: values.map((v) => v.scope) };
+  return {
+    seed: values.map((v) => v.item),
+    scopes: values.map((v) => v.scope),
+    times: values.map((v) => v.at),
+  };
 }
 
 /** Recorded order by `startedDateTime` (stable); an entry without a valid time stays after its predecessor. */

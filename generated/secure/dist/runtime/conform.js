@@ -37,7 +37,7 @@ function conformBody(op, response, defs, seed) {
     // loaded on first use: json-schema-faker stays out of start-up
     fake ??= require('./core/fake');
     // the common case, a valid body, needs no seed (hashing the request) and no repair context
-    const valid = fake.conformsTo(body, schema, defs, 'response');
+    const valid = fake.conformsTo(body, schema, defs, 'response') || asProductionAnswers(op, body, schema, defs);
     const result = valid
         ? { value: body, repaired: false, errors: [] }
         : fake.repairValue(body, schema, defs, { seed: seed(), direction: 'response' });
@@ -50,6 +50,17 @@ function conformBody(op, response, defs, seed) {
         info.conforms.push(schema);
     }
     return response;
+}
+const returnedSets = new WeakMap();
+/** Whether every way `body` breaks `schema` is one the service's recorded answers broke it in too. */
+function asProductionAnswers(op, body, schema, defs) {
+    if (op.returnedViolations === undefined)
+        return false;
+    let tolerated = returnedSets.get(op);
+    if (!tolerated)
+        returnedSets.set(op, (tolerated = new Set(op.returnedViolations)));
+    const keys = fake.violationKeys(body, schema, defs, 'response');
+    return keys !== undefined && keys.length > 0 && keys.every((key) => tolerated.has(key));
 }
 /** Machine codes for string `code` / `type` fields of made-up errors, by status. */
 const ERROR_CODES = {

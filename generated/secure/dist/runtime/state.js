@@ -37,7 +37,7 @@ function handleResourceRequest(op, request, session, manifest, recorded, defs) {
         request,
         manifest,
         spec,
-        store: (0, seed_1.resourceStore)(session, spec),
+        store: (0, seed_1.resourceStore)(session, spec, manifest),
         parent: (0, collection_1.parentKey)(spec, request),
         id: request.pathParams[spec.idParam],
         defs,
@@ -83,7 +83,7 @@ function listCacheSlot(op, request, session, manifest) {
     const spec = (0, collection_1.findSpec)(manifest, binding.resource);
     if (!spec || (spec.listEnvelope && (0, templating_1.hasTemplates)(spec.listEnvelope.template)))
         return undefined;
-    const store = (0, seed_1.resourceStore)(session, spec);
+    const store = (0, seed_1.resourceStore)(session, spec, manifest);
     const method = request.method === 'HEAD' ? 'GET' : request.method; // a HEAD answers as its GET
     const key = `${op.id}\u0000${method}\u0000${request.url}`;
     const version = store.version;

@@ -2,7 +2,9 @@
 /**
  * Bodies the stateful store builds (merged request data, a replaced resource, a virtual item) must
  * still validate against the documented response schema; a body that does not is repaired, so a
- * client never receives a response that breaks the contract. Recorded responses are left as they were.
+ * client never receives a response that breaks the contract, unless it breaks it only where the real
+ * service's recorded answers did too (`returnedViolations`: a stored title longer than the contract's
+ * `maxLength` is the client's own, as production keeps it). Recorded responses are left as they were.
  * Errors the mock makes up where the operation documents none also carry the contract's own error
  * document when it has one (inContractWords), as extension members of the problem.
  */
@@ -11,7 +13,7 @@ import { isJsonMediaType } from './core/media-types';
 import { errorBody } from './not-found';
 import { PROBLEM_MEDIA_TYPE } from './core/problem';
 import { immutableInfo } from './respond';
-import type { Defs, Manifest, OperationData, ResponseData } from './core/types';
+import type { Defs, JsonSchema, Manifest, OperationData, ResponseData } from './core/types';
 
 /** Schemas remembered per immutable body (a resource is read through a few operations at most). */
 const CONFORMS_LIMIT = 8;
@@ -50,7 +52,8 @@ export function conformBody(
   // loaded on first use: json-schema-faker stays out of start-up
   fake ??= require('./core/fake') as typeof import('./core/fake');
   // the common case, a valid body, needs no seed (hashing the request) and no repair context
-  const valid = fake.conformsTo(body, schema, defs, 'response');
+  const valid =
+    fake.conformsTo(body, schema, defs, 'response') || asProductionAnswers(op, body, schema, defs);
   const result = valid
     ? { value: body, repaired: false, errors: [] }
     : fake.repairValue(body, schema, defs, { seed: seed(), direction: 'response' });
@@ -61,6 +64,17 @@ export function conformBody(
     info.conforms.push(schema as object);
   }
   return response;
+}
+
+const returnedSets = new WeakMap<OperationData, Set<string>>();
+
+/** Whether every way `body` breaks `schema` is one the service's recorded answers broke it in too. */
+function asProductionAnswers(op: OperationData, body: unknown, schema: JsonSchema, defs: Defs): boolean {
+  if (op.returnedViolations === undefined) return false;
+  let tolerated = returnedSets.get(op);
+  if (!tolerated) returnedSets.set(op, (tolerated = new Set(op.returnedViolations)));
+  const keys = fake!.violationKeys(body, schema, defs, 'response');
+  return keys !== undefined && keys.length > 0 && keys.every((key) => tolerated.has(key));
 }
 
 /** Machine codes for string `code` / `type` fields of made-up errors, by status. */

@@ -54,7 +54,7 @@ export function handleResourceRequest(
     request,
     manifest,
     spec,
-    store: resourceStore(session, spec),
+    store: resourceStore(session, spec, manifest),
     parent: parentKey(spec, request),
     id: request.pathParams[spec.idParam],
     defs,
@@ -113,7 +113,7 @@ export function listCacheSlot<T>(
   if (binding?.role !== 'list' || request.rawBody.length > 0) return undefined;
   const spec = findSpec(manifest, binding.resource);
   if (!spec || (spec.listEnvelope && hasTemplates(spec.listEnvelope.template))) return undefined;
-  const store = resourceStore(session, spec);
+  const store = resourceStore(session, spec, manifest);
   const method = request.method === 'HEAD' ? 'GET' : request.method; // a HEAD answers as its GET
   const key = `${op.id}\u0000${method}\u0000${request.url}`;
   const version = store.version;

@@ -5,6 +5,7 @@ exports.baseShape = baseShape;
 exports.create = create;
 const respond_1 = require("../respond");
 const templating_1 = require("../templating");
+const seed_1 = require("./seed");
 const answers_1 = require("./answers");
 const collection_1 = require("./collection");
 const fields_1 = require("./fields");
@@ -32,8 +33,10 @@ function baseShape(ctx) {
         }
     }
     const seed = ctx.spec.seed.find(json_1.isRecord);
-    const base = seed ? (0, json_1.clone)(seed) : {};
-    staticBases.set(ctx.op, base);
+    const value = seed ? (0, seed_1.seedValue)(seed, ctx.manifest) : {};
+    const base = (0, json_1.isRecord)(value) ? value : {};
+    if (!(0, templating_1.hasTemplates)(seed))
+        staticBases.set(ctx.op, base);
     return base;
 }
 function create(ctx, forcedId) {

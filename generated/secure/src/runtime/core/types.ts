@@ -218,6 +218,11 @@ export interface OperationData {
    * recorded 2xx requests. A request whose every violation is one of them is answered as valid.
    */
   acceptedViolations?: string[];
+  /**
+   * Violations the real service's own 2xx answers had: `violationKeys` (core/fake) of the recorded
+   * response bodies. A body the store builds whose every violation is one of them is sent as it is.
+   */
+  returnedViolations?: string[];
 }
 
 export interface IdFormat {

@@ -3,6 +3,7 @@
 import type { MockResponse } from '../core/context';
 import { stateResponse } from '../respond';
 import { hasTemplates, render } from '../templating';
+import { seedValue } from './seed';
 import type { OperationData, ResourceSpec } from '../core/types';
 import {
   documented2xx,
@@ -19,7 +20,7 @@ import type { Ctx } from './context';
 import { CREATED_FIELDS, UPDATED_FIELDS, nowLike, readOnlyFields } from './fields';
 import { newId, typedId } from './ids';
 import { inputFields } from './input';
-import { clone, isRecord, type Json } from './json';
+import { isRecord, type Json } from './json';
 import { scalarText } from './paging';
 
 /** Base shapes without templates, built once per operation (shared: callers copy before changing). */
@@ -41,8 +42,9 @@ export function baseShape(ctx: Ctx): Json {
     }
   }
   const seed = ctx.spec.seed.find(isRecord);
-  const base = seed ? clone(seed) : {};
-  staticBases.set(ctx.op, base);
+  const value = seed ? seedValue(seed, ctx.manifest) : {};
+  const base = isRecord(value) ? value : {};
+  if (!hasTemplates(seed)) staticBases.set(ctx.op, base);
   return base;
 }
 

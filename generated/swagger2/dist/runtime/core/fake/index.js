@@ -4,6 +4,7 @@ Object.defineProperty(exports, "__esModule", { value: true });
 exports.FORMAT_CHECKS = exports.resolveLocale = exports.DEFAULT_LOCALE = exports.SharedDefsCompiler = exports.hashSeed = exports.createRandom = void 0;
 exports.generateValue = generateValue;
 exports.conformsTo = conformsTo;
+exports.violationKeys = violationKeys;
 exports.repairValue = repairValue;
 exports.describeErrors = describeErrors;
 const generate_1 = require("./generate");
@@ -60,6 +61,25 @@ function conformsTo(value, schema, defs, direction) {
     }
     catch {
         return false;
+    }
+}
+/**
+ * How `value` breaks `schema` (as seen in `direction`), as violation keys: the JSON Schema keyword and
+ * the instance pointer with array indices as `*` (`maxLength /title`, `enum /tags/*`), sorted,
+ * the same shape as core/request's `violationKey`; `[]` when it validates, undefined when it cannot
+ * be checked. A value production answered with breaks the contract in such a place only.
+ */
+function violationKeys(value, schema, defs, direction) {
+    try {
+        const view = (0, views_1.viewFor)(schema, defs, { seed: 0, direction });
+        const validate = view.compiler.compile(view.schema);
+        if (validate(value))
+            return [];
+        const keys = (validate.errors ?? []).map((error) => `${error.keyword} ${error.instancePath.replace(/\/\d+(?=\/|$)/g, '/*')}`);
+        return [...new Set(keys)].sort();
+    }
+    catch {
+        return undefined;
     }
 }
 /**

@@ -64,6 +64,31 @@ export function conformsTo(value: unknown, schema: JsonSchema, defs: Defs, direc
 }
 
 /**
+ * How `value` breaks `schema` (as seen in `direction`), as violation keys: the JSON Schema keyword and
+ * the instance pointer with array indices as `*` (`maxLength /title`, `enum /tags/*`), sorted,
+ * the same shape as core/request's `violationKey`; `[]` when it validates, undefined when it cannot
+ * be checked. A value production answered with breaks the contract in such a place only.
+ */
+export function violationKeys(
+  value: unknown,
+  schema: JsonSchema,
+  defs: Defs,
+  direction: Direction,
+): string[] | undefined {
+  try {
+    const view = viewFor(schema, defs, { seed: 0, direction });
+    const validate = view.compiler.compile(view.schema);
+    if (validate(value)) return [];
+    const keys = (validate.errors ?? []).map(
+      (error) => `${error.keyword} ${error.instancePath.replace(/\/\d+(?=\/|$)/g, '/*')}`,
+    );
+    return [...new Set(keys)].sort();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Keeps what is valid in `value` (an example from a contract): fills missing required properties,
  * regenerates values of the wrong type/enum/format, drops properties `additionalProperties: false`
  * forbids, so the result validates.
