@@ -74,10 +74,26 @@ export async function startRecorder(options: RecorderOptions): Promise<Recorder>
   let writerOpened: (writer: HarFileWriter | undefined) => void = () => undefined;
   const writerReady = new Promise<HarFileWriter | undefined>((resolve) => (writerOpened = resolve));
   let writeFailed = false;
+  const opened: { writer?: HarFileWriter } = {};
+  // Drift checks run after the responses of a tick went out (off the exchange's latency), in order.
+  let driftQueue: { entry: HarEntry; index: number }[] = [];
+  const checkDrift = (): void => {
+    const queue = driftQueue;
+    driftQueue = [];
+    for (const { entry, index } of queue) {
+      try {
+        const line = watch?.check(entry, index);
+        if (line) options.onDrift?.(line);
+      } catch (err) {
+        onError(`mockgen record: drift check failed for entry ${index}: ${(err as Error).message}`);
+      }
+    }
+  };
   const proxy = await startRecordingProxy({
     ...options,
+    // resolves once the entry is in the file: the proxy ends the app's response only then
     onEntry: async (entry) => {
-      const writer = await writerReady;
+      const writer = opened.writer ?? (await writerReady);
       if (!writer) return;
       // the proxy builds each entry for this call alone: redacted in place, no copy
       const redacted = redactHarEntry(entry, options.redact, true);
@@ -91,12 +107,8 @@ export async function startRecorder(options: RecorderOptions): Promise<Recorder>
       }
       options.onEntry?.(redacted, index);
       if (watch) {
-        try {
-          const line = watch.check(redacted, index);
-          if (line) options.onDrift?.(line);
-        } catch (err) {
-          onError(`mockgen record: drift check failed for entry ${index}: ${(err as Error).message}`);
-        }
+        if (driftQueue.length === 0) setImmediate(checkDrift);
+        driftQueue.push({ entry: redacted, index });
       }
     },
   });
@@ -111,6 +123,7 @@ export async function startRecorder(options: RecorderOptions): Promise<Recorder>
     await proxy.close(0);
     throw err;
   }
+  opened.writer = writer;
   writerOpened(writer);
   const existing = writer.existing;
   const running = proxy;
@@ -125,6 +138,7 @@ export async function startRecorder(options: RecorderOptions): Promise<Recorder>
       stopping ??= (async () => {
         await running.close(graceMs);
         await writer.close();
+        checkDrift();
         return {
           ...running.stats,
           file: options.out,
