@@ -5,9 +5,11 @@
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
+import * as net from 'node:net';
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
+import * as tls from 'node:tls';
 import { Pool, buildConnector, type Dispatcher } from 'undici';
 import { MockgenError } from '../errors';
 import type { HarCookie, HarEntry, HarHeader, HarResponse, HarTimings } from '../recordings/har-types';
@@ -70,15 +72,20 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** Raw header pairs (node `rawHeaders`) without hop-by-hop headers and those named in `Connection`. */
 export function withoutHopByHop(rawHeaders: string[], extraDrop: string[] = []): string[] {
-  const drop = new Set([...HOP_BY_HOP, ...extraDrop]);
+  // (per exchange, twice: no Set built unless a Connection header names more)
+  let named: Set<string> | undefined;
   for (let i = 0; i < rawHeaders.length; i += 2) {
-    if (rawHeaders[i].toLowerCase() === 'connection') {
-      for (const token of rawHeaders[i + 1].split(',')) drop.add(token.trim().toLowerCase());
+    if (rawHeaders[i].length === 10 && rawHeaders[i].toLowerCase() === 'connection') {
+      named ??= new Set();
+      for (const token of rawHeaders[i + 1].split(',')) named.add(token.trim().toLowerCase());
     }
   }
   const out: string[] = [];
   for (let i = 0; i < rawHeaders.length; i += 2) {
-    if (!drop.has(rawHeaders[i].toLowerCase())) out.push(rawHeaders[i], rawHeaders[i + 1]);
+    const name = rawHeaders[i].toLowerCase();
+    if (HOP_BY_HOP.has(name) || named?.has(name) || (extraDrop.length > 0 && extraDrop.includes(name)))
+      continue;
+    out.push(rawHeaders[i], rawHeaders[i + 1]);
   }
   return out;
 }
@@ -191,7 +198,11 @@ function problem(res: http.ServerResponse, status: number, title: string, detail
 function upstreamReason(err: Error, timedOut: boolean): string {
   const code = (err as NodeJS.ErrnoException).code;
   if (timedOut) return `timed out (no response within the --timeout${code ? `, ${code}` : ''})`;
-  return `${code && !err.message.includes(code) ? `${code}: ` : ''}${err.message}`;
+  const hint =
+    code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)
+      ? '; pass --insecure to accept the certificate'
+      : '';
+  return `${code && !err.message.includes(code) ? `${code}: ` : ''}${err.message}${hint}`;
 }
 
 /** Why the proxy cannot listen, as a user error for the usual causes. */
@@ -216,19 +227,86 @@ function listenError(err: NodeJS.ErrnoException, port: number, host: string): Er
   }
 }
 
-/** Starts the proxy; resolves once it listens. */
-export async function startRecordingProxy(options: RecordingProxyOptions): Promise<RecordingProxy> {
+/** `--target` as a URL the proxy can forward to, or a MockgenError saying what is wrong with it. */
+export function parseTarget(value: string): URL {
+  const example = 'give one like https://api.example.com/v1';
   let target: URL;
   try {
-    target = new URL(options.target);
+    target = new URL(value);
   } catch {
+    throw new MockgenError(`--target '${value}' is not a URL; ${example}.`);
+  }
+  if (target.protocol !== 'http:' && target.protocol !== 'https:')
     throw new MockgenError(
-      `--target '${options.target}' is not a URL; give one like https://api.example.com/v1.`,
+      `--target '${value}' has the scheme ${target.protocol.replace(/:$/, '')}; only http and https are supported (${example}).`,
     );
-  }
-  if (target.protocol !== 'http:' && target.protocol !== 'https:') {
-    throw new MockgenError(`--target '${options.target}' must be an http:// or https:// URL.`);
-  }
+  if (target.hostname === '') throw new MockgenError(`--target '${value}' has no host; ${example}.`);
+  if (target.search !== '' || target.hash !== '')
+    throw new MockgenError(
+      `--target '${value}' has a ${target.search !== '' ? 'query' : 'fragment'}; the app's own path and query are appended to the target, ${example}.`,
+    );
+  if (target.username !== '' || target.password !== '')
+    throw new MockgenError(
+      `--target '${value}' has credentials in it; they would not be sent. Let the app send its own Authorization header.`,
+    );
+  return target;
+}
+
+/**
+ * Whether the target answers a TCP (and for https, a verified TLS) connection within `timeoutMs`:
+ * `undefined` when it does, else what is wrong, naming the target. The recorder starts anyway (the
+ * target may come up later); the CLI prints this as a warning.
+ */
+export function probeTarget(
+  value: string,
+  options: { insecure?: boolean; timeoutMs?: number } = {},
+): Promise<string | undefined> {
+  const target = parseTarget(value);
+  const isHttps = target.protocol === 'https:';
+  const host = target.hostname.replace(/^\[(.*)\]$/, '$1');
+  const port = target.port ? Number(target.port) : isHttps ? 443 : 80;
+  const timeoutMs = options.timeoutMs ?? 5000;
+  return new Promise((resolve) => {
+    const socket = isHttps
+      ? tls.connect({
+          host,
+          port,
+          servername: net.isIP(host) ? undefined : host,
+          rejectUnauthorized: !options.insecure,
+          ALPNProtocols: ['http/1.1'],
+        })
+      : net.connect({ host, port });
+    const done = (message: string | undefined): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(message);
+    };
+    const timer = setTimeout(
+      () => done(`--target ${target.origin} did not accept a connection within ${timeoutMs} ms`),
+      timeoutMs,
+    );
+    socket.once(isHttps ? 'secureConnect' : 'connect', () => done(undefined));
+    socket.once('error', (err: NodeJS.ErrnoException) => {
+      const code = err.code ?? '';
+      if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+        done(`--target host '${host}' does not resolve (${code}); check the URL ${target.origin}`);
+      else if (code === 'ECONNREFUSED')
+        done(
+          `--target ${target.origin} refused the connection (ECONNREFUSED): nothing listens on port ${port}`,
+        );
+      else if (isHttps && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code))
+        done(
+          `the TLS certificate of --target ${target.origin} is not trusted (${code}: ${err.message}); ` +
+            'pass --insecure to accept it (or NODE_EXTRA_CA_CERTS=ca.pem to trust its CA)',
+        );
+      else done(`--target ${target.origin} cannot be reached (${code ? `${code}: ` : ''}${err.message})`);
+    });
+  });
+}
+
+/** Starts the proxy; resolves once it listens. */
+export async function startRecordingProxy(options: RecordingProxyOptions): Promise<RecordingProxy> {
+  const target = parseTarget(options.target);
   const isHttps = target.protocol === 'https:';
   const maxBodySize = options.maxBodySize ?? DEFAULT_MAX_BODY_SIZE;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
