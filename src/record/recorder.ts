@@ -17,7 +17,7 @@ export interface RecorderOptions extends Omit<RecordingProxyOptions, 'onEntry'> 
   out: string;
   /** Redaction applied before an entry is written; `enabled: false` writes secrets as captured. */
   redact: RedactOptions;
-  /** With a contract, every exchange is checked for drift and `onDrift` gets one line per drifting exchange. */
+  /** With a contract, every exchange is checked for drift (after its response went out) and `onDrift` gets one line per finding. */
   contract?: Contract;
   onDrift?: (line: string) => void;
   /** Called after each entry is on disk. */
@@ -37,6 +37,8 @@ export interface RecorderSummary extends ProxyStats {
   /** Exchanges with drift findings (only with a contract). */
   drifted?: number;
   findings?: number;
+  /** Findings per kind, e.g. `3 response-body-invalid, 1 operation-undocumented` (only with a contract). */
+  driftByKind?: string;
 }
 
 export interface Recorder {
@@ -82,8 +84,7 @@ export async function startRecorder(options: RecorderOptions): Promise<Recorder>
     driftQueue = [];
     for (const { entry, index } of queue) {
       try {
-        const line = watch?.check(entry, index);
-        if (line) options.onDrift?.(line);
+        for (const line of watch?.check(entry, index) ?? []) options.onDrift?.(line);
       } catch (err) {
         onError(`mockgen record: drift check failed for entry ${index}: ${(err as Error).message}`);
       }
@@ -145,7 +146,9 @@ export async function startRecorder(options: RecorderOptions): Promise<Recorder>
           written: writer.entries - (existing ?? 0),
           entries: writer.entries,
           ...(existing !== undefined ? { existing } : {}),
-          ...(watch ? { drifted: watch.drifted, findings: watch.findings } : {}),
+          ...(watch
+            ? { drifted: watch.drifted, findings: watch.findings, driftByKind: watch.summary() }
+            : {}),
         };
       })();
       return stopping;

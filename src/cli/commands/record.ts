@@ -19,7 +19,7 @@ Options:
   --out FILE.har          the HAR file to write (default traffic.har); an existing HAR is appended
                           to, its entries kept; a file that is not a HAR is refused, left untouched
   --spec FILE             OpenAPI contract: its apiKey names are redacted too, and each exchange is
-                          checked for drift as it passes (one warning line per drifting exchange)
+                          checked for drift as it passes (one line per finding; a summary by kind on exit)
   --redact NAME           also redact this header / query / form / JSON field / cookie name; repeatable
   --no-redact             write secrets as captured (Authorization, cookies, API keys, tokens)
   --timeout MS            upstream inactivity limit; 504 when the target sends nothing for this long
@@ -223,6 +223,12 @@ export async function run(argv: string[]): Promise<number> {
   try {
     const summary = await recorder.stop();
     stderr.write(`${summaryLine(summary)}\n`);
+    if (summary.drifted !== undefined)
+      stderr.write(
+        summary.findings
+          ? `mockgen record: drift against ${values.spec}: ${summary.findings} finding${summary.findings === 1 ? '' : 's'} in ${summary.drifted} exchange${summary.drifted === 1 ? '' : 's'}: ${summary.driftByKind}; run mockgen drift --spec ${values.spec} --recordings ${displayPath(out)} for the full report\n`
+          : `mockgen record: drift against ${values.spec}: none\n`,
+      );
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
