@@ -2,8 +2,8 @@
  * Append-only HAR 1.2 file that is valid JSON after every append.
  *
  * A new file is `{"log":{...,"entries":[` + entries + `]}}`. Each append writes `,<entry>` followed by
- * the closing tail at the position where the old tail began, with one positional write, so an
- * append costs O(entry) and a crash (even SIGKILL) between appends leaves a parseable file; a crash
+ * the closing tail at the position where the old tail began, with one positional write (one per
+ * event-loop tick for all the entries appended in it), so an append costs O(entry) and a crash (even SIGKILL) between appends leaves a parseable file; a crash
  * during an append can lose only that entry. One entry per line keeps the file diff- and grep-able.
  *
  * An existing HAR is appended to the same way: its bytes up to the last entry stay as they are, and
@@ -31,7 +31,7 @@ export class HarFileWriter {
   private existingEntries: number | undefined;
   /** entries waiting for the next write, with the callbacks of their appends */
   private pending: { text: string; done: (err?: Error) => void }[] = [];
-  private writing: Promise<void> | undefined;
+  private scheduled = false;
   private failure?: Error;
   private closed = false;
 
@@ -143,9 +143,11 @@ export class HarFileWriter {
   }
 
   /**
-   * Queue one entry; resolves when it is on disk (in the OS page cache). Appends are written in call
-   * order; entries queued while a write is in flight go out together in the next one (one positional
-   * write, still ending with the closing tail), so a busy proxy does not pay one write per exchange.
+   * Queue one entry; resolves when it is on disk (handed to the OS: in its page cache, which survives
+   * a SIGKILL of this process). The entries appended in one turn of the event loop are written
+   * together just after it (`setImmediate`), in call order, with one synchronous positional write
+   * that still ends with the closing tail: a busy proxy pays one write per tick, not one per exchange,
+   * and an entry is in the file before its append resolves.
    */
   append(entry: HarEntry): Promise<void> {
     if (this.closed) return Promise.reject(new Error(`HAR file ${this.file} is closed`));
@@ -154,36 +156,48 @@ export class HarFileWriter {
     this.count += 1;
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ text, done: (err) => (err ? reject(err) : resolve()) });
-      this.writing ??= this.drain();
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
     });
   }
 
-  /** Writes queued entries until none is left. */
-  private async drain(): Promise<void> {
-    while (this.pending.length > 0) {
-      const batch = this.pending;
-      this.pending = [];
-      let body = '';
-      for (const item of batch) body += item.text;
-      const buffer = Buffer.concat([Buffer.from(body), this.tail]);
-      try {
-        if (this.failure) throw this.failure;
-        await this.handle.write(buffer, 0, buffer.length, this.position);
-        this.position += buffer.length - this.tail.length;
-        for (const item of batch) item.done();
-      } catch (err) {
-        this.failure ??= err as Error;
-        for (const item of batch) item.done(this.failure);
-      }
+  /** Writes the queued entries and the tail in one positional write, synchronously. */
+  private flush(): void {
+    this.scheduled = false;
+    const batch = this.pending;
+    if (batch.length === 0) return;
+    this.pending = [];
+    let body = '';
+    for (const item of batch) body += item.text;
+    const length = Buffer.byteLength(body);
+    const buffer = Buffer.allocUnsafe(length + this.tail.length);
+    buffer.write(body, 0, 'utf8');
+    this.tail.copy(buffer, length);
+    try {
+      if (this.failure) throw this.failure;
+      let written = 0;
+      while (written < buffer.length)
+        written += fs.writeSync(
+          this.handle.fd,
+          buffer,
+          written,
+          buffer.length - written,
+          this.position + written,
+        );
+      this.position += length;
+    } catch (err) {
+      this.failure ??= err as Error;
     }
-    this.writing = undefined;
+    for (const item of batch) item.done(this.failure);
   }
 
   /** Waits for queued appends, syncs and closes the file. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.writing;
+    this.flush();
     try {
       await this.handle.sync();
     } finally {

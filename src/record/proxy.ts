@@ -5,12 +5,29 @@
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
+import * as net from 'node:net';
 import type { Socket } from 'node:net';
+import type { Readable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
+import * as tls from 'node:tls';
+import { Pool, buildConnector, type Dispatcher } from 'undici';
 import { MockgenError } from '../errors';
 import type { HarCookie, HarEntry, HarHeader, HarResponse, HarTimings } from '../recordings/har-types';
 import { BodyCapture, toHarContent, toHarPostData } from './capture';
 import { HOP_BY_HOP } from '../recordings/headers';
+
+/** When a pooled upstream connection was opened, TCP-connected and (https) TLS-established. */
+interface ConnectTiming {
+  started: number;
+  connected: number;
+  secure: number;
+}
+
+/** undici's connector returns the socket it creates (its type says void). */
+type ConnectorReturningSocket = (
+  options: buildConnector.Options,
+  callback: buildConnector.Callback,
+) => Socket | undefined;
 
 export interface RecordingProxyOptions {
   /** Base URL of the real API; the request path and query are appended to its path. */
@@ -55,15 +72,20 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** Raw header pairs (node `rawHeaders`) without hop-by-hop headers and those named in `Connection`. */
 export function withoutHopByHop(rawHeaders: string[], extraDrop: string[] = []): string[] {
-  const drop = new Set([...HOP_BY_HOP, ...extraDrop]);
+  // (per exchange, twice: no Set built unless a Connection header names more)
+  let named: Set<string> | undefined;
   for (let i = 0; i < rawHeaders.length; i += 2) {
-    if (rawHeaders[i].toLowerCase() === 'connection') {
-      for (const token of rawHeaders[i + 1].split(',')) drop.add(token.trim().toLowerCase());
+    if (rawHeaders[i].length === 10 && rawHeaders[i].toLowerCase() === 'connection') {
+      named ??= new Set();
+      for (const token of rawHeaders[i + 1].split(',')) named.add(token.trim().toLowerCase());
     }
   }
   const out: string[] = [];
   for (let i = 0; i < rawHeaders.length; i += 2) {
-    if (!drop.has(rawHeaders[i].toLowerCase())) out.push(rawHeaders[i], rawHeaders[i + 1]);
+    const name = rawHeaders[i].toLowerCase();
+    if (HOP_BY_HOP.has(name) || named?.has(name) || (extraDrop.length > 0 && extraDrop.includes(name)))
+      continue;
+    out.push(rawHeaders[i], rawHeaders[i + 1]);
   }
   return out;
 }
@@ -172,7 +194,16 @@ function problem(res: http.ServerResponse, status: number, title: string, detail
   res.end(body);
 }
 
-class UpstreamTimeout extends Error {}
+/** Why an upstream request failed, in words an app developer can act on. */
+function upstreamReason(err: Error, timedOut: boolean): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (timedOut) return `timed out (no response within the --timeout${code ? `, ${code}` : ''})`;
+  const hint =
+    code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)
+      ? '; pass --insecure to accept the certificate'
+      : '';
+  return `${code && !err.message.includes(code) ? `${code}: ` : ''}${err.message}${hint}`;
+}
 
 /** Why the proxy cannot listen, as a user error for the usual causes. */
 function listenError(err: NodeJS.ErrnoException, port: number, host: string): Error {
@@ -196,27 +227,122 @@ function listenError(err: NodeJS.ErrnoException, port: number, host: string): Er
   }
 }
 
-/** Starts the proxy; resolves once it listens. */
-export async function startRecordingProxy(options: RecordingProxyOptions): Promise<RecordingProxy> {
+/** `--target` as a URL the proxy can forward to, or a MockgenError saying what is wrong with it. */
+export function parseTarget(value: string): URL {
+  const example = 'give one like https://api.example.com/v1';
   let target: URL;
   try {
-    target = new URL(options.target);
+    target = new URL(value);
   } catch {
+    throw new MockgenError(`--target '${value}' is not a URL; ${example}.`);
+  }
+  if (target.protocol !== 'http:' && target.protocol !== 'https:')
     throw new MockgenError(
-      `--target '${options.target}' is not a URL; give one like https://api.example.com/v1.`,
+      `--target '${value}' has the scheme ${target.protocol.replace(/:$/, '')}; only http and https are supported (${example}).`,
     );
-  }
-  if (target.protocol !== 'http:' && target.protocol !== 'https:') {
-    throw new MockgenError(`--target '${options.target}' must be an http:// or https:// URL.`);
-  }
+  if (target.hostname === '') throw new MockgenError(`--target '${value}' has no host; ${example}.`);
+  if (target.search !== '' || target.hash !== '')
+    throw new MockgenError(
+      `--target '${value}' has a ${target.search !== '' ? 'query' : 'fragment'}; the app's own path and query are appended to the target, ${example}.`,
+    );
+  if (target.username !== '' || target.password !== '')
+    throw new MockgenError(
+      `--target '${value}' has credentials in it; they would not be sent. Let the app send its own Authorization header.`,
+    );
+  return target;
+}
+
+/**
+ * Whether the target answers a TCP (and for https, a verified TLS) connection within `timeoutMs`:
+ * `undefined` when it does, else what is wrong, naming the target. The recorder starts anyway (the
+ * target may come up later); the CLI prints this as a warning.
+ */
+export function probeTarget(
+  value: string,
+  options: { insecure?: boolean; timeoutMs?: number } = {},
+): Promise<string | undefined> {
+  const target = parseTarget(value);
+  const isHttps = target.protocol === 'https:';
+  const host = target.hostname.replace(/^\[(.*)\]$/, '$1');
+  const port = target.port ? Number(target.port) : isHttps ? 443 : 80;
+  const timeoutMs = options.timeoutMs ?? 5000;
+  return new Promise((resolve) => {
+    const socket = isHttps
+      ? tls.connect({
+          host,
+          port,
+          servername: net.isIP(host) ? undefined : host,
+          rejectUnauthorized: !options.insecure,
+          ALPNProtocols: ['http/1.1'],
+        })
+      : net.connect({ host, port });
+    const done = (message: string | undefined): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(message);
+    };
+    const timer = setTimeout(
+      () => done(`--target ${target.origin} did not accept a connection within ${timeoutMs} ms`),
+      timeoutMs,
+    );
+    socket.once(isHttps ? 'secureConnect' : 'connect', () => done(undefined));
+    socket.once('error', (err: NodeJS.ErrnoException) => {
+      const code = err.code ?? '';
+      if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+        done(`--target host '${host}' does not resolve (${code}); check the URL ${target.origin}`);
+      else if (code === 'ECONNREFUSED')
+        done(
+          `--target ${target.origin} refused the connection (ECONNREFUSED): nothing listens on port ${port}`,
+        );
+      else if (isHttps && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code))
+        done(
+          `the TLS certificate of --target ${target.origin} is not trusted (${code}: ${err.message}); ` +
+            'pass --insecure to accept it (or NODE_EXTRA_CA_CERTS=ca.pem to trust its CA)',
+        );
+      else done(`--target ${target.origin} cannot be reached (${code ? `${code}: ` : ''}${err.message})`);
+    });
+  });
+}
+
+/** Starts the proxy; resolves once it listens. */
+export async function startRecordingProxy(options: RecordingProxyOptions): Promise<RecordingProxy> {
+  const target = parseTarget(options.target);
   const isHttps = target.protocol === 'https:';
   const maxBodySize = options.maxBodySize ?? DEFAULT_MAX_BODY_SIZE;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const agent = isHttps
-    ? new https.Agent({ keepAlive: true, rejectUnauthorized: !options.insecure })
-    : new http.Agent({ keepAlive: true });
   const hostname = target.hostname.replace(/^\[(.*)\]$/, '$1');
   const port = target.port ? Number(target.port) : isHttps ? 443 : 80;
+  // Connections the pool opened, in the order they connected, until the request that caused each
+  // claims it for its `connect` / `ssl` timings.
+  const freshConnections: ConnectTiming[] = [];
+  let serverAddress: string | undefined;
+  const connectBase = buildConnector({
+    rejectUnauthorized: !options.insecure,
+    timeout: timeoutMs,
+  });
+  const pool = new Pool(target.origin, {
+    // keep-alive upstream connections, as many as the app has requests in flight
+    pipelining: 1,
+    keepAliveTimeout: 30_000,
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+    connect(connectOptions, callback) {
+      const timing: ConnectTiming = { started: performance.now(), connected: -1, secure: -1 };
+      const socket = (connectBase as unknown as ConnectorReturningSocket)(
+        connectOptions,
+        (err, connected) => {
+          if (!err) {
+            freshConnections.push(timing);
+            if (freshConnections.length > 1024) freshConnections.shift();
+            serverAddress = connected?.remoteAddress ?? serverAddress;
+          }
+          callback(...([err, connected] as Parameters<buildConnector.Callback>));
+        },
+      );
+      socket?.once('connect', () => (timing.connected = performance.now()));
+      if (isHttps) socket?.once('secureConnect', () => (timing.secure = performance.now()));
+    },
+  });
   const stats: ProxyStats = { exchanges: 0, errors: 0, inFlight: 0, bytesSent: 0, bytesReceived: 0 };
   const pending = new Set<Promise<void>>();
 
@@ -238,134 +364,176 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
       const startedDateTime = new Date().toISOString();
       const t0 = performance.now();
       let tSocket = -1;
-      let tConnected = -1;
-      let tSecure = -1;
       let tSent = -1;
       let tResponse = -1;
       let tEnd = -1;
-      let reused = true;
+      let connection: ConnectTiming | undefined;
       res.sendDate = false;
 
       const path = upstreamPath(target, req.url ?? '/');
       const url = `${target.protocol}//${target.host}${path}`;
       const requestHeaders = withoutHopByHop(req.rawHeaders, ['expect']);
+      let hasHost = false;
       for (let i = 0; i < requestHeaders.length; i += 2) {
-        if (requestHeaders[i].toLowerCase() === 'host') requestHeaders[i + 1] = target.host;
+        if (requestHeaders[i].toLowerCase() === 'host') {
+          requestHeaders[i + 1] = target.host;
+          hasHost = true;
+        }
       }
-      if (headerValue(requestHeaders, 'host') === undefined) requestHeaders.unshift('Host', target.host);
+      if (!hasHost) requestHeaders.unshift('Host', target.host);
       const requestCapture = new BodyCapture(maxBodySize);
       const responseCapture = new BodyCapture(maxBodySize);
-      let upstreamResponse: http.IncomingMessage | undefined;
-      let serverIPAddress: string | undefined;
+      let status = 0;
+      let statusText = '';
+      let responseHeaders: string[] | undefined;
+      let expectedLength = -1;
+      let dataSeen = false;
+      /** the chunk that completes a content-length body: it goes out with `end`, once the entry is written */
+      let lastChunk: Buffer | undefined;
+      let resumeUpstream: (() => void) | undefined;
+      let abortUpstream: ((err: Error) => void) | undefined;
       let finished = false;
 
-      const upstream = (isHttps ? https : http).request({
-        protocol: target.protocol,
-        hostname,
-        port,
-        method: req.method,
-        path,
-        headers: requestHeaders as unknown as http.OutgoingHttpHeaders,
-        agent,
-        servername: isHttps && !/^[\d.]+$|:/.test(hostname) ? hostname : undefined,
-      });
-      upstream.setTimeout(timeoutMs, () =>
-        upstream.destroy(new UpstreamTimeout(`no data for ${timeoutMs} ms`)),
-      );
-      upstream.on('socket', (socket: Socket) => {
-        tSocket = performance.now();
-        if (socket.connecting) {
-          reused = false;
-          socket.once('connect', () => {
-            tConnected = performance.now();
-            serverIPAddress = socket.remoteAddress;
-          });
-          socket.once('secureConnect', () => (tSecure = performance.now()));
-        } else {
-          serverIPAddress = socket.remoteAddress;
+      // Request body: forwarded as it arrives (undici awaits each write: back-pressure), a capped copy kept.
+      const hasBody =
+        req.headers['transfer-encoding'] !== undefined ||
+        (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
+      async function* requestBody(): AsyncGenerator<Buffer> {
+        for await (const chunk of req as AsyncIterable<Buffer>) {
+          requestCapture.add(chunk);
+          stats.bytesSent += chunk.length;
+          yield chunk;
         }
-      });
-      upstream.on('finish', () => (tSent = performance.now()));
+      }
 
-      // Request body: forwarded as it arrives, a capped copy kept.
-      req.on('data', (chunk: Buffer) => {
-        requestCapture.add(chunk);
-        stats.bytesSent += chunk.length;
-        if (!upstream.write(chunk)) req.pause();
-      });
-      upstream.on('drain', () => req.resume());
-      req.on('end', () => upstream.end());
-
-      upstream.on('response', (response) => {
-        tResponse = performance.now();
-        upstreamResponse = response;
-        const statusMessage = response.statusMessage ?? '';
-        try {
-          res.writeHead(response.statusCode ?? 502, statusMessage, withoutHopByHop(response.rawHeaders));
-        } catch {
-          // invalid header from upstream: send what node accepts
-          res.writeHead(response.statusCode ?? 502, withoutHopByHop(response.rawHeaders));
-        }
-        // Headers go out with the first body chunk (one packet); a slow body gets them on their own.
-        const flushTimer = setTimeout(() => {
-          if (!res.headersSent && !res.destroyed) res.flushHeaders();
-        }, 20);
-        response.once('data', () => clearTimeout(flushTimer));
-        response.once('end', () => clearTimeout(flushTimer));
-        response.once('close', () => clearTimeout(flushTimer));
-        response.on('data', (chunk: Buffer) => {
-          responseCapture.add(chunk);
-          stats.bytesReceived += chunk.length;
-          if (!res.write(chunk)) response.pause();
-        });
-        res.on('drain', () => response.resume());
-        response.on('end', () => {
-          tEnd = performance.now();
-          if (response.rawTrailers.length > 0) {
+      const handler: Dispatcher.DispatchHandler & { onRequestSent?(): void } = {
+        // undici's raw-header handler interface: headers as received (case, order, duplicates), no parsing
+        onConnect(abort) {
+          tSocket = performance.now();
+          abortUpstream = abort;
+          // a connection opened for this request is the first one the pool hands out after it connected
+          if (freshConnections.length > 0 && freshConnections[0].started >= t0)
+            connection = freshConnections.shift();
+        },
+        onRequestSent() {
+          tSent = performance.now();
+        },
+        onHeaders(statusCode, raw, resume, message) {
+          if (statusCode < 200) return true; // 1xx informational: not forwarded
+          tResponse = performance.now();
+          status = statusCode;
+          statusText = message ?? '';
+          resumeUpstream = resume;
+          const headers: string[] = new Array<string>(raw.length);
+          for (let i = 0; i < raw.length; i += 2) {
+            headers[i] = raw[i].toString('latin1');
+            headers[i + 1] = raw[i + 1].toString('latin1');
+            if (
+              expectedLength < 0 &&
+              headers[i].length === 14 &&
+              headers[i].toLowerCase() === 'content-length'
+            )
+              expectedLength = Number(headers[i + 1]);
+          }
+          if (req.method === 'HEAD' || statusCode === 204 || statusCode === 304) expectedLength = -1;
+          responseHeaders = headers;
+          const forwarded = withoutHopByHop(headers);
+          try {
+            res.writeHead(statusCode, statusText, forwarded);
+          } catch {
+            // invalid header or status text from upstream: send what node accepts
             try {
-              res.addTrailers(response.rawTrailers as unknown as http.OutgoingHttpHeaders);
+              res.writeHead(statusCode, forwarded);
             } catch {
-              // trailers only travel with chunked responses
+              res.writeHead(statusCode);
             }
           }
-          res.end();
-          void finish();
-        });
-        response.on('error', (err) => void finish(err));
-        response.on('aborted', () => void finish(new Error('target closed the connection mid-response')));
-      });
-
-      upstream.on('error', (err) => {
-        if (res.headersSent) {
-          void finish(err);
-          return;
-        }
-        const timedOut = err instanceof UpstreamTimeout;
-        const code = (err as NodeJS.ErrnoException).code;
-        const reason = timedOut ? `timed out (${err.message})` : `${code ? `${code}: ` : ''}${err.message}`;
-        if (!res.writableEnded && !res.destroyed) {
-          if (timedOut)
-            problem(res, 504, 'Gateway Timeout', `mockgen record: ${req.method} ${url} ${reason}`);
-          else problem(res, 502, 'Bad Gateway', `mockgen record: ${req.method} ${url} failed: ${reason}`);
-        }
-        void finish(new Error(timedOut ? `timeout: ${reason}` : reason));
-      });
+          // Headers go out with the first body chunk (one packet); a body that is not there yet gets
+          // them on their own (an event stream's client sees the response start at once).
+          setImmediate(() => {
+            if (!dataSeen && !finished && !res.headersSent && !res.destroyed) res.flushHeaders();
+          });
+          return true;
+        },
+        onData(chunk) {
+          dataSeen = true;
+          responseCapture.add(chunk);
+          stats.bytesReceived += chunk.length;
+          if (expectedLength >= 0 && responseCapture.total >= expectedLength && lastChunk === undefined) {
+            lastChunk = chunk;
+            return true;
+          }
+          return res.write(chunk);
+        },
+        onComplete(trailers) {
+          tEnd = performance.now();
+          void finish(undefined, () => {
+            if (trailers && trailers.length > 0) {
+              const pairs: [string, string][] = [];
+              for (let i = 0; i < trailers.length; i += 2)
+                pairs.push([String(trailers[i]), String(trailers[i + 1])]);
+              try {
+                res.addTrailers(pairs);
+              } catch {
+                // trailers only travel with chunked responses
+              }
+            }
+            res.end(lastChunk);
+          });
+        },
+        onError(err) {
+          if (responseHeaders) {
+            // cut mid-response: the app sees the cut too
+            void finish(err, () => res.destroy());
+            return;
+          }
+          const code = (err as NodeJS.ErrnoException).code;
+          const timedOut = code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT';
+          const reason = upstreamReason(err, timedOut);
+          void finish(new Error(timedOut ? `timeout: ${reason}` : reason), () => {
+            if (res.writableEnded || res.destroyed) return;
+            if (timedOut)
+              problem(res, 504, 'Gateway Timeout', `mockgen record: ${req.method} ${url} ${reason}`);
+            else problem(res, 502, 'Bad Gateway', `mockgen record: ${req.method} ${url} failed: ${reason}`);
+          });
+        },
+      };
+      res.on('drain', () => resumeUpstream?.());
 
       // The client went away before the exchange completed.
       res.on('close', () => {
         if (!res.writableFinished && !finished) {
-          upstream.destroy();
-          upstreamResponse?.destroy();
-          void finish(new Error('client closed the connection'));
+          abortUpstream?.(new Error('client closed the connection'));
+          void finish(new Error('client closed the connection'), () => undefined);
         }
       });
 
-      async function finish(error?: Error): Promise<void> {
+      try {
+        pool.dispatch(
+          {
+            origin: target.origin,
+            path,
+            method: (req.method ?? 'GET') as Dispatcher.HttpMethod,
+            headers: requestHeaders,
+            // (undici takes an async iterable body; its type lists only streams)
+            body: hasBody ? (requestBody() as unknown as Readable) : null,
+          },
+          handler,
+        );
+      } catch (err) {
+        handler.onError?.(err as Error);
+      }
+      if (!hasBody) req.resume();
+
+      /**
+       * The exchange is complete: its entry goes to `onEntry` and only once that resolves (the entry is
+       * on disk) does the app get the end of the response (`deliver`), so every exchange the app saw
+       * complete is in the file, even after a SIGKILL.
+       */
+      async function finish(error: Error | undefined, deliver: () => void): Promise<void> {
         if (finished) return;
         finished = true;
-        if (error && res.headersSent && !res.writableEnded) res.destroy();
-        const now = performance.now();
-        if (tEnd < 0) tEnd = now;
+        if (tEnd < 0) tEnd = performance.now();
         try {
           const entry = await buildEntry(error);
           stats.exchanges += 1;
@@ -376,28 +544,34 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
             `mockgen record: could not record ${req.method} ${url}: ${(err as Error).message}\n`,
           );
         } finally {
-          resolveExchange();
+          try {
+            deliver();
+          } finally {
+            resolveExchange();
+          }
         }
       }
 
       async function buildEntry(error?: Error): Promise<HarEntry> {
-        const rawRequestHeaders = requestHeaders;
-        const postData = await toHarPostData(
-          requestCapture,
-          {
-            contentType: headerValue(rawRequestHeaders, 'content-type'),
-            contentEncoding: headerValue(rawRequestHeaders, 'content-encoding'),
-          },
-          maxBodySize,
-        );
+        const postData =
+          requestCapture.total === 0
+            ? undefined
+            : await toHarPostData(
+                requestCapture,
+                {
+                  contentType: headerValue(requestHeaders, 'content-type'),
+                  contentEncoding: headerValue(requestHeaders, 'content-encoding'),
+                },
+                maxBodySize,
+              );
         const timings = timingsOf();
         let response: HarResponse;
-        if (upstreamResponse) {
-          const raw = upstreamResponse.rawHeaders;
+        if (responseHeaders) {
+          const raw = responseHeaders;
           response = {
-            status: upstreamResponse.statusCode ?? 0,
-            statusText: upstreamResponse.statusMessage ?? '',
-            httpVersion: `HTTP/${upstreamResponse.httpVersion}`,
+            status,
+            statusText,
+            httpVersion: 'HTTP/1.1',
             cookies: responseCookies(raw),
             headers: pairs(raw),
             content: await toHarContent(
@@ -436,8 +610,8 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
             method: req.method ?? 'GET',
             url,
             httpVersion: `HTTP/${req.httpVersion}`,
-            cookies: requestCookies(rawRequestHeaders),
-            headers: pairs(rawRequestHeaders),
+            cookies: requestCookies(requestHeaders),
+            headers: pairs(requestHeaders),
             queryString: queryString(path),
             ...(postData ? { postData } : {}),
             headersSize: -1,
@@ -446,24 +620,34 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
           response,
           cache: {},
           timings,
-          ...(serverIPAddress ? { serverIPAddress } : {}),
+          ...(serverAddress ? { serverIPAddress: serverAddress } : {}),
         };
         if (error) entry._error = error.message;
         return entry;
       }
 
       function timingsOf(): HarTimings {
-        const socketAt = tSocket >= 0 ? tSocket : t0;
-        const connectedAt = !reused && tConnected >= 0 ? (tSecure >= 0 ? tSecure : tConnected) : socketAt;
+        // blocked: waiting for a pooled connection; connect / ssl: only when one was opened for this request
+        const connectStarted = connection ? Math.max(t0, connection.started) : -1;
+        const connected = connection
+          ? connection.secure >= 0
+            ? connection.secure
+            : connection.connected
+          : -1;
+        const socketAt = tSocket >= 0 ? tSocket : tEnd;
+        const blockedUntil = connection && connectStarted >= 0 ? connectStarted : socketAt;
         const sentAt = tSent >= 0 ? tSent : tResponse >= 0 ? tResponse : tEnd;
         const responseAt = tResponse >= 0 ? tResponse : tEnd;
         return {
-          blocked: ms(Math.max(0, socketAt - t0)),
+          blocked: ms(Math.max(0, blockedUntil - t0)),
           dns: -1,
-          connect: reused || tConnected < 0 ? -1 : ms(connectedAt - socketAt),
-          ssl: tSecure >= 0 && tConnected >= 0 ? ms(tSecure - tConnected) : -1,
-          send: ms(Math.max(0, sentAt - connectedAt)),
-          wait: ms(Math.max(0, responseAt - Math.max(sentAt, connectedAt))),
+          connect: connection && connected >= 0 ? ms(Math.max(0, connected - connectStarted)) : -1,
+          ssl:
+            connection && connection.secure >= 0 && connection.connected >= 0
+              ? ms(connection.secure - connection.connected)
+              : -1,
+          send: ms(Math.max(0, sentAt - Math.max(socketAt, connected))),
+          wait: ms(Math.max(0, responseAt - sentAt)),
           receive: ms(Math.max(0, tEnd - responseAt)),
         };
       }
@@ -583,7 +767,7 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
-      agent.destroy();
+      void pool.destroy();
       reject(listenError(err, options.port ?? 8080, options.host ?? '127.0.0.1'));
     });
     server.listen(options.port ?? 8080, options.host ?? '127.0.0.1', () => resolve());
@@ -619,7 +803,7 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
         server.closeAllConnections();
         for (const socket of tunnels) socket.destroy();
         await Promise.allSettled([...pending]);
-        agent.destroy();
+        await pool.destroy();
         await closed;
       })();
       return closing;

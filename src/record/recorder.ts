@@ -17,7 +17,7 @@ export interface RecorderOptions extends Omit<RecordingProxyOptions, 'onEntry'> 
   out: string;
   /** Redaction applied before an entry is written; `enabled: false` writes secrets as captured. */
   redact: RedactOptions;
-  /** With a contract, every exchange is checked for drift and `onDrift` gets one line per drifting exchange. */
+  /** With a contract, every exchange is checked for drift (after its response went out) and `onDrift` gets one line per finding. */
   contract?: Contract;
   onDrift?: (line: string) => void;
   /** Called after each entry is on disk. */
@@ -37,6 +37,8 @@ export interface RecorderSummary extends ProxyStats {
   /** Exchanges with drift findings (only with a contract). */
   drifted?: number;
   findings?: number;
+  /** Findings per kind, e.g. `3 response-body-invalid, 1 operation-undocumented` (only with a contract). */
+  driftByKind?: string;
 }
 
 export interface Recorder {
@@ -74,10 +76,25 @@ export async function startRecorder(options: RecorderOptions): Promise<Recorder>
   let writerOpened: (writer: HarFileWriter | undefined) => void = () => undefined;
   const writerReady = new Promise<HarFileWriter | undefined>((resolve) => (writerOpened = resolve));
   let writeFailed = false;
+  const opened: { writer?: HarFileWriter } = {};
+  // Drift checks run after the responses of a tick went out (off the exchange's latency), in order.
+  let driftQueue: { entry: HarEntry; index: number }[] = [];
+  const checkDrift = (): void => {
+    const queue = driftQueue;
+    driftQueue = [];
+    for (const { entry, index } of queue) {
+      try {
+        for (const line of watch?.check(entry, index) ?? []) options.onDrift?.(line);
+      } catch (err) {
+        onError(`mockgen record: drift check failed for entry ${index}: ${(err as Error).message}`);
+      }
+    }
+  };
   const proxy = await startRecordingProxy({
     ...options,
+    // resolves once the entry is in the file: the proxy ends the app's response only then
     onEntry: async (entry) => {
-      const writer = await writerReady;
+      const writer = opened.writer ?? (await writerReady);
       if (!writer) return;
       // the proxy builds each entry for this call alone: redacted in place, no copy
       const redacted = redactHarEntry(entry, options.redact, true);
@@ -91,12 +108,8 @@ export async function startRecorder(options: RecorderOptions): Promise<Recorder>
       }
       options.onEntry?.(redacted, index);
       if (watch) {
-        try {
-          const line = watch.check(redacted, index);
-          if (line) options.onDrift?.(line);
-        } catch (err) {
-          onError(`mockgen record: drift check failed for entry ${index}: ${(err as Error).message}`);
-        }
+        if (driftQueue.length === 0) setImmediate(checkDrift);
+        driftQueue.push({ entry: redacted, index });
       }
     },
   });
@@ -111,6 +124,7 @@ export async function startRecorder(options: RecorderOptions): Promise<Recorder>
     await proxy.close(0);
     throw err;
   }
+  opened.writer = writer;
   writerOpened(writer);
   const existing = writer.existing;
   const running = proxy;
@@ -125,13 +139,16 @@ export async function startRecorder(options: RecorderOptions): Promise<Recorder>
       stopping ??= (async () => {
         await running.close(graceMs);
         await writer.close();
+        checkDrift();
         return {
           ...running.stats,
           file: options.out,
           written: writer.entries - (existing ?? 0),
           entries: writer.entries,
           ...(existing !== undefined ? { existing } : {}),
-          ...(watch ? { drifted: watch.drifted, findings: watch.findings } : {}),
+          ...(watch
+            ? { drifted: watch.drifted, findings: watch.findings, driftByKind: watch.summary() }
+            : {}),
         };
       })();
       return stopping;

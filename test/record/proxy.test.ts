@@ -425,7 +425,7 @@ describe('record: with a contract (--spec)', function () {
     await close(target?.server);
   });
 
-  it('redacts the contract apiKey names and prints one drift line per drifting exchange', async () => {
+  it('redacts the contract apiKey names and prints one drift line per finding, counted by kind', async () => {
     const contract = await loadContract(path.join(process.cwd(), 'test/fixtures/record/target-api.yaml'));
     const file = path.join(tmp, 'spec.har');
     const lines: string[] = [];
@@ -446,10 +446,19 @@ describe('record: with a contract (--spec)', function () {
       !text.includes('acme_key_value_123456') && !text.includes('querykeyvalue99'),
       'api keys in the HAR',
     );
-    assert.equal(lines.length, 2, lines.join('\n'));
-    assert.match(lines[0], /^drift: entry 0: error .*ok/);
-    assert.match(lines[1], /^drift: entry 2: .*undocumented/);
+    assert.equal(lines.length, summary.findings, lines.join('\n'));
+    assert.ok(
+      lines.some((line) => /^drift: entry 0 \(GET \/json\): error .*ok/.test(line)),
+      lines.join('\n'),
+    );
+    assert.ok(lines.some((line) => /^drift: entry 2 \(GET \/undocumented\): .*undocumented/.test(line)));
+    assert.ok(!lines.some((line) => line.startsWith('drift: entry 1 ')));
     assert.equal(summary.drifted, 2);
+    const counted = (summary.driftByKind ?? '').split(', ').map((part) => Number(part.split(' ')[0]));
+    assert.equal(
+      counted.reduce((a, b) => a + b, 0),
+      summary.findings,
+    );
     for (const line of lines) assert.ok(!line.includes('\n'));
   });
 });

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { MockgenError } from '../../errors';
 import type { Contract } from '../../model/types';
-import { DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT_MS } from '../../record/proxy';
+import { DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT_MS, parseTarget, probeTarget } from '../../record/proxy';
 import { startRecorder, type RecorderSummary } from '../../record/recorder';
 
 export const usage = `Usage: mockgen record --target URL [--port N] [--out FILE.har] [options]
@@ -19,7 +19,7 @@ Options:
   --out FILE.har          the HAR file to write (default traffic.har); an existing HAR is appended
                           to, its entries kept; a file that is not a HAR is refused, left untouched
   --spec FILE             OpenAPI contract: its apiKey names are redacted too, and each exchange is
-                          checked for drift as it passes (one warning line per drifting exchange)
+                          checked for drift as it passes (one line per finding; a summary by kind on exit)
   --redact NAME           also redact this header / query / form / JSON field / cookie name; repeatable
   --no-redact             write secrets as captured (Authorization, cookies, API keys, tokens)
   --timeout MS            upstream inactivity limit; 504 when the target sends nothing for this long
@@ -106,6 +106,7 @@ export function summaryLine(summary: RecorderSummary): string {
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv);
   if (!values.target) throw new MockgenError(`--target URL is required.\n\n${usage}`);
+  parseTarget(values.target);
   const port = values.port === undefined ? 8080 : parseInteger('port', values.port, 0, 65535);
   const timeoutMs =
     values.timeout === undefined
@@ -137,6 +138,7 @@ export async function run(argv: string[]): Promise<number> {
     stderr.write(`${line}\n`);
   };
 
+  const failuresSaid = new Set<string>();
   const recorder = await startRecorder({
     target: values.target,
     host: values.host,
@@ -153,6 +155,14 @@ export async function run(argv: string[]): Promise<number> {
     contract,
     onDrift: say,
     onError: say,
+    onEntry: (entry) => {
+      // the first failure of each kind is said at once (all of them are in the HAR)
+      if (entry.response.status !== 0 || entry._error === undefined || failuresSaid.size >= 10) return;
+      const reason = entry._error.replace(/^mockgen record: /, '');
+      if (failuresSaid.has(reason)) return;
+      failuresSaid.add(reason);
+      say(`mockgen record: ${entry.request.method} ${entry.request.url} failed: ${reason}`);
+    },
   });
 
   if (recorder.existing !== undefined)
@@ -163,6 +173,13 @@ export async function run(argv: string[]): Promise<number> {
     `mockgen record: ${recorder.url} → ${values.target}, writing ${displayPath(out)}` +
       `${redactEnabled ? ' (secrets redacted)' : ' (NOT redacted)'}${contract ? `, checking drift against ${values.spec}` : ''}. ` +
       'Ctrl-C to stop.',
+  );
+
+  // Said at start when the target cannot be reached (the recorder keeps running: it may come up).
+  void probeTarget(values.target, { insecure: values.insecure, timeoutMs: Math.min(timeoutMs, 5000) }).then(
+    (problem) => {
+      if (problem) say(`mockgen record: warning: ${problem}; requests get 502 until it can be reached.`);
+    },
   );
 
   const { stats } = recorder;
@@ -206,6 +223,12 @@ export async function run(argv: string[]): Promise<number> {
   try {
     const summary = await recorder.stop();
     stderr.write(`${summaryLine(summary)}\n`);
+    if (summary.drifted !== undefined)
+      stderr.write(
+        summary.findings
+          ? `mockgen record: drift against ${values.spec}: ${summary.findings} finding${summary.findings === 1 ? '' : 's'} in ${summary.drifted} exchange${summary.drifted === 1 ? '' : 's'}: ${summary.driftByKind}; run mockgen drift --spec ${values.spec} --recordings ${displayPath(out)} for the full report\n`
+          : `mockgen record: drift against ${values.spec}: none\n`,
+      );
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
