@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { loadContract } from '../src/contract/load-contract';
 import { checkDrift } from '../src/drift/check-drift';
 import { packageRoot } from '../src/paths';
+import { redoclyBin } from './redocly';
 import { cleanTraffic, toHar } from '../test/drift/from-examples';
 import type { ExchangeInit } from '../test/drift/helpers';
 
@@ -70,10 +71,7 @@ export async function benchDrift(options: { entries?: number; spec?: string } = 
     const harNoCoverage = await timeDrift(spec, har, entries, undefined, ['--no-coverage']);
     const ndjsonRun = await timeDrift(spec, ndjson, entries);
     const smallRun = await timeDrift(spec, small, Math.max(1, Math.round(entries / 10)));
-    const redocly =
-      process.env.BENCH_REDOCLY === '0'
-        ? 'skipped (BENCH_REDOCLY=0)'
-        : await benchRedocly(spec, har, ndjson, entries, harRun, ndjsonRun);
+    const redocly = await benchRedocly(spec, har, ndjson, entries, harRun, ndjsonRun);
 
     const cpuSeconds = async (coverage: boolean) => {
       global.gc?.();
@@ -177,26 +175,8 @@ async function benchRedocly(
   mine: DriftRunNumbers,
   mineNdjson: DriftRunNumbers,
 ): Promise<DriftBench['redocly']> {
-  const help = await new Promise<{ code: unknown; out: string }>((resolve) =>
-    execFile(
-      'npx',
-      ['-y', '@redocly/cli@latest', 'drift', '--help'],
-      { cwd: os.tmpdir(), timeout: 300_000 },
-      (err, stdout, stderr) =>
-        resolve({ code: err ? (err as { code?: unknown }).code : 0, out: `${stdout}${stderr}` }),
-    ),
-  );
-  if (help.code !== 0 || !/redocly drift <traffic>/.test(help.out))
-    return `skipped: the published @redocly/cli has no drift command (npx @redocly/cli@latest drift --help exited ${String(help.code)})`;
-  // the bin npx installed, run directly (npx itself costs a second per run)
-  const cache = path.join(os.homedir(), '.npm', '_npx');
-  const bin = fs.existsSync(cache)
-    ? fs
-        .readdirSync(cache)
-        .map((d) => path.join(cache, d, 'node_modules', '.bin', 'redocly'))
-        .find((file) => fs.existsSync(file))
-    : undefined;
-  if (bin === undefined) return 'skipped: npx ran @redocly/cli but its bin was not found in ~/.npm/_npx';
+  const bin = await redoclyBin('drift', /redocly drift <traffic>/);
+  if (typeof bin !== 'string') return bin.skipped;
   const harRun = await timeDrift(spec, har, entries, bin);
   const ndjsonRun = await timeDrift(spec, ndjson, entries, bin);
   return {

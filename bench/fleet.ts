@@ -14,7 +14,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { bootProject, repoRoot, type RunningMock } from '../test/helpers/project';
 import { hasRedis, roundRobin, startRedis, type Redis } from '../test/helpers/redis';
-import { ROUTES, benchMock, cpuMicros, median, round2, type RouteCase } from './throughput';
+import { ROUTES, autocannonArgs, benchMock, cpuMicros, median, round2, type RouteCase } from './throughput';
 
 export interface FleetRow {
   route: string;
@@ -146,18 +146,7 @@ async function load(
   seconds: number,
   connections: number,
 ): Promise<{ rps: number; p99: number; total: number }> {
-  const args = [
-    path.join(repoRoot, 'node_modules', 'autocannon', 'autocannon.js'),
-    '--json',
-    '-c',
-    String(connections),
-    '-d',
-    String(seconds),
-    '-m',
-    route.method,
-  ];
-  if (route.body) args.push('-H', 'content-type=application/json', '-b', route.body);
-  args.push(`${url}${route.path}`);
+  const args = autocannonArgs(`${url}${route.path}`, route, seconds, connections);
   const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
   let output = '';
   child.stdout?.on('data', (chunk) => (output += chunk));

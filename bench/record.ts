@@ -8,11 +8,13 @@
  * process; the load comes from autocannon (or a keep-alive loop when it is not installed).
  * 127.0.0.1 only.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { redoclyBin } from './redocly';
+import { median, round2 } from './throughput';
 
 const MAIN = path.resolve(__dirname, '../src/cli/main.js');
 
@@ -154,40 +156,6 @@ async function load(
   return { rps: Math.round(done / seconds), total: done };
 }
 
-/** The `redocly` bin of the published CLI when it has a `proxy` command, else why not. */
-async function redoclyBin(): Promise<string | { skipped: string }> {
-  if (process.env.BENCH_REDOCLY === '0') return { skipped: 'skipped (BENCH_REDOCLY=0)' };
-  const help = await new Promise<{ code: unknown; out: string }>((resolve) =>
-    execFile(
-      'npx',
-      ['-y', '@redocly/cli@latest', 'proxy', '--help'],
-      { cwd: os.tmpdir(), timeout: 300_000 },
-      (err, stdout, stderr) =>
-        resolve({ code: err ? (err as { code?: unknown }).code : 0, out: `${stdout}${stderr}` }),
-    ),
-  );
-  if (help.code !== 0 || !/--target/.test(help.out) || !/--har/.test(help.out))
-    return {
-      skipped: `skipped: the published @redocly/cli has no proxy command (npx @redocly/cli@latest proxy --help exited ${String(help.code)})`,
-    };
-  const cache = path.join(os.homedir(), '.npm', '_npx');
-  const bin = fs.existsSync(cache)
-    ? fs
-        .readdirSync(cache)
-        .map((d) => path.join(cache, d, 'node_modules', '.bin', 'redocly'))
-        .find((file) => fs.existsSync(file))
-    : undefined;
-  return bin ?? { skipped: 'skipped: npx ran @redocly/cli but its bin was not found in ~/.npm/_npx' };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-const round2 = (n: number): number => Math.round(n * 100) / 100;
-
 export async function benchRecord(
   options: { seconds?: number; connections?: number; rounds?: number } = {},
 ): Promise<RecordBench> {
@@ -238,7 +206,7 @@ export async function benchRecord(
       'stdout',
     );
     children.push(pass.child);
-    const bin = await redoclyBin();
+    const bin = await redoclyBin('proxy', /--target[\s\S]*--har|--har[\s\S]*--target/);
     let redoclyUrl: string | undefined;
     let redoclySkipped: string | undefined;
     if (typeof bin === 'string') {

@@ -326,14 +326,13 @@ export function cpuMicros(pid: number): number {
 }
 const CLOCK_TICKS = 100;
 
-/** Requests per second from autocannon (own process), and the server's CPU time per request. */
-async function load(
-  server: Server,
+/** node's arguments for autocannon: `route` on `url` for `seconds` over `connections`, JSON out. */
+export function autocannonArgs(
+  url: string,
   route: RouteCase,
   seconds: number,
   connections: number,
-): Promise<Measure> {
-  const url = `${server.url}${route.path}`;
+): string[] {
   const args = [
     path.join(repoRoot, 'node_modules', 'autocannon', 'autocannon.js'),
     '--json',
@@ -346,6 +345,18 @@ async function load(
   ];
   if (route.body) args.push('-H', 'content-type=application/json', '-b', route.body);
   args.push(url);
+  return args;
+}
+
+/** Requests per second from autocannon (own process), and the server's CPU time per request. */
+async function load(
+  server: Server,
+  route: RouteCase,
+  seconds: number,
+  connections: number,
+): Promise<Measure> {
+  const url = `${server.url}${route.path}`;
+  const args = autocannonArgs(url, route, seconds, connections);
   const cpuBefore = cpuMicros(server.pid);
   const child: ChildProcess = PINNING
     ? spawn('taskset', ['-c', LOAD_CORE, process.execPath, ...args], { stdio: ['ignore', 'pipe', 'ignore'] })

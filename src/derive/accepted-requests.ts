@@ -27,7 +27,7 @@ const UNTOLERATED = new Set(['json', 'multipart', 'charset']);
 /** Operation id → the violation keys its recorded 2xx requests had, sorted (absent: none). */
 export function acceptedViolations(contract: Contract, matched: MatchedExchange[]): Map<string, string[]> {
   let validator: RequestValidator | undefined;
-  const byOperation = new Map<string, Set<string>>();
+  const found = new KeysByOperation();
   for (const m of matched) {
     const { exchange } = m;
     const status = exchange.response.status;
@@ -36,33 +36,39 @@ export function acceptedViolations(contract: Contract, matched: MatchedExchange[
     if (exchange.unrecorded?.requestBody || exchange.unrecorded?.requestHeaders) continue;
     validator ??= new RequestValidator(contract.schemas);
     const read = interpretRequest(validator, m.op, rawRequestOf(exchange, m.pathParams));
-    for (const violation of read.violations) {
-      if (UNTOLERATED.has(violation.code)) continue;
-      let keys = byOperation.get(m.op.id);
-      if (!keys) byOperation.set(m.op.id, (keys = new Set()));
-      keys.add(violationKey(violation));
-    }
+    found.add(m.op.id, read.violations.filter((v) => !UNTOLERATED.has(v.code)).map(violationKey));
   }
-  const out = new Map<string, string[]>();
-  for (const [id, keys] of byOperation) out.set(id, [...keys].sort());
-  return out;
+  return found.sorted();
 }
 
 /** Operation id → the response violation keys (`violationKeys`) of its recorded 2xx JSON answers, sorted. */
 export function returnedViolations(contract: Contract, matched: MatchedExchange[]): Map<string, string[]> {
-  const byOperation = new Map<string, Set<string>>();
+  const found = new KeysByOperation();
   for (const m of matched) {
     const status = m.exchange.response.status;
     if (m.exchange.failed || status < 200 || status > 299 || m.responseBody === undefined) continue;
     const schema = responseSchemaOf(m);
     if (schema === undefined) continue;
-    const keys = violationKeys(m.responseBody, schema, contract.schemas, 'response') ?? [];
-    if (keys.length === 0) continue;
-    let set = byOperation.get(m.op.id);
-    if (!set) byOperation.set(m.op.id, (set = new Set()));
+    found.add(m.op.id, violationKeys(m.responseBody, schema, contract.schemas, 'response') ?? []);
+  }
+  return found.sorted();
+}
+
+/** Violation keys collected per operation; operations without any are left out. */
+class KeysByOperation {
+  private readonly keys = new Map<string, Set<string>>();
+
+  add(operationId: string, keys: string[]): void {
+    if (keys.length === 0) return;
+    let set = this.keys.get(operationId);
+    if (!set) this.keys.set(operationId, (set = new Set()));
     for (const key of keys) set.add(key);
   }
-  const out = new Map<string, string[]>();
-  for (const [id, keys] of byOperation) out.set(id, [...keys].sort());
-  return out;
+
+  /** Operation id → its keys, sorted (deterministic output). */
+  sorted(): Map<string, string[]> {
+    const out = new Map<string, string[]>();
+    for (const [id, keys] of this.keys) out.set(id, [...keys].sort());
+    return out;
+  }
 }

@@ -33,12 +33,12 @@ const list = { type: 'array', items: note };
 describe('violationKeys: how a value breaks a schema, values aside', () => {
   const cases: [string, unknown, unknown, string[] | undefined][] = [
     ['valid', note, { id: 1, title: 'short' }, []],
-    ['a long title', note, { id: 1, title: 'much too long' }, ['maxLength /title']],
+    ['a long title', note, { id: 1, title: 'much too long' }, ['maxLength /body/title']],
     [
       'two kinds',
       note,
       { id: 1, title: 'much too long', priority: 'urgent' },
-      ['enum /priority', 'maxLength /title'],
+      ['enum /body/priority', 'maxLength /body/title'],
     ],
     [
       'indices as *',
@@ -47,9 +47,9 @@ describe('violationKeys: how a value breaks a schema, values aside', () => {
         { id: 1, title: 'ok' },
         { id: 2, title: 'ok', tags: ['x', 'longer'] },
       ],
-      ['maxLength /*/tags/*'],
+      ['maxLength /body/*/tags/*'],
     ],
-    ['a missing member', note, { title: 'ok' }, ['required ']],
+    ['a missing member', note, { title: 'ok' }, ['required /body/id']],
   ];
   for (const [name, schema, value, want] of cases) {
     it(name, () => assert.deepEqual(violationKeys(value, schema as JsonSchema, defs, 'response'), want));
@@ -87,7 +87,9 @@ describe('returnedViolations: what the service answered that the contract forbid
       exchange(200, { id: 3, title: 'fine' }, read),
       exchange(404, { id: 4, title: 'an error body, not an answer' }, read),
     ]);
-    assert.deepEqual(Object.fromEntries(found), { getNote: ['enum /priority', 'maxLength /title'] });
+    assert.deepEqual(Object.fromEntries(found), {
+      getNote: ['enum /body/priority', 'maxLength /body/title'],
+    });
   });
 
   it('nothing for answers that conform', () => {
@@ -125,13 +127,13 @@ describe('conformBody: a stored body breaking the contract only as production di
   });
 
   it("keeps the client's own values where the recorded answers had the same violations", () => {
-    const tolerant = { ...getNote, returnedViolations: ['enum /priority', 'maxLength /title'] };
+    const tolerant = { ...getNote, returnedViolations: ['enum /body/priority', 'maxLength /body/title'] };
     const value = { id: 1, title: 'Groceries for the lake', priority: 'urgent' };
     assert.deepEqual(conformBody(tolerant, stored(value), defs, seed).body, value);
   });
 
   it('still repairs a violation of another kind', () => {
-    const tolerant = { ...getNote, returnedViolations: ['maxLength /title'] };
+    const tolerant = { ...getNote, returnedViolations: ['maxLength /body/title'] };
     const body = conformBody(tolerant, stored({ id: 'one', title: 'Groceries for the lake' }), defs, seed)
       .body as { id: unknown };
     assert.equal(typeof body.id, 'number');

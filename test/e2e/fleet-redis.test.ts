@@ -376,9 +376,8 @@ async function waitFor(what: string, check: () => Promise<boolean>, ms = 10_000)
       )
         .split('\n')
         .filter(Boolean);
-      if (keys.length > 0) {
-        for (const key of keys) assert.match(key, /^team-[ab]:[0-9a-f]{12}:/, key);
-      }
+      assert.ok(keys.length > 0, 'redis-cli lists the fleets’ keys');
+      for (const key of keys) assert.match(key, /^team-[ab]:[0-9a-f]{12}:/, key);
     });
   },
 );

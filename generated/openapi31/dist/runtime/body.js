@@ -46,10 +46,12 @@ exports.parseBody = parseBody;
 const zlib = __importStar(require("node:zlib"));
 const busboy_1 = __importDefault(require("busboy"));
 const media_types_1 = require("./core/media-types");
-const request_1 = require("./core/request");
-Object.defineProperty(exports, "buildFormObject", { enumerable: true, get: function () { return request_1.buildFormObject; } });
-Object.defineProperty(exports, "isFormMediaType", { enumerable: true, get: function () { return request_1.isFormMediaType; } });
-Object.defineProperty(exports, "isTextMediaType", { enumerable: true, get: function () { return request_1.isTextMediaType; } });
+// the parts of core/request the body reader needs, not its index: the validator (Ajv) stays out of start-up
+const bodies_1 = require("./core/request/bodies");
+Object.defineProperty(exports, "isFormMediaType", { enumerable: true, get: function () { return bodies_1.isFormMediaType; } });
+Object.defineProperty(exports, "isTextMediaType", { enumerable: true, get: function () { return bodies_1.isTextMediaType; } });
+const form_object_1 = require("./core/request/form-object");
+Object.defineProperty(exports, "buildFormObject", { enumerable: true, get: function () { return form_object_1.buildFormObject; } });
 exports.DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
 /** A request the mock refuses before it reaches the operation, answered as a problem of `kind`. */
 class RequestError extends Error {
@@ -185,10 +187,10 @@ function parseBody(raw, contentType, mediaType, flatNames, uploads) {
     if (mediaType === 'multipart/form-data')
         return parseMultipart(raw, contentType ?? mediaType, flatNames, uploads);
     try {
-        return (0, request_1.parseBodySync)({ raw, contentType, mediaType, flatNames, uploads });
+        return (0, bodies_1.parseBodySync)({ raw, contentType, mediaType, flatNames, uploads });
     }
     catch (err) {
-        if (err instanceof request_1.BodyParseError)
+        if (err instanceof bodies_1.BodyParseError)
             throw new RequestError('MALFORMED_REQUEST', err.message);
         throw err;
     }
@@ -250,7 +252,7 @@ function parseMultipart(raw, contentType, flatNames, uploads) {
         });
         parser.on('error', (err) => reject(new RequestError('MALFORMED_REQUEST', `The multipart body cannot be parsed: ${err.message}`)));
         parser.on('close', () => {
-            Promise.all(pending).then(() => resolve((0, request_1.buildFormObject)(pairs, flatNames)), (err) => reject(err));
+            Promise.all(pending).then(() => resolve((0, form_object_1.buildFormObject)(pairs, flatNames)), (err) => reject(err));
         });
         parser.end(raw);
     });

@@ -5,6 +5,7 @@ exports.documentedResponse = documentedResponse;
 exports.conformBody = conformBody;
 exports.inContractWords = inContractWords;
 const media_types_1 = require("./core/media-types");
+const violation_1 = require("./core/request/violation");
 const not_found_1 = require("./not-found");
 const problem_1 = require("./core/problem");
 const respond_1 = require("./respond");
@@ -51,14 +52,11 @@ function conformBody(op, response, defs, seed) {
     }
     return response;
 }
-const returnedSets = new WeakMap();
 /** Whether every way `body` breaks `schema` is one the service's recorded answers broke it in too. */
 function asProductionAnswers(op, body, schema, defs) {
     if (op.returnedViolations === undefined)
         return false;
-    let tolerated = returnedSets.get(op);
-    if (!tolerated)
-        returnedSets.set(op, (tolerated = new Set(op.returnedViolations)));
+    const tolerated = (0, violation_1.violationKeySet)(op.returnedViolations);
     const keys = fake.violationKeys(body, schema, defs, 'response');
     return keys !== undefined && keys.length > 0 && keys.every((key) => tolerated.has(key));
 }

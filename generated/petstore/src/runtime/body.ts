@@ -8,13 +8,9 @@ import * as zlib from 'node:zlib';
 import busboy from 'busboy';
 import type { UploadedFile } from './core/context';
 import { isJsonMediaType } from './core/media-types';
-import {
-  BodyParseError,
-  buildFormObject,
-  isFormMediaType,
-  isTextMediaType,
-  parseBodySync,
-} from './core/request';
+// the parts of core/request the body reader needs, not its index: the validator (Ajv) stays out of start-up
+import { BodyParseError, isFormMediaType, isTextMediaType, parseBodySync } from './core/request/bodies';
+import { buildFormObject } from './core/request/form-object';
 import type { ProblemKind } from './core/problem';
 
 export { buildFormObject, isFormMediaType, isTextMediaType };

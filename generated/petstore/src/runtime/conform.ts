@@ -10,6 +10,7 @@
  */
 import type { MockResponse } from './core/context';
 import { isJsonMediaType } from './core/media-types';
+import { violationKeySet } from './core/request/violation';
 import { errorBody } from './not-found';
 import { PROBLEM_MEDIA_TYPE } from './core/problem';
 import { immutableInfo } from './respond';
@@ -66,13 +67,10 @@ export function conformBody(
   return response;
 }
 
-const returnedSets = new WeakMap<OperationData, Set<string>>();
-
 /** Whether every way `body` breaks `schema` is one the service's recorded answers broke it in too. */
 function asProductionAnswers(op: OperationData, body: unknown, schema: JsonSchema, defs: Defs): boolean {
   if (op.returnedViolations === undefined) return false;
-  let tolerated = returnedSets.get(op);
-  if (!tolerated) returnedSets.set(op, (tolerated = new Set(op.returnedViolations)));
+  const tolerated = violationKeySet(op.returnedViolations);
   const keys = fake!.violationKeys(body, schema, defs, 'response');
   return keys !== undefined && keys.length > 0 && keys.every((key) => tolerated.has(key));
 }

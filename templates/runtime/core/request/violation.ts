@@ -44,3 +44,12 @@ export function violationKey(violation: Pick<Violation, 'location' | 'code'>): s
     where === 'header' ? rest.map((s) => s.toLowerCase()) : rest.map((s) => (/^\d+$/.test(s) ? '*' : s));
   return `${violation.code} ${toPointer([where ?? '', ...place])}`;
 }
+
+const keySets = new WeakMap<readonly string[], Set<string>>();
+
+/** Violation keys an operation tolerates (`acceptedViolations`, `returnedViolations`) as a set, built once per list. */
+export function violationKeySet(keys: readonly string[]): Set<string> {
+  let set = keySets.get(keys);
+  if (!set) keySets.set(keys, (set = new Set(keys)));
+  return set;
+}

@@ -8,7 +8,7 @@
 import { RequestError, isFormMediaType, parseBody } from '../body';
 import type { UploadedFile } from '../core/context';
 import { problem, validationProblem, type Violation } from '../core/problem';
-import { violationKey } from '../core/request/violation';
+import { violationKey, violationKeySet } from '../core/request/violation';
 import type { OperationData } from '../core/types';
 import type { BuiltResponse } from '../respond';
 import type { MaybePromise } from '../store/maybe';
@@ -65,9 +65,9 @@ export function validateRequest(p: Pipeline, x: Exchange): MaybePromise<BuiltRes
 
 /** The real service accepted bodies of a type the operation does not document. */
 function acceptsMediaType(op: OperationData): boolean {
-  return op.acceptedViolations !== undefined && acceptedSet(op).has(MEDIA_TYPE_KEY);
+  return op.acceptedViolations !== undefined && violationKeySet(op.acceptedViolations).has(MEDIA_TYPE_KEY);
 }
-const MEDIA_TYPE_KEY = 'media-type /header/content-type';
+const MEDIA_TYPE_KEY = violationKey({ location: ['header', 'content-type'], code: 'media-type' });
 
 /** Parameters and the parsed body against the contract. */
 function checkValues(p: Pipeline, x: Exchange, selection: BodySelection): BuiltResponse | undefined {
@@ -81,7 +81,7 @@ function checkValues(p: Pipeline, x: Exchange, selection: BodySelection): BuiltR
   }
   if (violations.length === 0) return undefined;
   if (op.acceptedViolations !== undefined) {
-    const accepted = acceptedSet(op);
+    const accepted = violationKeySet(op.acceptedViolations);
     const refused = violations.filter((v) => !accepted.has(violationKey(v)));
     if (refused.length === 0) {
       // the real service answered requests like this one with 2xx: served as valid, journalled
@@ -92,14 +92,6 @@ function checkValues(p: Pipeline, x: Exchange, selection: BodySelection): BuiltR
   }
   const headers = { 'sl-violations': violationsHeader(violations) };
   return refuse(p, x, ['422', '400'], () => validationProblem(violations), headers);
-}
-
-const acceptedSets = new WeakMap<OperationData, Set<string>>();
-
-function acceptedSet(op: OperationData): Set<string> {
-  let set = acceptedSets.get(op);
-  if (!set) acceptedSets.set(op, (set = new Set(op.acceptedViolations)));
-  return set;
 }
 
 /** Prism's `sl-violations` header: the violations as JSON, ASCII-safe and bounded. */

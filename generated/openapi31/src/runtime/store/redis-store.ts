@@ -81,9 +81,10 @@ return nv
 
 /**
  * journal append: KEYS journal list, entry count; ARGV one batch (`<count>\n<entries>`), its count,
- * the journal limit. Drops the oldest batches while the rest still hold the limit: at most one batch
- * more than the limit is kept, and a read drops the excess. One argument per batch, not one per
- * entry: a replica sends its journal in a few socket writes whatever the load.
+ * how many entries to keep at least. Drops the oldest batches while the rest still hold that many.
+ * Batches of several replicas interleave (a batch pushed later may hold older entries), so the
+ * store keeps twice the journal limit and a read keeps the newest by time. One argument per batch,
+ * not one per entry: a replica sends its journal in a few socket writes whatever the load.
  */
 const APPEND = `
 redis.call('RPUSH', KEYS[1], ARGV[1])
@@ -409,7 +410,19 @@ export class RedisStore implements StateStore {
     warning?: string,
   ): void {
     if (this.journalLimit === 0) return;
-    const fields: unknown[] = [timeMs, session, method, url, operationId ?? null, status, source, durationMs];
+    // the answer's time to the microsecond orders two requests received in the same ms, on any replica
+    const answeredUs = Math.round((performance.timeOrigin + performance.now()) * 1000);
+    const fields: unknown[] = [
+      timeMs,
+      answeredUs,
+      session,
+      method,
+      url,
+      operationId ?? null,
+      status,
+      source,
+      durationMs,
+    ];
     // optional fields at fixed places, trailing absent ones left out
     const optional = [match, accepted, warning];
     let last = optional.length;
@@ -432,7 +445,7 @@ export class RedisStore implements StateStore {
     this.flushing = this.script(
       SCRIPTS.append,
       [this.keys.journal, this.keys.journalCount],
-      [batch, String(entries.length), String(this.journalLimit)],
+      [batch, String(entries.length), String(2 * this.journalLimit)],
     ).then(
       () => {
         this.flushing = undefined;
@@ -460,10 +473,11 @@ export class RedisStore implements StateStore {
       const lines = batch.split('\n');
       for (let i = 1; i < lines.length; i++) texts.push(lines[i]);
     }
-    const out: JournalEntry[] = [];
+    const out: { entry: JournalEntry; timeMs: number; answeredUs: number }[] = [];
     for (const text of texts) {
       const [
         timeMs,
+        answeredUs,
         session,
         method,
         url,
@@ -475,6 +489,7 @@ export class RedisStore implements StateStore {
         accepted,
         warning,
       ] = JSON.parse(text) as [
+        number,
         number,
         string,
         string,
@@ -500,13 +515,12 @@ export class RedisStore implements StateStore {
       if (typeof match === 'string') entry.match = match;
       if (typeof accepted === 'string') entry.accepted = accepted;
       if (typeof warning === 'string') entry.warning = warning;
-      out.push(entry);
+      out.push({ entry, timeMs, answeredUs });
     }
-    // replicas push in the order their batches reach Redis: the fleet's order is the time order; the
-    // store keeps up to one batch more than the limit, and the oldest of them go
+    // replicas push in the order their batches reach Redis: the fleet's order is the time order
+    // (received, then answered); the store keeps twice the limit, the oldest of them go
     const ordered = out
-      .map((entry, i) => ({ entry, i }))
-      .sort((a, b) => Date.parse(a.entry.time) - Date.parse(b.entry.time) || a.i - b.i)
+      .sort((a, b) => a.timeMs - b.timeMs || a.answeredUs - b.answeredUs)
       .slice(-this.journalLimit)
       .map(({ entry }) => entry);
     return filter?.session === undefined ? ordered : ordered.filter((e) => e.session === filter.session);

@@ -51,9 +51,9 @@ function validateRequest(p, x) {
 }
 /** The real service accepted bodies of a type the operation does not document. */
 function acceptsMediaType(op) {
-    return op.acceptedViolations !== undefined && acceptedSet(op).has(MEDIA_TYPE_KEY);
+    return op.acceptedViolations !== undefined && (0, violation_1.violationKeySet)(op.acceptedViolations).has(MEDIA_TYPE_KEY);
 }
-const MEDIA_TYPE_KEY = 'media-type /header/content-type';
+const MEDIA_TYPE_KEY = (0, violation_1.violationKey)({ location: ['header', 'content-type'], code: 'media-type' });
 /** Parameters and the parsed body against the contract. */
 function checkValues(p, x, selection) {
     const op = x.op;
@@ -68,7 +68,7 @@ function checkValues(p, x, selection) {
     if (violations.length === 0)
         return undefined;
     if (op.acceptedViolations !== undefined) {
-        const accepted = acceptedSet(op);
+        const accepted = (0, violation_1.violationKeySet)(op.acceptedViolations);
         const refused = violations.filter((v) => !accepted.has((0, violation_1.violationKey)(v)));
         if (refused.length === 0) {
             // the real service answered requests like this one with 2xx: served as valid, journalled
@@ -79,13 +79,6 @@ function checkValues(p, x, selection) {
     }
     const headers = { 'sl-violations': violationsHeader(violations) };
     return (0, refuse_1.refuse)(p, x, ['422', '400'], () => (0, problem_1.validationProblem)(violations), headers);
-}
-const acceptedSets = new WeakMap();
-function acceptedSet(op) {
-    let set = acceptedSets.get(op);
-    if (!set)
-        acceptedSets.set(op, (set = new Set(op.acceptedViolations)));
-    return set;
 }
 /** Prism's `sl-violations` header: the violations as JSON, ASCII-safe and bounded. */
 function violationsHeader(violations) {

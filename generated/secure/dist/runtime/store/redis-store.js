@@ -65,9 +65,10 @@ return nv
 `;
 /**
  * journal append: KEYS journal list, entry count; ARGV one batch (`<count>\n<entries>`), its count,
- * the journal limit. Drops the oldest batches while the rest still hold the limit: at most one batch
- * more than the limit is kept, and a read drops the excess. One argument per batch, not one per
- * entry: a replica sends its journal in a few socket writes whatever the load.
+ * how many entries to keep at least. Drops the oldest batches while the rest still hold that many.
+ * Batches of several replicas interleave (a batch pushed later may hold older entries), so the
+ * store keeps twice the journal limit and a read keeps the newest by time. One argument per batch,
+ * not one per entry: a replica sends its journal in a few socket writes whatever the load.
  */
 const APPEND = `
 redis.call('RPUSH', KEYS[1], ARGV[1])
@@ -342,7 +343,19 @@ class RedisStore {
     record(timeMs, session, method, url, operationId, status, source, durationMs, match, accepted, warning) {
         if (this.journalLimit === 0)
             return;
-        const fields = [timeMs, session, method, url, operationId ?? null, status, source, durationMs];
+        // the answer's time to the microsecond orders two requests received in the same ms, on any replica
+        const answeredUs = Math.round((performance.timeOrigin + performance.now()) * 1000);
+        const fields = [
+            timeMs,
+            answeredUs,
+            session,
+            method,
+            url,
+            operationId ?? null,
+            status,
+            source,
+            durationMs,
+        ];
         // optional fields at fixed places, trailing absent ones left out
         const optional = [match, accepted, warning];
         let last = optional.length;
@@ -365,7 +378,7 @@ class RedisStore {
         this.pending = [];
         // JSON has no raw line breaks: a newline separates entries
         const batch = `${entries.length}\n${entries.join('\n')}`;
-        this.flushing = this.script(SCRIPTS.append, [this.keys.journal, this.keys.journalCount], [batch, String(entries.length), String(this.journalLimit)]).then(() => {
+        this.flushing = this.script(SCRIPTS.append, [this.keys.journal, this.keys.journalCount], [batch, String(entries.length), String(2 * this.journalLimit)]).then(() => {
             this.flushing = undefined;
             this.warnedJournal = false;
         }, (err) => {
@@ -391,7 +404,7 @@ class RedisStore {
         }
         const out = [];
         for (const text of texts) {
-            const [timeMs, session, method, url, operationId, status, source, durationMs, match, accepted, warning,] = JSON.parse(text);
+            const [timeMs, answeredUs, session, method, url, operationId, status, source, durationMs, match, accepted, warning,] = JSON.parse(text);
             const entry = {
                 time: new Date(timeMs).toISOString(),
                 session,
@@ -409,13 +422,12 @@ class RedisStore {
                 entry.accepted = accepted;
             if (typeof warning === 'string')
                 entry.warning = warning;
-            out.push(entry);
+            out.push({ entry, timeMs, answeredUs });
         }
-        // replicas push in the order their batches reach Redis: the fleet's order is the time order; the
-        // store keeps up to one batch more than the limit, and the oldest of them go
+        // replicas push in the order their batches reach Redis: the fleet's order is the time order
+        // (received, then answered); the store keeps twice the limit, the oldest of them go
         const ordered = out
-            .map((entry, i) => ({ entry, i }))
-            .sort((a, b) => Date.parse(a.entry.time) - Date.parse(b.entry.time) || a.i - b.i)
+            .sort((a, b) => a.timeMs - b.timeMs || a.answeredUs - b.answeredUs)
             .slice(-this.journalLimit)
             .map(({ entry }) => entry);
         return filter?.session === undefined ? ordered : ordered.filter((e) => e.session === filter.session);

@@ -6,7 +6,7 @@
  * so a create can be read back through the documented read operation.
  */
 import { randomInt, randomUUID } from 'node:crypto';
-import { SchemaCompiler, type ValidateFunction } from '../core/ajv';
+import type { SchemaCompiler, ValidateFunction } from '../core/ajv';
 import type { ResourceStore } from '../session';
 import { shapeToken } from '../tokens';
 import type { Defs, IdFormat, JsonSchema, ResourceSpec } from '../core/types';
@@ -67,7 +67,13 @@ export function newId(
 
 const formatRejected = new WeakSet<ResourceSpec>();
 
-const compiler = new SchemaCompiler({});
+let compiler: SchemaCompiler | undefined;
+
+/** Created on the first id schema: Ajv (loaded here, not imported) stays out of start-up. */
+function idCompiler(): SchemaCompiler {
+  compiler ??= new (require('../core/ajv') as typeof import('../core/ajv')).SchemaCompiler({});
+  return compiler;
+}
 const idChecks = new WeakMap<ResourceSpec, (id: string) => boolean>();
 const ANY_ID = (): boolean => true;
 
@@ -78,7 +84,9 @@ const ANY_ID = (): boolean => true;
 function idCheck(spec: ResourceSpec): (id: string) => boolean {
   let check = idChecks.get(spec);
   if (!check) {
-    const validators: ValidateFunction[] = (spec.idSchemas ?? []).map((schema) => compiler.compile(schema));
+    const validators: ValidateFunction[] = (spec.idSchemas ?? []).map((schema) =>
+      idCompiler().compile(schema),
+    );
     check =
       validators.length === 0
         ? ANY_ID

@@ -10,7 +10,6 @@ exports.typedId = typedId;
  * so a create can be read back through the documented read operation.
  */
 const node_crypto_1 = require("node:crypto");
-const ajv_1 = require("../core/ajv");
 const tokens_1 = require("../tokens");
 const collection_1 = require("./collection");
 const ALNUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
@@ -61,7 +60,12 @@ function newId(spec, store, sample, parent = collection_1.SEED_PARENT) {
     return idFromSchemas(spec, store, parent, accepts);
 }
 const formatRejected = new WeakSet();
-const compiler = new ajv_1.SchemaCompiler({});
+let compiler;
+/** Created on the first id schema: Ajv (loaded here, not imported) stays out of start-up. */
+function idCompiler() {
+    compiler ??= new (require('../core/ajv').SchemaCompiler)({});
+    return compiler;
+}
 const idChecks = new WeakMap();
 const ANY_ID = () => true;
 /**
@@ -71,7 +75,7 @@ const ANY_ID = () => true;
 function idCheck(spec) {
     let check = idChecks.get(spec);
     if (!check) {
-        const validators = (spec.idSchemas ?? []).map((schema) => compiler.compile(schema));
+        const validators = (spec.idSchemas ?? []).map((schema) => idCompiler().compile(schema));
         check =
             validators.length === 0
                 ? ANY_ID

@@ -13,6 +13,8 @@
  * or readOnly/writeOnly.
  */
 import type { ErrorObject } from '../ajv';
+import { toViolations } from '../request/validate';
+import { violationKey } from '../request/violation';
 import type { Defs, JsonSchema } from '../types';
 import { createContext, generate } from './generate';
 import { ATTEMPTS } from './limits';
@@ -64,10 +66,10 @@ export function conformsTo(value: unknown, schema: JsonSchema, defs: Defs, direc
 }
 
 /**
- * How `value` breaks `schema` (as seen in `direction`), as violation keys: the JSON Schema keyword and
- * the instance pointer with array indices as `*` (`maxLength /title`, `enum /tags/*`), sorted,
- * the same shape as core/request's `violationKey`; `[]` when it validates, undefined when it cannot
- * be checked. A value production answered with breaks the contract in such a place only.
+ * How `value` breaks `schema` (as seen in `direction`), as core/request's `violationKey`s of the
+ * value taken as a body (`maxLength /body/title`, `enum /body/tags/*`, `required /body/id`), sorted;
+ * `[]` when it validates, undefined when it cannot be checked. A value production answered with
+ * breaks the contract in such a place only.
  */
 export function violationKeys(
   value: unknown,
@@ -79,9 +81,8 @@ export function violationKeys(
     const view = viewFor(schema, defs, { seed: 0, direction });
     const validate = view.compiler.compile(view.schema);
     if (validate(value)) return [];
-    const keys = (validate.errors ?? []).map(
-      (error) => `${error.keyword} ${error.instancePath.replace(/\/\d+(?=\/|$)/g, '/*')}`,
-    );
+    // the keys of request violations (core/request violationKey), the body being `/body`
+    const keys = toViolations(validate.errors ?? [], ['body']).map(violationKey);
     return [...new Set(keys)].sort();
   } catch {
     return undefined;

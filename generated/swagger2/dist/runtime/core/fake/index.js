@@ -7,6 +7,8 @@ exports.conformsTo = conformsTo;
 exports.violationKeys = violationKeys;
 exports.repairValue = repairValue;
 exports.describeErrors = describeErrors;
+const validate_1 = require("../request/validate");
+const violation_1 = require("../request/violation");
 const generate_1 = require("./generate");
 const limits_1 = require("./limits");
 const repair_1 = require("./repair");
@@ -64,10 +66,10 @@ function conformsTo(value, schema, defs, direction) {
     }
 }
 /**
- * How `value` breaks `schema` (as seen in `direction`), as violation keys: the JSON Schema keyword and
- * the instance pointer with array indices as `*` (`maxLength /title`, `enum /tags/*`), sorted,
- * the same shape as core/request's `violationKey`; `[]` when it validates, undefined when it cannot
- * be checked. A value production answered with breaks the contract in such a place only.
+ * How `value` breaks `schema` (as seen in `direction`), as core/request's `violationKey`s of the
+ * value taken as a body (`maxLength /body/title`, `enum /body/tags/*`, `required /body/id`), sorted;
+ * `[]` when it validates, undefined when it cannot be checked. A value production answered with
+ * breaks the contract in such a place only.
  */
 function violationKeys(value, schema, defs, direction) {
     try {
@@ -75,7 +77,8 @@ function violationKeys(value, schema, defs, direction) {
         const validate = view.compiler.compile(view.schema);
         if (validate(value))
             return [];
-        const keys = (validate.errors ?? []).map((error) => `${error.keyword} ${error.instancePath.replace(/\/\d+(?=\/|$)/g, '/*')}`);
+        // the keys of request violations (core/request violationKey), the body being `/body`
+        const keys = (0, validate_1.toViolations)(validate.errors ?? [], ['body']).map(violation_1.violationKey);
         return [...new Set(keys)].sort();
     }
     catch {

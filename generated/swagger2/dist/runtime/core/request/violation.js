@@ -3,6 +3,7 @@
 Object.defineProperty(exports, "__esModule", { value: true });
 exports.toPointer = toPointer;
 exports.violationKey = violationKey;
+exports.violationKeySet = violationKeySet;
 function toPointer(location) {
     return location.map((s) => `/${s.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
 }
@@ -15,4 +16,12 @@ function violationKey(violation) {
     const [where, ...rest] = violation.location;
     const place = where === 'header' ? rest.map((s) => s.toLowerCase()) : rest.map((s) => (/^\d+$/.test(s) ? '*' : s));
     return `${violation.code} ${toPointer([where ?? '', ...place])}`;
+}
+const keySets = new WeakMap();
+/** Violation keys an operation tolerates (`acceptedViolations`, `returnedViolations`) as a set, built once per list. */
+function violationKeySet(keys) {
+    let set = keySets.get(keys);
+    if (!set)
+        keySets.set(keys, (set = new Set(keys)));
+    return set;
 }
