@@ -10,10 +10,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadContract } from '../src/contract/load-contract';
 import { checkDrift } from '../src/drift/check-drift';
+import { driftJobs } from '../src/drift/parallel';
 import { packageRoot } from '../src/paths';
 import { redoclyBin } from './redocly';
-import { cleanTraffic, toHar } from '../test/drift/from-examples';
-import type { ExchangeInit } from '../test/drift/helpers';
+import { cleanTraffic, writeTraffic } from '../test/drift/from-examples';
 
 export interface DriftRunNumbers {
   /** entries / wall seconds of the whole `mockgen drift` process (start-up, contract, read, check, report) */
@@ -27,10 +27,16 @@ export interface DriftBench {
   entries: number;
   spec: string;
   har: DriftRunNumbers;
+  /** threads the default runs used (`--jobs` default: one per core on inputs this big) */
+  threads: number;
+  /** the same HAR with `--jobs 1`: one thread, what the worker threads gain */
+  harOneThread: DriftRunNumbers;
+  /** the same NDJSON with `--jobs 1` */
+  ndjsonOneThread: DriftRunNumbers;
   /** the same HAR run with `--no-coverage`: what counting coverage costs */
   harNoCoverage: DriftRunNumbers;
   ndjson: DriftRunNumbers;
-  /** the same run on 10× fewer NDJSON entries: peak RSS must not grow with the file */
+  /** the same run on 10× fewer NDJSON entries (same threads): peak RSS must not grow with the file */
   ndjsonSmall: DriftRunNumbers;
   /** Redocly CLI's `drift` on the same files, when the published CLI has that command */
   redocly: { har: DriftRunNumbers; ndjson: DriftRunNumbers; ratioHar: number; ratioNdjson: number } | string;
@@ -67,16 +73,22 @@ export async function benchDrift(options: { entries?: number; spec?: string } = 
   try {
     writeTraffic(har, ndjson, base, entries, contract.servers[0]);
     writeTraffic(undefined, small, base, Math.max(1, Math.round(entries / 10)), contract.servers[0]);
+    const threads = driftJobs([har]);
     const harRun = await timeDrift(spec, har, entries);
+    const harOneThread = await timeDrift(spec, har, entries, undefined, ['--jobs', '1']);
     const harNoCoverage = await timeDrift(spec, har, entries, undefined, ['--no-coverage']);
     const ndjsonRun = await timeDrift(spec, ndjson, entries);
-    const smallRun = await timeDrift(spec, small, Math.max(1, Math.round(entries / 10)));
+    const ndjsonOneThread = await timeDrift(spec, ndjson, entries, undefined, ['--jobs', '1']);
+    const smallRun = await timeDrift(spec, small, Math.max(1, Math.round(entries / 10)), undefined, [
+      '--jobs',
+      String(driftJobs([ndjson])),
+    ]);
     const redocly = await benchRedocly(spec, har, ndjson, entries, harRun, ndjsonRun);
 
     const cpuSeconds = async (coverage: boolean) => {
       global.gc?.();
       const cpu = process.cpuUsage();
-      const run = await checkDrift({ spec, recordings: [har], coverage });
+      const run = await checkDrift({ spec, recordings: [har], coverage, jobs: 1 });
       const used = process.cpuUsage(cpu);
       return { run, seconds: (used.user + used.system) / 1e6 };
     };
@@ -86,6 +98,9 @@ export async function benchDrift(options: { entries?: number; spec?: string } = 
       entries,
       spec: path.relative(packageRoot, spec),
       har: { ...harRun, findings: result.findings.length },
+      threads,
+      harOneThread,
+      ndjsonOneThread,
       harNoCoverage,
       ndjson: ndjsonRun,
       ndjsonSmall: smallRun,
@@ -185,60 +200,6 @@ async function benchRedocly(
     ratioHar: Math.round((mine.entriesPerSecond / harRun.entriesPerSecond) * 100) / 100,
     ratioNdjson: Math.round((mineNdjson.entriesPerSecond / ndjsonRun.entriesPerSecond) * 100) / 100,
   };
-}
-
-/**
- * Streams the traffic to disk: `entries` exchanges cycling through `base`, 1 in 25 with drift, as a HAR
- * (`har`, when given) and as NDJSON (one HAR entry per line).
- */
-export function writeTraffic(
-  har: string | undefined,
-  ndjson: string,
-  base: ExchangeInit[],
-  entries: number,
-  server: string | undefined,
-): void {
-  const origin = server ? new URL(server).origin : 'http://localhost';
-  const harFd = har === undefined ? undefined : fs.openSync(har, 'w');
-  const lineFd = fs.openSync(ndjson, 'w');
-  try {
-    if (harFd !== undefined)
-      fs.writeSync(
-        harFd,
-        '{"log":{"version":"1.2","creator":{"name":"mockgen-bench","version":"1"},"entries":[\n',
-      );
-    const batch: string[] = [];
-    for (let i = 0; i < entries; i++) {
-      const init = mutate(base[i % base.length], i);
-      const entry = (toHar([init], origin) as { log: { entries: unknown[] } }).log.entries[0];
-      batch.push(JSON.stringify(entry));
-      if (batch.length === 1000 || i === entries - 1) {
-        if (harFd !== undefined) fs.writeSync(harFd, batch.join(',\n') + (i === entries - 1 ? '\n' : ',\n'));
-        fs.writeSync(lineFd, `${batch.join('\n')}\n`);
-        batch.length = 0;
-      }
-    }
-    if (harFd !== undefined) fs.writeSync(harFd, ']}}\n');
-  } finally {
-    if (harFd !== undefined) fs.closeSync(harFd);
-    fs.closeSync(lineFd);
-  }
-}
-
-function mutate(init: ExchangeInit, i: number): ExchangeInit {
-  if (i % 25 !== 0) return init;
-  switch ((i / 25) % 3) {
-    case 0:
-      return { ...init, path: `${init.path}/extra-${i % 7}` };
-    case 1:
-      return init.responseBody !== null &&
-        typeof init.responseBody === 'object' &&
-        !Array.isArray(init.responseBody)
-        ? { ...init, responseBody: { ...(init.responseBody as object), undocumented: i } }
-        : init;
-    default:
-      return { ...init, query: [...(init.query ?? []), ['limit', 'many']] };
-  }
 }
 
 if (require.main === module) {

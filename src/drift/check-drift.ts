@@ -1,198 +1,47 @@
 import { loadContract } from '../contract/load-contract';
-import type { Contract, Exchange } from '../model/types';
+import type { Contract } from '../model/types';
 import { expandRecordingPaths, scanRecordings } from '../recordings/scan-recordings';
-import { DriftChecker } from './check-exchange';
-import {
-  countExchange,
-  coverageIndex,
-  emptyCounts,
-  summarizeCoverage,
-  type CoverageCounts,
-  type CoverageIndex,
-} from './coverage';
-import { operationLabel } from './match';
-import type { DriftOptions, DriftResult, DriftSummary, Finding, OperationStats } from './types';
+import { DriftRun } from './drift-run';
+import { DriftWorkers, driftJobs } from './parallel';
+import type { DriftOptions, DriftResult } from './types';
 
-/** Checks every exchange against the contract (pure: no I/O). */
-export function checkExchanges(
-  contract: Contract,
-  exchanges: readonly Exchange[],
-  options: DriftOptions = {},
-): DriftResult {
-  const drift = new DriftRun(contract, options);
-  for (const exchange of exchanges) drift.add(exchange);
-  return drift.finish();
-}
-
-interface Checked {
-  host: string;
-  operation: string;
-  findings: Finding[];
-  /** unmatched, only `undocumented-path`: set aside at the end when its host is not the API's */
-  unmatched: boolean;
-}
-
-/**
- * A drift check fed one exchange at a time (so a log of any size streams through it): what it keeps
- * is per-operation counts, the hosts seen and the exchanges that have findings — never the traffic.
- *
- * Other hosts' traffic (a browser HAR's pages, scripts, analytics) is not drift: the API's hosts are
- * those of the contract's servers and those where some recorded request matched a documented path;
- * an unmatched request to any other host is set aside at the end. When no request matched at all,
- * no host is known to be the API's and nothing is set aside.
- */
-export class DriftRun {
-  private readonly checker: DriftChecker;
-  private readonly stats = new Map<string, OperationStats>();
-  private readonly documented: number;
-  private readonly checked: Checked[] = [];
-  private readonly apiHosts = new Set<string>();
-  private readonly hosts = new Set<string>();
-  private entries = 0;
-  private matched = 0;
-  private skipped = 0;
-  private readonly coverage?: { index: CoverageIndex; counts: CoverageCounts };
-
-  constructor(
-    private readonly contract: Contract,
-    options: DriftOptions = {},
-  ) {
-    this.checker = new DriftChecker(contract, options);
-    if (options.coverage !== false) {
-      const index = coverageIndex(contract);
-      this.coverage = { index, counts: emptyCounts(index) };
-    }
-    for (const op of contract.operations) {
-      const label = operationLabel(op);
-      this.stats.set(label, { operation: label, operationId: op.id, entries: 0, errors: 0, warnings: 0 });
-    }
-    this.documented = this.stats.size;
-  }
-
-  add(exchange: Exchange): void {
-    this.entries++;
-    const result = this.checker.check(exchange);
-    if (result.skipped) {
-      this.skipped++;
-      return;
-    }
-    const host = exchange.request.host.toLowerCase();
-    if (host !== '') this.hosts.add(host);
-    if (result.op !== undefined || result.findings.some((f) => f.kind === 'undocumented-method'))
-      this.apiHosts.add(host);
-    const unmatched = !result.op && result.findings.every((f) => f.kind === 'undocumented-path');
-    if (result.op) this.matched++;
-    if (this.coverage && result.exercised)
-      countExchange(this.coverage.index, this.coverage.counts, result.exercised);
-    if (unmatched || result.findings.length > 0)
-      this.checked.push({ host, operation: result.operation, findings: result.findings, unmatched });
-    if (!unmatched) this.count(result.operation, result.findings);
-  }
-
-  private count(operation: string, findings: readonly Finding[]): void {
-    let row = this.stats.get(operation);
-    if (!row)
-      this.stats.set(operation, (row = { operation, operationId: '', entries: 0, errors: 0, warnings: 0 }));
-    row.entries++;
-    for (const finding of findings) {
-      if (finding.severity === 'error') row.errors++;
-      else row.warnings++;
-    }
-  }
-
-  finish(): DriftResult {
-    const foreign = this.foreignHosts();
-    const otherHosts = new Map<string, number>();
-    const findings: Finding[] = [];
-    for (const c of this.checked) {
-      if (c.unmatched) {
-        if (foreign.has(c.host)) {
-          otherHosts.set(c.host, (otherHosts.get(c.host) ?? 0) + 1);
-          continue;
-        }
-        this.count(c.operation, c.findings);
-      }
-      for (const finding of c.findings) findings.push(finding);
-    }
-    const rows = [...this.stats.values()];
-    const untestedOperations = rows
-      .slice(0, this.documented)
-      .filter((r) => r.entries === 0)
-      .map((r) => r.operation);
-    const summary: DriftSummary = {
-      entries: this.entries,
-      matched: this.matched,
-      skipped: this.skipped,
-      otherHosts: [...otherHosts].map(([host, entries]) => ({ host, entries })),
-      errors: findings.filter((f) => f.severity === 'error').length,
-      warnings: findings.filter((f) => f.severity === 'warning').length,
-      operations: rows.filter((r, i) => i < this.documented || r.entries > 0),
-      untestedOperations,
-      baselined: 0,
-    };
-    if (!this.coverage) return { findings, summary };
-    return { findings, summary, coverage: summarizeCoverage(this.coverage.index, this.coverage.counts) };
-  }
-
-  private foreignHosts(): Set<string> {
-    const foreign = new Set<string>();
-    if (this.apiHosts.size === 0) return foreign;
-    const api = new Set(this.apiHosts);
-    for (const server of this.contract.servers) {
-      try {
-        const host = new URL(server).host.toLowerCase();
-        if (host !== '') api.add(host);
-      } catch {
-        // a relative server URL names no host
-      }
-    }
-    for (const host of this.hosts) if (!api.has(host)) foreign.add(host);
-    return foreign;
-  }
-}
-
-/** Recount the totals of a summary after the baseline removed findings. */
-export function recount(result: DriftResult, findings: Finding[], baselined: number): DriftResult {
-  const byOperation = new Map<string, { errors: number; warnings: number }>();
-  for (const f of findings) {
-    const row = byOperation.get(f.operation) ?? { errors: 0, warnings: 0 };
-    if (f.severity === 'error') row.errors++;
-    else row.warnings++;
-    byOperation.set(f.operation, row);
-  }
-  return {
-    findings,
-    ...(result.coverage ? { coverage: result.coverage } : {}),
-    summary: {
-      ...result.summary,
-      errors: findings.filter((f) => f.severity === 'error').length,
-      warnings: findings.filter((f) => f.severity === 'warning').length,
-      operations: result.summary.operations.map((row) => ({
-        ...row,
-        ...(byOperation.get(row.operation) ?? { errors: 0, warnings: 0 }),
-      })),
-      baselined,
-    },
-  };
-}
+export { checkExchanges, DriftRun, recount, type DriftPartial } from './drift-run';
 
 export interface CheckDriftInput extends DriftOptions {
   spec: string;
   recordings: string[];
+  /** threads to check on (1: this one only, N: with N − 1 workers); default: one per core on inputs of 16 MiB or more */
+  jobs?: number;
 }
 
 /**
  * Loads the contract and streams the recordings (files or folders, any traffic format) through the
- * checks: the whole `mockgen drift` minus reporting. `files` are the files read.
+ * checks: the whole `mockgen drift` minus reporting. `files` are the files read. Big inputs are
+ * checked on worker threads (parallel.ts) with the same result.
  */
 export async function checkDrift(
   input: CheckDriftInput,
 ): Promise<DriftResult & { contract: Contract; files: string[] }> {
-  const contract = await loadContract(input.spec, { checkSchema: false });
-  const files = await expandRecordingPaths(input.recordings);
-  const drift = new DriftRun(contract, input);
-  // Not redacted on load (a tenth of the run time on big HARs): the checks only need secrets to be
-  // present, and messages mask the values of credential parameters and secret-named fields.
-  await scanRecordings(files, (exchange) => drift.add(exchange), { redact: false });
-  return { ...drift.finish(), contract, files };
+  const jobs = driftJobs(input.recordings, input.jobs);
+  // started first: their start-up overlaps loading the contract
+  const workers = jobs > 1 ? new DriftWorkers(jobs - 1) : undefined;
+  try {
+    const contract = await loadContract(input.spec, { checkSchema: false });
+    const files = await expandRecordingPaths(input.recordings);
+    const options: DriftOptions = {
+      ...(input.extraProperties !== undefined ? { extraProperties: input.extraProperties } : {}),
+      ...(input.coverage !== undefined ? { coverage: input.coverage } : {}),
+    };
+    const parallel = new DriftRun(contract, options);
+    if (workers && (await workers.check(contract, options, files, parallel)))
+      return { ...parallel.finish(), contract, files };
+    await workers?.close();
+    const drift = new DriftRun(contract, options);
+    // Not redacted on load (a tenth of the run time on big HARs): the checks only need secrets to be
+    // present, and messages mask the values of credential parameters and secret-named fields.
+    await scanRecordings(files, (exchange) => drift.add(exchange), { redact: false });
+    return { ...drift.finish(), contract, files };
+  } finally {
+    await workers?.close();
+  }
 }

@@ -170,6 +170,22 @@ export function emptyCounts(index: CoverageIndex): CoverageCounts {
   };
 }
 
+/**
+ * Adds the hits of `from` (another run over other entries, same contract) to `into`. Property hits
+ * count entries, so the sums stay exact when each entry was counted by one run only.
+ */
+export function addCounts(into: CoverageCounts, from: CoverageCounts): void {
+  const add = (a: number[], b: number[]): void => {
+    for (let k = 0; k < a.length; k++) a[k] += b[k] ?? 0;
+  };
+  add(into.entries, from.entries);
+  for (let op = 0; op < into.entries.length; op++) {
+    add(into.parameters[op], from.parameters[op] ?? []);
+    add(into.responses[op], from.responses[op] ?? []);
+    add(into.properties[op], from.properties[op] ?? []);
+  }
+}
+
 /** Counts what one exchange exercised (mutates `counts`; nothing else is kept). */
 export function countExchange(index: CoverageIndex, counts: CoverageCounts, seen: ExchangeCoverage): void {
   const i = index.byOperation.get(seen.op);

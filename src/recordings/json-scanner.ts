@@ -150,9 +150,30 @@ export class JsonValueCapture {
     return end;
   }
 
+  /** Call once `write` returned an index: the value's bytes, unparsed (the last part may share the chunk). */
+  bytes(): Buffer {
+    return this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts);
+  }
+
+  /**
+   * The position just after `bytes` (from `bytes()`) without decoding them: lines exact, the column
+   * counted in bytes (UTF-16 units only where `result()` decodes). For callers that parse elsewhere.
+   */
+  endOf(bytes: Buffer): JsonPosition {
+    let lines = 0;
+    let last = -1;
+    for (let k = bytes.indexOf(WS_LF); k >= 0; k = bytes.indexOf(WS_LF, k + 1)) {
+      lines++;
+      last = k;
+    }
+    return lines === 0
+      ? { line: this.line, col: this.col + bytes.length }
+      : { line: this.line + lines, col: bytes.length - last };
+  }
+
   /** Call once `write` returned an index: the value parsed, or where and why it is not JSON. */
   result(): CapturedValue {
-    const bytes = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts);
+    const bytes = this.bytes();
     const text = bytes.toString('utf8');
     let value: unknown;
     try {

@@ -23,10 +23,14 @@ import { isRecord } from '../../templates/runtime/core/json';
 import { escapeToken } from '../../templates/runtime/core/pointer';
 import { kindOf } from './json-value';
 
-/** Streams one HAR file, calling `onEntry` with each raw `log.entries[i]` value (not yet validated). */
+/**
+ * Streams one HAR file, calling `onEntry` with each raw `log.entries[i]` value (not yet validated).
+ * `unparsed`: the entries' bytes instead (see HarEntryScanner).
+ */
 export async function scanHarFile(
   file: string,
   onEntry: (raw: unknown, index: number) => void,
+  options: { unparsed?: boolean } = {},
 ): Promise<void> {
   const cannotRead = (err: unknown): MockgenError =>
     new MockgenError(`${file}: cannot read the HAR file: ${(err as Error).message}`, { file });
@@ -46,7 +50,7 @@ export async function scanHarFile(
   const source = fs.createReadStream(file, { highWaterMark: 1 << 20 });
   const stream = gzipped ? source.pipe(zlib.createGunzip()) : source;
   if (gzipped) source.on('error', (err) => stream.destroy(err));
-  const scanner = new HarEntryScanner(file, onEntry);
+  const scanner = new HarEntryScanner(file, onEntry, options.unparsed);
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) scanner.write(chunk);
     scanner.end();
@@ -96,9 +100,15 @@ export class HarEntryScanner {
   private sawLog = false;
   private sawEntries = false;
 
+  /**
+   * `unparsed`: hand each entry over as its raw bytes (a `Buffer` that may share the chunk: copy it
+   * before the next `write`), not parsed — for a caller that parses entries elsewhere (drift's worker
+   * threads). The file's structure is still checked; columns after such entries count bytes.
+   */
   constructor(
     private readonly file: string,
     private readonly onEntry: (raw: unknown, index: number) => void,
+    private readonly unparsed = false,
   ) {}
 
   write(chunk: Buffer): void {
@@ -281,6 +291,15 @@ export class HarEntryScanner {
     const target = this.target as CaptureTarget;
     this.capture = undefined;
     this.target = undefined;
+    if (this.unparsed && target.kind === 'entry') {
+      const bytes = c.bytes();
+      const after = c.endOf(bytes);
+      this.line = after.line;
+      this.col = after.col;
+      this.afterValue();
+      this.onEntry(bytes, target.index);
+      return end;
+    }
     const captured = c.result();
     if (!captured.ok) throw this.syntax(captured.at.line, captured.at.col, captured.reason);
     const value = captured.value;

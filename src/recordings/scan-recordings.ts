@@ -78,21 +78,32 @@ export async function scanRecordings(
       });
     } else {
       await scanLines(file, (text, line) => {
-        const value = parseLine(file, line, text);
-        let converted;
-        try {
-          converted = lineToEntry(value);
-        } catch (err) {
-          if (err instanceof LineShapeError)
-            throw new MockgenError(`${file}:${line}: ${err.message}; fix or remove the line`, { file, line });
-          throw err;
-        }
-        const exchange = toExchange(converted.entry, line - 1, file, options.redact, warnFor(line - 1), line);
-        if (converted.unrecorded) exchange.unrecorded = converted.unrecorded;
-        onExchange(exchange);
+        onExchange(lineExchange(file, text, line, options.redact, warnFor(line - 1)));
       });
     }
   }
+}
+
+/** One line of a line-per-exchange file as an exchange (its entry index is the line's, 0-based). */
+export function lineExchange(
+  file: string,
+  text: string,
+  line: number,
+  redact: RedactOptions | false | undefined,
+  warn?: SanitiseWarning,
+): Exchange {
+  const value = parseLine(file, line, text);
+  let converted;
+  try {
+    converted = lineToEntry(value);
+  } catch (err) {
+    if (err instanceof LineShapeError)
+      throw new MockgenError(`${file}:${line}: ${err.message}; fix or remove the line`, { file, line });
+    throw err;
+  }
+  const exchange = toExchange(converted.entry, line - 1, file, redact, warn, line);
+  if (converted.unrecorded) exchange.unrecorded = converted.unrecorded;
+  return exchange;
 }
 
 function parseLine(file: string, line: number, text: string): unknown {
@@ -171,19 +182,79 @@ export async function detectFormat(file: string): Promise<TrafficFileFormat> {
  * blank lines are skipped, a trailing `\r` dropped. Lines are cut from the bytes (never the whole file).
  */
 export async function scanLines(file: string, onLine: (text: string, line: number) => void): Promise<void> {
+  await scanLineChunks(file, (bytes, firstLine) => {
+    eachLine(bytes, firstLine, onLine);
+  });
+}
+
+/**
+ * Streams a file (gunzipped when compressed) as runs of whole lines: `onChunk(bytes, firstLine)` gets
+ * lines separated by `\n` (the one after the last is dropped), at least `minBytes` of them unless the
+ * file ends. `eachLine` turns a run into lines.
+ */
+export async function scanLineChunks(
+  file: string,
+  onChunk: (bytes: Buffer, firstLine: number) => void,
+  minBytes = 0,
+): Promise<void> {
   const { gzipped } = await head(file, 2);
   const source = fs.createReadStream(file, { highWaterMark: 1 << 20 });
   const stream = gzipped ? source.pipe(zlib.createGunzip()) : source;
   if (gzipped) source.on('error', (err) => stream.destroy(err));
-  let carry: Buffer | undefined;
-  let line = 0;
-  const emit = (bytes: Buffer): void => {
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let line = 1;
+  const flush = (bytes: Buffer): void => {
+    const first = line;
+    for (let k = bytes.indexOf(0x0a); k >= 0; k = bytes.indexOf(0x0a, k + 1)) line++;
     line++;
-    let end = bytes.length;
-    if (end > 0 && bytes[end - 1] === 0x0d) end--;
-    let start = 0;
-    if (line === 1 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) start = 3;
-    // skip blank lines without decoding them
+    onChunk(bytes, first);
+  };
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      const nl = chunk.lastIndexOf(0x0a);
+      if (nl < 0 || pendingBytes + nl < minBytes) {
+        pending.push(chunk);
+        pendingBytes += chunk.length;
+        continue;
+      }
+      pending.push(chunk.subarray(0, nl));
+      const bytes = pending.length === 1 ? pending[0] : Buffer.concat(pending);
+      pending = nl + 1 < chunk.length ? [chunk.subarray(nl + 1)] : [];
+      pendingBytes = chunk.length - nl - 1;
+      flush(bytes);
+    }
+    // what is left may hold several lines (chunks below minBytes)
+    if (pendingBytes > 0) flush(pending.length === 1 ? pending[0] : Buffer.concat(pending));
+  } catch (err) {
+    if (err instanceof MockgenError) throw err;
+    throw new MockgenError(`${file}: cannot read the recordings: ${(err as Error).message}`, { file });
+  } finally {
+    source.destroy();
+    stream.destroy();
+  }
+}
+
+/**
+ * The lines of a run from `scanLineChunks` (numbered from `firstLine`) to `onLine`: blank lines
+ * skipped without decoding, a trailing `\r` dropped, a byte order mark on line 1 removed.
+ */
+export function eachLine(
+  bytes: Buffer,
+  firstLine: number,
+  onLine: (text: string, line: number) => void,
+): void {
+  let line = firstLine;
+  let from = 0;
+  const n = bytes.length;
+  while (from <= n) {
+    let to = bytes.indexOf(0x0a, from);
+    if (to < 0) to = n;
+    let end = to;
+    if (end > from && bytes[end - 1] === 0x0d) end--;
+    let start = from;
+    if (line === 1 && bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf)
+      start += 3;
     let blank = true;
     for (let i = start; i < end; i++) {
       const b = bytes[i];
@@ -193,34 +264,7 @@ export async function scanLines(file: string, onLine: (text: string, line: numbe
       }
     }
     if (!blank) onLine(bytes.toString('utf8', start, end), line);
-  };
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      let from = 0;
-      let nl = chunk.indexOf(0x0a, from);
-      if (nl >= 0 && carry !== undefined) {
-        emit(Buffer.concat([carry, chunk.subarray(0, nl)]));
-        carry = undefined;
-        from = nl + 1;
-        nl = chunk.indexOf(0x0a, from);
-      }
-      while (nl >= 0) {
-        emit(chunk.subarray(from, nl));
-        from = nl + 1;
-        nl = chunk.indexOf(0x0a, from);
-      }
-      if (from < chunk.length)
-        carry =
-          carry === undefined
-            ? Buffer.from(chunk.subarray(from))
-            : Buffer.concat([carry, chunk.subarray(from)]);
-    }
-    if (carry !== undefined) emit(carry);
-  } catch (err) {
-    if (err instanceof MockgenError) throw err;
-    throw new MockgenError(`${file}: cannot read the recordings: ${(err as Error).message}`, { file });
-  } finally {
-    source.destroy();
-    stream.destroy();
+    line++;
+    from = to + 1;
   }
 }

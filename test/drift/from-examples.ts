@@ -1,4 +1,5 @@
 import type { Contract, Defs, JsonSchema, Operation } from '../../src/model/types';
+import * as fs from 'node:fs';
 import type { ExchangeInit } from './helpers';
 
 /**
@@ -179,4 +180,60 @@ export function toHar(inits: ExchangeInit[], origin = 'https://api.example.com')
       }),
     },
   };
+}
+
+/**
+ * Streams the traffic to disk: `entries` exchanges cycling through `base`, 1 in 25 with drift, as a HAR
+ * (`har`, when given) and as NDJSON (one HAR entry per line).
+ */
+export function writeTraffic(
+  har: string | undefined,
+  ndjson: string,
+  base: ExchangeInit[],
+  entries: number,
+  server: string | undefined,
+): void {
+  const origin = server ? new URL(server).origin : 'http://localhost';
+  const harFd = har === undefined ? undefined : fs.openSync(har, 'w');
+  const lineFd = fs.openSync(ndjson, 'w');
+  try {
+    if (harFd !== undefined)
+      fs.writeSync(
+        harFd,
+        '{"log":{"version":"1.2","creator":{"name":"mockgen-bench","version":"1"},"entries":[\n',
+      );
+    const batch: string[] = [];
+    for (let i = 0; i < entries; i++) {
+      const init = mutate(base[i % base.length], i);
+      const entry = (toHar([init], origin) as { log: { entries: unknown[] } }).log.entries[0];
+      batch.push(JSON.stringify(entry));
+      if (batch.length === 1000 || i === entries - 1) {
+        if (harFd !== undefined) fs.writeSync(harFd, batch.join(',\n') + (i === entries - 1 ? '\n' : ',\n'));
+        fs.writeSync(lineFd, `${batch.join('\n')}\n`);
+        batch.length = 0;
+      }
+    }
+    if (harFd !== undefined) fs.writeSync(harFd, ']}}\n');
+  } finally {
+    if (harFd !== undefined) fs.closeSync(harFd);
+    fs.closeSync(lineFd);
+  }
+}
+
+function mutate(init: ExchangeInit, i: number): ExchangeInit {
+  if (i % 25 !== 0) return init;
+  switch ((i / 25) % 4) {
+    case 0:
+      return { ...init, path: `${init.path}/extra-${i % 7}` };
+    case 3:
+      return { ...init, method: 'PATCH' };
+    case 1:
+      return init.responseBody !== null &&
+        typeof init.responseBody === 'object' &&
+        !Array.isArray(init.responseBody)
+        ? { ...init, responseBody: { ...(init.responseBody as object), undocumented: i } }
+        : init;
+    default:
+      return { ...init, query: [...(init.query ?? []), ['limit', 'many']] };
+  }
 }

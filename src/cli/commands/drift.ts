@@ -44,6 +44,8 @@ Options:
                            the diff (new / still present / fixed)
   --write-baseline FILE    write the current findings as the accepted baseline to FILE and exit 0
   --no-extra-properties    do not warn about undocumented properties where the schema allows them
+  --jobs N                 check on N threads (1: one); default: one per core (at most 8) when the
+                           recordings total 16 MiB or more, else 1. The result is the same
   --verbose                stack traces for internal errors
 
 Exit codes: 0 no drift (or --write-baseline written), 1 drift at or above --fail-on or coverage below
@@ -66,6 +68,8 @@ export interface DriftArgs {
   coverage: boolean;
   /** `--min-coverage` per dimension; empty when not given */
   minCoverage: CoverageMinimums;
+  /** `--jobs`: worker threads (undefined: decided by the input's size) */
+  jobs?: number;
 }
 
 export function parseDriftArgs(argv: string[]): DriftArgs {
@@ -92,10 +96,15 @@ export function parseDriftArgs(argv: string[]): DriftArgs {
   const coverage = !values['no-coverage'];
   if (!coverage && Object.keys(minCoverage).length > 0)
     throw new MockgenError('--min-coverage needs coverage: drop --no-coverage.');
+  const jobsText = values.jobs;
+  const jobs = jobsText === undefined ? undefined : Number(jobsText);
+  if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1 || jobs > 64))
+    throw new MockgenError(`--jobs '${jobsText}': give a whole number of threads from 1 to 64.`);
   return {
     spec,
     recordings,
     format,
+    ...(jobs !== undefined ? { jobs } : {}),
     output: values.output,
     failOn,
     baseline: values.baseline,
@@ -122,6 +131,7 @@ function parse(argv: string[]) {
       'no-extra-properties': { type: 'boolean' },
       'min-coverage': { type: 'string', multiple: true },
       'no-coverage': { type: 'boolean' },
+      jobs: { type: 'string' },
     },
   });
 }
@@ -140,6 +150,7 @@ export async function run(argv: string[]): Promise<number> {
     recordings: args.recordings,
     extraProperties: args.extraProperties,
     coverage: args.coverage,
+    ...(args.jobs !== undefined ? { jobs: args.jobs } : {}),
   });
   if (args.writeBaseline) await writeBaseline(args.writeBaseline, result.findings);
   const { findings, baselined } = accepted
