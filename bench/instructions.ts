@@ -18,6 +18,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { bootProject, freePort, repoRoot } from '../test/helpers/project';
+import { hasRedis, startRedis } from '../test/helpers/redis';
 import {
   BARE_SERVER,
   ROUTES,
@@ -36,6 +37,9 @@ export interface InstructionsRow {
   baseline?: number;
   /** node:http / mock (1 = as cheap as the bare server) */
   mockRatio: number;
+  /** the same mock with MOCKGEN_STORE=redis://… (a local redis-server), and that count / the in-memory one */
+  mockRedis?: number;
+  redisVsMemory?: number;
   /** with a baseline: its node:http / mock, and this mock / that mock (below 1 = cheaper now) */
   baselineRatio?: number;
   mockVsBaseline?: number;
@@ -46,7 +50,7 @@ export function valgrindAvailable(): boolean {
 }
 
 export async function benchInstructions(
-  options: { warmup?: number; requests?: number; baselineCheckout?: string } = {},
+  options: { warmup?: number; requests?: number; baselineCheckout?: string; redis?: boolean } = {},
 ): Promise<InstructionsRow[] | undefined> {
   if (!valgrindAvailable()) return undefined;
   const warmup = options.warmup ?? 4000;
@@ -56,36 +60,58 @@ export async function benchInstructions(
   const baselineOut = options.baselineCheckout ? generateBaseline(options.baselineCheckout, work) : undefined;
 
   const rows: InstructionsRow[] = [];
-  for (const [index, route] of ROUTES.entries()) {
-    const mock = await bootProject(out, { MOCKGEN_LATENCY: 'off' });
-    const sampleFile = path.join(work, `sample-${index}.json`);
-    try {
-      fs.writeFileSync(sampleFile, JSON.stringify(await sampleResponse(mock, route)));
-    } finally {
-      await mock.stop();
-    }
-    const count = (server: ServerCommand): Promise<number> =>
-      countPerRequest(server, route, warmup, requests, path.join(work, `callgrind-${index}.out`));
-    const nodeHttp = await count({ cwd: work, args: ['-e', BARE_SERVER, 'http', '{port}', sampleFile] });
-    const mockCount = await count({ cwd: out, args: ['dist/runtime/main.js'], mock: true });
-    const baseline = baselineOut
-      ? await count({ cwd: baselineOut, args: ['dist/runtime/main.js'], mock: true })
-      : undefined;
-    rows.push({
-      route: route.name,
-      nodeHttp: Math.round(nodeHttp),
-      mock: Math.round(mockCount),
-      mockRatio: round2(nodeHttp / mockCount),
-      ...(baseline !== undefined
-        ? {
-            baseline: Math.round(baseline),
-            baselineRatio: round2(nodeHttp / baseline),
-            mockVsBaseline: round2(mockCount / baseline),
-          }
-        : {}),
-    });
+  // the same mock with the Redis store configured (MOCKGEN_STORE), when redis-server is installed
+  const redisStore = hasRedis && options.redis !== false ? startRedis() : undefined;
+  try {
+    await benchRoutes();
+  } finally {
+    if (redisStore) await (await redisStore).stop();
   }
   return rows;
+
+  async function benchRoutes(): Promise<void> {
+    for (const [index, route] of ROUTES.entries()) {
+      const mock = await bootProject(out, { MOCKGEN_LATENCY: 'off' });
+      const sampleFile = path.join(work, `sample-${index}.json`);
+      try {
+        fs.writeFileSync(sampleFile, JSON.stringify(await sampleResponse(mock, route)));
+      } finally {
+        await mock.stop();
+      }
+      const count = (server: ServerCommand): Promise<number> =>
+        countPerRequest(server, route, warmup, requests, path.join(work, `callgrind-${index}.out`));
+      const nodeHttp = await count({ cwd: work, args: ['-e', BARE_SERVER, 'http', '{port}', sampleFile] });
+      const mockCount = await count({ cwd: out, args: ['dist/runtime/main.js'], mock: true });
+      const baseline = baselineOut
+        ? await count({ cwd: baselineOut, args: ['dist/runtime/main.js'], mock: true })
+        : undefined;
+      const redis = redisStore && (await redisStore);
+      const withRedis = redis
+        ? await count({
+            cwd: out,
+            args: ['dist/runtime/main.js'],
+            mock: true,
+            env: { MOCKGEN_STORE: redis.url },
+          })
+        : undefined;
+      rows.push({
+        route: route.name,
+        ...(withRedis !== undefined
+          ? { mockRedis: Math.round(withRedis), redisVsMemory: round2(withRedis / mockCount) }
+          : {}),
+        nodeHttp: Math.round(nodeHttp),
+        mock: Math.round(mockCount),
+        mockRatio: round2(nodeHttp / mockCount),
+        ...(baseline !== undefined
+          ? {
+              baseline: Math.round(baseline),
+              baselineRatio: round2(nodeHttp / baseline),
+              mockVsBaseline: round2(mockCount / baseline),
+            }
+          : {}),
+      });
+    }
+  }
 }
 
 interface ServerCommand {
@@ -94,6 +120,7 @@ interface ServerCommand {
   args: string[];
   /** a mock: listens on PORT, answers /__mockgen/health and /__mockgen/reset */
   mock?: boolean;
+  env?: Record<string, string>;
 }
 
 async function countPerRequest(
@@ -116,7 +143,7 @@ async function countPerRequest(
     ],
     {
       cwd: server.cwd,
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', MOCKGEN_LATENCY: 'off' },
+      env: { ...process.env, ...server.env, PORT: String(port), HOST: '127.0.0.1', MOCKGEN_LATENCY: 'off' },
       stdio: ['ignore', 'ignore', 'pipe'],
     },
   );

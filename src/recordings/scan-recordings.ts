@@ -218,11 +218,17 @@ export async function scanLineChunks(
         pendingBytes += chunk.length;
         continue;
       }
-      pending.push(chunk.subarray(0, nl));
-      const bytes = pending.length === 1 ? pending[0] : Buffer.concat(pending);
+      if (minBytes === 0 && pending.length > 0) {
+        // no copy of the chunk: the line it finishes, then its own lines
+        const first = chunk.indexOf(0x0a);
+        flush(Buffer.concat([...pending, chunk.subarray(0, first)]));
+        if (first < nl) flush(chunk.subarray(first + 1, nl));
+      } else {
+        pending.push(chunk.subarray(0, nl));
+        flush(pending.length === 1 ? pending[0] : Buffer.concat(pending));
+      }
       pending = nl + 1 < chunk.length ? [chunk.subarray(nl + 1)] : [];
       pendingBytes = chunk.length - nl - 1;
-      flush(bytes);
     }
     // what is left may hold several lines (chunks below minBytes)
     if (pendingBytes > 0) flush(pending.length === 1 ? pending[0] : Buffer.concat(pending));

@@ -76,13 +76,21 @@ export class EntryReader {
   pairs(value: unknown, path: string): { name: string; value: string }[] {
     if (value === undefined || value === null) return [];
     if (!Array.isArray(value)) this.fail(path, `expected an array of { name, value }, got ${kindOf(value)}`);
-    return value.map((item, k) => {
+    const out = new Array<{ name: string; value: string }>(value.length);
+    for (let k = 0; k < value.length; k++) {
+      const item: unknown = value[k];
+      // the usual pair without building the pointers a failure would name
+      if (isRecord(item) && typeof item.name === 'string' && typeof item.value === 'string') {
+        out[k] = { name: item.name, value: item.value };
+        continue;
+      }
       const obj = this.object(item, `${path}/${k}`);
-      return {
+      out[k] = {
         name: this.string(obj.name, `${path}/${k}/name`),
         value: this.string(obj.value, `${path}/${k}/value`, '', true),
       };
-    });
+    }
+    return out;
   }
 }
 
@@ -104,7 +112,10 @@ export function normaliseEntry(raw: unknown, r: EntryReader): HarEntry {
   const timings: HarEntry['timings'] = { send: -1, wait: -1, receive: -1 };
   for (const [name, value] of Object.entries(timingsRaw)) {
     if (name.startsWith('_') || name === 'comment' || value === undefined || value === null) continue;
-    (timings as unknown as Record<string, number>)[name] = r.number(value, `/timings/${escapeToken(name)}`);
+    (timings as unknown as Record<string, number>)[name] =
+      typeof value === 'number' && Number.isFinite(value)
+        ? value
+        : r.number(value, `/timings/${escapeToken(name)}`);
   }
   const phaseSum = Object.entries(timings)
     .filter(([name, v]) => name !== 'ssl' && typeof v === 'number' && v > 0)
