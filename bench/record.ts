@@ -18,11 +18,14 @@ import { median, round2 } from './throughput';
 
 const MAIN = path.resolve(__dirname, '../src/cli/main.js');
 
+/** argv[1]: ms the target takes to answer (0: at once; a real service takes a few) */
 const TARGET = `
 const body = Buffer.from(JSON.stringify({ items: Array.from({ length: 20 }, (_, i) => ({ id: i, name: 'item ' + i })) }));
+const latency = Number(process.argv[1] || 0);
 require('node:http').createServer((req, res) => {
   req.resume();
-  req.on('end', () => { res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length }); res.end(body); });
+  const answer = () => { res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length }); res.end(body); };
+  req.on('end', () => (latency > 0 ? setTimeout(answer, latency) : answer()));
 }).listen(0, '127.0.0.1', function () { console.log('http://127.0.0.1:' + this.address().port); });
 `;
 
@@ -63,6 +66,11 @@ export interface RecordBench {
   passThroughRatio: number;
   /** mockgen record / bare pass-through: what recording costs on top of proxying */
   vsPassThrough: number;
+  /**
+   * The same against a target that takes `latencyMs` to answer, as a real service does: what the
+   * proxy delivers when the target, not the two shared cores, sets the pace (direct req/s, ratio)
+   */
+  slowTarget: { latencyMs: number; directRps: number; ratio: number };
   /** with BENCH_RECORD_BASELINE: that build's recorder / direct */
   baselineRatio?: number;
   /** `redocly proxy` / direct, and mockgen record / redocly proxy; or why it was skipped */
@@ -173,7 +181,19 @@ export async function benchRecord(
       'stdout',
     );
     children.push(target.child);
-    const startRecord = (main: string, out: string): Promise<{ child: ChildProcess; url: string }> =>
+    const latencyMs = Number(process.env.BENCH_RECORD_LATENCY_MS ?? 5);
+    const slow = await startChild(
+      process.execPath,
+      ['-e', TARGET, String(latencyMs)],
+      /(http:\/\/127\.0\.0\.1:\d+)/,
+      'stdout',
+    );
+    children.push(slow.child);
+    const startRecord = (
+      main: string,
+      out: string,
+      upstream = target.url,
+    ): Promise<{ child: ChildProcess; url: string }> =>
       startChild(
         process.execPath,
         [
@@ -181,7 +201,7 @@ export async function benchRecord(
           `require(${JSON.stringify(main)}).main(process.argv.slice(1)).then((c) => { process.exitCode = c; })`,
           'record',
           '--target',
-          target.url,
+          upstream,
           '--port',
           '0',
           '--out',
@@ -193,6 +213,8 @@ export async function benchRecord(
       );
     const proxy = await startRecord(MAIN, har);
     children.push(proxy.child);
+    const slowProxy = await startRecord(MAIN, path.join(dir, 'slow.har'), slow.url);
+    children.push(slowProxy.child);
     // BENCH_RECORD_BASELINE=path/to/dist/src/cli/main.js: another build's recorder in the same run
     const baselineMain = process.env.BENCH_RECORD_BASELINE;
     const baseline = baselineMain
@@ -232,6 +254,8 @@ export async function benchRecord(
       ['pass', pass.url],
       ...(baseline ? ([['baseline', baseline.url]] as [string, string][]) : []),
       ...(redoclyUrl ? ([['redocly', redoclyUrl]] as [string, string][]) : []),
+      ['slowDirect', slow.url],
+      ['slowMockgen', slowProxy.url],
     ];
     let mockgenRequests = 0;
     for (const [name, url] of variants) {
@@ -267,6 +291,11 @@ export async function benchRecord(
             mockgenVsRedocly: round2(median(rps.mockgen.map((value, i) => value / rps.redocly[i]))),
           }
         : (redoclySkipped ?? 'skipped'),
+      slowTarget: {
+        latencyMs,
+        directRps: Math.max(...rps.slowDirect),
+        ratio: round2(median(rps.slowMockgen.map((value, i) => value / rps.slowDirect[i]))),
+      },
       ...(baseline ? { baselineRatio: ratioOf('baseline') } : {}),
       mockgenRequests,
       harEntries: entries,
