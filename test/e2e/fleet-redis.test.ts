@@ -173,6 +173,46 @@ async function waitFor(what: string, check: () => Promise<boolean>, ms = 10_000)
       assert.equal(unknown.body.error, 'invalid_grant');
     });
 
+    it('a burst of reads of one session on one replica shares round trips, and still reads the latest state', async () => {
+      const created = await call(a, 'POST', `${BASE}/payments`, {
+        body: { method: 'card', amount: { value: 990, currency: 'EUR' }, description: 'Tea', card: CARD },
+        headers: auth,
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      const id = created.body.id as string;
+      const scripts = (): number => {
+        const info = spawnSync('redis-cli', ['-p', String(redis.port), 'INFO', 'commandstats'], {
+          encoding: 'utf8',
+        }).stdout;
+        return Number(/cmdstat_evalsha:calls=(\d+)/.exec(info)?.[1] ?? 0);
+      };
+      const before = scripts();
+      const reads = await Promise.all(
+        Array.from({ length: 40 }, () => call(a, 'GET', `${BASE}/payments/${id}`, { headers: auth })),
+      );
+      const used = scripts() - before;
+      for (const read of reads) {
+        assert.equal(read.status, 200);
+        assert.equal(read.body.description, 'Tea');
+      }
+      // without sharing: one session load per read, plus journal batches; with it: one per turn,
+      // shared by the reads queued behind it (how many queue depends on the timing)
+      assert.ok(
+        used < 40,
+        `40 concurrent reads on one replica ran ${used} scripts (one each without sharing)`,
+      );
+      // a change on another replica is seen by the next read here
+      const updated = await call(b, 'PATCH', `${BASE}/payments/${id}`, {
+        body: { description: 'Green tea' },
+        headers: auth,
+      });
+      assert.equal(updated.status, 200);
+      assert.equal(
+        (await call(a, 'GET', `${BASE}/payments/${id}`, { headers: auth })).body.description,
+        'Green tea',
+      );
+    });
+
     it('sessions are isolated across the fleet; reset from C clears every replica and the journal', async () => {
       const one = { ...auth, 'x-mockgen-session': 'one' };
       const two = { ...auth, 'x-mockgen-session': 'two' };

@@ -21,7 +21,9 @@ exports.mockNamespace = mockNamespace;
  * writes it back only when the request changed it, with a compare-and-set script: the write applies
  * only if the version is still the one read. When another replica wrote first, `save` answers
  * `false` and the pipeline selects the answer again on the fresh session. Within a replica the
- * requests of one session take turns (a queue per session), so only replicas contend.
+ * requests of one session take turns (a queue per session), so only replicas contend; requests that
+ * were queued before the round trip of the turn ahead of them was sent share what it read (it shows
+ * the session as it was after they arrived), so a burst of reads costs one round trip, not one each.
  *
  * Redis lost while serving: requests that need state fail with `StoreUnavailableError` (a 503
  * problem), the others are served; the client reconnects by itself.
@@ -132,7 +134,10 @@ class RedisStore {
     turns = new Map();
     /** sessions read and not yet saved */
     held = new WeakMap();
-    /** the last version of each session this replica read or wrote, as live objects (bounded) */
+    /**
+     * the last version of each session this replica read or wrote, as live objects (bounded), and when
+     * the round trip that showed it current was sent
+     */
     cache = new Map();
     /** journal entries not sent yet (sent together as one batch, JOURNAL_FLUSH_MS after the first) */
     pending = [];
@@ -209,10 +214,28 @@ class RedisStore {
         this.client.destroy();
     }
     // --- sessions ---------------------------------------------------------------------------------
+    /**
+     * A request's session, for its turn. Requests that were already waiting when the round trip of the
+     * turn before them was sent share what it showed (the session as Redis had it after they arrived,
+     * so they still read the latest state): a burst of reads of one session costs one round trip.
+     */
     async session(name) {
+        const arrived = performance.now();
         const release = await this.turn(name);
         try {
             const cached = this.cache.get(name);
+            if (cached && cached.fresh >= arrived) {
+                this.held.set(cached.state, {
+                    name,
+                    version: cached.version,
+                    json: cached.json,
+                    mark: changeMark(cached.state),
+                    fresh: cached.fresh,
+                    release,
+                });
+                return cached.state;
+            }
+            const fresh = performance.now();
             const reply = (await this.script(SCRIPTS.load, [this.keys.session + name], [cached?.version ?? '']));
             let state;
             let json;
@@ -235,7 +258,7 @@ class RedisStore {
                 };
                 json = (0, session_codec_1.encodeSession)(state);
             }
-            this.held.set(state, { name, version, json, mark: changeMark(state), release });
+            this.held.set(state, { name, version, json, mark: changeMark(state), fresh, release });
             return state;
         }
         catch (err) {
@@ -252,20 +275,21 @@ class RedisStore {
         try {
             // a read changes nothing: it is handed back without encoding the session
             if (changeMark(session) === held.mark) {
-                this.remember(held.name, held.version, held.json, session);
+                this.remember(held.name, held.version, held.json, session, held.fresh);
                 return true;
             }
             const json = (0, session_codec_1.encodeSession)(session);
             if (json === held.json) {
-                this.remember(held.name, held.version, json, session);
+                this.remember(held.name, held.version, json, session, held.fresh);
                 return true;
             }
+            const fresh = performance.now();
             const version = await this.script(SCRIPTS.save, [this.keys.session + held.name, this.keys.sessions, this.keys.gen], [held.version, json, held.name, String(Date.now()), String(this.sessionLimit), this.keys.session]);
             if (Number(version) < 0) {
                 this.cache.delete(held.name);
                 return false;
             }
-            this.remember(held.name, String(version), json, session);
+            this.remember(held.name, String(version), json, session, fresh);
             return true;
         }
         catch (err) {
@@ -285,9 +309,9 @@ class RedisStore {
         this.cache.delete(held.name);
         held.release();
     }
-    remember(name, version, json, state) {
+    remember(name, version, json, state, fresh) {
         this.cache.delete(name);
-        this.cache.set(name, { version, json, state });
+        this.cache.set(name, { version, json, state, fresh });
         if (this.cache.size > this.sessionLimit)
             this.cache.delete(this.cache.keys().next().value);
     }

@@ -17,7 +17,9 @@
  * writes it back only when the request changed it, with a compare-and-set script: the write applies
  * only if the version is still the one read. When another replica wrote first, `save` answers
  * `false` and the pipeline selects the answer again on the fresh session. Within a replica the
- * requests of one session take turns (a queue per session), so only replicas contend.
+ * requests of one session take turns (a queue per session), so only replicas contend; requests that
+ * were queued before the round trip of the turn ahead of them was sent share what it read (it shows
+ * the session as it was after they arrived), so a burst of reads costs one round trip, not one each.
  *
  * Redis lost while serving: requests that need state fail with `StoreUnavailableError` (a 503
  * problem), the others are served; the client reconnects by itself.
@@ -154,6 +156,8 @@ interface Held {
   json: string;
   /** `changeMark` of the session as read: while it is the same, nothing was changed and nothing is encoded */
   mark: string;
+  /** when the round trip that showed this version was sent (performance.now()) */
+  fresh: number;
   release: () => void;
 }
 
@@ -176,8 +180,14 @@ export class RedisStore implements StateStore {
   private readonly turns = new Map<string, Promise<void>>();
   /** sessions read and not yet saved */
   private readonly held = new WeakMap<SessionState, Held>();
-  /** the last version of each session this replica read or wrote, as live objects (bounded) */
-  private readonly cache = new Map<string, { version: string; json: string; state: SessionState }>();
+  /**
+   * the last version of each session this replica read or wrote, as live objects (bounded), and when
+   * the round trip that showed it current was sent
+   */
+  private readonly cache = new Map<
+    string,
+    { version: string; json: string; state: SessionState; fresh: number }
+  >();
   /** journal entries not sent yet (sent together as one batch, JOURNAL_FLUSH_MS after the first) */
   private pending: string[] = [];
   private flushing: Promise<void> | undefined;
@@ -262,10 +272,28 @@ export class RedisStore implements StateStore {
 
   // --- sessions ---------------------------------------------------------------------------------
 
+  /**
+   * A request's session, for its turn. Requests that were already waiting when the round trip of the
+   * turn before them was sent share what it showed (the session as Redis had it after they arrived,
+   * so they still read the latest state): a burst of reads of one session costs one round trip.
+   */
   async session(name: string): Promise<SessionState> {
+    const arrived = performance.now();
     const release = await this.turn(name);
     try {
       const cached = this.cache.get(name);
+      if (cached && cached.fresh >= arrived) {
+        this.held.set(cached.state, {
+          name,
+          version: cached.version,
+          json: cached.json,
+          mark: changeMark(cached.state),
+          fresh: cached.fresh,
+          release,
+        });
+        return cached.state;
+      }
+      const fresh = performance.now();
       const reply = (await this.script(SCRIPTS.load, [this.keys.session + name], [cached?.version ?? ''])) as
         [string] | [string, string];
       let state: SessionState;
@@ -287,7 +315,7 @@ export class RedisStore implements StateStore {
         };
         json = encodeSession(state);
       }
-      this.held.set(state, { name, version, json, mark: changeMark(state), release });
+      this.held.set(state, { name, version, json, mark: changeMark(state), fresh, release });
       return state;
     } catch (err) {
       release();
@@ -303,14 +331,15 @@ export class RedisStore implements StateStore {
     try {
       // a read changes nothing: it is handed back without encoding the session
       if (changeMark(session) === held.mark) {
-        this.remember(held.name, held.version, held.json, session);
+        this.remember(held.name, held.version, held.json, session, held.fresh);
         return true;
       }
       const json = encodeSession(session);
       if (json === held.json) {
-        this.remember(held.name, held.version, json, session);
+        this.remember(held.name, held.version, json, session, held.fresh);
         return true;
       }
+      const fresh = performance.now();
       const version = await this.script(
         SCRIPTS.save,
         [this.keys.session + held.name, this.keys.sessions, this.keys.gen],
@@ -320,7 +349,7 @@ export class RedisStore implements StateStore {
         this.cache.delete(held.name);
         return false;
       }
-      this.remember(held.name, String(version), json, session);
+      this.remember(held.name, String(version), json, session, fresh);
       return true;
     } catch (err) {
       this.cache.delete(held.name);
@@ -339,9 +368,9 @@ export class RedisStore implements StateStore {
     held.release();
   }
 
-  private remember(name: string, version: string, json: string, state: SessionState): void {
+  private remember(name: string, version: string, json: string, state: SessionState, fresh: number): void {
     this.cache.delete(name);
-    this.cache.set(name, { version, json, state });
+    this.cache.set(name, { version, json, state, fresh });
     if (this.cache.size > this.sessionLimit) this.cache.delete(this.cache.keys().next().value as string);
   }
 
