@@ -91,7 +91,7 @@ export class DriftChecker {
       if (resolution.kind !== 'matched')
         return { findings: [], skipped: true, operation: `${method} ${exchange.request.path}` };
     }
-    let resolution = this.index.resolve(method, exchange.request.path, fragmentRequest(exchange));
+    let resolution = this.index.resolve(method, exchange.request.path, () => fragmentRequest(exchange));
     if (resolution.kind === 'undocumented-method' && this.rpcStyle) {
       // an RPC method's form POST is its GET, as the mock serves it
       const asGet = asGetExchange(exchange);

@@ -32,8 +32,11 @@ export class OperationIndex {
     this.basePaths = [...bases].sort((a, b) => b.length - a.length);
   }
 
-  /** `request` (query and headers) chooses among operations sharing the method and path by their `#fragment`. */
-  resolve(method: string, rawPath: string, request?: FragmentRequest): Resolution {
+  /**
+   * `request` (query and headers, built only when asked for) chooses among operations sharing the
+   * method and path by their `#fragment`.
+   */
+  resolve(method: string, rawPath: string, request?: () => FragmentRequest): Resolution {
     const path = rawPath.split('?')[0] || '/';
     const lower = method.toLowerCase();
     let methodMiss: Resolution | undefined;
@@ -50,7 +53,7 @@ export class OperationIndex {
       const op = match.methods.get(lower) ?? (lower === 'head' ? match.methods.get('get') : undefined);
       const alternatives = op && request && this.router.alternatives(served, match);
       if (request && alternatives) {
-        const best = bestByFragment(alternatives, request);
+        const best = bestByFragment(alternatives, request());
         const stretched = match.stretched && renamed(match.stretched, match.params, best.params);
         return stretched
           ? { kind: 'matched', op: best.value, pathParams: best.params, stretched }
