@@ -15,8 +15,12 @@
  * mock's): measured right after them, half of the count is TurboFan re-optimising it, and whether
  * that happens in the window or after it, with the garbage collections around it, made the same
  * build's count vary by ±15% from one run to the next (326k–449k per create). Measured after it,
- * two runs of a build agree within 0.1%. Ratios: node:http's count / the mock's (1 = as cheap as the bare server), and
- * the mock's count / the baseline mock's (below 1 = this checkout is cheaper).
+ * most of that is out of the window, but not all: a mark-compact or a batch of re-optimisation that
+ * falls inside it still moves one route of one build by up to 15% between runs (GET /items 219k and
+ * 250k), so compare several runs, and the counts without compilation and GC (callgrind_annotate),
+ * before reading a difference of a few per cent. Ratios: node:http's count / the mock's (1 = as
+ * cheap as the bare server), and the mock's count / the baseline mock's (below 1 = this checkout is
+ * cheaper).
  *
  * Skipped when valgrind is not installed.
  */

@@ -13,8 +13,20 @@ export const EVENT_STREAM = 'text/event-stream';
 /** Lower-cased `type/subtype` of a Content-Type or media type, without parameters; '' when none. */
 export function mediaTypeOf(value: string | undefined): string {
   if (!value) return '';
+  // every test below normalises its argument, several times per request, mostly one that is
+  // normal already (`application/json`): no slice, trim or lower-casing copy for it
+  if (isNormal(value)) return value;
   const semi = value.indexOf(';');
   return (semi < 0 ? value : value.slice(0, semi)).trim().toLowerCase();
+}
+
+/** Printable ASCII without upper case, `;` or spaces: a value the normalisation leaves as it is. */
+function isNormal(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c <= 32 || c > 126 || c === 59 /* ; */ || (c >= 65 && c <= 90)) return false;
+  }
+  return true;
 }
 
 /** The subtype of a media type (`problem+json` of `application/problem+json`), '' when there is none. */

@@ -22,8 +22,21 @@ exports.EVENT_STREAM = 'text/event-stream';
 function mediaTypeOf(value) {
     if (!value)
         return '';
+    // every test below normalises its argument, several times per request, mostly one that is
+    // normal already (`application/json`): no slice, trim or lower-casing copy for it
+    if (isNormal(value))
+        return value;
     const semi = value.indexOf(';');
     return (semi < 0 ? value : value.slice(0, semi)).trim().toLowerCase();
+}
+/** Printable ASCII without upper case, `;` or spaces: a value the normalisation leaves as it is. */
+function isNormal(value) {
+    for (let i = 0; i < value.length; i++) {
+        const c = value.charCodeAt(i);
+        if (c <= 32 || c > 126 || c === 59 /* ; */ || (c >= 65 && c <= 90))
+            return false;
+    }
+    return true;
 }
 /** The subtype of a media type (`problem+json` of `application/problem+json`), '' when there is none. */
 function subtypeOf(mediaType) {

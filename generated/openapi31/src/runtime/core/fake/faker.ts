@@ -6,8 +6,6 @@
  * contract or the config names another), so the emitted server loads one locale, not all of them.
  */
 import type { Faker } from '@faker-js/faker';
-// `en` is served by en_US: the same English plus US postcodes by state, so an address's state and ZIP agree
-import { faker as fakerEn } from '@faker-js/faker/locale/en_US';
 
 export type Rng = () => number;
 
@@ -33,8 +31,21 @@ export function resolveLocale(name: string): string | undefined {
   return undefined;
 }
 
+let fakerEn: Faker | undefined;
+
+/**
+ * `en`, loaded on first use like every locale: its data is megabytes of heap that a mock which only
+ * validates (conformance checks load this module) would otherwise carry, and every garbage
+ * collection would walk. `en` is served by en_US: the same English plus US postcodes by state, so an
+ * address's state and ZIP agree.
+ */
+function english(): Faker {
+  fakerEn ??= (require('@faker-js/faker/locale/en_US') as { faker: Faker }).faker;
+  return fakerEn;
+}
+
 function loadLocale(name: string): Faker | undefined {
-  if (name === DEFAULT_LOCALE) return fakerEn;
+  if (name === DEFAULT_LOCALE) return english();
   try {
     return (require(`@faker-js/faker/locale/${name}`) as { faker?: Faker }).faker;
   } catch {
@@ -48,7 +59,7 @@ export function fakerFor(rng: Rng, locale: string | undefined): Faker {
   const name = locale ?? DEFAULT_LOCALE;
   let instance = instances.get(name);
   if (!instance) {
-    const base = loadLocale(LOCALE_NAME.test(name) ? name : DEFAULT_LOCALE) ?? fakerEn;
+    const base = loadLocale(LOCALE_NAME.test(name) ? name : DEFAULT_LOCALE) ?? english();
     // the locale module's Faker class, so the main entry (every locale) is never loaded
     const FakerClass = base.constructor as new (options: {
       locale: Faker['rawDefinitions'];

@@ -4,8 +4,6 @@ Object.defineProperty(exports, "__esModule", { value: true });
 exports.DEFAULT_LOCALE = void 0;
 exports.resolveLocale = resolveLocale;
 exports.fakerFor = fakerFor;
-// `en` is served by en_US: the same English plus US postcodes by state, so an address's state and ZIP agree
-const en_US_1 = require("@faker-js/faker/locale/en_US");
 exports.DEFAULT_LOCALE = 'en';
 /** faker's locale module names: `en`, `de`, `en_GB`, `pt_BR`, `sr_RS_latin`... */
 const LOCALE_NAME = /^[a-z]{2,3}(?:_[A-Za-z]{2,8}){0,2}$/;
@@ -26,9 +24,20 @@ function resolveLocale(name) {
     }
     return undefined;
 }
+let fakerEn;
+/**
+ * `en`, loaded on first use like every locale: its data is megabytes of heap that a mock which only
+ * validates (conformance checks load this module) would otherwise carry, and every garbage
+ * collection would walk. `en` is served by en_US: the same English plus US postcodes by state, so an
+ * address's state and ZIP agree.
+ */
+function english() {
+    fakerEn ??= require('@faker-js/faker/locale/en_US').faker;
+    return fakerEn;
+}
 function loadLocale(name) {
     if (name === exports.DEFAULT_LOCALE)
-        return en_US_1.faker;
+        return english();
     try {
         return require(`@faker-js/faker/locale/${name}`).faker;
     }
@@ -42,7 +51,7 @@ function fakerFor(rng, locale) {
     const name = locale ?? exports.DEFAULT_LOCALE;
     let instance = instances.get(name);
     if (!instance) {
-        const base = loadLocale(LOCALE_NAME.test(name) ? name : exports.DEFAULT_LOCALE) ?? en_US_1.faker;
+        const base = loadLocale(LOCALE_NAME.test(name) ? name : exports.DEFAULT_LOCALE) ?? english();
         // the locale module's Faker class, so the main entry (every locale) is never loaded
         const FakerClass = base.constructor;
         instance = new FakerClass({

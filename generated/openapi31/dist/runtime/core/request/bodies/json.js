@@ -8,13 +8,15 @@ const json_1 = require("../../json");
 const media_types_1 = require("../../media-types");
 const charset_1 = require("./charset");
 const types_1 = require("./types");
+const NOT_BLANK = /\S/;
 exports.json = {
     accepts: media_types_1.isJsonMediaType,
     parse(input) {
         let text = (0, charset_1.decodeText)(input);
         if (text.charCodeAt(0) === 0xfeff)
             text = text.slice(1);
-        if (text.trim() === '')
+        // blank as `trim` sees it (`\S` is what it keeps), without making the trimmed copy
+        if (!NOT_BLANK.test(text))
             return undefined;
         // refused before parsing: every later walk over the value (validation, storing, echoing) recurses
         if ((0, json_1.nestsDeeperThan)(text))

@@ -5,12 +5,15 @@ import { isJsonMediaType } from '../../media-types';
 import { decodeText } from './charset';
 import { BodyParseError, type BodyParser } from './types';
 
+const NOT_BLANK = /\S/;
+
 export const json: BodyParser = {
   accepts: isJsonMediaType,
   parse(input) {
     let text = decodeText(input);
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    if (text.trim() === '') return undefined;
+    // blank as `trim` sees it (`\S` is what it keeps), without making the trimmed copy
+    if (!NOT_BLANK.test(text)) return undefined;
     // refused before parsing: every later walk over the value (validation, storing, echoing) recurses
     if (nestsDeeperThan(text))
       throw new BodyParseError(
