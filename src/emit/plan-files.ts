@@ -44,12 +44,12 @@ const compiledRuntimeDir = path.join(packageRoot, 'dist', 'templates', 'runtime'
 /** Runtime dependencies of the emitted project, pinned to the ranges mockgen itself is tested with. */
 const RUNTIME_DEPENDENCIES = [
   '@faker-js/faker',
-  '@redis/client',
   'ajv',
   'ajv-formats',
   'busboy',
   'express',
   'handlebars',
+  'ioredis',
   'json-schema-faker',
 ];
 const DEV_DEPENDENCIES = ['@types/busboy', '@types/express', '@types/node', 'typescript'];
