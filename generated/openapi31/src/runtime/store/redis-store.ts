@@ -9,7 +9,7 @@
  *   sessions      sorted set of session names by last change (the LRU order, bounded by the session limit)
  *   gen           the version counter: every write of a session takes a new, never reused, version
  *   t:<token>     when an issued token expires (ms since epoch, `inf` = never)
- *   j             the journal: a list of batches, each `<count>\n<entry JSON>\n…` (one per flush)
+ *   j             the journal: a list of batches, each `<count>\n[entry, …]` (one JSON array per flush)
  *   jn            how many entries the batches in `j` hold (the cap drops whole batches, oldest first)
  *
  * A request reads its session once (one round trip: a script that answers "unchanged" when the
@@ -82,7 +82,7 @@ return nv
 `;
 
 /**
- * journal append: KEYS journal list, entry count; ARGV one batch (`<count>\n<entries>`), its count,
+ * journal append: KEYS journal list, entry count; ARGV one batch (`<count>\n<JSON array>`), its count,
  * how many entries to keep at least. Drops the oldest batches while the rest still hold that many.
  * Batches of several replicas interleave (a batch pushed later may hold older entries), so the
  * store keeps twice the journal limit and a read keeps the newest by time. One argument per batch,
@@ -188,7 +188,7 @@ export class RedisStore implements StateStore {
     { version: string; json: string; state: SessionState; fresh: number }
   >();
   /** journal entries not sent yet (sent together as one batch, JOURNAL_FLUSH_MS after the first) */
-  private pending: string[] = [];
+  private pending: unknown[][] = [];
   private flushing: Promise<void> | undefined;
   private warnedJournal = false;
   /** round trips to Redis so far (for the benchmark) */
@@ -459,7 +459,8 @@ export class RedisStore implements StateStore {
     let last = optional.length;
     while (last > 0 && optional[last - 1] === undefined) last--;
     for (let i = 0; i < last; i++) fields.push(optional[i] ?? null);
-    this.pending.push(JSON.stringify(fields));
+    // encoded with the batch (one JSON.stringify per flush, not one per request)
+    this.pending.push(fields);
     if (this.pending.length === 1) {
       setTimeout(() => void this.flushJournal().catch(() => undefined), JOURNAL_FLUSH_MS).unref();
     }
@@ -471,8 +472,7 @@ export class RedisStore implements StateStore {
     if (this.pending.length === 0) return Promise.resolve();
     const entries = this.pending;
     this.pending = [];
-    // JSON has no raw line breaks: a newline separates entries
-    const batch = `${entries.length}\n${entries.join('\n')}`;
+    const batch = `${entries.length}\n${JSON.stringify(entries)}`;
     this.flushing = this.script(
       SCRIPTS.append,
       [this.keys.journal, this.keys.journalCount],
@@ -499,13 +499,12 @@ export class RedisStore implements StateStore {
     // right after a request to another replica finds it journalled
     await new Promise((resolve) => setTimeout(resolve, JOURNAL_SETTLE_MS));
     const batches = (await this.command(['LRANGE', this.keys.journal, '0', '-1'])) as string[];
-    const texts: string[] = [];
+    const rows: unknown[] = [];
     for (const batch of batches) {
-      const lines = batch.split('\n');
-      for (let i = 1; i < lines.length; i++) texts.push(lines[i]);
+      for (const row of JSON.parse(batch.slice(batch.indexOf('\n') + 1)) as unknown[]) rows.push(row);
     }
     const out: { entry: JournalEntry; timeMs: number; answeredUs: number }[] = [];
-    for (const text of texts) {
+    for (const row of rows) {
       const [
         timeMs,
         answeredUs,
@@ -519,7 +518,7 @@ export class RedisStore implements StateStore {
         match,
         accepted,
         warning,
-      ] = JSON.parse(text) as [
+      ] = row as [
         number,
         number,
         string,

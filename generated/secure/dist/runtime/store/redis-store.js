@@ -13,7 +13,7 @@ exports.mockNamespace = mockNamespace;
  *   sessions      sorted set of session names by last change (the LRU order, bounded by the session limit)
  *   gen           the version counter: every write of a session takes a new, never reused, version
  *   t:<token>     when an issued token expires (ms since epoch, `inf` = never)
- *   j             the journal: a list of batches, each `<count>\n<entry JSON>\n…` (one per flush)
+ *   j             the journal: a list of batches, each `<count>\n[entry, …]` (one JSON array per flush)
  *   jn            how many entries the batches in `j` hold (the cap drops whole batches, oldest first)
  *
  * A request reads its session once (one round trip: a script that answers "unchanged" when the
@@ -66,7 +66,7 @@ end
 return nv
 `;
 /**
- * journal append: KEYS journal list, entry count; ARGV one batch (`<count>\n<entries>`), its count,
+ * journal append: KEYS journal list, entry count; ARGV one batch (`<count>\n<JSON array>`), its count,
  * how many entries to keep at least. Drops the oldest batches while the rest still hold that many.
  * Batches of several replicas interleave (a batch pushed later may hold older entries), so the
  * store keeps twice the journal limit and a read keeps the newest by time. One argument per batch,
@@ -390,7 +390,8 @@ class RedisStore {
             last--;
         for (let i = 0; i < last; i++)
             fields.push(optional[i] ?? null);
-        this.pending.push(JSON.stringify(fields));
+        // encoded with the batch (one JSON.stringify per flush, not one per request)
+        this.pending.push(fields);
         if (this.pending.length === 1) {
             setTimeout(() => void this.flushJournal().catch(() => undefined), JOURNAL_FLUSH_MS).unref();
         }
@@ -403,8 +404,7 @@ class RedisStore {
             return Promise.resolve();
         const entries = this.pending;
         this.pending = [];
-        // JSON has no raw line breaks: a newline separates entries
-        const batch = `${entries.length}\n${entries.join('\n')}`;
+        const batch = `${entries.length}\n${JSON.stringify(entries)}`;
         this.flushing = this.script(SCRIPTS.append, [this.keys.journal, this.keys.journalCount], [batch, String(entries.length), String(2 * this.journalLimit)]).then(() => {
             this.flushing = undefined;
             this.warnedJournal = false;
@@ -423,15 +423,14 @@ class RedisStore {
         // right after a request to another replica finds it journalled
         await new Promise((resolve) => setTimeout(resolve, JOURNAL_SETTLE_MS));
         const batches = (await this.command(['LRANGE', this.keys.journal, '0', '-1']));
-        const texts = [];
+        const rows = [];
         for (const batch of batches) {
-            const lines = batch.split('\n');
-            for (let i = 1; i < lines.length; i++)
-                texts.push(lines[i]);
+            for (const row of JSON.parse(batch.slice(batch.indexOf('\n') + 1)))
+                rows.push(row);
         }
         const out = [];
-        for (const text of texts) {
-            const [timeMs, answeredUs, session, method, url, operationId, status, source, durationMs, match, accepted, warning,] = JSON.parse(text);
+        for (const row of rows) {
+            const [timeMs, answeredUs, session, method, url, operationId, status, source, durationMs, match, accepted, warning,] = row;
             const entry = {
                 time: new Date(timeMs).toISOString(),
                 session,
