@@ -11,6 +11,7 @@
  *   t:<token>     when an issued token expires (ms since epoch, `inf` = never)
  *   j             the journal: a list of batches, each `<count>\n[entry, …]` (one JSON array per flush)
  *   jn            how many entries the batches in `j` hold (the cap drops whole batches, oldest first)
+ *   jc            each batch's entry count, in `j`'s order (the cap reads these, never a batch)
  *
  * A request reads its session once (one round trip: a script that answers "unchanged" when the
  * version is the one this replica holds, so an unchanged session is not sent or parsed again) and
@@ -82,7 +83,7 @@ return nv
 `;
 
 /**
- * journal append: KEYS journal list, entry count; ARGV one batch (`<count>\n<JSON array>`), its count,
+ * journal append: KEYS journal list, entry count, batch counts; ARGV one batch (`<count>\n<JSON array>`), its count,
  * how many entries to keep at least. Drops the oldest batches while the rest still hold that many.
  * Batches of several replicas interleave (a batch pushed later may hold older entries), so the
  * store keeps twice the journal limit and a read keeps the newest by time. One argument per batch,
@@ -90,20 +91,22 @@ return nv
  */
 const APPEND = `
 redis.call('RPUSH', KEYS[1], ARGV[1])
+redis.call('RPUSH', KEYS[3], ARGV[2])
 local n = redis.call('INCRBY', KEYS[2], ARGV[2])
 local limit = tonumber(ARGV[3])
 while n > limit do
-  local first = redis.call('LINDEX', KEYS[1], 0)
-  if not first then redis.call('DEL', KEYS[2]) return 0 end
-  local c = tonumber(string.match(first, '^%d+')) or 0
+  local first = redis.call('LINDEX', KEYS[3], 0)
+  if not first then redis.call('DEL', KEYS[1], KEYS[2]) return 0 end
+  local c = tonumber(first) or 0
   if n - c < limit then break end
   redis.call('LPOP', KEYS[1])
+  redis.call('LPOP', KEYS[3])
   n = redis.call('DECRBY', KEYS[2], c)
 end
 return n
 `;
 
-/** reset: KEYS sessions zset, journal, journal count; ARGV session key prefix, one session name or none (all) */
+/** reset: KEYS sessions zset, journal, journal count, batch counts; ARGV session key prefix, one session name or none (all) */
 const RESET = `
 if ARGV[2] then
   redis.call('DEL', ARGV[1] .. ARGV[2])
@@ -112,7 +115,7 @@ if ARGV[2] then
 end
 local names = redis.call('ZRANGE', KEYS[1], 0, -1)
 for _, name in ipairs(names) do redis.call('DEL', ARGV[1] .. name) end
-redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
 return #names
 `;
 
@@ -171,6 +174,7 @@ export class RedisStore implements StateStore {
     token: string;
     journal: string;
     journalCount: string;
+    batchCounts: string;
   };
   private readonly sessionLimit: number;
   private readonly resourceLimit: number;
@@ -208,6 +212,7 @@ export class RedisStore implements StateStore {
       token: `${base}t:`,
       journal: `${base}j`,
       journalCount: `${base}jn`,
+      batchCounts: `${base}jc`,
     };
     this.sessionLimit = sessionLimitFromEnv(env);
     this.resourceLimit = resourceLimitFromEnv(env);
@@ -405,7 +410,11 @@ export class RedisStore implements StateStore {
     this.cache.clear();
     if (name === undefined) this.pending = [];
     const args = name === undefined ? [this.keys.session] : [this.keys.session, name];
-    await this.script(SCRIPTS.reset, [this.keys.sessions, this.keys.journal, this.keys.journalCount], args);
+    await this.script(
+      SCRIPTS.reset,
+      [this.keys.sessions, this.keys.journal, this.keys.journalCount, this.keys.batchCounts],
+      args,
+    );
   }
 
   // --- tokens -----------------------------------------------------------------------------------
@@ -475,7 +484,7 @@ export class RedisStore implements StateStore {
     const batch = `${entries.length}\n${JSON.stringify(entries)}`;
     this.flushing = this.script(
       SCRIPTS.append,
-      [this.keys.journal, this.keys.journalCount],
+      [this.keys.journal, this.keys.journalCount, this.keys.batchCounts],
       [batch, String(entries.length), String(2 * this.journalLimit)],
     ).then(
       () => {
@@ -558,7 +567,7 @@ export class RedisStore implements StateStore {
 
   async clearJournal(): Promise<void> {
     this.pending = [];
-    await this.command(['DEL', this.keys.journal, this.keys.journalCount]);
+    await this.command(['DEL', this.keys.journal, this.keys.journalCount, this.keys.batchCounts]);
   }
 
   // --- Redis ------------------------------------------------------------------------------------
