@@ -47,7 +47,11 @@ export interface InstructionsRow {
   baseline?: number;
   /** node:http / mock (1 = as cheap as the bare server) */
   mockRatio: number;
-  /** the same mock with MOCKGEN_STORE=redis://… (a local redis-server), and that count / the in-memory one */
+  /**
+   * the same mock with MOCKGEN_STORE=redis://… (a local redis-server), and that count / the in-memory
+   * one. The counting window is short: full collections that a long run would have (a client's cost
+   * can lie there) mostly fall outside it, so compare with `BENCH=fleet` before reading this.
+   */
   mockRedis?: number;
   redisVsMemory?: number;
   /** with a baseline: its node:http / mock, and this mock / that mock (below 1 = cheaper now) */
@@ -71,15 +75,8 @@ export async function benchInstructions(
 
   const rows: InstructionsRow[] = [];
   // the same mock with the Redis store configured (MOCKGEN_STORE), when redis-server is installed
-  const redisStore = hasRedis && options.redis !== false ? startRedis() : undefined;
+  const redis = hasRedis && options.redis !== false ? await startRedis() : undefined;
   try {
-    await benchRoutes();
-  } finally {
-    if (redisStore) await (await redisStore).stop();
-  }
-  return rows;
-
-  async function benchRoutes(): Promise<void> {
     for (const [index, route] of ROUTES.entries()) {
       const mock = await bootProject(out, { MOCKGEN_LATENCY: 'off' });
       const sampleFile = path.join(work, `sample-${index}.json`);
@@ -95,7 +92,6 @@ export async function benchInstructions(
       const baseline = baselineOut
         ? await count({ cwd: baselineOut, args: ['dist/runtime/main.js'], mock: true })
         : undefined;
-      const redis = redisStore && (await redisStore);
       // reads only: a create's cost with Redis grows with the session (documented), and under callgrind
       // thousands of them take many minutes
       const withRedis =
@@ -124,7 +120,10 @@ export async function benchInstructions(
           : {}),
       });
     }
+  } finally {
+    await redis?.stop();
   }
+  return rows;
 }
 
 interface ServerCommand {

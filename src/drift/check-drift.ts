@@ -32,9 +32,9 @@ export async function checkDrift(
       ...(input.extraProperties !== undefined ? { extraProperties: input.extraProperties } : {}),
       ...(input.coverage !== undefined ? { coverage: input.coverage } : {}),
     };
-    const parallel = new DriftRun(contract, options);
-    if (workers && (await workers.check(contract, options, files, parallel)))
-      return { ...parallel.finish(), contract, files };
+    const merged = workers && (await workers.check(contract, options, files));
+    if (merged) return { ...merged.finish(), contract, files };
+    // one thread: without workers, or again after an error so that it is reported as always
     await workers?.close();
     const drift = new DriftRun(contract, options);
     // Not redacted on load (a tenth of the run time on big HARs): the checks only need secrets to be

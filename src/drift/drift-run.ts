@@ -193,27 +193,24 @@ export class DriftRun {
       for (const host of part.apiHosts) this.apiHosts.add(host);
       for (const c of part.checked) this.checked.push(c);
       for (const [k, row] of part.rows.entries()) {
-        const seen = k < this.documented ? undefined : extra.get(row.operation);
-        if (k >= this.documented && !seen) {
-          extra.set(row.operation, { ...row });
+        if (k < this.documented) {
+          addRow(documented[k], row);
           continue;
         }
-        const into = seen ?? documented[k];
-        into.entries += row.entries;
-        into.errors += row.errors;
-        into.warnings += row.warnings;
-        if (seen) seen.first = Math.min(seen.first, row.first);
+        const seen = extra.get(row.operation);
+        if (!seen) extra.set(row.operation, { ...row });
+        else {
+          addRow(seen, row);
+          seen.first = Math.min(seen.first, row.first);
+        }
       }
       if (this.coverage && part.counts) addCounts(this.coverage.counts, part.counts);
     }
     this.checked.sort((a, b) => a.order - b.order);
     for (const { first, ...row } of [...extra.values()].sort((a, b) => a.first - b.first)) {
       const own = this.stats.get(row.operation);
-      if (own) {
-        own.entries += row.entries;
-        own.errors += row.errors;
-        own.warnings += row.warnings;
-      } else {
+      if (own) addRow(own, row);
+      else {
         this.stats.set(row.operation, row);
         this.firstSeen.set(row.operation, first);
       }
@@ -235,6 +232,12 @@ export class DriftRun {
     for (const host of this.hosts) if (!api.has(host)) foreign.add(host);
     return foreign;
   }
+}
+
+function addRow(into: OperationStats, row: OperationStats): void {
+  into.entries += row.entries;
+  into.errors += row.errors;
+  into.warnings += row.warnings;
 }
 
 /** Recount the totals of a summary after the baseline removed findings. */

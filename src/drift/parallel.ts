@@ -11,13 +11,19 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Contract } from '../model/types';
 import { scanHarFile } from '../recordings/read-har-entries';
-import { detectFormat, eachLine, lineExchange, scanLineChunks } from '../recordings/scan-recordings';
+import {
+  detectFormat,
+  eachLine,
+  isRecordingName,
+  lineExchange,
+  scanLineChunks,
+} from '../recordings/scan-recordings';
 import { toExchange } from '../recordings/to-exchange';
 import { DriftRun, type DriftPartial } from './drift-run';
 import type { DriftOptions } from './types';
 
 /** Orders of one batch's exchanges: batch × stride + position (a batch holds far fewer exchanges). */
-export const ORDER_STRIDE = 2 ** 22;
+const ORDER_STRIDE = 2 ** 22;
 
 /** Whole lines of a line-per-exchange file, or the bytes of HAR entries (one after the other). */
 export type Batch =
@@ -55,7 +61,7 @@ export type FromWorker =
   { type: 'done' } | { type: 'error'; message: string } | { type: 'partial'; partial: DriftPartial };
 
 /** Inputs smaller than this are checked on one thread (starting workers would cost more than it saves). */
-export const PARALLEL_MIN_BYTES = 16 << 20;
+const PARALLEL_MIN_BYTES = 16 << 20;
 const BATCH_BYTES = 1 << 20;
 /** batches sent to a worker and not yet checked (bounds the memory the traffic takes in transit) */
 const IN_FLIGHT = 2;
@@ -63,8 +69,8 @@ const MAX_JOBS = 8;
 
 /**
  * How many threads to check `recordings` on (1: the main thread alone, N: it and N − 1 workers). `jobs` as asked
- * (`--jobs`); by default one per core (at most 8) when the files total 16 MiB or more (a gzipped file
- * counts 8× its size), else 1.
+ * (`--jobs`); by default one per core (at most 8) when the files (a folder's recordings) total 16 MiB
+ * or more (a gzipped file counts 8× its size), else 1.
  */
 export function driftJobs(recordings: readonly string[], jobs?: number): number {
   if (jobs !== undefined) return Math.max(1, Math.min(64, Math.floor(jobs)));
@@ -80,6 +86,7 @@ export function driftJobs(recordings: readonly string[], jobs?: number): number 
       if (!stat.isDirectory()) add(given, stat.size);
       else
         for (const name of fs.readdirSync(given)) {
+          if (!isRecordingName(name)) continue;
           const file = path.join(given, name);
           const inner = fs.statSync(file, { throwIfNoEntry: false });
           if (inner?.isFile()) add(file, inner.size);
@@ -130,15 +137,14 @@ export class DriftWorkers {
   }
 
   /**
-   * Checks the traffic of `files` into `into` (a fresh run) on the workers and on this thread, which
-   * checks a batch itself whenever every worker has its fill; false: do it all on one thread.
+   * Checks the traffic of `files` on the workers and on this thread, which checks a batch itself
+   * whenever every worker has its fill: the merged run, or undefined when it must be done on one thread.
    */
   async check(
     contract: Contract,
     options: DriftOptions,
     files: readonly string[],
-    into: DriftRun,
-  ): Promise<boolean> {
+  ): Promise<DriftRun | undefined> {
     this.local = new DriftRun(contract, options);
     try {
       const start: ToWorker = { type: 'start', contract, options };
@@ -190,12 +196,13 @@ export class DriftWorkers {
       }
       for (const slot of this.slots) slot.worker.postMessage({ type: 'finish' } satisfies ToWorker);
       while (!this.failed && this.slots.some((slot) => !slot.partial)) await this.next();
-      if (this.failed) return false;
-      into.absorb([this.local.partial(), ...this.slots.map((slot) => slot.partial as DriftPartial)]);
-      return true;
+      if (this.failed) return undefined;
+      const merged = new DriftRun(contract, options);
+      merged.absorb([this.local.partial(), ...this.slots.map((slot) => slot.partial as DriftPartial)]);
+      return merged;
     } catch {
       // an input error (or a contract that cannot be sent): the single-threaded run reports it exactly
-      return false;
+      return undefined;
     }
   }
 

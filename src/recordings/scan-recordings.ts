@@ -22,6 +22,11 @@ export type TrafficFileFormat = 'har' | 'lines';
 const HAR_NAME = /\.har(\.gz)?$/i;
 const RECOGNISED = /\.(har|ndjson|jsonl|json|log)(\.gz)?$/i;
 
+/** A file name a folder passed as recordings contributes. */
+export function isRecordingName(name: string): boolean {
+  return RECOGNISED.test(name);
+}
+
 export interface ScanOptions {
   redact?: RedactOptions | false;
   /** what the loader left out of an entry (sanitised headers…), with the file and where */
@@ -47,7 +52,7 @@ export async function expandRecordingPaths(paths: readonly string[]): Promise<st
       continue;
     }
     const names = (await fs.promises.readdir(given, { withFileTypes: true }))
-      .filter((d) => d.isFile() && RECOGNISED.test(d.name))
+      .filter((d) => d.isFile() && isRecordingName(d.name))
       .map((d) => d.name)
       .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     if (names.length === 0)
